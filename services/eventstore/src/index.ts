@@ -1,0 +1,19 @@
+export { EventIdConflict, EventStoreError, InvalidAppend, InvalidPosition, WrongExpectedVersion } from './errors.js';
+export { decodePosition, encodePosition } from './position.js';
+export type {
+  AppendResult,
+  EventFilter,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  JsonValue,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionMessage,
+} from './types.js';
+export type { AppendLimits } from './validate.js';
+export { DEFAULT_LIMITS, prepareAppend, validateStreamName } from './validate.js';

@@ -1,0 +1,286 @@
+import { migrate } from '@registry/postgres';
+import type { EventMetadata } from '@registry/schema';
+import pg from 'pg';
+import { EventIdConflict, WrongExpectedVersion } from '../errors.js';
+import { decodePosition, encodePosition } from '../position.js';
+import type {
+  AppendResult,
+  EventFilter,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  JsonValue,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionMessage,
+} from '../types.js';
+import { type AppendLimits, DEFAULT_LIMITS, prepareAppend, validateReadAll, validateReadStream } from '../validate.js';
+import { EVENT_STORE_MIGRATIONS } from './migrations.js';
+import { Wakeups } from './wakeups.js';
+
+export interface PostgresEventStoreOptions {
+  pool: pg.Pool;
+  limits?: Partial<AppendLimits>;
+  /** Page size of `$all` reads inside subscriptions. */
+  subscriptionBatchSize?: number;
+  /** How often a caught-up subscription looks for events when no wake-up came. */
+  pollIntervalMs?: number;
+  /** LISTEN/NOTIFY across processes; polling still covers a lost notification. */
+  notify?: boolean;
+  onError?: (error: Error, context: string) => void;
+}
+
+const CHANNEL = 'es_events';
+const EXPECTED_CODES: Record<string, number> = { any: -2, no_stream: -1, stream_exists: -4 };
+const EVENT_COLUMNS =
+  'transaction_id::text AS tx, position, stream_name, revision, event_id, event_type, data, metadata, recorded_at';
+
+interface EventRow {
+  tx: string;
+  position: string;
+  stream_name: string;
+  revision: string;
+  event_id: string;
+  event_type: string;
+  data: JsonValue;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    streamName: row.stream_name,
+    revision: Number(row.revision),
+    position: encodePosition(BigInt(row.tx), BigInt(row.position)),
+    id: row.event_id,
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at.toISOString(),
+  };
+}
+
+function matches(filter: EventFilter | undefined, event: RecordedEvent): boolean {
+  if (!filter) return true;
+  if (filter.eventTypes && !filter.eventTypes.includes(event.type)) return false;
+  if (filter.streamPrefixes && !filter.streamPrefixes.some((prefix) => event.streamName.startsWith(prefix))) {
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Event store on PostgreSQL. Appends are one call of `es_append` (one round trip, one
+ * transaction). `$all` is read in (transaction id, position) order, only below the
+ * snapshot's xmin, so a reader never passes an event whose transaction may still commit.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: pg.Pool;
+  private readonly limits: AppendLimits;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly notify: boolean;
+  private readonly onError: (error: Error, context: string) => void;
+  private readonly wakeups = new Wakeups();
+  private readonly closing = new AbortController();
+  private readonly subscriptions = new Set<Subscription>();
+  private listener: pg.Client | undefined;
+  private listenerStarting: Promise<void> | undefined;
+  private notifyState: 'idle' | 'sending' | 'again' = 'idle';
+
+  private constructor(options: PostgresEventStoreOptions) {
+    this.pool = options.pool;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.batchSize = options.subscriptionBatchSize ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.notify = options.notify ?? true;
+    this.onError = options.onError ?? (() => {});
+  }
+
+  /** Applies the store's migrations, then returns a ready store. */
+  static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    await migrate(options.pool, 'eventstore', EVENT_STORE_MIGRATIONS);
+    return new PostgresEventStore(options);
+  }
+
+  async append(
+    stream: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    const expected = options?.expectedRevision;
+    const prepared = prepareAppend(stream, events, expected, this.limits);
+    const payload = `[${prepared
+      .map((e) => `{"id":"${e.id}","type":${JSON.stringify(e.type)},"data":${e.dataJson},"metadata":${e.metadataJson}}`)
+      .join(',')}]`;
+    const code = typeof expected === 'number' ? expected : (EXPECTED_CODES[expected] as number);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.pool.query<{ next_revision: string; tx: string; last_position: string }>(
+          'SELECT next_revision, tx::text AS tx, last_position FROM es_append($1, $2, $3::jsonb)',
+          [stream, code, payload],
+        );
+        const row = result.rows[0];
+        if (!row) throw new Error('es_append returned no row');
+        this.afterAppend();
+        return {
+          nextExpectedRevision: Number(row.next_revision),
+          position: encodePosition(BigInt(row.tx), BigInt(row.last_position)),
+        };
+      } catch (error) {
+        const pgError = error as { code?: string; detail?: string; constraint?: string; message: string };
+        if (pgError.code === 'RE001') {
+          const actual = Number(pgError.detail);
+          throw new WrongExpectedVersion(stream, expected, actual < 0 ? 'no_stream' : actual);
+        }
+        if (pgError.code === 'RE002') throw new EventIdConflict(stream, pgError.message);
+        // The same ids raced in from a concurrent retry: look again, now that it has committed.
+        if (pgError.code === '23505' && pgError.constraint === 'es_events_event_id_key') {
+          if (attempt < 2) continue;
+          throw new EventIdConflict(stream, 'an event id of this append is already stored in another append');
+        }
+        throw error;
+      }
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    validateReadStream(stream, options);
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const limit = options.maxCount ?? null;
+    const result = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_name = $1 AND revision ${backwards ? '<=' : '>='} $2
+       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [stream, from, limit],
+    );
+    return result.rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    validateReadAll(options);
+    const [tx, position] = options.after === undefined ? [0n, 0n] : decodePosition(options.after);
+    const result = await this.pool.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM es_events
+        WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id, position LIMIT $3`,
+      [tx.toString(), position.toString(), options.maxCount ?? null],
+    );
+    return result.rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    const result = await this.pool.query<{ tx: string; position: string }>(
+      `SELECT transaction_id::text AS tx, position FROM es_events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+    );
+    const row = result.rows[0];
+    return row ? encodePosition(BigInt(row.tx), BigInt(row.position)) : undefined;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    if (options.after !== undefined) decodePosition(options.after);
+    const stop = new AbortController();
+    const signal = AbortSignal.any([stop.signal, this.closing.signal]);
+    if (this.notify) void this.ensureListener();
+    const iterate = async function* (this: PostgresEventStore): AsyncGenerator<SubscriptionMessage> {
+      let after = options.after;
+      let caughtUp = false;
+      while (!signal.aborted) {
+        const seen = this.wakeups.current;
+        const page = await this.readAll(
+          after === undefined ? { maxCount: this.batchSize } : { after, maxCount: this.batchSize },
+        );
+        for (const event of page) {
+          if (signal.aborted) return;
+          after = event.position;
+          if (matches(options.filter, event)) yield { kind: 'event', event };
+        }
+        if (page.length < this.batchSize) {
+          if (!caughtUp || page.length > 0) yield { kind: 'caughtUp', position: after };
+          caughtUp = true;
+          await this.wakeups.wait(seen, this.pollIntervalMs, signal);
+        } else {
+          caughtUp = false;
+        }
+      }
+    }.bind(this);
+    const generator = iterate();
+    const subscription: Subscription = {
+      [Symbol.asyncIterator]: () => generator,
+      close: async () => {
+        stop.abort();
+        this.subscriptions.delete(subscription);
+        await generator.return(undefined);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) await listener.end().catch(() => {});
+  }
+
+  private afterAppend(): void {
+    this.wakeups.wake();
+    if (!this.notify) return;
+    // Coalesced: at most one NOTIFY in flight. NOTIFY inside the append would serialise
+    // all committing appends on PostgreSQL's notification-queue lock.
+    if (this.notifyState !== 'idle') {
+      this.notifyState = 'again';
+      return;
+    }
+    this.notifyState = 'sending';
+    const send = (): void => {
+      this.pool
+        .query('SELECT pg_notify($1, $2)', [CHANNEL, ''])
+        .catch((error: Error) => this.onError(error, 'NOTIFY'))
+        .finally(() => {
+          if (this.notifyState === 'again' && !this.closing.signal.aborted) {
+            this.notifyState = 'sending';
+            send();
+          } else {
+            this.notifyState = 'idle';
+          }
+        });
+    };
+    send();
+  }
+
+  private ensureListener(): Promise<void> {
+    if (this.listener || this.closing.signal.aborted) return Promise.resolve();
+    this.listenerStarting ??= (async () => {
+      const client = new pg.Client(this.pool.options);
+      client.on('notification', () => this.wakeups.wake());
+      client.on('error', (error) => {
+        this.onError(error, 'LISTEN connection');
+        if (this.listener === client) this.listener = undefined;
+        // Polling keeps subscriptions going meanwhile; try to listen again later.
+        setTimeout(() => void this.ensureListener(), 1000).unref();
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHANNEL}`);
+        if (this.closing.signal.aborted) await client.end();
+        else this.listener = client;
+      } catch (error) {
+        this.onError(error as Error, 'LISTEN connection');
+        await client.end().catch(() => {});
+      }
+    })().finally(() => {
+      this.listenerStarting = undefined;
+    });
+    return this.listenerStarting;
+  }
+}

@@ -1,0 +1,99 @@
+import type { EventMetadata } from '@registry/schema';
+
+/**
+ * Global position in `$all`: an opaque token whose string order is the log order
+ * (`<16 hex>-<16 hex>`). Tokens never carry numbers, so no bigint reaches JSON or GraphQL.
+ */
+export type Position = string;
+
+/** `any`, `no_stream`, `stream_exists`, or the 0-based revision of the stream's last event. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface EventToAppend {
+  /** UUID chosen by the caller, so a retried append is recognised and not written twice. */
+  id: string;
+  type: string;
+  data: JsonValue;
+  metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  streamName: string;
+  /** 0-based position of the event in its stream. */
+  revision: number;
+  position: Position;
+  id: string;
+  type: string;
+  data: JsonValue;
+  metadata: EventMetadata;
+  /** System time the store recorded the event (ISO 8601, UTC, milliseconds). */
+  recordedAt: string;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream: pass it as the next expected revision. */
+  nextExpectedRevision: number;
+  /** Position of the last appended event. */
+  position: Position;
+}
+
+export interface ReadStreamOptions {
+  direction?: 'forwards' | 'backwards';
+  /** First revision to return; defaults to the start (forwards) or the end (backwards). */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Omitted: from the beginning. */
+  after?: Position;
+  maxCount?: number;
+}
+
+export interface EventFilter {
+  streamPrefixes?: readonly string[];
+  eventTypes?: readonly string[];
+}
+
+export interface SubscribeOptions {
+  after?: Position;
+  filter?: EventFilter;
+}
+
+export type SubscriptionMessage =
+  | { kind: 'event'; event: RecordedEvent }
+  /**
+   * Everything committed and visible up to `position` has been delivered (with a filter,
+   * `position` may be past the last delivered event: checkpointing it skips nothing that matches).
+   */
+  | { kind: 'caughtUp'; position: Position | undefined };
+
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  close(): Promise<void>;
+}
+
+/**
+ * The event store port. Adapters: PostgreSQL (embedded default) and EventStoreDB.
+ * Both satisfy one contract suite (`test/contract.ts`).
+ */
+export interface EventStore {
+  append(
+    stream: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+  /** Events of one stream; a stream that does not exist reads as empty. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events of all streams in log order. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the last visible event in the log, or undefined for an empty log. */
+  headPosition(): Promise<Position | undefined>;
+  /**
+   * Catch-up subscription over `$all`: every committed event exactly once, in log order,
+   * from `after` on; then live. Ends when closed.
+   */
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  close(): Promise<void>;
+}

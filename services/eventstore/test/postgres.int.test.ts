@@ -1,0 +1,101 @@
+import { createTestDatabase, type TestDatabase } from '@registry/test/support';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresEventStore } from '../src/postgres/index.js';
+import { eventStoreContract } from './contract.js';
+import { collect, events, streamName } from './fixtures.js';
+
+const OVERSIZE = 64 * 1024;
+
+eventStoreContract('PostgreSQL', async () => {
+  const db = await createTestDatabase('es_contract');
+  const open = (pool: pg.Pool) =>
+    PostgresEventStore.open({ pool, limits: { maxEventBytes: OVERSIZE }, subscriptionBatchSize: 50 });
+  const store = await open(db.pool);
+  const others: PostgresEventStore[] = [];
+  return {
+    store,
+    oversizeBytes: OVERSIZE,
+    // Polls only once a minute, so the test sees LISTEN/NOTIFY doing the waking.
+    secondStore: async () => {
+      const other = await PostgresEventStore.open({ pool: db.newPool(4), pollIntervalMs: 60_000 });
+      others.push(other);
+      return other;
+    },
+    dispose: async () => {
+      await Promise.all([store, ...others].map((s) => s.close()));
+      await db.close();
+    },
+  };
+});
+
+describe('PostgreSQL event store: guarantees the database itself keeps', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  beforeAll(async () => {
+    db = await createTestDatabase('es_pg');
+    store = await PostgresEventStore.open({ pool: db.pool });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  it.each([
+    ['UPDATE', "UPDATE es_events SET event_type = 'Forged'"],
+    ['DELETE', 'DELETE FROM es_events'],
+    ['TRUNCATE', 'TRUNCATE es_events'],
+    ['DELETE of a stream', 'DELETE FROM es_streams'],
+  ])('given stored events, when a client runs %s, then the database refuses it', async (_op, sql) => {
+    const stream = streamName();
+    await store.append(stream, events(2), { expectedRevision: 'no_stream' });
+    const before = await store.readStream(stream);
+    await expect(db.pool.query(sql)).rejects.toThrow(/refused: stored events are immutable/);
+    expect(await store.readStream(stream)).toEqual(before);
+  });
+
+  it('applies its migrations once, however often it is opened', async () => {
+    const again = await PostgresEventStore.open({ pool: db.pool });
+    await again.close();
+    const { rows } = await db.pool.query('SELECT version FROM eventstore_migrations ORDER BY version');
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('given a long open write transaction, subscribers wait for it and then receive everything in order', async () => {
+    const head = await store.headPosition();
+    const subscription = store.subscribeToAll(head === undefined ? {} : { after: head });
+    const received: string[] = [];
+    const consuming = collect(subscription, (r) => {
+      received.length = 0;
+      received.push(...r.map((e) => e.streamName));
+      return r.length === 4;
+    });
+
+    const slow = new pg.Client({ connectionString: db.url });
+    await slow.connect();
+    const slowStream = streamName('slow');
+    const fastStream = streamName('fast');
+    try {
+      await slow.query('BEGIN');
+      const batch = events(2);
+      await slow.query('SELECT * FROM es_append($1, -1, $2::jsonb)', [
+        slowStream,
+        JSON.stringify(batch.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }))),
+      ]);
+      // Later transaction ids commit first: visible in the table, but not yet below xmin.
+      await store.append(fastStream, events(2), { expectedRevision: 'no_stream' });
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(received).toEqual([]);
+      const committed = await db.pool.query('SELECT count(*)::int AS n FROM es_events WHERE stream_name = $1', [
+        fastStream,
+      ]);
+      expect(committed.rows[0].n).toBe(2);
+
+      await slow.query('COMMIT');
+    } finally {
+      await slow.end();
+    }
+    const all = await consuming;
+    expect(all.map((e) => e.streamName)).toEqual([slowStream, slowStream, fastStream, fastStream]);
+  });
+});

@@ -1,0 +1,2 @@
+export type { TestDatabase } from './database.js';
+export { createTestDatabase } from './database.js';
