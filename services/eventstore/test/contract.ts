@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  EventIdConflict,
   type EventStore,
   type EventToAppend,
   InvalidAppend,
@@ -184,14 +183,6 @@ export function eventStoreContract(name: string, open: () => Promise<ContractTar
         await store.append(stream, events(1), { expectedRevision: 1 });
         expect(await store.append(stream, batch, { expectedRevision: 'no_stream' })).toEqual(first);
         expect(await store.readStream(stream)).toHaveLength(3);
-      });
-
-      it('refuses event ids reused in another stream, writing nothing', async () => {
-        const batch = events(1);
-        await store.append(streamName(), batch, { expectedRevision: 'any' });
-        const other = streamName();
-        await expect(store.append(other, batch, { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventIdConflict);
-        expect(await store.readStream(other)).toEqual([]);
       });
     });
 

@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventIdConflict } from '../src/index.js';
 import { PostgresEventStore } from '../src/postgres/index.js';
 import { eventStoreContract } from './contract.js';
 import { collect, events, streamName } from './fixtures.js';
@@ -52,6 +53,15 @@ describe('PostgreSQL event store: guarantees the database itself keeps', () => {
     const before = await store.readStream(stream);
     await expect(db.pool.query(sql)).rejects.toThrow(/refused: stored events are immutable/);
     expect(await store.readStream(stream)).toEqual(before);
+  });
+
+  // EventStoreDB only recognises a retried id within its stream; this store keeps ids unique.
+  it('refuses event ids reused in another stream, writing nothing', async () => {
+    const batch = events(1);
+    await store.append(streamName(), batch, { expectedRevision: 'any' });
+    const other = streamName();
+    await expect(store.append(other, batch, { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventIdConflict);
+    expect(await store.readStream(other)).toEqual([]);
   });
 
   it('applies its migrations once, however often it is opened', async () => {

@@ -1,0 +1,2 @@
+export type { EventStoreDbOptions } from './store.js';
+export { EventStoreDbEventStore } from './store.js';

@@ -1,0 +1,64 @@
+import { describe, it } from 'vitest';
+import { EventStoreDbEventStore } from '../src/esdb/index.js';
+import { eventStoreContract } from './contract.js';
+
+/**
+ * The contract suite against a real EventStoreDB: the one at EVENTSTORE_CONNECTION_STRING,
+ * or one testcontainers starts when it finds a Docker engine. Without either the suite is
+ * reported as skipped with the reason; it never passes without a server.
+ */
+const IMAGE = 'eventstore/eventstore:24.10';
+
+type Server = { connectionString: string; stop: () => Promise<void> } | { skipped: string };
+
+async function findServer(): Promise<Server> {
+  const configured = process.env.EVENTSTORE_CONNECTION_STRING;
+  if (configured) return { connectionString: configured, stop: async () => {} };
+  try {
+    const { GenericContainer, Wait } = await import('testcontainers');
+    const container = await new GenericContainer(IMAGE)
+      .withEnvironment({ EVENTSTORE_INSECURE: 'true', EVENTSTORE_MEM_DB: 'true', EVENTSTORE_RUN_PROJECTIONS: 'None' })
+      .withExposedPorts(2113)
+      .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCode(204))
+      .withStartupTimeout(120_000)
+      .start();
+    return {
+      connectionString: `esdb://${container.getHost()}:${container.getMappedPort(2113)}?tls=false`,
+      stop: async () => {
+        await container.stop();
+      },
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { skipped: `no EVENTSTORE_CONNECTION_STRING and testcontainers could not start ${IMAGE}: ${message}` };
+  }
+}
+
+const server = await findServer();
+
+if ('skipped' in server) {
+  console.warn(`EventStoreDB contract suite skipped: ${server.skipped}`);
+  describe.skip(`event store contract: EventStoreDB — SKIPPED: ${server.skipped}`, () => {
+    it('runs the event store contract against a real EventStoreDB', () => {});
+  });
+} else {
+  eventStoreContract('EventStoreDB', async () => {
+    const open = () => new EventStoreDbEventStore({ connectionString: server.connectionString });
+    const store = open();
+    const others: EventStoreDbEventStore[] = [];
+    return {
+      store,
+      // EventStoreDB refuses appends above its max append size (1 MiB by default).
+      oversizeBytes: 1024 * 1024,
+      secondStore: async () => {
+        const other = open();
+        others.push(other);
+        return other;
+      },
+      dispose: async () => {
+        await Promise.all([store, ...others].map((s) => s.close()));
+        await server.stop();
+      },
+    };
+  });
+}
