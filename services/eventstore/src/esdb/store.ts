@@ -62,7 +62,7 @@ function isSystem(event: { streamId: string; type: string }): boolean {
 
 function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
   const event = resolved.event;
-  if (!event || !event.isJson || isSystem(event)) return undefined;
+  if (!event?.isJson || isSystem(event)) return undefined;
   const position = event.position;
   if (!position)
     throw new Error(`EventStoreDB returned event ${event.id} without a position (server older than 22.x?)`);

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const Port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+/** Everything the service reads from its environment. Nothing else configures it. */
+export const ConfigSchema = z.object({
+  PORT: Port.default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where the embedded PostgreSQL keeps its cluster (ignored with DATABASE_URL). */
+  DATA_DIR: z.string().min(1).default('./.data'),
+  EMBEDDED_PG_PORT: Port.default(54329),
+  /** External PostgreSQL for read models, and for the event store unless EventStoreDB is configured. */
+  DATABASE_URL: optionalString.pipe(z.url('must be a postgres:// URL').optional()),
+  /** EventStoreDB as the event store, e.g. esdb://localhost:2113?tls=false */
+  EVENTSTORE_CONNECTION_STRING: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  databaseUrl: string | undefined;
+  eventStoreConnectionString: string | undefined;
+  logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: path.resolve(c.DATA_DIR),
+    embeddedPgPort: c.EMBEDDED_PG_PORT,
+    databaseUrl: c.DATABASE_URL,
+    eventStoreConnectionString: c.EVENTSTORE_CONNECTION_STRING,
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Server } from 'node:http';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { startInfrastructure } from './infrastructure.js';
+
+/** The composition root: the only place that wires adapters to the core, and the only listener. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+  const infrastructure = await startInfrastructure(config, logger);
+  const app = buildApp(infrastructure);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = address && typeof address === 'object' ? address.port : config.port;
+  logger.info({ url: `http://${config.host}:${port}`, ...infrastructure.describe }, 'registry listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await infrastructure.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`registry failed to start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '@registry/postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+async function startService(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, DATABASE_URL: '', EVENTSTORE_CONNECTION_STRING: '', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 60_000);
+    const onData = () => {
+      const line = output.split('\n').find((l) => l.includes('"registry listening"'));
+      if (line) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve(JSON.parse(line).url);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}:\n${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
+async function stopService(running: Running): Promise<number | null> {
+  return new Promise((resolve) => {
+    running.child.once('exit', (code) => resolve(code));
+    running.child.kill('SIGTERM');
+  });
+}
+
+describe('README command one: the service on the embedded default', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'registry-main-'));
+    await chmod(dir, 0o755);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('given no configuration, starts its own PostgreSQL, answers health and readiness, stops cleanly, and restarts on its data', async () => {
+    const env = {
+      DATA_DIR: dir,
+      PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(await freePort()),
+    };
+    for (const round of [1, 2]) {
+      const running = await startService(env);
+      try {
+        expect(running.output()).toContain('"database":"embedded"');
+        expect(running.output()).toContain('"eventStore":"postgres"');
+        const health = await fetch(`${running.url}/healthz`);
+        expect(health.status).toBe(200);
+        const ready = await fetch(`${running.url}/readyz`);
+        expect(ready.status).toBe(200);
+        expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', eventStore: 'ok' } });
+      } finally {
+        expect(await stopService(running), `round ${round} exit code`).toBe(0);
+      }
+    }
+  });
+
+  it('refuses bad configuration naming the variable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: 'eighty' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/invalid configuration: PORT: /);
+  });
+});
