@@ -14,3 +14,14 @@ export function decodePosition(token: unknown): [major: bigint, minor: bigint] {
   if (typeof token !== 'string' || !TOKEN.test(token)) throw new InvalidPosition(token);
   return [BigInt(`0x${token.slice(0, 16)}`), BigInt(`0x${token.slice(17)}`)];
 }
+
+function hexPart(decimal: string): string {
+  // Below 10^15 a double is exact and much cheaper than BigInt; this runs once per event read.
+  const hex = decimal.length <= 15 ? Number(decimal).toString(16) : BigInt(decimal).toString(16);
+  return hex.padStart(16, '0');
+}
+
+/** `encodePosition` for parts given as unsigned decimal strings, as PostgreSQL returns int8 and xid8. */
+export function encodeDecimalPosition(major: string, minor: string): Position {
+  return `${hexPart(major)}-${hexPart(minor)}`;
+}

@@ -10,11 +10,6 @@ export const EVENT_STORE_MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'events, streams, append function, immutability',
     sql: `
-CREATE TABLE es_streams (
-  stream_name text PRIMARY KEY,
-  revision bigint NOT NULL CHECK (revision >= 0)
-);
-
 CREATE TABLE es_events (
   transaction_id xid8 NOT NULL,
   position bigint GENERATED ALWAYS AS IDENTITY,
@@ -38,8 +33,6 @@ END $$;
 
 CREATE TRIGGER es_events_immutable BEFORE UPDATE OR DELETE OR TRUNCATE ON es_events
   FOR EACH STATEMENT EXECUTE FUNCTION es_refuse_change();
-CREATE TRIGGER es_streams_keep BEFORE DELETE OR TRUNCATE ON es_streams
-  FOR EACH STATEMENT EXECUTE FUNCTION es_refuse_change();
 
 -- p_expected: -2 any, -1 no stream, -4 stream exists (as EventStoreDB), >= 0 exact revision.
 -- p_events: [{"id","type","data","metadata"}, ...]. One call is one round trip and one
@@ -56,7 +49,6 @@ DECLARE
   v_first record;
   v_matching integer;
   v_current bigint;
-  v_new bigint;
   v_tx xid8;
   v_pos bigint;
   v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
@@ -76,14 +68,10 @@ BEGIN
       p_events->0->>'id', v_first.stream_name, v_first.revision USING ERRCODE = 'RE002';
   END IF;
 
+  -- Writers of one stream queue here; the statement below then sees the last one's
+  -- commit (each statement of a volatile function takes a fresh snapshot).
   PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 0));
-  LOOP
-    UPDATE es_streams SET revision = revision + n WHERE stream_name = p_stream RETURNING revision INTO v_new;
-    IF FOUND THEN v_current := v_new - n; EXIT; END IF;
-    INSERT INTO es_streams (stream_name, revision) VALUES (p_stream, n - 1)
-      ON CONFLICT (stream_name) DO NOTHING RETURNING revision INTO v_new;
-    IF FOUND THEN v_current := -1; EXIT; END IF;
-  END LOOP;
+  SELECT coalesce(max(e.revision), -1) INTO v_current FROM es_events e WHERE e.stream_name = p_stream;
 
   IF (p_expected = -1 AND v_current <> -1)
      OR (p_expected = -4 AND v_current = -1)

@@ -2,7 +2,7 @@ import { migrate } from '@registry/postgres';
 import type { EventMetadata } from '@registry/schema';
 import pg from 'pg';
 import { EventIdConflict, WrongExpectedVersion } from '../errors.js';
-import { decodePosition, encodePosition } from '../position.js';
+import { decodePosition, encodeDecimalPosition } from '../position.js';
 import type {
   AppendResult,
   EventFilter,
@@ -35,6 +35,7 @@ export interface PostgresEventStoreOptions {
 }
 
 const CHANNEL = 'es_events';
+const NOTIFY_INTERVAL_MS = 50;
 const EXPECTED_CODES: Record<string, number> = { any: -2, no_stream: -1, stream_exists: -4 };
 const EVENT_COLUMNS =
   'transaction_id::text AS tx, position, stream_name, revision, event_id, event_type, data, metadata, recorded_at';
@@ -55,7 +56,7 @@ function toRecorded(row: EventRow): RecordedEvent {
   return {
     streamName: row.stream_name,
     revision: Number(row.revision),
-    position: encodePosition(BigInt(row.tx), BigInt(row.position)),
+    position: encodeDecimalPosition(row.tx, row.position),
     id: row.event_id,
     type: row.event_type,
     data: row.data,
@@ -90,7 +91,8 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private listener: pg.Client | undefined;
   private listenerStarting: Promise<void> | undefined;
-  private notifyState: 'idle' | 'sending' | 'again' = 'idle';
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private lastNotify = 0;
 
   private constructor(options: PostgresEventStoreOptions) {
     this.pool = options.pool;
@@ -120,16 +122,18 @@ export class PostgresEventStore implements EventStore {
     const code = typeof expected === 'number' ? expected : (EXPECTED_CODES[expected] as number);
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await this.pool.query<{ next_revision: string; tx: string; last_position: string }>(
-          'SELECT next_revision, tx::text AS tx, last_position FROM es_append($1, $2, $3::jsonb)',
-          [stream, code, payload],
-        );
+        // Named, so each connection parses and plans the call once.
+        const result = await this.pool.query<{ next_revision: string; tx: string; last_position: string }>({
+          name: 'es_append',
+          text: 'SELECT next_revision, tx::text AS tx, last_position FROM es_append($1, $2, $3::jsonb)',
+          values: [stream, code, payload],
+        });
         const row = result.rows[0];
         if (!row) throw new Error('es_append returned no row');
         this.afterAppend();
         return {
           nextExpectedRevision: Number(row.next_revision),
-          position: encodePosition(BigInt(row.tx), BigInt(row.last_position)),
+          position: encodeDecimalPosition(row.tx, row.last_position),
         };
       } catch (error) {
         const pgError = error as { code?: string; detail?: string; constraint?: string; message: string };
@@ -167,7 +171,7 @@ export class PostgresEventStore implements EventStore {
     const result = await this.pool.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM es_events
         WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
         ORDER BY transaction_id, position LIMIT $3`,
       [tx.toString(), position.toString(), options.maxCount ?? null],
     );
@@ -177,11 +181,11 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<Position | undefined> {
     const result = await this.pool.query<{ tx: string; position: string }>(
       `SELECT transaction_id::text AS tx, position FROM es_events
-        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE transaction_id < (SELECT pg_snapshot_xmin(pg_current_snapshot()))
         ORDER BY transaction_id DESC, position DESC LIMIT 1`,
     );
     const row = result.rows[0];
-    return row ? encodePosition(BigInt(row.tx), BigInt(row.position)) : undefined;
+    return row ? encodeDecimalPosition(row.tx, row.position) : undefined;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -190,25 +194,36 @@ export class PostgresEventStore implements EventStore {
     const signal = AbortSignal.any([stop.signal, this.closing.signal]);
     if (this.notify) void this.ensureListener();
     const iterate = async function* (this: PostgresEventStore): AsyncGenerator<SubscriptionMessage> {
+      const read = (after: Position | undefined) =>
+        this.readAll(after === undefined ? { maxCount: this.batchSize } : { after, maxCount: this.batchSize });
       let after = options.after;
       let caughtUp = false;
-      while (!signal.aborted) {
-        const seen = this.wakeups.current;
-        const page = await this.readAll(
-          after === undefined ? { maxCount: this.batchSize } : { after, maxCount: this.batchSize },
-        );
-        for (const event of page) {
-          if (signal.aborted) return;
-          after = event.position;
-          if (matches(options.filter, event)) yield { kind: 'event', event };
-        }
-        if (page.length < this.batchSize) {
+      let seen = this.wakeups.current;
+      let next: Promise<RecordedEvent[]> | undefined;
+      try {
+        while (!signal.aborted) {
+          const page = await (next ?? read(after));
+          next = undefined;
+          const full = page.length === this.batchSize;
+          // While the consumer works through this page, the next one is already on its way.
+          if (full) next = read(page[page.length - 1]?.position);
+          for (const event of page) {
+            if (signal.aborted) return;
+            after = event.position;
+            if (matches(options.filter, event)) yield { kind: 'event', event };
+          }
+          if (full) {
+            caughtUp = false;
+            continue;
+          }
           if (!caughtUp || page.length > 0) yield { kind: 'caughtUp', position: after };
           caughtUp = true;
           await this.wakeups.wait(seen, this.pollIntervalMs, signal);
-        } else {
-          caughtUp = false;
+          seen = this.wakeups.current;
         }
+      } finally {
+        // A prefetch still running when the subscription stops must not surface as unhandled.
+        next?.catch(() => {});
       }
     }.bind(this);
     const generator = iterate();
@@ -226,6 +241,7 @@ export class PostgresEventStore implements EventStore {
 
   async close(): Promise<void> {
     this.closing.abort();
+    clearTimeout(this.notifyTimer);
     await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
     const listener = this.listener;
     this.listener = undefined;
@@ -234,28 +250,21 @@ export class PostgresEventStore implements EventStore {
 
   private afterAppend(): void {
     this.wakeups.wake();
-    if (!this.notify) return;
-    // Coalesced: at most one NOTIFY in flight. NOTIFY inside the append would serialise
-    // all committing appends on PostgreSQL's notification-queue lock.
-    if (this.notifyState !== 'idle') {
-      this.notifyState = 'again';
-      return;
-    }
-    this.notifyState = 'sending';
-    const send = (): void => {
+    if (!this.notify || this.notifyTimer) return;
+    // Other processes are told at once when the log was quiet, then at most once per
+    // interval: a NOTIFY per append would cost a round trip each, and NOTIFY inside the
+    // append would serialise all commits on PostgreSQL's notification-queue lock.
+    const wait = Math.max(0, this.lastNotify + NOTIFY_INTERVAL_MS - Date.now());
+    this.notifyTimer = setTimeout(() => {
+      this.lastNotify = Date.now();
       this.pool
         .query('SELECT pg_notify($1, $2)', [CHANNEL, ''])
         .catch((error: Error) => this.onError(error, 'NOTIFY'))
         .finally(() => {
-          if (this.notifyState === 'again' && !this.closing.signal.aborted) {
-            this.notifyState = 'sending';
-            send();
-          } else {
-            this.notifyState = 'idle';
-          }
+          this.notifyTimer = undefined;
         });
-    };
-    send();
+    }, wait);
+    this.notifyTimer.unref();
   }
 
   private ensureListener(): Promise<void> {
