@@ -388,6 +388,35 @@ export function eventStoreContract(name: string, open: () => Promise<ContractTar
         expect([...first, ...rest].map((e) => e.revision)).toEqual(Array.from({ length: 40 }, (_, i) => i));
       });
 
+      it('given writers still appending, a subscriber stopped at a checkpoint and restarted misses nothing and repeats nothing', async () => {
+        const head = await store.headPosition();
+        const streams = Array.from({ length: 4 }, () => streamName('moving'));
+        const total = 16 * 8;
+        const writing = Promise.all(
+          Array.from({ length: 16 }, async (_, writer) => {
+            for (let round = 0; round < 8; round++) {
+              await store.append(streams[(writer + round) % streams.length] as string, events(1), {
+                expectedRevision: 'any',
+              });
+            }
+          }),
+        );
+        const first = await collect(
+          store.subscribeToAll(head === undefined ? {} : { after: head }),
+          (r) => r.length >= 40,
+        );
+        const checkpoint = first.at(-1)?.position as string;
+        const rest = await collect(
+          store.subscribeToAll({ after: checkpoint }),
+          (r, caughtUp) => caughtUp && r.length >= total - first.length,
+        );
+        await writing;
+        const all = [...first, ...rest];
+        expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+        expect(all).toEqual(await allAfter(head));
+        expect(all).toHaveLength(total);
+      });
+
       it('filters by stream prefix and by event type, without losing its place', async () => {
         const head = await store.headPosition();
         const kept = streamName('keep');
