@@ -1,2 +1,7 @@
+export * from './commands.js';
+export * from './enums.js';
+export * from './events.js';
+export * from './household.js';
 export { Actor, EventMetadata, Role } from './metadata.js';
-export { IsoDate, Uuid } from './values.js';
+export * from './policy.js';
+export * from './values.js';

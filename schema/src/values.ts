@@ -4,10 +4,71 @@ import { z } from 'zod';
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a calendar date YYYY-MM-DD')
-  .refine((value) => {
-    const date = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-  }, 'must be a date that exists in the calendar');
+  .refine(isCalendarDate, 'must be a date that exists in the calendar');
 export type IsoDate = z.infer<typeof IsoDate>;
 
+export function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+/** Adds days to a calendar date, in UTC so no time zone moves it. */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 export const Uuid = z.uuid('must be a UUID');
+
+/** Money in fen (1 yuan = 100 fen), never a float. */
+export const Fen = z
+  .number('must be a number of fen')
+  .int('must be a whole number of fen (1 yuan = 100 fen)')
+  .min(0, 'must not be negative')
+  .max(Number.MAX_SAFE_INTEGER);
+export type Fen = z.infer<typeof Fen>;
+
+export const Year = z.number().int('must be a whole year').min(2000, 'must be 2000 or later').max(2100);
+
+/**
+ * 12-digit statistical area code: 6 digits county, 3 township, 3 village. A village code
+ * has non-zero township and village parts.
+ */
+export const AreaCode = z.string().regex(/^\d{12}$/, 'must be a 12-digit statistical area code');
+export const VillageCode = AreaCode.refine(
+  (code) => code.slice(6, 9) !== '000' && code.slice(9) !== '000',
+  'must be a village-level code (township and village parts not 000)',
+);
+
+export const countyOf = (code: string): string => `${code.slice(0, 6)}000000`;
+export const townshipOf = (code: string): string => `${code.slice(0, 9)}000`;
+export const provinceOf = (code: string): string => code.slice(0, 2);
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** Check character of an 18-character resident ID number (GB 11643, ISO 7064 MOD 11-2). */
+export function nationalIdCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (ID_WEIGHTS[i] as number);
+  return ID_CHECK[sum % 11] as string;
+}
+
+/** 18-character resident identity number: area, birth date, sequence, check character. PII. */
+export const NationalId = z
+  .string()
+  .regex(/^\d{17}[\dX]$/, 'must be 18 characters: 17 digits and a digit or X')
+  .refine((id) => isCalendarDate(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`), {
+    message: 'must contain a real birth date in characters 7-14',
+  })
+  .refine((id) => nationalIdCheckChar(id.slice(0, 17)) === id[17], { message: 'has a wrong check character' });
+
+export const birthDateOfNationalId = (id: string): string =>
+  `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+/** The 17th character is odd for men, even for women. */
+export const sexOfNationalId = (id: string): 'male' | 'female' => (Number(id[16]) % 2 === 1 ? 'male' : 'female');
+
+/** Masks an ID number for roles that may not see it: area and check remain. */
+export const maskNationalId = (id: string): string =>
+  `${id.slice(0, 6)}********${id.slice(14, 17).replace(/./g, '*')}${id[17]}`;

@@ -1,0 +1,261 @@
+import { z } from 'zod';
+import {
+  HouseholdAttribute,
+  MemberJoinReason,
+  MemberLeaveReason,
+  MonitoringCategory,
+  NaturalDecreaseReason,
+} from './enums.js';
+import { HouseholdEvents } from './events.js';
+import {
+  Causes,
+  ComparisonFinding,
+  Helper,
+  HouseholdDetails,
+  Member,
+  MemberChanges,
+  MemberList,
+  Text,
+  Text2000,
+} from './household.js';
+import { Fen, IsoDate, Uuid, Year } from './values.js';
+
+const E = HouseholdEvents;
+const Notes = Text2000.optional();
+
+/**
+ * What a caller sends with every command. The actor is not here: it comes from the
+ * caller's verified identity. Ids a command creates (member, measure, visit...) may be
+ * given; when omitted they are derived from the command id, so a retry creates the same.
+ */
+export const CommandEnvelope = z
+  .object({
+    /** Client-chosen; the same id sent twice is handled once. */
+    commandId: z.string().min(8, 'must be at least 8 characters').max(200),
+    householdId: Uuid,
+    /** The household's version the client saw (-1: none yet). Omitted: retry on conflict. */
+    expectedVersion: z.number().int().min(-1).optional(),
+    /** The business date the change takes effect. */
+    effectiveAt: IsoDate,
+    reason: Text2000.optional(),
+    correlationId: Uuid.optional(),
+    causationId: Uuid.optional(),
+  })
+  .strict();
+export type CommandEnvelope = z.infer<typeof CommandEnvelope>;
+
+function command<const T extends string, S extends z.ZodType>(type: T, description: string, schema: S) {
+  return { type, description, schema } as const;
+}
+
+export const HouseholdCommands = {
+  ApplyForRegistration: command(
+    'ApplyForRegistration',
+    'A household applies (农户申请).',
+    z.object({ household: HouseholdDetails, members: MemberList, statement: Text2000.optional() }).strict(),
+  ),
+  RecordVillageReview: command(
+    'RecordVillageReview',
+    'Village representatives reviewed the open case; a rejection needs a reason.',
+    z
+      .object({
+        approved: z.boolean(),
+        votesFor: z.number().int().min(0).optional(),
+        votesAgainst: z.number().int().min(0).optional(),
+        notes: Notes,
+      })
+      .strict(),
+  ),
+  OpenPublicNotice: command(
+    'OpenPublicNotice',
+    'Posts the result of the last review; its length comes from policy.',
+    z.object({ noticeId: Uuid.optional() }).strict(),
+  ),
+  RecordObjection: command(
+    'RecordObjection',
+    'Records an objection to the open notice.',
+    z.object({ objectionId: Uuid.optional(), summary: Text2000 }).strict(),
+  ),
+  ResolveObjection: command(
+    'ResolveObjection',
+    'Dismisses or upholds an objection; an upheld one sends the case back or rejects it.',
+    z
+      .object({
+        objectionId: Uuid,
+        upheld: z.boolean(),
+        consequence: z.enum(['sent_back', 'rejected']).optional(),
+        resolution: Text2000,
+      })
+      .strict()
+      .refine((c) => c.upheld === (c.consequence !== undefined), {
+        path: ['consequence'],
+        message: 'is required when the objection is upheld, and only then',
+      }),
+  ),
+  ClosePublicNotice: command(
+    'ClosePublicNotice',
+    'Closes the open notice once its period has ended.',
+    z.object({}).strict(),
+  ),
+  RecordTownshipReview: command(
+    'RecordTownshipReview',
+    'The township reviewed the identification case.',
+    z.object({ approved: z.boolean(), notes: Notes }).strict(),
+  ),
+  RecordDataComparison: command(
+    'RecordDataComparison',
+    'Findings of data comparison with other agencies.',
+    E.DataComparisonRecorded.schema,
+  ),
+  ApproveRegistration: command(
+    'ApproveRegistration',
+    'The county approves and registers the household.',
+    z
+      .object({
+        cardNumber: E.RegistrationApproved.schema.shape.cardNumber,
+        attribute: HouseholdAttribute,
+      })
+      .strict()
+      .and(Causes),
+  ),
+  RejectApplication: command('RejectApplication', 'Rejects the open identification case.', z.object({}).strict()),
+  AddMember: command(
+    'AddMember',
+    'A member joins the household.',
+    z.object({ member: Member, reason: MemberJoinReason }).strict(),
+  ),
+  RemoveMember: command(
+    'RemoveMember',
+    'A member leaves; the head can leave only when a new head is named.',
+    z.object({ memberId: Uuid, reason: MemberLeaveReason, newHeadMemberId: Uuid.optional() }).strict(),
+  ),
+  UpdateMember: command(
+    'UpdateMember',
+    "Changes a member's health, labour capacity, schooling, insurance or relation.",
+    z.object({ memberId: Uuid, changes: MemberChanges }).strict(),
+  ),
+  AssessConditions: command(
+    'AssessConditions',
+    'Records the living conditions assessed on the effective date.',
+    z
+      .object({
+        assessmentId: Uuid.optional(),
+        year: Year,
+        incomePerCapitaFen: Fen,
+        food: z.boolean(),
+        clothing: z.boolean(),
+        compulsoryEducation: z.boolean(),
+        basicMedical: z.boolean(),
+        safeHousing: z.boolean(),
+        safeDrinkingWater: z.boolean(),
+      })
+      .strict(),
+  ),
+  AssignHelper: command(
+    'AssignHelper',
+    'Assigns or replaces the responsible helper.',
+    z.object({ helper: Helper }).strict(),
+  ),
+  PlanAssistance: command(
+    'PlanAssistance',
+    'Plans an assistance measure with its funds.',
+    z
+      .object({
+        measureId: Uuid.optional(),
+        category: E.AssistancePlanned.schema.shape.category,
+        description: Text2000,
+        amountFen: Fen,
+        fundingSource: E.AssistancePlanned.schema.shape.fundingSource,
+        year: Year,
+      })
+      .strict(),
+  ),
+  RecordAssistanceDelivered: command(
+    'RecordAssistanceDelivered',
+    'Records delivery of a planned measure on the effective date.',
+    z.object({ measureId: Uuid, amountFen: Fen }).strict(),
+  ),
+  RecordVisit: command(
+    'RecordVisit',
+    "Records the helper's visit on the effective date.",
+    z.object({ visitId: Uuid.optional(), notes: Text2000 }).strict(),
+  ),
+  ProposeExit: command(
+    'ProposeExit',
+    'Proposes the exit for a year; refused unless the criteria are met.',
+    z.object({ year: Year }).strict(),
+  ),
+  ConfirmExit: command(
+    'ConfirmExit',
+    'The household (a member) and the helper sign the exit.',
+    z.object({ signedByMemberId: Uuid }).strict(),
+  ),
+  VerifyExit: command('VerifyExit', 'The township verifies the exit.', z.object({ notes: Notes }).strict()),
+  ApproveExit: command(
+    'ApproveExit',
+    'The county approves the exit, effective on the effective date; refused unless the criteria are met.',
+    z.object({}).strict(),
+  ),
+  RejectExit: command('RejectExit', 'Refuses the open exit case.', z.object({}).strict()),
+  ReportReturnToPoverty: command(
+    'ReportReturnToPoverty',
+    'An exited household fell back into poverty.',
+    z.object({ attribute: HouseholdAttribute }).strict().and(Causes),
+  ),
+  RemoveFromRegistry: command(
+    'RemoveFromRegistry',
+    'Removes a misidentified household, with the finding or review that shows it.',
+    E.RemovedFromRegistry.schema,
+  ),
+  RecordNaturalDecrease: command(
+    'RecordNaturalDecrease',
+    'The household died out or moved away.',
+    z.object({ reason: NaturalDecreaseReason, detail: Text(500).optional() }).strict(),
+  ),
+  StartMonitoring: command(
+    'StartMonitoring',
+    'Takes the household into monitoring; a household never recorded gives its details and members.',
+    z
+      .object({
+        category: MonitoringCategory,
+        risks: z.array(Text(200)).min(1, 'must name at least one risk').max(20),
+        household: HouseholdDetails.optional(),
+        members: MemberList.optional(),
+      })
+      .strict()
+      .refine((c) => (c.household === undefined) === (c.members === undefined), {
+        path: ['members'],
+        message: 'household and members go together',
+      }),
+  ),
+  EndMonitoring: command(
+    'EndMonitoring',
+    'Releases the household: the risk is eliminated.',
+    z.object({ notes: Notes }).strict(),
+  ),
+  CorrectEvent: command(
+    'CorrectEvent',
+    'Corrects an earlier event of the household: replaces its data or voids it, saying why (the reason is required).',
+    z
+      .object({
+        eventId: Uuid,
+        action: z.enum(['replace', 'void']),
+        replacementData: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict()
+      .refine((c) => (c.action === 'replace') === (c.replacementData !== undefined), {
+        path: ['replacementData'],
+        message: 'is required to replace, and not allowed to void',
+      }),
+  ),
+} as const;
+
+export type HouseholdCommandType = keyof typeof HouseholdCommands;
+export type HouseholdCommandData<T extends HouseholdCommandType> = z.infer<(typeof HouseholdCommands)[T]['schema']>;
+export type HouseholdCommand = {
+  [T in HouseholdCommandType]: { type: T; data: HouseholdCommandData<T> };
+}[HouseholdCommandType];
+
+export const HOUSEHOLD_COMMAND_TYPES = Object.keys(HouseholdCommands) as HouseholdCommandType[];
+
+export { ComparisonFinding };

@@ -1,0 +1,351 @@
+import { z } from 'zod';
+import {
+  AssistanceCategory,
+  CaseKind,
+  FundingSource,
+  HouseholdAttribute,
+  MemberJoinReason,
+  MemberLeaveReason,
+  MonitoringCategory,
+  NaturalDecreaseReason,
+  PovertyCause,
+} from './enums.js';
+import {
+  Causes,
+  ComparisonFinding,
+  Helper,
+  HouseholdDetails,
+  Member,
+  MemberChanges,
+  MemberList,
+  Text,
+  Text500,
+  Text2000,
+} from './household.js';
+import { Fen, IsoDate, Uuid, Year } from './values.js';
+
+/** Steps of an identification case, in order. */
+export const IdentificationStep = z.enum([
+  'village_review',
+  'village_notice',
+  'township_review',
+  'township_notice',
+  'data_comparison',
+  'county_approval',
+]);
+/** Steps of an exit case, in order. */
+export const ExitStep = z.enum([
+  'village_review',
+  'village_notice',
+  'confirmation',
+  'township_verification',
+  'county_approval',
+]);
+export const CaseStep = z.union([IdentificationStep, ExitStep]);
+export type CaseStep = z.infer<typeof CaseStep>;
+
+export const NoticeLevel = z.enum(['village', 'township']);
+
+export const ExitCriterion = z.enum([
+  'assessment_in_exit_year',
+  'income_above_line',
+  'income_line_known',
+  'food',
+  'clothing',
+  'compulsory_education',
+  'basic_medical',
+  'safe_housing',
+  'safe_drinking_water',
+]);
+export type ExitCriterion = z.infer<typeof ExitCriterion>;
+
+/** The assessment an exit relied on, copied into the exit so the evidence cannot drift. */
+export const ExitEvidence = z
+  .object({
+    assessmentId: Uuid,
+    assessedOn: IsoDate,
+    incomePerCapitaFen: Fen,
+    incomeLineFen: Fen,
+    incomeLineSource: z.string(),
+    policyId: z.string(),
+  })
+  .strict();
+
+const CorrectableData = z.record(z.string(), z.unknown());
+
+interface EventDefinition {
+  type: string;
+  version: number;
+  description: string;
+  schema: z.ZodType;
+}
+
+function define<const T extends string, S extends z.ZodType>(type: T, description: string, schema: S) {
+  return { type, version: 1, description, schema } as const satisfies EventDefinition;
+}
+
+/**
+ * Every event of a household stream (`household-<id>`). Names are stable strings, never
+ * derived from code; the version is the data schema's, stored as `metadata.schemaVersion`.
+ */
+export const HouseholdEvents = {
+  ApplicationSubmitted: define(
+    'ApplicationSubmitted',
+    '农户申请: the household applies to be registered; opens an identification case awaiting village review.',
+    z
+      .object({ householdId: Uuid, household: HouseholdDetails, members: MemberList, statement: Text2000.optional() })
+      .strict(),
+  ),
+  VillageReviewRecorded: define(
+    'VillageReviewRecorded',
+    '村民代表评议: village representatives reviewed the case (identification or exit).',
+    z
+      .object({
+        case: CaseKind,
+        approved: z.boolean(),
+        votesFor: z.number().int().min(0).optional(),
+        votesAgainst: z.number().int().min(0).optional(),
+        notes: Text2000.optional(),
+      })
+      .strict(),
+  ),
+  PublicNoticeOpened: define(
+    'PublicNoticeOpened',
+    '公示: the result is posted publicly; it cannot close before closesOn.',
+    z.object({ noticeId: Uuid, case: CaseKind, level: NoticeLevel, openedOn: IsoDate, closesOn: IsoDate }).strict(),
+  ),
+  ObjectionRecorded: define(
+    'ObjectionRecorded',
+    'An objection to an open public notice.',
+    z.object({ noticeId: Uuid, objectionId: Uuid, summary: Text2000 }).strict(),
+  ),
+  ObjectionResolved: define(
+    'ObjectionResolved',
+    'An objection was examined: dismissed, or upheld, which sends the case back to the review before the notice or rejects it.',
+    z
+      .object({
+        objectionId: Uuid,
+        upheld: z.boolean(),
+        consequence: z.enum(['sent_back', 'rejected']).optional(),
+        resolution: Text2000,
+      })
+      .strict(),
+  ),
+  PublicNoticeClosed: define(
+    'PublicNoticeClosed',
+    'The notice period ended with every objection resolved; the case moves on.',
+    z.object({ noticeId: Uuid, closedOn: IsoDate }).strict(),
+  ),
+  TownshipReviewRecorded: define(
+    'TownshipReviewRecorded',
+    '乡镇审核: the township reviewed the identification case.',
+    z.object({ approved: z.boolean(), notes: Text2000.optional() }).strict(),
+  ),
+  DataComparisonRecorded: define(
+    'DataComparisonRecorded',
+    '数据比对: findings of comparison with other agencies; a disqualifying finding bars registration.',
+    z.object({ findings: z.array(ComparisonFinding).max(50) }).strict(),
+  ),
+  RegistrationApproved: define(
+    'RegistrationApproved',
+    '县复核、公告、备案: the county approved; the household is registered (建档立卡) with a card number, attribute and causes.',
+    z
+      .object({
+        cardNumber: z.string().regex(/^[0-9A-Za-z-]{4,40}$/, 'must be 4 to 40 letters, digits or -'),
+        attribute: HouseholdAttribute,
+        mainCause: PovertyCause,
+        otherCauses: z.array(PovertyCause).max(10),
+      })
+      .strict(),
+  ),
+  ApplicationRejected: define(
+    'ApplicationRejected',
+    'The identification case was rejected at a step, with the reason.',
+    z.object({ step: IdentificationStep, reason: Text2000 }).strict(),
+  ),
+  MemberAdded: define(
+    'MemberAdded',
+    'A member joined the household (birth, marriage, moving in).',
+    z.object({ member: Member, reason: MemberJoinReason }).strict(),
+  ),
+  MemberRemoved: define(
+    'MemberRemoved',
+    'A member left (death, marriage, moving out); removing the head names the new head.',
+    z.object({ memberId: Uuid, reason: MemberLeaveReason, newHeadMemberId: Uuid.optional() }).strict(),
+  ),
+  MemberUpdated: define(
+    'MemberUpdated',
+    'Health, labour capacity, schooling, insurance or relation of a member changed.',
+    z.object({ memberId: Uuid, changes: MemberChanges }).strict(),
+  ),
+  ConditionsAssessed: define(
+    'ConditionsAssessed',
+    'Living conditions at a date: per-capita net income, 两不愁三保障 and safe drinking water.',
+    z
+      .object({
+        assessmentId: Uuid,
+        year: Year,
+        assessedOn: IsoDate,
+        incomePerCapitaFen: Fen,
+        food: z.boolean(),
+        clothing: z.boolean(),
+        compulsoryEducation: z.boolean(),
+        basicMedical: z.boolean(),
+        safeHousing: z.boolean(),
+        safeDrinkingWater: z.boolean(),
+      })
+      .strict(),
+  ),
+  HelperAssigned: define(
+    'HelperAssigned',
+    '结对帮扶: the responsible helper was assigned, or replaced.',
+    z.object({ helper: Helper, replacesHelperId: z.string().optional() }).strict(),
+  ),
+  AssistancePlanned: define(
+    'AssistancePlanned',
+    '一户一策: an assistance measure with its category, funds and funding source.',
+    z
+      .object({
+        measureId: Uuid,
+        category: AssistanceCategory,
+        description: Text2000,
+        amountFen: Fen,
+        fundingSource: FundingSource,
+        year: Year,
+      })
+      .strict(),
+  ),
+  AssistanceDelivered: define(
+    'AssistanceDelivered',
+    'A planned measure was delivered (possibly in part).',
+    z.object({ measureId: Uuid, amountFen: Fen, deliveredOn: IsoDate }).strict(),
+  ),
+  VisitRecorded: define(
+    'VisitRecorded',
+    '走访: the helper visited the household.',
+    z.object({ visitId: Uuid, helperId: z.string().min(1), visitedOn: IsoDate, notes: Text2000 }).strict(),
+  ),
+  ExitProposed: define(
+    'ExitProposed',
+    '脱贫退出: an exit is proposed for a year; opens an exit case awaiting village review.',
+    z.object({ year: Year, evidence: ExitEvidence }).strict(),
+  ),
+  ExitConfirmed: define(
+    'ExitConfirmed',
+    '签字确认: the household and its helper signed the exit.',
+    z.object({ signedByMemberId: Uuid, helperId: z.string().min(1), confirmedOn: IsoDate }).strict(),
+  ),
+  ExitVerified: define(
+    'ExitVerified',
+    '乡镇核实: the township verified the exit.',
+    z.object({ verifiedOn: IsoDate, notes: Text2000.optional() }).strict(),
+  ),
+  ExitApproved: define(
+    'ExitApproved',
+    '县审定、公告: the county approved the exit, effective exitedOn, on the evidence recorded.',
+    z.object({ year: Year, exitedOn: IsoDate, evidence: ExitEvidence }).strict(),
+  ),
+  ExitRejected: define(
+    'ExitRejected',
+    'The exit case was refused at a step, with the reason and any unmet criteria.',
+    z.object({ step: ExitStep, reason: Text2000, unmetCriteria: z.array(ExitCriterion) }).strict(),
+  ),
+  ReturnedToPoverty: define(
+    'ReturnedToPoverty',
+    '返贫: an exited household fell back and is registered again as a returned household.',
+    z
+      .object({ attribute: HouseholdAttribute, mainCause: PovertyCause, otherCauses: z.array(PovertyCause).max(10) })
+      .strict(),
+  ),
+  RemovedFromRegistry: define(
+    'RemovedFromRegistry',
+    '清退: the household was found not to qualify (misidentified); not an exit.',
+    z
+      .object({
+        evidence: z.discriminatedUnion('source', [
+          z.object({ source: z.literal('data_comparison'), finding: ComparisonFinding }).strict(),
+          z.object({ source: z.literal('review'), review: Text2000 }).strict(),
+        ]),
+      })
+      .strict(),
+  ),
+  NaturalDecreaseRecorded: define(
+    'NaturalDecreaseRecorded',
+    '自然减少: the household died out or moved away; nothing may follow.',
+    z.object({ reason: NaturalDecreaseReason, detail: Text500.optional() }).strict(),
+  ),
+  MonitoringStarted: define(
+    'MonitoringStarted',
+    '防返贫监测: taken into monitoring; for a household never registered it also records the household.',
+    z
+      .object({
+        householdId: Uuid,
+        category: MonitoringCategory,
+        risks: z.array(Text(200)).min(1, 'must name at least one risk').max(20),
+        household: HouseholdDetails.optional(),
+        members: MemberList.optional(),
+      })
+      .strict(),
+  ),
+  MonitoringEnded: define(
+    'MonitoringEnded',
+    '风险消除: released from monitoring because the risk is eliminated.',
+    z.object({ reason: z.literal('risk_eliminated'), notes: Text2000.optional() }).strict(),
+  ),
+  EventCorrected: define(
+    'EventCorrected',
+    'Corrects an earlier event of the stream, naming it and why: its data replaced, or voided. Nothing is rewritten.',
+    z
+      .object({
+        correctedEventId: Uuid,
+        correctedType: z.string(),
+        action: z.enum(['replace', 'void']),
+        replacementData: CorrectableData.optional(),
+      })
+      .strict(),
+  ),
+} as const;
+
+export type HouseholdEventType = keyof typeof HouseholdEvents;
+export type HouseholdEventData<T extends HouseholdEventType> = z.infer<(typeof HouseholdEvents)[T]['schema']>;
+export type HouseholdEvent = {
+  [T in HouseholdEventType]: { type: T; data: HouseholdEventData<T> };
+}[HouseholdEventType];
+
+export const HOUSEHOLD_EVENT_TYPES = Object.keys(HouseholdEvents) as HouseholdEventType[];
+
+/**
+ * Upcasters lift stored data of an older schema version to the next one:
+ * `UPCASTERS[type][v]` turns version v into v + 1. Empty while every event is at version 1;
+ * a new version adds its step here and bumps `version` in its definition.
+ */
+export const UPCASTERS: Partial<Record<HouseholdEventType, Record<number, (data: unknown) => unknown>>> = {};
+
+export class UnknownEvent extends Error {}
+
+/**
+ * Parses a stored household event: lifts it to the current schema version, then validates
+ * it. Throws on unknown types or data that does not fit (a corrupted or foreign log).
+ */
+export function parseHouseholdEvent(
+  type: string,
+  data: unknown,
+  schemaVersion = 1,
+  upcasters: typeof UPCASTERS = UPCASTERS,
+): HouseholdEvent {
+  if (!Object.hasOwn(HouseholdEvents, type)) throw new UnknownEvent(`unknown household event type "${type}"`);
+  const definition = HouseholdEvents[type as HouseholdEventType];
+  let lifted = data;
+  for (let v = schemaVersion; v < definition.version; v++) {
+    const up = upcasters[type as HouseholdEventType]?.[v];
+    if (!up) throw new UnknownEvent(`no upcaster for ${type} from version ${v} to ${v + 1}`);
+    lifted = up(lifted);
+  }
+  if (schemaVersion > definition.version) {
+    throw new UnknownEvent(`${type} version ${schemaVersion} is newer than this code knows (${definition.version})`);
+  }
+  return { type, data: definition.schema.parse(lifted) } as HouseholdEvent;
+}
+
+export const householdStream = (householdId: string): string => `household-${householdId}`;
+export const HOUSEHOLD_STREAM_PREFIX = 'household-';

@@ -1,0 +1,156 @@
+import { type EventStore, type EventToAppend, type RecordedEvent, WrongExpectedVersion } from '@registry/eventstore';
+import {
+  type Actor,
+  CommandEnvelope,
+  type EventMetadata,
+  type HouseholdCommand,
+  HouseholdCommands,
+  type HouseholdCommandType,
+  HouseholdEvents,
+  householdStream,
+  type Policy,
+  parseHouseholdEvent,
+} from '@registry/schema';
+import type { z } from 'zod';
+import { decide } from './decide.js';
+import { ConcurrencyConflict, type FieldIssue, ValidationError } from './errors.js';
+import { foldHistory, type HistoryEvent } from './fold.js';
+import { deriveId } from './ids.js';
+
+export interface CommandResult {
+  householdId: string;
+  /** The household's version (revision of its last event) after the command. */
+  version: number;
+  /** Global position of the command's last event: wait for projections to reach it. */
+  position: string;
+  events: HistoryEvent[];
+  /** True when this command id had been handled before and nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface HandlerOptions {
+  policy: Policy;
+  /** Re-read-and-decide attempts on a conflict when the client gave no expected version. */
+  maxAttempts?: number;
+}
+
+function issues(error: z.ZodError, prefix: string): FieldIssue[] {
+  return error.issues.map((i) => ({ path: [prefix, ...i.path].filter((p) => p !== '').join('.'), message: i.message }));
+}
+
+/** Turns a stored event of a household stream into a history event; refuses what is not one. */
+export function toHistoryEvent(recorded: RecordedEvent): HistoryEvent {
+  const event = parseHouseholdEvent(recorded.type, recorded.data, recorded.metadata.schemaVersion ?? 1);
+  return {
+    ...event,
+    id: recorded.id,
+    revision: recorded.revision,
+    position: recorded.position,
+    effectiveAt: recorded.metadata.effectiveAt,
+    recordedAt: recorded.recordedAt,
+    metadata: recorded.metadata,
+  } as HistoryEvent;
+}
+
+/**
+ * Command handling for household streams: validate, load and fold the stream, decide,
+ * append at the revision read. Nothing else writes household events.
+ */
+export class HouseholdCommandHandler {
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: HandlerOptions,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  async history(householdId: string): Promise<HistoryEvent[]> {
+    const recorded = await this.store.readStream(householdStream(householdId));
+    return recorded.map(toHistoryEvent);
+  }
+
+  /**
+   * @param envelopeInput command id, household, expected version, effective date, reason
+   * @param type the command's name, e.g. `ApproveExit`
+   * @param dataInput the command's own fields, validated against its schema
+   * @param actor who is acting, from the caller's verified identity
+   */
+  async handle(envelopeInput: unknown, type: string, dataInput: unknown, actor: Actor): Promise<CommandResult> {
+    const envelope = CommandEnvelope.safeParse(envelopeInput);
+    if (!Object.hasOwn(HouseholdCommands, type)) {
+      throw new ValidationError([{ path: 'type', message: `is not a household command: ${type}` }]);
+    }
+    const data = HouseholdCommands[type as HouseholdCommandType].schema.safeParse(dataInput);
+    const problems = [
+      ...(envelope.success ? [] : issues(envelope.error, '')),
+      ...(data.success ? [] : issues(data.error, 'input')),
+    ];
+    if (!envelope.success || !data.success) throw new ValidationError(problems);
+    const command = { type, data: data.data } as HouseholdCommand;
+    return this.execute(envelope.data, command, actor);
+  }
+
+  private async execute(envelope: CommandEnvelope, command: HouseholdCommand, actor: Actor): Promise<CommandResult> {
+    const stream = householdStream(envelope.householdId);
+    for (let attempt = 1; ; attempt++) {
+      const history = await this.history(envelope.householdId);
+      const version = history.length - 1;
+      const earlier = history.filter((e) => e.metadata.commandId === envelope.commandId);
+      if (earlier.length > 0) return this.result(envelope.householdId, earlier, true);
+      if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
+        throw new ConcurrencyConflict(envelope.householdId, envelope.expectedVersion, version);
+      }
+
+      const byId = new Map(history.map((e) => [e.id, e]));
+      const decided = decide(command, foldHistory(history), {
+        commandId: envelope.commandId,
+        householdId: envelope.householdId,
+        effectiveAt: envelope.effectiveAt,
+        ...(envelope.reason ? { reason: envelope.reason } : {}),
+        policy: this.options.policy,
+        findEvent: (id) => byId.get(id),
+      });
+      const correlationId = envelope.correlationId ?? deriveId(envelope.commandId, 'correlation');
+      const metadata: EventMetadata = {
+        actor,
+        effectiveAt: envelope.effectiveAt,
+        ...(envelope.reason ? { reason: envelope.reason } : {}),
+        correlationId,
+        ...(envelope.causationId ? { causationId: envelope.causationId } : {}),
+        commandId: envelope.commandId,
+      };
+      const toAppend: EventToAppend[] = decided.map((event, i) => ({
+        id: deriveId(envelope.commandId, `event-${i}`),
+        type: event.type,
+        data: event.data as EventToAppend['data'],
+        metadata: { ...metadata, schemaVersion: HouseholdEvents[event.type].version },
+      }));
+      try {
+        const appended = await this.store.append(stream, toAppend, {
+          expectedRevision: version < 0 ? 'no_stream' : version,
+        });
+        const first = appended.nextExpectedRevision - toAppend.length + 1;
+        // The store reports the position of the last event; re-read to give every event its own.
+        const written = await this.store.readStream(stream, { fromRevision: first, maxCount: toAppend.length });
+        return this.result(envelope.householdId, written.map(toHistoryEvent), false);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        if (envelope.expectedVersion !== undefined) {
+          const actual = error.actual === 'no_stream' ? -1 : error.actual;
+          throw new ConcurrencyConflict(envelope.householdId, envelope.expectedVersion, actual);
+        }
+        if (attempt >= this.maxAttempts) {
+          const actual = error.actual === 'no_stream' ? -1 : error.actual;
+          throw new ConcurrencyConflict(envelope.householdId, version, actual);
+        }
+      }
+    }
+  }
+
+  private result(householdId: string, events: HistoryEvent[], duplicate: boolean): CommandResult {
+    const last = events[events.length - 1] as HistoryEvent;
+    return { householdId, version: last.revision, position: last.position, events, duplicate };
+  }
+}

@@ -1,0 +1,17 @@
+export type { ExitEvaluation } from './criteria.js';
+export { evaluateExit } from './criteria.js';
+export type { DecideContext } from './decide.js';
+export { CORRECTION_KEYS, decide, VOIDABLE } from './decide.js';
+export type { FieldIssue } from './errors.js';
+export { ConcurrencyConflict, DomainError, HouseholdNotFound, RuleViolation, ValidationError } from './errors.js';
+export type { DomainEvent } from './evolve.js';
+export { evolve } from './evolve.js';
+export type { HistoryEvent, TimelineEntry } from './fold.js';
+export { applyCorrections, foldEvents, foldHistory, stateAsOf, stateAtRevision, timeline } from './fold.js';
+export type { CommandResult, HandlerOptions } from './handler.js';
+export { HouseholdCommandHandler, toHistoryEvent } from './handler.js';
+export { deriveId } from './ids.js';
+export type { ExitReplay } from './replay.js';
+export { replayExits } from './replay.js';
+export type { Assessment, HouseholdState, Measure, OpenCase, Status } from './state.js';
+export { ASSISTED, initialState } from './state.js';

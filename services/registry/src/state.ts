@@ -1,0 +1,82 @@
+import type { CaseStep, ExitEvidence, Helper, HouseholdDetails, HouseholdEventData, Member } from '@registry/schema';
+import type { z } from 'zod';
+
+export type Status =
+  | 'none' // nothing recorded yet
+  | 'applicant' // identification case open
+  | 'rejected'
+  | 'registered'
+  | 'exited'
+  | 'returned' // fell back after an exit and registered again
+  | 'removed' // 清退, misidentified
+  | 'decreased' // 自然减少: terminal
+  | 'unregistered'; // recorded for monitoring only, never registered
+
+export interface OpenNotice {
+  noticeId: string;
+  level: 'village' | 'township';
+  openedOn: string;
+  closesOn: string;
+  objections: Record<string, { summary: string; resolved: boolean; upheld?: boolean }>;
+}
+
+export interface OpenCase {
+  kind: 'identification' | 'exit';
+  step: CaseStep;
+  /** Exit year (exit cases). */
+  year?: number;
+  notice?: OpenNotice;
+  confirmedBy?: { memberId: string; helperId: string };
+}
+
+export type Assessment = HouseholdEventData<'ConditionsAssessed'>;
+export type Measure = HouseholdEventData<'AssistancePlanned'> & {
+  deliveredFen: number;
+  deliveries: { amountFen: number; deliveredOn: string }[];
+};
+export type ComparisonFindings = HouseholdEventData<'DataComparisonRecorded'>['findings'];
+type ExitEvidenceT = z.infer<typeof ExitEvidence>;
+
+export interface HouseholdState {
+  status: Status;
+  householdId?: string;
+  household?: HouseholdDetails;
+  members: Record<string, Member>;
+  headMemberId?: string;
+  case?: OpenCase;
+  /** Card, attribute and causes; updated on return to poverty. */
+  registration?: {
+    cardNumber: string;
+    attribute: HouseholdEventData<'RegistrationApproved'>['attribute'];
+    mainCause: HouseholdEventData<'RegistrationApproved'>['mainCause'];
+    otherCauses: HouseholdEventData<'RegistrationApproved'>['otherCauses'];
+    registeredOn: string;
+  };
+  comparisonFindings: ComparisonFindings;
+  /** In stream order; the latest of a year is the one rules read. */
+  assessments: Assessment[];
+  helper?: Helper;
+  measures: Record<string, Measure>;
+  visits: Record<string, { helperId: string; visitedOn: string; notes: string }>;
+  exits: { year: number; exitedOn: string; evidence: ExitEvidenceT }[];
+  returns: { returnedOn: string; mainCause: string }[];
+  monitoring?: { category: HouseholdEventData<'MonitoringStarted'>['category']; since: string; risks: string[] };
+  monitoringPeriods: { category: string; from: string; to?: string }[];
+  removedOn?: string;
+  decreasedOn?: string;
+}
+
+export const initialState = (): HouseholdState => ({
+  status: 'none',
+  members: {},
+  comparisonFindings: [],
+  assessments: [],
+  measures: {},
+  visits: {},
+  exits: [],
+  returns: [],
+  monitoringPeriods: [],
+});
+
+/** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
+export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];
