@@ -11,7 +11,6 @@ import {
   PovertyCause,
 } from './enums.js';
 import {
-  Causes,
   ComparisonFinding,
   Helper,
   HouseholdDetails,

@@ -26,7 +26,9 @@ describe('return, removal, natural decrease', () => {
       .when(cmd('ReportReturnToPoverty', { attribute: 'ordinary', mainCause: 'illness', otherCauses: [] }), {
         effectiveAt: '2021-03-01',
       })
-      .then([{ type: 'ReturnedToPoverty', data: { attribute: 'ordinary', mainCause: 'illness', otherCauses: [] } }]);
+      .thenEmits([
+        { type: 'ReturnedToPoverty', data: { attribute: 'ordinary', mainCause: 'illness', otherCauses: [] } },
+      ]);
     const returned = given(exited(), [
       {
         type: 'ReturnedToPoverty',
@@ -49,7 +51,7 @@ describe('return, removal, natural decrease', () => {
       .when(cmd('RemoveFromRegistry', { evidence: { source: 'data_comparison', finding: car } }), {
         reason: '数据比对发现车辆',
       })
-      .then([{ type: 'RemovedFromRegistry', data: { evidence: { source: 'data_comparison', finding: car } } }]);
+      .thenEmits([{ type: 'RemovedFromRegistry', data: { evidence: { source: 'data_comparison', finding: car } } }]);
     given(registered())
       .when(
         cmd('RemoveFromRegistry', {
@@ -69,7 +71,7 @@ describe('return, removal, natural decrease', () => {
   it('records a natural decrease, after which every command is refused', () => {
     given(registered())
       .when(cmd('RecordNaturalDecrease', { reason: 'died_out' }))
-      .then([{ type: 'NaturalDecreaseRecorded', data: { reason: 'died_out' } }]);
+      .thenEmits([{ type: 'NaturalDecreaseRecorded', data: { reason: 'died_out' } }]);
     const gone = given(registered(), [
       { type: 'NaturalDecreaseRecorded', data: { reason: 'moved_away' }, effectiveAt: '2020-05-01' },
     ]);
@@ -99,7 +101,7 @@ describe('monitoring (防返贫监测)', () => {
         },
       },
     ]);
-    const state = given([{ ...(newHousehold[0] as never), effectiveAt: '2020-06-01' }]).state;
+    const state = given([{ ...(newHousehold[0] as object), effectiveAt: '2020-06-01' } as never]).state;
     expect(state).toMatchObject({
       status: 'unregistered',
       monitoring: { category: 'edge_vulnerable', since: '2020-06-01' },
@@ -115,7 +117,9 @@ describe('monitoring (防返贫监测)', () => {
   it('monitors exited households as unstable, never registered poor households, and releases when the risk is eliminated', () => {
     given(exited())
       .when(cmd('StartMonitoring', { category: 'unstable_exited', risks }))
-      .then([{ type: 'MonitoringStarted', data: { householdId: HOUSEHOLD_ID, category: 'unstable_exited', risks } }]);
+      .thenEmits([
+        { type: 'MonitoringStarted', data: { householdId: HOUSEHOLD_ID, category: 'unstable_exited', risks } },
+      ]);
     given(registered())
       .when(cmd('StartMonitoring', { category: 'sudden_hardship', risks }))
       .thenRefuses('STATUS');
@@ -130,7 +134,9 @@ describe('monitoring (防返贫监测)', () => {
       },
     ]);
     monitored.when(cmd('StartMonitoring', { category: 'sudden_hardship', risks })).thenRefuses('ALREADY_MONITORED');
-    monitored.when(cmd('EndMonitoring', {})).then([{ type: 'MonitoringEnded', data: { reason: 'risk_eliminated' } }]);
+    monitored
+      .when(cmd('EndMonitoring', {}))
+      .thenEmits([{ type: 'MonitoringEnded', data: { reason: 'risk_eliminated' } }]);
     given(exited()).when(cmd('EndMonitoring', {})).thenRefuses('NOT_MONITORED');
     const released = given(exited(), [
       {
@@ -195,7 +201,7 @@ describe('corrections', () => {
         reason: '录入错误',
         findEvent,
       })
-      .then([
+      .thenEmits([
         {
           type: 'EventCorrected',
           data: {

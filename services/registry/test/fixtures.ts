@@ -3,6 +3,7 @@ import {
   HouseholdCommands,
   type HouseholdCommandType,
   type HouseholdEvent,
+  type HouseholdEventData,
   type Member,
   NATIONAL_POLICY,
   nationalIdCheckChar,
@@ -157,7 +158,7 @@ export function withHelper(villageCode = VILLAGE): Given[] {
 
 export function assessed(
   year: number,
-  overrides: Partial<{ incomePerCapitaFen: number; safeHousing: boolean; food: boolean }> = {},
+  overrides: Partial<Omit<HouseholdEventData<'ConditionsAssessed'>, 'assessmentId' | 'year' | 'assessedOn'>> = {},
 ): Given {
   return on(`${year}-11-15`, {
     type: 'ConditionsAssessed',
@@ -244,14 +245,14 @@ export function cmd<T extends HouseholdCommandType>(type: T, data: unknown): Hou
 }
 
 interface When {
-  then(expected: HouseholdEvent[]): void;
+  thenEmits(expected: HouseholdEvent[]): void;
   thenRefuses(rule: string, facts?: Record<string, unknown>): RuleViolation;
   thenInvalid(path: string, message?: RegExp): void;
   thenFails(code: string): void;
   result(): HouseholdEvent[];
 }
 
-/** Given these events, when this command (on this date, with this reason), then these events or this refusal. */
+/** Given these events, when this command (on this date, with this reason), then these events (`thenEmits`) or this refusal. */
 export function given(...eventLists: Given[][]) {
   const state = stateOf(eventLists.flat());
   return {
@@ -276,7 +277,7 @@ export function given(...eventLists: Given[][]) {
       };
       return {
         result: run,
-        then: (expected) => expect(run()).toEqual(expected),
+        thenEmits: (expected) => expect(run()).toEqual(expected),
         thenRefuses: (rule, facts) => {
           const e = error();
           expect(e).toBeInstanceOf(RuleViolation);

@@ -23,7 +23,7 @@ describe('members', () => {
     const baby = member({ relation: 'grandchild', birthDate: '2019-02-01', labourCapacity: 'none' });
     given(registered())
       .when(cmd('AddMember', { member: baby, reason: 'birth' }))
-      .then([{ type: 'MemberAdded', data: { member: baby, reason: 'birth' } }]);
+      .thenEmits([{ type: 'MemberAdded', data: { member: baby, reason: 'birth' } }]);
     given(registered())
       .when(cmd('AddMember', { member: { ...baby, memberId: head.memberId }, reason: 'birth' }))
       .thenRefuses('MEMBER_EXISTS');
@@ -56,7 +56,7 @@ describe('members', () => {
   it('removes the head only when a new head is named, and never the last member', () => {
     given(registered())
       .when(cmd('RemoveMember', { memberId: head.memberId, reason: 'death', newHeadMemberId: spouse.memberId }))
-      .then([
+      .thenEmits([
         { type: 'MemberRemoved', data: { memberId: head.memberId, reason: 'death', newHeadMemberId: spouse.memberId } },
       ]);
     const after = given(registered(), [
@@ -93,7 +93,7 @@ describe('members', () => {
           changes: { health: 'disabled', disabilityGrade: 2, labourCapacity: 'lost' },
         }),
       )
-      .then([
+      .thenEmits([
         {
           type: 'MemberUpdated',
           data: {
@@ -165,11 +165,11 @@ describe('conditions, helper, assistance, visits', () => {
   it('assigns and replaces the helper; assistance and visits only for households on the roll', () => {
     given(registered())
       .when(cmd('AssignHelper', { helper }))
-      .then([{ type: 'HelperAssigned', data: { helper } }]);
+      .thenEmits([{ type: 'HelperAssigned', data: { helper } }]);
     const other = { helperId: 'cadre-077', name: '赵书记', unit: '镇政府' };
     given(withHelper())
       .when(cmd('AssignHelper', { helper: other }))
-      .then([{ type: 'HelperAssigned', data: { helper: other, replacesHelperId: helper.helperId } }]);
+      .thenEmits([{ type: 'HelperAssigned', data: { helper: other, replacesHelperId: helper.helperId } }]);
     given(withHelper()).when(cmd('AssignHelper', { helper })).thenRefuses('ALREADY_ASSIGNED');
     given(applied()).when(cmd('AssignHelper', { helper })).thenRefuses('NOT_ASSISTED');
     given(applied())
@@ -205,14 +205,14 @@ describe('conditions, helper, assistance, visits', () => {
     };
     given(withHelper())
       .when(cmd('PlanAssistance', plan))
-      .then([{ type: 'AssistancePlanned', data: plan as never }]);
+      .thenEmits([{ type: 'AssistancePlanned', data: plan as never }]);
     const planned = [...withHelper(), { type: 'AssistancePlanned' as const, data: plan as never }];
     given(planned).when(cmd('PlanAssistance', plan)).thenRefuses('MEASURE_EXISTS');
     given(planned)
       .when(cmd('RecordAssistanceDelivered', { measureId: ids.measure, amountFen: 300_000 }), {
         effectiveAt: '2019-04-01',
       })
-      .then([
+      .thenEmits([
         {
           type: 'AssistanceDelivered',
           data: { measureId: ids.measure, amountFen: 300_000, deliveredOn: '2019-04-01' },
@@ -241,7 +241,7 @@ describe('exit: proposal → village review → notice → confirmation → town
   it('given a passing assessment, proposes the exit with the evidence it relies on', () => {
     given(withHelper(), [assessed(2019)])
       .when(propose, { effectiveAt: '2019-11-20' })
-      .then([
+      .thenEmits([
         {
           type: 'ExitProposed',
           data: {
@@ -306,7 +306,7 @@ describe('exit: proposal → village review → notice → confirmation → town
   it('confirms with the household and its helper, in order', () => {
     given(exitAt('confirmation'))
       .when(cmd('ConfirmExit', { signedByMemberId: head.memberId }), { effectiveAt: '2019-12-05' })
-      .then([
+      .thenEmits([
         {
           type: 'ExitConfirmed',
           data: { signedByMemberId: head.memberId, helperId: helper.helperId, confirmedOn: '2019-12-05' },
@@ -345,7 +345,7 @@ describe('exit: proposal → village review → notice → confirmation → town
     const worse = { ...assessed(2019, { basicMedical: false }), effectiveAt: '2019-12-20' };
     given(exitAt('township_verification'), [worse])
       .when(cmd('RejectExit', {}), { reason: '核实发现医保未参保' })
-      .then([
+      .thenEmits([
         {
           type: 'ExitRejected',
           data: { step: 'township_verification', reason: '核实发现医保未参保', unmetCriteria: ['basic_medical'] },

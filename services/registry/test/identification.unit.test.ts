@@ -20,7 +20,7 @@ describe('identification: application → reviews and notices → data compariso
   it('given nothing, when a household applies, then an identification case opens', () => {
     given()
       .when(cmd('ApplyForRegistration', { household: household(), members: [head, spouse, child] }))
-      .then([
+      .thenEmits([
         {
           type: 'ApplicationSubmitted',
           data: { householdId: HOUSEHOLD_ID, household: household(), members: [head, spouse, child] },
@@ -59,7 +59,7 @@ describe('identification: application → reviews and notices → data compariso
   it('given a village review, when the notice opens, then it closes after the policy period (7 days)', () => {
     given(atVillageNotice())
       .when(cmd('OpenPublicNotice', { noticeId: ids.villageNotice }), { effectiveAt: '2015-03-11' })
-      .then([
+      .thenEmits([
         {
           type: 'PublicNoticeOpened',
           data: {
@@ -139,10 +139,10 @@ describe('identification: application → reviews and notices → data compariso
     };
     given(objected)
       .when(cmd('ResolveObjection', { objectionId, upheld: false, resolution: '入户核实，收入属实' }))
-      .then([dismissed]);
+      .thenEmits([dismissed]);
     given(objected, [dismissed])
       .when(cmd('ClosePublicNotice', {}), { effectiveAt: '2015-03-18' })
-      .then([{ type: 'PublicNoticeClosed', data: { noticeId: ids.villageNotice, closedOn: '2015-03-18' } }]);
+      .thenEmits([{ type: 'PublicNoticeClosed', data: { noticeId: ids.villageNotice, closedOn: '2015-03-18' } }]);
     given(objected, [dismissed])
       .when(cmd('ResolveObjection', { objectionId, upheld: false, resolution: 'again' }))
       .thenRefuses('OBJECTION_RESOLVED');
@@ -166,7 +166,7 @@ describe('identification: application → reviews and notices → data compariso
           resolution: '家有轿车，不符合条件',
         }),
       )
-      .then([
+      .thenEmits([
         {
           type: 'ObjectionResolved',
           data: { objectionId, upheld: true, consequence: 'rejected', resolution: '家有轿车，不符合条件' },
@@ -178,7 +178,7 @@ describe('identification: application → reviews and notices → data compariso
   it('rejects with the reason when a review does not approve, and requires that reason', () => {
     given(applied())
       .when(cmd('RecordVillageReview', { approved: false, votesFor: 3, votesAgainst: 18 }), { reason: '评议未通过' })
-      .then([
+      .thenEmits([
         {
           type: 'VillageReviewRecorded',
           data: { case: 'identification', approved: false, votesFor: 3, votesAgainst: 18 },
@@ -193,7 +193,7 @@ describe('identification: application → reviews and notices → data compariso
   it('rejects at any step with a reason', () => {
     given(atCountyApproval())
       .when(cmd('RejectApplication', {}), { reason: '县级复核不符合' })
-      .then([{ type: 'ApplicationRejected', data: { step: 'county_approval', reason: '县级复核不符合' } }]);
+      .thenEmits([{ type: 'ApplicationRejected', data: { step: 'county_approval', reason: '县级复核不符合' } }]);
     given(registered()).when(cmd('RejectApplication', {}), { reason: 'x' }).thenRefuses('NO_OPEN_CASE');
     given(applied()).when(cmd('RejectApplication', {})).thenInvalid('reason');
   });
@@ -219,7 +219,7 @@ describe('identification: application → reviews and notices → data compariso
           otherCauses: ['lack_of_labour'],
         }),
       )
-      .then([
+      .thenEmits([
         {
           type: 'RegistrationApproved',
           data: {
