@@ -30,7 +30,11 @@ export interface CommandResult {
 
 export interface HandlerOptions {
   policy: Policy;
-  /** Re-read-and-decide attempts on a conflict when the client gave no expected version. */
+  /**
+   * Re-read-and-decide attempts on a conflict when the client gave no expected version.
+   * Each lost attempt means another command on the household landed, so with k commands
+   * racing on one household every one lands within k attempts.
+   */
   maxAttempts?: number;
 }
 
@@ -63,7 +67,7 @@ export class HouseholdCommandHandler {
     private readonly store: EventStore,
     private readonly options: HandlerOptions,
   ) {
-    this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxAttempts = options.maxAttempts ?? 10;
   }
 
   async history(householdId: string): Promise<HistoryEvent[]> {
@@ -145,6 +149,8 @@ export class HouseholdCommandHandler {
           const actual = error.actual === 'no_stream' ? -1 : error.actual;
           throw new ConcurrencyConflict(envelope.householdId, version, actual);
         }
+        // Jitter, so writers that collided do not collide again in lockstep.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 3 * attempt));
       }
     }
   }

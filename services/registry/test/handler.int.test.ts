@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore } from '@registry/eventstore/postgres';
+import { type Actor, householdStream, NATIONAL_POLICY } from '@registry/schema';
+import { createTestDatabase, type TestDatabase } from '@registry/test/support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConcurrencyConflict, RuleViolation, ValidationError } from '../src/errors.js';
+import { HouseholdCommandHandler } from '../src/handler.js';
+import { child, head, helper, household, spouse } from './fixtures.js';
+
+const clerk: Actor = { id: 'clerk-zhang', role: 'clerk', unit: '320924101000' };
+
+describe('household command handler on the PostgreSQL event store', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let handler: HouseholdCommandHandler;
+  beforeAll(async () => {
+    db = await createTestDatabase('registry');
+    store = await PostgresEventStore.open({ pool: db.pool });
+    handler = new HouseholdCommandHandler(store, { policy: NATIONAL_POLICY });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  let n = 0;
+  const send = (householdId: string, type: string, data: unknown, extra: Record<string, unknown> = {}) =>
+    handler.handle(
+      { commandId: `cmd-${householdId}-${++n}`, householdId, effectiveAt: '2019-06-01', ...extra },
+      type,
+      data,
+      clerk,
+    );
+
+  async function registeredHousehold(): Promise<string> {
+    const id = randomUUID();
+    await send(
+      id,
+      'ApplyForRegistration',
+      { household: household(), members: [head, spouse, child] },
+      { effectiveAt: '2015-03-01' },
+    );
+    await send(id, 'RecordVillageReview', { approved: true }, { effectiveAt: '2015-03-10' });
+    await send(id, 'OpenPublicNotice', {}, { effectiveAt: '2015-03-11' });
+    await send(id, 'ClosePublicNotice', {}, { effectiveAt: '2015-03-18' });
+    await send(id, 'RecordTownshipReview', { approved: true }, { effectiveAt: '2015-03-25' });
+    await send(id, 'OpenPublicNotice', {}, { effectiveAt: '2015-03-26' });
+    await send(id, 'ClosePublicNotice', {}, { effectiveAt: '2015-04-02' });
+    await send(id, 'RecordDataComparison', { findings: [] }, { effectiveAt: '2015-04-10' });
+    await send(
+      id,
+      'ApproveRegistration',
+      { cardNumber: 'C-0001', attribute: 'ordinary', mainCause: 'illness' },
+      { effectiveAt: '2015-04-20' },
+    );
+    await send(id, 'AssignHelper', { helper }, { effectiveAt: '2015-05-01' });
+    return id;
+  }
+
+  it('records the whole identification with full metadata, the actor taken from the caller', async () => {
+    const id = await registeredHousehold();
+    const history = await handler.history(id);
+    expect(history.map((e) => e.type)).toEqual([
+      'ApplicationSubmitted',
+      'VillageReviewRecorded',
+      'PublicNoticeOpened',
+      'PublicNoticeClosed',
+      'TownshipReviewRecorded',
+      'PublicNoticeOpened',
+      'PublicNoticeClosed',
+      'DataComparisonRecorded',
+      'RegistrationApproved',
+      'HelperAssigned',
+    ]);
+    const approval = history[8];
+    expect(approval?.metadata).toMatchObject({ actor: clerk, effectiveAt: '2015-04-20', schemaVersion: 1 });
+    expect(approval?.metadata.commandId).toMatch(/^cmd-/);
+    expect(approval?.metadata.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(approval?.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('refuses an exit with unmet criteria and writes nothing, then approves it once they are met', async () => {
+    const id = await registeredHousehold();
+    const assess = (income: number, housing: boolean) =>
+      send(
+        id,
+        'AssessConditions',
+        {
+          year: 2019,
+          incomePerCapitaFen: income,
+          food: true,
+          clothing: true,
+          compulsoryEducation: true,
+          basicMedical: true,
+          safeHousing: housing,
+          safeDrinkingWater: true,
+        },
+        { effectiveAt: '2019-11-15' },
+      );
+    await assess(450_000, false);
+    const before = (await handler.history(id)).length;
+    const refusal = await send(id, 'ProposeExit', { year: 2019 }, { effectiveAt: '2019-11-20' }).catch(
+      (e: unknown) => e,
+    );
+    expect(refusal).toBeInstanceOf(RuleViolation);
+    expect((refusal as RuleViolation).unmetCriteria).toEqual(['income_above_line', 'safe_housing']);
+    expect(await handler.history(id)).toHaveLength(before);
+
+    await assess(720_000, true);
+    await send(id, 'ProposeExit', { year: 2019 }, { effectiveAt: '2019-11-20' });
+    await send(id, 'RecordVillageReview', { approved: true }, { effectiveAt: '2019-11-25' });
+    await send(id, 'OpenPublicNotice', {}, { effectiveAt: '2019-11-26' });
+    await send(id, 'ClosePublicNotice', {}, { effectiveAt: '2019-12-03' });
+    await send(id, 'ConfirmExit', { signedByMemberId: head.memberId }, { effectiveAt: '2019-12-05' });
+    await send(id, 'VerifyExit', {}, { effectiveAt: '2019-12-10' });
+    const approved = await send(id, 'ApproveExit', {}, { effectiveAt: '2019-12-31' });
+    expect(approved.events.map((e) => e.type)).toEqual(['ExitApproved']);
+    expect(approved.events[0]?.data).toMatchObject({
+      exitedOn: '2019-12-31',
+      evidence: { incomePerCapitaFen: 720_000, incomeLineFen: 600_000 },
+    });
+  });
+
+  it('handles the same command id once: a retry returns the first result and appends nothing', async () => {
+    const id = await registeredHousehold();
+    const envelope = { commandId: `visit-${id}`, householdId: id, effectiveAt: '2019-03-02' };
+    const first = await handler.handle(envelope, 'RecordVisit', { notes: '入户走访' }, clerk);
+    const again = await handler.handle(envelope, 'RecordVisit', { notes: '入户走访' }, clerk);
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ ...first, duplicate: true });
+    const visits = (await handler.history(id)).filter((e) => e.type === 'VisitRecorded');
+    expect(visits).toHaveLength(1);
+  });
+
+  it('given the same command sent concurrently, appends it once', async () => {
+    const id = await registeredHousehold();
+    const envelope = { commandId: `visit-burst-${id}`, householdId: id, effectiveAt: '2019-03-02' };
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => handler.handle(envelope, 'RecordVisit', { notes: '同一次走访' }, clerk)),
+    );
+    expect(new Set(results.map((r) => r.version)).size).toBe(1);
+    expect((await handler.history(id)).filter((e) => e.type === 'VisitRecorded')).toHaveLength(1);
+  });
+
+  it('given concurrent commands on one household without an expected version, retries so every one lands once', async () => {
+    const id = await registeredHousehold();
+    const base = (await handler.history(id)).length;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        handler.handle(
+          { commandId: `visit-${i}-${id}`, householdId: id, effectiveAt: '2019-03-02' },
+          'RecordVisit',
+          { notes: `走访${i}` },
+          clerk,
+        ),
+      ),
+    );
+    expect(results.map((r) => r.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 8 }, (_, i) => base + i));
+    expect((await handler.history(id)).filter((e) => e.type === 'VisitRecorded')).toHaveLength(8);
+  });
+
+  it('returns the conflict when the client gave an expected version that is stale, writing nothing', async () => {
+    const id = await registeredHousehold();
+    const version = (await handler.history(id)).length - 1;
+    const error = await send(id, 'RecordVisit', { notes: 'x' }, { expectedVersion: version - 1 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConcurrencyConflict);
+    expect(error).toMatchObject({ expectedVersion: version - 1, actualVersion: version });
+    expect(await handler.history(id)).toHaveLength(version + 1);
+    const ok = await send(id, 'RecordVisit', { notes: 'x' }, { expectedVersion: version });
+    expect(ok.version).toBe(version + 1);
+  });
+
+  it('refuses bad input naming every field and rule, writing nothing', async () => {
+    const id = randomUUID();
+    const error = await handler
+      .handle(
+        { commandId: 'short', householdId: 'not-a-uuid', effectiveAt: '2019-02-30' },
+        'ApplyForRegistration',
+        { household: { ...household(), villageCode: '3209241012' }, members: [] },
+        clerk,
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const paths = (error as ValidationError).issues.map((i) => i.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'commandId',
+        'householdId',
+        'effectiveAt',
+        'input.household.villageCode',
+        'input.members',
+      ]),
+    );
+    await expect(
+      handler.handle({ commandId: 'cmd-unknown-1', householdId: id, effectiveAt: '2019-01-01' }, 'PayBribe', {}, clerk),
+    ).rejects.toThrow(/type: is not a household command/);
+    expect(await store.readStream(householdStream(id))).toEqual([]);
+  });
+});
