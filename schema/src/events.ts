@@ -72,7 +72,7 @@ export const ExitEvidence = z
 
 const CorrectableData = z.record(z.string(), z.unknown());
 
-interface EventDefinition {
+export interface EventDefinition {
   type: string;
   version: number;
   description: string;
@@ -80,7 +80,7 @@ interface EventDefinition {
 }
 
 function define<const T extends string, S extends z.ZodType>(type: T, description: string, schema: S) {
-  return { type, version: 1, description, schema } as const satisfies EventDefinition;
+  return { type, version: 1 as number, description, schema } as const satisfies EventDefinition;
 }
 
 /**
@@ -313,37 +313,43 @@ export type HouseholdEvent = {
 
 export const HOUSEHOLD_EVENT_TYPES = Object.keys(HouseholdEvents) as HouseholdEventType[];
 
+/** Lifts stored data of schema version v to v + 1, per event type: `upcasters[type][v]`. */
+export type Upcasters = Record<string, Record<number, (data: unknown) => unknown>>;
+
 /**
- * Upcasters lift stored data of an older schema version to the next one:
- * `UPCASTERS[type][v]` turns version v into v + 1. Empty while every event is at version 1;
- * a new version adds its step here and bumps `version` in its definition.
+ * The household upcasters. Empty while every event is at version 1; a new version of an
+ * event bumps `version` in its definition and adds its step here.
  */
-export const UPCASTERS: Partial<Record<HouseholdEventType, Record<number, (data: unknown) => unknown>>> = {};
+export const UPCASTERS: Upcasters = {};
 
 export class UnknownEvent extends Error {}
 
 /**
- * Parses a stored household event: lifts it to the current schema version, then validates
- * it. Throws on unknown types or data that does not fit (a corrupted or foreign log).
+ * A parser for stored events of a catalogue: lifts the data to the current schema version,
+ * then validates it. Throws on unknown types, missing upcasters and data that does not fit.
  */
-export function parseHouseholdEvent(
-  type: string,
-  data: unknown,
-  schemaVersion = 1,
-  upcasters: typeof UPCASTERS = UPCASTERS,
-): HouseholdEvent {
-  if (!Object.hasOwn(HouseholdEvents, type)) throw new UnknownEvent(`unknown household event type "${type}"`);
-  const definition = HouseholdEvents[type as HouseholdEventType];
-  let lifted = data;
-  for (let v = schemaVersion; v < definition.version; v++) {
-    const up = upcasters[type as HouseholdEventType]?.[v];
-    if (!up) throw new UnknownEvent(`no upcaster for ${type} from version ${v} to ${v + 1}`);
-    lifted = up(lifted);
-  }
-  if (schemaVersion > definition.version) {
-    throw new UnknownEvent(`${type} version ${schemaVersion} is newer than this code knows (${definition.version})`);
-  }
-  return { type, data: definition.schema.parse(lifted) } as HouseholdEvent;
+export function createEventParser<C extends Record<string, EventDefinition>>(catalogue: C, upcasters: Upcasters) {
+  return (type: string, data: unknown, schemaVersion = 1): { type: keyof C & string; data: unknown } => {
+    if (!Object.hasOwn(catalogue, type)) throw new UnknownEvent(`unknown event type "${type}"`);
+    const definition = catalogue[type] as EventDefinition;
+    if (schemaVersion > definition.version) {
+      throw new UnknownEvent(`${type} version ${schemaVersion} is newer than this code knows (${definition.version})`);
+    }
+    let lifted = data;
+    for (let v = schemaVersion; v < definition.version; v++) {
+      const up = upcasters[type]?.[v];
+      if (!up) throw new UnknownEvent(`no upcaster for ${type} from version ${v} to ${v + 1}`);
+      lifted = up(lifted);
+    }
+    return { type, data: definition.schema.parse(lifted) };
+  };
+}
+
+const parseHousehold = createEventParser(HouseholdEvents, UPCASTERS);
+
+/** Parses a stored household event (see createEventParser). */
+export function parseHouseholdEvent(type: string, data: unknown, schemaVersion = 1): HouseholdEvent {
+  return parseHousehold(type, data, schemaVersion) as HouseholdEvent;
 }
 
 export const householdStream = (householdId: string): string => `household-${householdId}`;

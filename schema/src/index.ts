@@ -1,3 +1,4 @@
+export { renderCatalogue } from './catalogue.js';
 export * from './commands.js';
 export * from './enums.js';
 export * from './events.js';
