@@ -5,6 +5,7 @@ import { type HouseholdState, initialState } from './state.js';
 /** A household event as stored: the parsed event with its place in the stream and both clocks. */
 export type HistoryEvent = HouseholdEvent & {
   id: string;
+  householdId: string;
   revision: number;
   position: string;
   effectiveAt: string;

@@ -3,6 +3,7 @@ import {
   type Actor,
   CommandEnvelope,
   type EventMetadata,
+  HOUSEHOLD_STREAM_PREFIX,
   type HouseholdCommand,
   HouseholdCommands,
   type HouseholdCommandType,
@@ -44,10 +45,14 @@ function issues(error: z.ZodError, prefix: string): FieldIssue[] {
 
 /** Turns a stored event of a household stream into a history event; refuses what is not one. */
 export function toHistoryEvent(recorded: RecordedEvent): HistoryEvent {
+  if (!recorded.streamName.startsWith(HOUSEHOLD_STREAM_PREFIX)) {
+    throw new Error(`${recorded.streamName} is not a household stream`);
+  }
   const event = parseHouseholdEvent(recorded.type, recorded.data, recorded.metadata.schemaVersion ?? 1);
   return {
     ...event,
     id: recorded.id,
+    householdId: recorded.streamName.slice(HOUSEHOLD_STREAM_PREFIX.length),
     revision: recorded.revision,
     position: recorded.position,
     effectiveAt: recorded.metadata.effectiveAt,

@@ -1,0 +1,10 @@
+export { RUNNER_MIGRATIONS, registryTables } from './migrations.js';
+export type { AreaLevel, SnapshotRow } from './queries.js';
+export { areaLevel, registryAsOf } from './queries.js';
+export { EventProjectionError, RegistryProjection } from './registry-projection.js';
+export type { EffectiveInterval, RollFields } from './rows.js';
+export { effectiveTimeline, rollFields } from './rows.js';
+export type { Projection, RunnerOptions, RunnerState, RunnerStatus } from './runner.js';
+export { CheckpointConflict, ProjectionFailed, ProjectionRunner } from './runner.js';
+export type { Difference, VerifyReport } from './verify.js';
+export { verifyRegistry } from './verify.js';

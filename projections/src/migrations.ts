@@ -1,0 +1,107 @@
+import type { Migration } from '@registry/postgres';
+
+/** Checkpoints and failures of every projection (shared by all of them). */
+export const RUNNER_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'projection checkpoints',
+    sql: `
+CREATE TABLE projection_checkpoints (
+  name text PRIMARY KEY,
+  position text,
+  status text NOT NULL DEFAULT 'running',
+  error text,
+  failed_position text,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+];
+
+/**
+ * Read models of the registry projection. Tables carry the projection's version as a
+ * suffix, so a rebuild builds the next version beside the one serving.
+ */
+export function registryTables(version: number): Migration[] {
+  const v = `_v${version}`;
+  return [
+    {
+      version: 1,
+      name: `registry read models v${version}`,
+      sql: `
+CREATE TABLE rm_households${v} (
+  household_id uuid PRIMARY KEY,
+  county_code text, township_code text, village_code text,
+  status text NOT NULL,
+  card_number text, attribute text, main_cause text, other_causes text[] NOT NULL DEFAULT '{}',
+  helper_id text, helper_name text, helper_unit text,
+  member_count integer NOT NULL,
+  latest_assessment_year integer, latest_income_fen bigint,
+  monitoring_category text,
+  exit_count integer NOT NULL, return_count integer NOT NULL,
+  open_case text,
+  version bigint NOT NULL,
+  last_effective_at date NOT NULL,
+  updated_at timestamptz NOT NULL,
+  state jsonb NOT NULL
+);
+CREATE INDEX ON rm_households${v} (village_code);
+CREATE INDEX ON rm_households${v} (township_code);
+CREATE INDEX ON rm_households${v} (county_code, status);
+
+CREATE TABLE rm_members${v} (
+  household_id uuid NOT NULL, member_id uuid NOT NULL,
+  national_id text NOT NULL, name text NOT NULL, sex text NOT NULL, birth_date date NOT NULL,
+  relation text NOT NULL, health text NOT NULL, disability_grade integer,
+  labour_capacity text NOT NULL, schooling text NOT NULL,
+  basic_medical boolean NOT NULL, serious_illness boolean NOT NULL, pension boolean NOT NULL,
+  PRIMARY KEY (household_id, member_id)
+);
+CREATE INDEX ON rm_members${v} (national_id);
+
+CREATE TABLE rm_measures${v} (
+  household_id uuid NOT NULL, measure_id uuid NOT NULL,
+  category text NOT NULL, funding_source text NOT NULL, year integer NOT NULL,
+  description text NOT NULL, amount_fen bigint NOT NULL, delivered_fen bigint NOT NULL,
+  PRIMARY KEY (household_id, measure_id)
+);
+
+CREATE TABLE rm_visits${v} (
+  household_id uuid NOT NULL, visit_id uuid NOT NULL,
+  helper_id text NOT NULL, visited_on date NOT NULL,
+  PRIMARY KEY (household_id, visit_id)
+);
+
+-- Intervals on both clocks: the status was this from effective_from (inclusive) to
+-- effective_to (exclusive, null = open), as known from recorded_from to recorded_to
+-- (null = still the current knowledge). Rows are never updated except to close recorded_to.
+CREATE TABLE rm_status_history${v} (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  household_id uuid NOT NULL,
+  status text NOT NULL, attribute text, monitoring_category text,
+  county_code text, township_code text, village_code text,
+  effective_from date NOT NULL, effective_to date,
+  recorded_from timestamptz NOT NULL, recorded_to timestamptz
+);
+CREATE INDEX ON rm_status_history${v} (household_id) WHERE recorded_to IS NULL;
+CREATE INDEX ON rm_status_history${v} (county_code, effective_from);
+CREATE INDEX ON rm_status_history${v} (township_code, effective_from);
+CREATE INDEX ON rm_status_history${v} (village_code, effective_from);
+
+CREATE TABLE rm_audit${v} (
+  position text PRIMARY KEY,
+  event_id uuid NOT NULL, household_id uuid NOT NULL, revision bigint NOT NULL,
+  event_type text NOT NULL,
+  actor_id text NOT NULL, actor_role text NOT NULL, actor_unit text NOT NULL,
+  recorded_at timestamptz NOT NULL, effective_at date NOT NULL,
+  reason text, command_id text, correlation_id uuid, causation_id uuid,
+  county_code text, township_code text, village_code text,
+  changes jsonb NOT NULL
+);
+CREATE INDEX ON rm_audit${v} (household_id, revision);
+CREATE INDEX ON rm_audit${v} (actor_id, recorded_at);
+CREATE INDEX ON rm_audit${v} (county_code, recorded_at);
+CREATE INDEX ON rm_audit${v} (event_type, recorded_at);
+`,
+    },
+  ];
+}

@@ -1,0 +1,309 @@
+import type { EventStore, RecordedEvent } from '@registry/eventstore';
+import { migrate } from '@registry/postgres';
+import {
+  evolve,
+  foldHistory,
+  type HistoryEvent,
+  type HouseholdState,
+  initialState,
+  toHistoryEvent,
+} from '@registry/registry';
+import { HOUSEHOLD_STREAM_PREFIX, householdStream } from '@registry/schema';
+import type pg from 'pg';
+import { registryTables } from './migrations.js';
+import {
+  effectiveTimeline,
+  householdRow,
+  measureRows,
+  memberRows,
+  type RollFields,
+  rollFields,
+  sameRoll,
+  visitRows,
+} from './rows.js';
+import type { Projection } from './runner.js';
+
+interface OpenInterval extends RollFields {
+  /** Set when the row is already in the table. */
+  id?: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  recordedFrom: string;
+}
+
+interface Working {
+  householdId: string;
+  state: HouseholdState;
+  version: number;
+  lastEffectiveAt: string;
+  updatedAt: string;
+  open: OpenInterval[];
+}
+
+export class EventProjectionError extends Error {}
+
+/**
+ * The registry's read models: the roll (one row per household), members, measures, visits,
+ * the two-clock status history and the audit trail. Tables are suffixed with the version.
+ */
+export class RegistryProjection implements Projection {
+  readonly name: string;
+  readonly filter = { streamPrefixes: [HOUSEHOLD_STREAM_PREFIX] };
+  readonly tables: Record<'households' | 'members' | 'measures' | 'visits' | 'history' | 'audit', string>;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly version = 1,
+  ) {
+    this.name = `registry_v${version}`;
+    const v = `_v${version}`;
+    this.tables = {
+      households: `rm_households${v}`,
+      members: `rm_members${v}`,
+      measures: `rm_measures${v}`,
+      visits: `rm_visits${v}`,
+      history: `rm_status_history${v}`,
+      audit: `rm_audit${v}`,
+    };
+  }
+
+  async setUp(pool: pg.Pool): Promise<void> {
+    await migrate(pool, this.name, registryTables(this.version));
+  }
+
+  async apply(recorded: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
+    const events = recorded.map((r) => {
+      try {
+        return toHistoryEvent(r);
+      } catch (error) {
+        throw new EventProjectionError(
+          `event ${r.id} at ${r.position} (${r.streamName}@${r.revision}, ${r.type}) cannot be projected: ${(error as Error).message}`,
+        );
+      }
+    });
+    const householdIds = [...new Set(events.map((e) => e.householdId))];
+    const working = await this.load(tx, householdIds);
+    const closes: { id: string; recordedTo: string }[] = [];
+    const inserts: (OpenInterval & { householdId: string; recordedTo: string | null })[] = [];
+    const audit: Record<string, unknown>[] = [];
+
+    const close = (w: Working, row: OpenInterval, at: string) => {
+      if (row.id) closes.push({ id: row.id, recordedTo: at });
+      else if (row.recordedFrom !== at) inserts.push({ ...row, householdId: w.householdId, recordedTo: at });
+    };
+
+    for (const event of events) {
+      const w = working.get(event.householdId) as Working;
+      if (event.revision !== w.version + 1) {
+        throw new EventProjectionError(
+          `household ${w.householdId}: event at revision ${event.revision} follows ${w.version}; the log skipped or repeated an event`,
+        );
+      }
+      const at = event.recordedAt;
+      if (event.type === 'EventCorrected' || event.effectiveAt < w.lastEffectiveAt) {
+        // The past changed: refold the household from its stream, as known at this event.
+        const history = (
+          await this.store.readStream(householdStream(w.householdId), { maxCount: event.revision + 1 })
+        ).map(toHistoryEvent);
+        w.state = foldHistory(history);
+        for (const row of w.open) close(w, row, at);
+        w.open = effectiveTimeline(history).map((i) => ({ ...i, recordedFrom: at }));
+      } else {
+        w.state = evolve(w.state, event);
+        const fields = rollFields(w.state);
+        const last = w.open.at(-1);
+        if (w.state.status !== 'none' && (!last || !sameRoll(last, fields))) {
+          if (last) {
+            close(w, last, at);
+            w.open.pop();
+            if (event.effectiveAt > last.effectiveFrom) {
+              w.open.push({ ...last, id: undefined, effectiveTo: event.effectiveAt, recordedFrom: at } as OpenInterval);
+            }
+          }
+          w.open.push({ ...fields, effectiveFrom: event.effectiveAt, effectiveTo: null, recordedFrom: at });
+        }
+      }
+      w.version = event.revision;
+      if (event.effectiveAt > w.lastEffectiveAt) w.lastEffectiveAt = event.effectiveAt;
+      w.updatedAt = at;
+      const roll = rollFields(w.state);
+      audit.push({
+        position: event.position,
+        event_id: event.id,
+        household_id: w.householdId,
+        revision: event.revision,
+        event_type: event.type,
+        actor_id: event.metadata.actor.id,
+        actor_role: event.metadata.actor.role,
+        actor_unit: event.metadata.actor.unit,
+        recorded_at: event.recordedAt,
+        effective_at: event.effectiveAt,
+        reason: event.metadata.reason ?? null,
+        command_id: event.metadata.commandId ?? null,
+        correlation_id: event.metadata.correlationId,
+        causation_id: event.metadata.causationId ?? null,
+        county_code: roll.countyCode,
+        township_code: roll.townshipCode,
+        village_code: roll.villageCode,
+        changes: event.data,
+      });
+    }
+    for (const w of working.values()) {
+      for (const row of w.open) if (!row.id) inserts.push({ ...row, householdId: w.householdId, recordedTo: null });
+    }
+    await this.write(tx, [...working.values()], closes, inserts, audit);
+  }
+
+  private async load(tx: pg.PoolClient, householdIds: string[]): Promise<Map<string, Working>> {
+    const t = this.tables;
+    const [snapshots, open] = await Promise.all([
+      tx.query<{
+        household_id: string;
+        state: HouseholdState;
+        version: string;
+        last_effective_at: string;
+        updated_at: Date;
+      }>(
+        `SELECT household_id, state, version, to_char(last_effective_at, 'YYYY-MM-DD') AS last_effective_at, updated_at
+           FROM ${t.households} WHERE household_id = ANY($1::uuid[])`,
+        [householdIds],
+      ),
+      tx.query<{
+        id: string;
+        household_id: string;
+        status: string;
+        attribute: string | null;
+        monitoring_category: string | null;
+        county_code: string | null;
+        township_code: string | null;
+        village_code: string | null;
+        effective_from: string;
+        effective_to: string | null;
+        recorded_from: Date;
+      }>(
+        `SELECT id, household_id, status, attribute, monitoring_category, county_code, township_code, village_code,
+                to_char(effective_from, 'YYYY-MM-DD') AS effective_from, to_char(effective_to, 'YYYY-MM-DD') AS effective_to, recorded_from
+           FROM ${t.history} WHERE household_id = ANY($1::uuid[]) AND recorded_to IS NULL ORDER BY household_id, effective_from`,
+        [householdIds],
+      ),
+    ]);
+    const working = new Map<string, Working>();
+    for (const id of householdIds) {
+      working.set(id, {
+        householdId: id,
+        state: initialState(),
+        version: -1,
+        lastEffectiveAt: '0000-01-01',
+        updatedAt: '',
+        open: [],
+      });
+    }
+    for (const row of snapshots.rows) {
+      const w = working.get(row.household_id) as Working;
+      w.state = row.state;
+      w.version = Number(row.version);
+      w.lastEffectiveAt = row.last_effective_at;
+      w.updatedAt = row.updated_at.toISOString();
+    }
+    for (const row of open.rows) {
+      working.get(row.household_id)?.open.push({
+        id: row.id,
+        status: row.status,
+        attribute: row.attribute,
+        monitoringCategory: row.monitoring_category,
+        countyCode: row.county_code,
+        townshipCode: row.township_code,
+        villageCode: row.village_code,
+        effectiveFrom: row.effective_from,
+        effectiveTo: row.effective_to,
+        recordedFrom: row.recorded_from.toISOString(),
+      });
+    }
+    return working;
+  }
+
+  private async write(
+    tx: pg.PoolClient,
+    working: Working[],
+    closes: { id: string; recordedTo: string }[],
+    inserts: (OpenInterval & { householdId: string; recordedTo: string | null })[],
+    audit: Record<string, unknown>[],
+  ): Promise<void> {
+    const t = this.tables;
+    const ids = working.map((w) => w.householdId);
+    const households = working
+      .filter((w) => w.state.status !== 'none')
+      .map((w) =>
+        householdRow(w.householdId, w.state, {
+          version: w.version,
+          lastEffectiveAt: w.lastEffectiveAt,
+          updatedAt: w.updatedAt,
+        }),
+      );
+    await tx.query(
+      `INSERT INTO ${t.households}
+       SELECT * FROM jsonb_populate_recordset(NULL::${t.households}, $1::jsonb)
+       ON CONFLICT (household_id) DO UPDATE SET
+         county_code = EXCLUDED.county_code, township_code = EXCLUDED.township_code, village_code = EXCLUDED.village_code,
+         status = EXCLUDED.status, card_number = EXCLUDED.card_number, attribute = EXCLUDED.attribute,
+         main_cause = EXCLUDED.main_cause, other_causes = EXCLUDED.other_causes, helper_id = EXCLUDED.helper_id,
+         helper_name = EXCLUDED.helper_name, helper_unit = EXCLUDED.helper_unit, member_count = EXCLUDED.member_count,
+         latest_assessment_year = EXCLUDED.latest_assessment_year, latest_income_fen = EXCLUDED.latest_income_fen,
+         monitoring_category = EXCLUDED.monitoring_category, exit_count = EXCLUDED.exit_count,
+         return_count = EXCLUDED.return_count, open_case = EXCLUDED.open_case, version = EXCLUDED.version,
+         last_effective_at = EXCLUDED.last_effective_at, updated_at = EXCLUDED.updated_at, state = EXCLUDED.state`,
+      [JSON.stringify(households)],
+    );
+    // Members, measures and visits follow the folded state: replaced for every household touched.
+    for (const [table, rows] of [
+      [t.members, working.flatMap((w) => memberRows(w.householdId, w.state))],
+      [t.measures, working.flatMap((w) => measureRows(w.householdId, w.state))],
+      [t.visits, working.flatMap((w) => visitRows(w.householdId, w.state))],
+    ] as const) {
+      await tx.query(`DELETE FROM ${table} WHERE household_id = ANY($1::uuid[])`, [ids]);
+      if (rows.length > 0) {
+        await tx.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
+          JSON.stringify(rows),
+        ]);
+      }
+    }
+    if (closes.length > 0) {
+      await tx.query(
+        `UPDATE ${t.history} h SET recorded_to = c.recorded_to
+           FROM jsonb_to_recordset($1::jsonb) AS c(id bigint, recorded_to timestamptz) WHERE h.id = c.id`,
+        [JSON.stringify(closes.map((c) => ({ id: c.id, recorded_to: c.recordedTo })))],
+      );
+    }
+    if (inserts.length > 0) {
+      await tx.query(
+        `INSERT INTO ${t.history} (household_id, status, attribute, monitoring_category, county_code, township_code, village_code,
+                                   effective_from, effective_to, recorded_from, recorded_to)
+         SELECT household_id, status, attribute, monitoring_category, county_code, township_code, village_code,
+                effective_from, effective_to, recorded_from, recorded_to
+           FROM jsonb_to_recordset($1::jsonb) AS r(household_id uuid, status text, attribute text, monitoring_category text,
+                county_code text, township_code text, village_code text, effective_from date, effective_to date,
+                recorded_from timestamptz, recorded_to timestamptz)`,
+        [
+          JSON.stringify(
+            inserts.map((r) => ({
+              household_id: r.householdId,
+              status: r.status,
+              attribute: r.attribute,
+              monitoring_category: r.monitoringCategory,
+              county_code: r.countyCode,
+              township_code: r.townshipCode,
+              village_code: r.villageCode,
+              effective_from: r.effectiveFrom,
+              effective_to: r.effectiveTo,
+              recorded_from: r.recordedFrom,
+              recorded_to: r.recordedTo,
+            })),
+          ),
+        ],
+      );
+    }
+    await tx.query(`INSERT INTO ${t.audit} SELECT * FROM jsonb_populate_recordset(NULL::${t.audit}, $1::jsonb)`, [
+      JSON.stringify(audit),
+    ]);
+  }
+}

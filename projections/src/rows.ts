@@ -1,0 +1,131 @@
+import { applyCorrections, foldEvents, type HistoryEvent, type HouseholdState } from '@registry/registry';
+import { countyOf, townshipOf } from '@registry/schema';
+
+/** What the status history tracks: a new interval starts whenever one of these changes. */
+export interface RollFields {
+  status: string;
+  attribute: string | null;
+  monitoringCategory: string | null;
+  countyCode: string | null;
+  townshipCode: string | null;
+  villageCode: string | null;
+}
+
+export function rollFields(state: HouseholdState): RollFields {
+  const village = state.household?.villageCode ?? null;
+  return {
+    status: state.status,
+    attribute: state.registration?.attribute ?? null,
+    monitoringCategory: state.monitoring?.category ?? null,
+    countyCode: village && countyOf(village),
+    townshipCode: village && townshipOf(village),
+    villageCode: village,
+  };
+}
+
+export const sameRoll = (a: RollFields, b: RollFields): boolean =>
+  a.status === b.status &&
+  a.attribute === b.attribute &&
+  a.monitoringCategory === b.monitoringCategory &&
+  a.villageCode === b.villageCode;
+
+export interface EffectiveInterval extends RollFields {
+  effectiveFrom: string;
+  effectiveTo: string | null;
+}
+
+/**
+ * The household's status over business time, from everything in `history` (as known when
+ * its last event was recorded): the state on a date is the fold of the events effective by
+ * then, in stream order, corrections applied. Equal neighbours merge.
+ */
+export function effectiveTimeline(history: readonly HistoryEvent[]): EffectiveInterval[] {
+  const events = applyCorrections(history);
+  const dates = [...new Set(events.map((e) => e.effectiveAt))].sort();
+  const intervals: EffectiveInterval[] = [];
+  for (const date of dates) {
+    const state = foldEvents(events.filter((e) => e.effectiveAt <= date));
+    if (state.status === 'none') continue;
+    const fields = rollFields(state);
+    const last = intervals.at(-1);
+    if (last && sameRoll(last, fields)) continue;
+    if (last) last.effectiveTo = date;
+    intervals.push({ ...fields, effectiveFrom: date, effectiveTo: null });
+  }
+  return intervals;
+}
+
+export function householdRow(
+  householdId: string,
+  state: HouseholdState,
+  meta: { version: number; lastEffectiveAt: string; updatedAt: string },
+) {
+  const roll = rollFields(state);
+  const latest = state.assessments.at(-1);
+  return {
+    household_id: householdId,
+    county_code: roll.countyCode,
+    township_code: roll.townshipCode,
+    village_code: roll.villageCode,
+    status: state.status,
+    card_number: state.registration?.cardNumber || null,
+    attribute: roll.attribute,
+    main_cause: state.registration?.mainCause ?? null,
+    other_causes: state.registration?.otherCauses ?? [],
+    helper_id: state.helper?.helperId ?? null,
+    helper_name: state.helper?.name ?? null,
+    helper_unit: state.helper?.unit ?? null,
+    member_count: Object.keys(state.members).length,
+    latest_assessment_year: latest?.year ?? null,
+    latest_income_fen: latest?.incomePerCapitaFen ?? null,
+    monitoring_category: roll.monitoringCategory,
+    exit_count: state.exits.length,
+    return_count: state.returns.length,
+    open_case: state.case ? `${state.case.kind}:${state.case.step}` : null,
+    version: meta.version,
+    last_effective_at: meta.lastEffectiveAt,
+    updated_at: meta.updatedAt,
+    state,
+  };
+}
+
+export function memberRows(householdId: string, state: HouseholdState) {
+  return Object.values(state.members).map((m) => ({
+    household_id: householdId,
+    member_id: m.memberId,
+    national_id: m.nationalId,
+    name: m.name,
+    sex: m.sex,
+    birth_date: m.birthDate,
+    relation: m.relation,
+    health: m.health,
+    disability_grade: m.disabilityGrade ?? null,
+    labour_capacity: m.labourCapacity,
+    schooling: m.schooling,
+    basic_medical: m.insurance.basicMedical,
+    serious_illness: m.insurance.seriousIllness,
+    pension: m.insurance.pension,
+  }));
+}
+
+export function measureRows(householdId: string, state: HouseholdState) {
+  return Object.values(state.measures).map((m) => ({
+    household_id: householdId,
+    measure_id: m.measureId,
+    category: m.category,
+    funding_source: m.fundingSource,
+    year: m.year,
+    description: m.description,
+    amount_fen: m.amountFen,
+    delivered_fen: m.deliveredFen,
+  }));
+}
+
+export function visitRows(householdId: string, state: HouseholdState) {
+  return Object.entries(state.visits).map(([visitId, v]) => ({
+    household_id: householdId,
+    visit_id: visitId,
+    helper_id: v.helperId,
+    visited_on: v.visitedOn,
+  }));
+}

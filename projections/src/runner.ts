@@ -1,0 +1,208 @@
+import type { EventFilter, EventStore, Position, RecordedEvent } from '@registry/eventstore';
+import { migrate } from '@registry/postgres';
+import type pg from 'pg';
+import { RUNNER_MIGRATIONS } from './migrations.js';
+
+/** A read model fed from `$all`. */
+export interface Projection {
+  /** Also the checkpoint's key; a new version of a projection is a new name. */
+  readonly name: string;
+  readonly filter?: EventFilter;
+  /** Creates the projection's tables (idempotent). */
+  setUp(pool: pg.Pool): Promise<void>;
+  /** Applies a batch in `tx`, with set-based SQL. Must not commit; throwing rolls the batch back. */
+  apply(events: RecordedEvent[], tx: pg.PoolClient): Promise<void>;
+}
+
+export type RunnerState = 'starting' | 'catching_up' | 'caught_up' | 'failed' | 'stopped';
+
+export interface RunnerStatus {
+  name: string;
+  state: RunnerState;
+  checkpoint: Position | null;
+  processed: number;
+  eventsPerSecond: number;
+  error?: string;
+  failedPosition?: string;
+}
+
+export class ProjectionFailed extends Error {}
+export class CheckpointConflict extends Error {}
+
+export interface RunnerOptions {
+  store: EventStore;
+  pool: pg.Pool;
+  projection: Projection;
+  batchSize?: number;
+  onStateChange?: (status: RunnerStatus) => void;
+  /** Test hook: runs inside the batch transaction after the writes, before COMMIT. */
+  beforeCommit?: (events: RecordedEvent[]) => void | Promise<void>;
+}
+
+/**
+ * Runs one projection: reads `$all` in order, applies each batch and stores the checkpoint
+ * in the same transaction, so a crash anywhere loses nothing and counts nothing twice. The
+ * checkpoint is compare-and-set: a second runner of the same projection finds it moved and
+ * stops. A failing batch is rolled back, recorded, and stops the projection; it is never skipped.
+ */
+export class ProjectionRunner {
+  private readonly batchSize: number;
+  private state: RunnerState = 'stopped';
+  private checkpoint: Position | null = null;
+  private processed = 0;
+  private rateWindow: { at: number; processed: number }[] = [];
+  private error: string | undefined;
+  private failedPosition: string | undefined;
+  private subscription: ReturnType<EventStore['subscribeToAll']> | undefined;
+  private loop: Promise<void> | undefined;
+  private waiters: { position: Position; resolve: () => void; reject: (e: Error) => void }[] = [];
+
+  constructor(private readonly options: RunnerOptions) {
+    this.batchSize = options.batchSize ?? 2000;
+  }
+
+  get name(): string {
+    return this.options.projection.name;
+  }
+
+  status(): RunnerStatus {
+    return {
+      name: this.name,
+      state: this.state,
+      checkpoint: this.checkpoint,
+      processed: this.processed,
+      eventsPerSecond: this.rate(),
+      ...(this.error ? { error: this.error } : {}),
+      ...(this.failedPosition ? { failedPosition: this.failedPosition } : {}),
+    };
+  }
+
+  /** Sets up tables, loads the checkpoint and starts catching up in the background. */
+  async start(): Promise<void> {
+    const { pool, projection } = this.options;
+    await migrate(pool, 'projections', RUNNER_MIGRATIONS);
+    await projection.setUp(pool);
+    await pool.query('INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [
+      this.name,
+    ]);
+    const row = await pool.query<{ position: string | null }>(
+      'SELECT position FROM projection_checkpoints WHERE name = $1',
+      [this.name],
+    );
+    this.checkpoint = row.rows[0]?.position ?? null;
+    this.error = undefined;
+    this.failedPosition = undefined;
+    this.setState('starting');
+    this.loop = this.run().catch((error: Error) => this.fail(error));
+  }
+
+  async stop(): Promise<void> {
+    if (this.state !== 'failed') this.setState('stopped');
+    await this.subscription?.close();
+    await this.loop;
+  }
+
+  /** Resolves once everything up to `position` is in the read models (read-your-writes). */
+  waitFor(position: Position, timeoutMs = 10_000): Promise<void> {
+    if (this.checkpoint !== null && this.checkpoint >= position) return Promise.resolve();
+    if (this.state === 'failed') return Promise.reject(new ProjectionFailed(this.error));
+    return new Promise((resolve, reject) => {
+      const waiter = { position, resolve, reject };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`projection ${this.name} did not reach ${position} within ${timeoutMs} ms`));
+      }, timeoutMs).unref();
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { store, projection } = this.options;
+    this.subscription = store.subscribeToAll({
+      ...(this.checkpoint ? { after: this.checkpoint } : {}),
+      ...(projection.filter ? { filter: projection.filter } : {}),
+    });
+    this.setState('catching_up');
+    let batch: RecordedEvent[] = [];
+    for await (const message of this.subscription) {
+      if (this.state === 'stopped' || this.state === 'failed') break;
+      if (message.kind === 'event') {
+        batch.push(message.event);
+        if (batch.length >= this.batchSize) {
+          await this.flush(batch, message.event.position);
+          batch = [];
+        }
+      } else {
+        const position = message.position ?? batch.at(-1)?.position;
+        if (position && (batch.length > 0 || this.checkpoint === null || position > this.checkpoint)) {
+          await this.flush(batch, position);
+          batch = [];
+        }
+        this.setState('caught_up');
+      }
+    }
+  }
+
+  private async flush(events: RecordedEvent[], position: Position): Promise<void> {
+    const { pool, projection } = this.options;
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Compare-and-set first: a second runner waits on this row, then finds it moved.
+      const moved = await client.query(
+        `UPDATE projection_checkpoints SET position = $2, status = 'running', error = NULL, failed_position = NULL, updated_at = now()
+          WHERE name = $1 AND position IS NOT DISTINCT FROM $3`,
+        [this.name, position, this.checkpoint],
+      );
+      if (moved.rowCount !== 1) {
+        throw new CheckpointConflict(
+          `projection ${this.name}: checkpoint moved away from ${this.checkpoint ?? 'the start'}; another runner is running it`,
+        );
+      }
+      if (events.length > 0) await projection.apply(events, client);
+      await this.options.beforeCommit?.(events);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw Object.assign(error as Error, { failedPosition: events[0]?.position ?? position });
+    } finally {
+      client.release();
+    }
+    this.checkpoint = position;
+    this.processed += events.length;
+    this.rateWindow.push({ at: Date.now(), processed: this.processed });
+    if (this.rateWindow.length > 20) this.rateWindow.shift();
+    const reached = this.waiters.filter((w) => w.position <= position);
+    this.waiters = this.waiters.filter((w) => w.position > position);
+    for (const w of reached) w.resolve();
+  }
+
+  private async fail(error: Error & { failedPosition?: string }): Promise<void> {
+    await this.subscription?.close().catch(() => {});
+    this.error = error.message;
+    this.failedPosition = error.failedPosition;
+    this.setState('failed');
+    if (!(error instanceof CheckpointConflict)) {
+      await this.options.pool
+        .query(
+          `UPDATE projection_checkpoints SET status = 'failed', error = $2, failed_position = $3, updated_at = now() WHERE name = $1`,
+          [this.name, error.message, error.failedPosition ?? null],
+        )
+        .catch(() => {});
+    }
+    for (const w of this.waiters) w.reject(new ProjectionFailed(error.message));
+    this.waiters = [];
+  }
+
+  private setState(state: RunnerState): void {
+    this.state = state;
+    this.options.onStateChange?.(this.status());
+  }
+
+  private rate(): number {
+    const first = this.rateWindow[0];
+    const last = this.rateWindow.at(-1);
+    if (!first || !last || last.at === first.at) return 0;
+    return ((last.processed - first.processed) * 1000) / (last.at - first.at);
+  }
+}
