@@ -1,13 +1,6 @@
 import type { EventStore, RecordedEvent } from '@registry/eventstore';
 import { migrate } from '@registry/postgres';
-import {
-  evolve,
-  foldHistory,
-  type HistoryEvent,
-  type HouseholdState,
-  initialState,
-  toHistoryEvent,
-} from '@registry/registry';
+import { evolve, foldHistory, type HouseholdState, initialState, toHistoryEvent } from '@registry/registry';
 import { HOUSEHOLD_STREAM_PREFIX, householdStream } from '@registry/schema';
 import type pg from 'pg';
 import { registryTables } from './migrations.js';

@@ -42,11 +42,18 @@ export interface EffectiveInterval extends RollFields {
 export function effectiveTimeline(history: readonly HistoryEvent[]): EffectiveInterval[] {
   const events = applyCorrections(history);
   const dates = [...new Set(events.map((e) => e.effectiveAt))].sort();
+  // A decision backdated before the application that gave the address still belongs to the
+  // household's area: where a date's state has no address yet, the address known now stands.
+  const known = rollFields(foldEvents(events));
   const intervals: EffectiveInterval[] = [];
   for (const date of dates) {
     const state = foldEvents(events.filter((e) => e.effectiveAt <= date));
     if (state.status === 'none') continue;
-    const fields = rollFields(state);
+    const own = rollFields(state);
+    const fields =
+      own.villageCode === null
+        ? { ...own, countyCode: known.countyCode, townshipCode: known.townshipCode, villageCode: known.villageCode }
+        : own;
     const last = intervals.at(-1);
     if (last && sameRoll(last, fields)) continue;
     if (last) last.effectiveTo = date;

@@ -57,7 +57,10 @@ export async function verifyRegistry(
     if (!last) continue;
     const expected = householdRow(householdId, state, {
       version: last.revision,
-      lastEffectiveAt: history.reduce((max, e) => (e.effectiveAt > max ? e.effectiveAt : max), '0000-01-01'),
+      lastEffectiveAt: history
+        .map((e) => e.effectiveAt)
+        .sort()
+        .at(-1) as string,
       updatedAt: last.recordedAt,
     });
     const { state: _state, updated_at: _u, ...expectedColumns } = expected;

@@ -38,7 +38,8 @@ describe('registry read models: given events, then rows', () => {
       '2016-03-01',
     );
     const plan = (await handler.history(c.householdId)).at(-1);
-    const measureId = (plan?.data as { measureId: string }).measureId;
+    if (plan?.type !== 'AssistancePlanned') throw new Error('the plan was not recorded');
+    const measureId = plan.data.measureId;
     await c.send('RecordAssistanceDelivered', { measureId, amountFen: 300_000 }, '2016-04-01');
     await c.send('RecordVisit', { notes: '走访' }, '2016-05-01', { reason: '月度走访' });
     const last = await c.send(

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore } from '@registry/eventstore/postgres';
+import { HouseholdCommandHandler } from '@registry/registry';
+import { householdStream, NATIONAL_POLICY } from '@registry/schema';
+import { createTestDatabase, type TestDatabase } from '@registry/test/support';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryProjection } from '../src/registry-projection.js';
+import { ProjectionRunner } from '../src/runner.js';
+import { verifyRegistry } from '../src/verify.js';
+import { clerk, clerkFor } from './scenario.js';
+
+/** Every row of every read model, minus generated ids, in a stable order. */
+async function dump(pool: pg.Pool, projection: RegistryProjection): Promise<Record<string, unknown[]>> {
+  const t = projection.tables;
+  const out: Record<string, unknown[]> = {};
+  const order: Record<string, string> = {
+    households: 'household_id',
+    members: 'household_id, member_id',
+    measures: 'household_id, measure_id',
+    visits: 'household_id, visit_id',
+    history: 'household_id, recorded_from, effective_from, recorded_to NULLS LAST',
+    audit: 'position',
+  };
+  for (const [key, table] of Object.entries(t)) {
+    const rows = await pool.query(`SELECT * FROM ${table} ORDER BY ${order[key]}`);
+    out[key] = rows.rows.map(({ id: _id, ...rest }) => rest);
+  }
+  return out;
+}
+
+describe('projection runner', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let handler: HouseholdCommandHandler;
+  let head: string;
+  beforeAll(async () => {
+    db = await createTestDatabase('runner');
+    store = await PostgresEventStore.open({ pool: db.pool });
+    handler = new HouseholdCommandHandler(store, { policy: NATIONAL_POLICY });
+    for (let i = 0; i < 6; i++) {
+      const c = clerkFor(handler);
+      await c.register();
+      if (i % 2 === 0) await c.exit(2019);
+      if (i % 3 === 0) await c.send('RecordVisit', { notes: '走访' }, '2020-02-01');
+    }
+    head = (await store.headPosition()) as string;
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  it('given a crash between the batch writes and COMMIT, a restarted runner ends with the same tables as a clean build', async () => {
+    const crashing = new RegistryProjection(store, 11);
+    let batches = 0;
+    const first = new ProjectionRunner({
+      store,
+      pool: db.pool,
+      projection: crashing,
+      batchSize: 7,
+      beforeCommit: () => {
+        if (++batches === 4) throw new Error('simulated crash before COMMIT');
+      },
+    });
+    await first.start();
+    await expect(first.waitFor(head)).rejects.toThrow(/simulated crash/);
+    expect(first.status()).toMatchObject({ state: 'failed', error: 'simulated crash before COMMIT' });
+    const recorded = await db.pool.query(
+      'SELECT status, error, failed_position FROM projection_checkpoints WHERE name = $1',
+      [crashing.name],
+    );
+    expect(recorded.rows[0]).toMatchObject({ status: 'failed', error: 'simulated crash before COMMIT' });
+    expect(recorded.rows[0].failed_position).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
+    await first.stop();
+
+    const resumed = new ProjectionRunner({ store, pool: db.pool, projection: crashing, batchSize: 7 });
+    await resumed.start();
+    await resumed.waitFor(head);
+    await resumed.stop();
+
+    const clean = new RegistryProjection(store, 12);
+    const cleanRunner = new ProjectionRunner({ store, pool: db.pool, projection: clean, batchSize: 1000 });
+    await cleanRunner.start();
+    await cleanRunner.waitFor(head);
+    await cleanRunner.stop();
+
+    const [a, b] = [await dump(db.pool, crashing), await dump(db.pool, clean)];
+    expect(a.audit?.length).toBeGreaterThan(60);
+    expect(a).toEqual(b);
+    expect((await verifyRegistry(store, db.pool, crashing)).differences).toEqual([]);
+  });
+
+  it('given two runners of the same projection, one of them stops with a checkpoint conflict', async () => {
+    const projection = new RegistryProjection(store, 13);
+    const one = new ProjectionRunner({ store, pool: db.pool, projection, batchSize: 5 });
+    const two = new ProjectionRunner({ store, pool: db.pool, projection, batchSize: 5 });
+    await Promise.all([one.start(), two.start()]);
+    await Promise.allSettled([one.waitFor(head), two.waitFor(head)]);
+    const states = [one.status(), two.status()];
+    expect(states.filter((s) => s.state === 'failed')).toHaveLength(1);
+    expect(states.find((s) => s.state === 'failed')?.error).toMatch(/another runner is running it/);
+    await Promise.all([one.stop(), two.stop()]);
+    expect((await verifyRegistry(store, db.pool, projection)).differences).toEqual([]);
+  });
+
+  it('given an event it cannot project, stops there, records the error, and never skips it', async () => {
+    const projection = new RegistryProjection(store, 14);
+    const runner = new ProjectionRunner({ store, pool: db.pool, projection, batchSize: 3 });
+    await runner.start();
+    await runner.waitFor(head);
+    // A malformed event written around the command handler (as a buggy importer might).
+    const broken = await store.append(
+      householdStream(randomUUID()),
+      [
+        {
+          id: randomUUID(),
+          type: 'VisitRecorded',
+          data: { visitId: 'not-a-uuid' },
+          metadata: { actor: clerk, effectiveAt: '2020-01-01', correlationId: randomUUID() },
+        },
+      ],
+      { expectedRevision: 'no_stream' },
+    );
+    const c = clerkFor(handler);
+    const later = await c.register();
+    await expect(runner.waitFor(later.position)).rejects.toThrow(/cannot be projected/);
+    const status = runner.status();
+    expect(status.state).toBe('failed');
+    expect(status.failedPosition).toBe(broken.position);
+    expect(status.checkpoint !== null && status.checkpoint < broken.position).toBe(true);
+    const row = await db.pool.query(
+      'SELECT status, error, failed_position, position FROM projection_checkpoints WHERE name = $1',
+      [projection.name],
+    );
+    expect(row.rows[0]).toMatchObject({ status: 'failed', failed_position: broken.position });
+    expect(row.rows[0].error).toMatch(/VisitRecorded/);
+    expect(row.rows[0].position < broken.position).toBe(true);
+    const roll = await db.pool.query(`SELECT 1 FROM ${projection.tables.households} WHERE household_id = $1`, [
+      c.householdId,
+    ]);
+    expect(roll.rowCount).toBe(0);
+    await runner.stop();
+  });
+});
