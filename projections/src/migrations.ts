@@ -19,7 +19,9 @@ CREATE TABLE projection_checkpoints (
 
 /**
  * Read models of the registry projection. Tables carry the projection's version as a
- * suffix, so a rebuild builds the next version beside the one serving.
+ * suffix, so a rebuild builds the next version beside the one serving. Only the keys and
+ * the index the projection itself reads by are created here; the query indexes come with
+ * `registryIndexes` once the projection has caught up, as bulk loads do.
  */
 export function registryTables(version: number): Migration[] {
   const v = `_v${version}`;
@@ -44,9 +46,6 @@ CREATE TABLE rm_households${v} (
   updated_at timestamptz NOT NULL,
   state jsonb NOT NULL
 );
-CREATE INDEX ON rm_households${v} (village_code);
-CREATE INDEX ON rm_households${v} (township_code);
-CREATE INDEX ON rm_households${v} (county_code, status);
 
 CREATE TABLE rm_members${v} (
   household_id uuid NOT NULL, member_id uuid NOT NULL,
@@ -56,7 +55,6 @@ CREATE TABLE rm_members${v} (
   basic_medical boolean NOT NULL, serious_illness boolean NOT NULL, pension boolean NOT NULL,
   PRIMARY KEY (household_id, member_id)
 );
-CREATE INDEX ON rm_members${v} (national_id);
 
 CREATE TABLE rm_measures${v} (
   household_id uuid NOT NULL, measure_id uuid NOT NULL,
@@ -83,9 +81,6 @@ CREATE TABLE rm_status_history${v} (
   recorded_from timestamptz NOT NULL, recorded_to timestamptz
 );
 CREATE INDEX ON rm_status_history${v} (household_id) WHERE recorded_to IS NULL;
-CREATE INDEX ON rm_status_history${v} (county_code, effective_from);
-CREATE INDEX ON rm_status_history${v} (township_code, effective_from);
-CREATE INDEX ON rm_status_history${v} (village_code, effective_from);
 
 CREATE TABLE rm_audit${v} (
   position text PRIMARY KEY,
@@ -97,6 +92,26 @@ CREATE TABLE rm_audit${v} (
   county_code text, township_code text, village_code text,
   changes jsonb NOT NULL
 );
+`,
+    },
+  ];
+}
+
+/** Query indexes of the registry read models, created when the projection first catches up. */
+export function registryIndexes(version: number): Migration[] {
+  const v = `_v${version}`;
+  return [
+    {
+      version: 1,
+      name: `registry query indexes v${version}`,
+      sql: `
+CREATE INDEX ON rm_households${v} (village_code);
+CREATE INDEX ON rm_households${v} (township_code);
+CREATE INDEX ON rm_households${v} (county_code, status);
+CREATE INDEX ON rm_members${v} (national_id);
+CREATE INDEX ON rm_status_history${v} (county_code, effective_from);
+CREATE INDEX ON rm_status_history${v} (township_code, effective_from);
+CREATE INDEX ON rm_status_history${v} (village_code, effective_from);
 CREATE INDEX ON rm_audit${v} (household_id, revision);
 CREATE INDEX ON rm_audit${v} (actor_id, recorded_at);
 CREATE INDEX ON rm_audit${v} (county_code, recorded_at);

@@ -3,7 +3,7 @@ import { migrate } from '@registry/postgres';
 import { evolve, foldHistory, type HouseholdState, initialState, toHistoryEvent } from '@registry/registry';
 import { HOUSEHOLD_STREAM_PREFIX, householdStream } from '@registry/schema';
 import type pg from 'pg';
-import { registryTables } from './migrations.js';
+import { registryIndexes, registryTables } from './migrations.js';
 import {
   effectiveTimeline,
   householdRow,
@@ -43,6 +43,8 @@ export class RegistryProjection implements Projection {
   readonly name: string;
   readonly filter = { streamPrefixes: [HOUSEHOLD_STREAM_PREFIX] };
   readonly tables: Record<'households' | 'members' | 'measures' | 'visits' | 'history' | 'audit', string>;
+  /** Milliseconds spent per phase, for benchmarks and profiling. */
+  readonly timings: Record<string, number> = {};
 
   constructor(
     private readonly store: EventStore,
@@ -64,6 +66,19 @@ export class RegistryProjection implements Projection {
     await migrate(pool, this.name, registryTables(this.version));
   }
 
+  async onCaughtUp(pool: pg.Pool): Promise<void> {
+    await migrate(pool, `${this.name}_indexes`, registryIndexes(this.version));
+  }
+
+  private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.timings[phase] = (this.timings[phase] ?? 0) + performance.now() - start;
+    }
+  }
+
   async apply(recorded: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
     const events = recorded.map((r) => {
       try {
@@ -75,7 +90,20 @@ export class RegistryProjection implements Projection {
       }
     });
     const householdIds = [...new Set(events.map((e) => e.householdId))];
-    const working = await this.load(tx, householdIds);
+    const working = await this.timed('load', () => this.load(tx, householdIds));
+    // Households whose past changes in this batch (a correction, or an event effective before
+    // one already seen) are refolded from their streams: read them all in one go.
+    const refold = new Set<string>();
+    const maxSeen = new Map([...working.values()].map((w) => [w.householdId, w.lastEffectiveAt]));
+    for (const e of events) {
+      const seen = maxSeen.get(e.householdId) as string;
+      if (e.type === 'EventCorrected' || e.effectiveAt < seen) refold.add(e.householdId);
+      if (e.effectiveAt > seen) maxSeen.set(e.householdId, e.effectiveAt);
+    }
+    const streams =
+      refold.size === 0
+        ? new Map<string, RecordedEvent[]>()
+        : await this.timed('refold read', () => this.store.readStreams([...refold].map(householdStream)));
     const closes: { id: string; recordedTo: string }[] = [];
     const inserts: (OpenInterval & { householdId: string; recordedTo: string | null })[] = [];
     const audit: Record<string, unknown>[] = [];
@@ -95,9 +123,9 @@ export class RegistryProjection implements Projection {
       const at = event.recordedAt;
       if (event.type === 'EventCorrected' || event.effectiveAt < w.lastEffectiveAt) {
         // The past changed: refold the household from its stream, as known at this event.
-        const history = (
-          await this.store.readStream(householdStream(w.householdId), { maxCount: event.revision + 1 })
-        ).map(toHistoryEvent);
+        const history = (streams.get(householdStream(w.householdId)) ?? [])
+          .filter((r) => r.revision <= event.revision)
+          .map(toHistoryEvent);
         w.state = foldHistory(history);
         for (const row of w.open) close(w, row, at);
         w.open = effectiveTimeline(history).map((i) => ({ ...i, recordedFrom: at }));
@@ -144,7 +172,7 @@ export class RegistryProjection implements Projection {
     for (const w of working.values()) {
       for (const row of w.open) if (!row.id) inserts.push({ ...row, householdId: w.householdId, recordedTo: null });
     }
-    await this.write(tx, [...working.values()], closes, inserts, audit);
+    await this.timed('write', () => this.write(tx, [...working.values()], closes, inserts, audit));
   }
 
   private async load(tx: pg.PoolClient, householdIds: string[]): Promise<Map<string, Working>> {
@@ -233,8 +261,9 @@ export class RegistryProjection implements Projection {
           updatedAt: w.updatedAt,
         }),
       );
-    await tx.query(
-      `INSERT INTO ${t.households}
+    await this.timed('write households', () =>
+      tx.query(
+        `INSERT INTO ${t.households}
        SELECT * FROM jsonb_populate_recordset(NULL::${t.households}, $1::jsonb)
        ON CONFLICT (household_id) DO UPDATE SET
          county_code = EXCLUDED.county_code, township_code = EXCLUDED.township_code, village_code = EXCLUDED.village_code,
@@ -245,7 +274,8 @@ export class RegistryProjection implements Projection {
          monitoring_category = EXCLUDED.monitoring_category, exit_count = EXCLUDED.exit_count,
          return_count = EXCLUDED.return_count, open_case = EXCLUDED.open_case, version = EXCLUDED.version,
          last_effective_at = EXCLUDED.last_effective_at, updated_at = EXCLUDED.updated_at, state = EXCLUDED.state`,
-      [JSON.stringify(households)],
+        [JSON.stringify(households)],
+      ),
     );
     // Members, measures and visits follow the folded state: replaced for every household touched.
     for (const [table, rows] of [

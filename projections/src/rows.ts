@@ -1,4 +1,4 @@
-import { applyCorrections, foldEvents, type HistoryEvent, type HouseholdState } from '@registry/registry';
+import { applyCorrections, foldEvents, type HistoryEvent, type HouseholdState, initialState } from '@registry/registry';
 import { countyOf, townshipOf } from '@registry/schema';
 
 /** What the status history tracks: a new interval starts whenever one of these changes. */
@@ -46,8 +46,25 @@ export function effectiveTimeline(history: readonly HistoryEvent[]): EffectiveIn
   // household's area: where a date's state has no address yet, the address known now stands.
   const known = rollFields(foldEvents(events));
   const intervals: EffectiveInterval[] = [];
+  let state = initialState();
+  let lastIncluded = -1;
+  const byDate = new Map<string, number[]>();
+  events.forEach((e, i) => {
+    byDate.set(e.effectiveAt, [...(byDate.get(e.effectiveAt) ?? []), i]);
+  });
   for (const date of dates) {
-    const state = foldEvents(events.filter((e) => e.effectiveAt <= date));
+    // The state on a date folds the events effective by then in stream order. While the
+    // newly effective events all come after those already folded, fold on; otherwise refold.
+    const newly = byDate.get(date) as number[];
+    if ((newly[0] ?? Number.POSITIVE_INFINITY) > lastIncluded) {
+      state = foldEvents(
+        newly.map((i) => events[i] as (typeof events)[number]),
+        state,
+      );
+    } else {
+      state = foldEvents(events.filter((e) => e.effectiveAt <= date));
+    }
+    lastIncluded = Math.max(lastIncluded, newly.at(-1) ?? -1);
     if (state.status === 'none') continue;
     const own = rollFields(state);
     const fields =

@@ -12,6 +12,8 @@ export interface Projection {
   setUp(pool: pg.Pool): Promise<void>;
   /** Applies a batch in `tx`, with set-based SQL. Must not commit; throwing rolls the batch back. */
   apply(events: RecordedEvent[], tx: pg.PoolClient): Promise<void>;
+  /** Runs each time the runner reaches the head after catching up (e.g. to build query indexes). */
+  onCaughtUp?(pool: pg.Pool): Promise<void>;
 }
 
 export type RunnerState = 'starting' | 'catching_up' | 'caught_up' | 'failed' | 'stopped';
@@ -138,6 +140,7 @@ export class ProjectionRunner {
           await this.flush(batch, position);
           batch = [];
         }
+        if (this.state !== 'caught_up') await projection.onCaughtUp?.(this.options.pool);
         this.setState('caught_up');
       }
     }

@@ -86,6 +86,8 @@ export interface EventStore {
   ): Promise<AppendResult>;
   /** Events of one stream; a stream that does not exist reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events of several streams at once (each in revision order); missing streams read as empty. */
+  readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Events of all streams in log order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the last visible event in the log, or undefined for an empty log. */

@@ -102,6 +102,21 @@ export function eventStoreContract(name: string, open: () => Promise<ContractTar
         expect(await revisions({ fromRevision: 10 })).toEqual([]);
       });
 
+      it('reads several streams at once, each in revision order, missing ones empty', async () => {
+        const a = streamName('many');
+        const b = streamName('many');
+        const missing = streamName('many');
+        await store.append(a, events(3), { expectedRevision: 'no_stream' });
+        await store.append(b, events(2), { expectedRevision: 'no_stream' });
+        await store.append(a, events(1), { expectedRevision: 2 });
+        const read = await store.readStreams([a, b, missing]);
+        expect([...read.keys()].sort()).toEqual([a, b, missing].sort());
+        expect(read.get(a)?.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+        expect(read.get(b)).toEqual(await store.readStream(b));
+        expect(read.get(missing)).toEqual([]);
+        await expect(store.readStreams([a, ''])).rejects.toThrow(/^streams\[1\]: must not be empty/);
+      });
+
       it('reads a missing stream as empty', async () => {
         expect(await store.readStream(streamName('missing'))).toEqual([]);
         expect(await store.readStream(streamName('missing'), { direction: 'backwards' })).toEqual([]);

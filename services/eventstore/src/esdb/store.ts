@@ -166,6 +166,11 @@ export class EventStoreDbEventStore implements EventStore {
     return result;
   }
 
+  async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const read = await Promise.all(streams.map(async (s) => [s, await this.readStream(s)] as const));
+    return new Map(read);
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     validateReadAll(options);
     const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;

@@ -18,7 +18,14 @@ import type {
   Subscription,
   SubscriptionMessage,
 } from '../types.js';
-import { type AppendLimits, DEFAULT_LIMITS, prepareAppend, validateReadAll, validateReadStream } from '../validate.js';
+import {
+  type AppendLimits,
+  DEFAULT_LIMITS,
+  prepareAppend,
+  validateReadAll,
+  validateReadStream,
+  validateStreamName,
+} from '../validate.js';
 import { EVENT_STORE_MIGRATIONS } from './migrations.js';
 import { Wakeups } from './wakeups.js';
 
@@ -165,6 +172,19 @@ export class PostgresEventStore implements EventStore {
       rowMode: 'array',
     });
     return result.rows.map(toRecorded);
+  }
+
+  async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    streams.forEach((stream, i) => validateStreamName(stream, `streams[${i}]`));
+    const result = new Map<string, RecordedEvent[]>(streams.map((s) => [s, []]));
+    if (streams.length === 0) return result;
+    const rows = await this.pool.query<EventRow>({
+      text: `SELECT ${EVENT_COLUMNS} FROM es_events WHERE stream_name = ANY($1::text[]) ORDER BY stream_name, revision`,
+      values: [streams],
+      rowMode: 'array',
+    });
+    for (const row of rows.rows) result.get(row[2])?.push(toRecorded(row));
+    return result;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

@@ -1,0 +1,281 @@
+/**
+ * `pnpm bench:projections`: rebuilds every registry read model from a generated log of at
+ * least 1M events and prints events/s and peak RSS, beside a raw baseline in the same run
+ * (the same events read and upserted into one table with plain SQL). Each side runs in its
+ * own child process so its peak RSS is its own. Results: bench-results/projections.json.
+ *
+ * Options: --events N (default 1,000,000), --batch N (projection batch size, default 10000),
+ * --profile (write a CPU profile of the rebuild to bench-results/profiles).
+ */
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { EventToAppend } from '@registry/eventstore';
+import { PostgresEventStore } from '@registry/eventstore/postgres';
+import { ensureDatabase, startEmbeddedPostgres } from '@registry/postgres';
+import { householdStream } from '@registry/schema';
+import Table from 'cli-table3';
+import fc from 'fast-check';
+import pg from 'pg';
+import { longSteps, play } from '../../services/registry/test/generator.js';
+import { RegistryProjection } from '../src/registry-projection.js';
+import { ProjectionRunner } from '../src/runner.js';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    batch: { type: 'string', default: '10000' },
+    child: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    url: { type: 'string' },
+  },
+});
+
+interface Measured {
+  events: number;
+  seconds: number;
+  peakRssMb: number;
+}
+
+function watchRss(): () => number {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss) / 1024 / 1024;
+  };
+}
+
+async function runRebuild(url: string): Promise<Measured> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const sqlTime = new Map<string, { ms: number; calls: number }>();
+  if (args.profile) {
+    // Time every statement by its first words, to see where PostgreSQL spends the rebuild.
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: unknown }).query = (...a: unknown[]) => {
+        const first = a[0] as string | { text: string };
+        const text = (typeof first === 'string' ? first : first.text).replace(/\s+/g, ' ').trim().slice(0, 60);
+        const start = performance.now();
+        const done = () => {
+          const entry = sqlTime.get(text) ?? { ms: 0, calls: 0 };
+          entry.ms += performance.now() - start;
+          entry.calls++;
+          sqlTime.set(text, entry);
+        };
+        const last = a.at(-1);
+        if (typeof last === 'function') {
+          return query(...a.slice(0, -1), (...r: unknown[]) => {
+            done();
+            (last as (...r: unknown[]) => void)(...r);
+          });
+        }
+        return (query(...a) as Promise<unknown>).finally(done);
+      };
+    });
+  }
+  const store = await PostgresEventStore.open({ pool });
+  const head = (await store.headPosition()) as string;
+  const projection = new RegistryProjection(store, 99);
+  const runner = new ProjectionRunner({ store, pool, projection, batchSize: Number(args.batch) });
+  const peak = watchRss();
+  const start = process.hrtime.bigint();
+  await runner.start();
+  const progress = setInterval(() => {
+    const s = runner.status();
+    process.stderr.write(
+      `  rebuild: ${s.processed.toLocaleString('en')} events, ${Math.round(s.eventsPerSecond).toLocaleString('en')} ev/s\n`,
+    );
+  }, 5000);
+  await runner.waitFor(head, 3_600_000);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  clearInterval(progress);
+  const events = runner.status().processed;
+  const phases = Object.entries(projection.timings)
+    .map(([k, v]) => `${k} ${Math.round(v)} ms`)
+    .join(', ');
+  process.stderr.write(`  time by phase: ${phases}\n`);
+  for (const [text, t] of [...sqlTime].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) {
+    process.stderr.write(`  sql ${Math.round(t.ms)} ms / ${t.calls} calls: ${text}\n`);
+  }
+  await runner.stop();
+  await store.close();
+  await pool.end();
+  return { events, seconds, peakRssMb: peak() };
+}
+
+/** Plain SQL: page through the events, upsert one row per stream with its latest event. */
+async function runBaseline(url: string): Promise<Measured> {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  await pool.query('DROP TABLE IF EXISTS baseline_latest');
+  await pool.query(
+    'CREATE TABLE baseline_latest (stream_name text PRIMARY KEY, revision bigint, event_type text, data jsonb, events bigint)',
+  );
+  const peak = watchRss();
+  const start = process.hrtime.bigint();
+  let after = ['0', '0'];
+  let events = 0;
+  for (;;) {
+    const page = await pool.query(
+      `SELECT transaction_id::text AS tx, position, stream_name, revision, event_type, data FROM es_events
+        WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) ORDER BY transaction_id, position LIMIT 5000`,
+      after,
+    );
+    if (page.rows.length === 0) break;
+    const latest = new Map<
+      string,
+      { stream_name: string; revision: string; event_type: string; data: unknown; events: number }
+    >();
+    for (const r of page.rows) {
+      const prev = latest.get(r.stream_name);
+      latest.set(r.stream_name, {
+        stream_name: r.stream_name,
+        revision: r.revision,
+        event_type: r.event_type,
+        data: r.data,
+        events: (prev?.events ?? 0) + 1,
+      });
+    }
+    await pool.query(
+      `INSERT INTO baseline_latest SELECT * FROM jsonb_populate_recordset(NULL::baseline_latest, $1::jsonb)
+       ON CONFLICT (stream_name) DO UPDATE SET revision = EXCLUDED.revision, event_type = EXCLUDED.event_type,
+         data = EXCLUDED.data, events = baseline_latest.events + EXCLUDED.events`,
+      [JSON.stringify([...latest.values()])],
+    );
+    events += page.rows.length;
+    const last = page.rows[page.rows.length - 1];
+    after = [last.tx, last.position];
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await pool.end();
+  return { events, seconds, peakRssMb: peak() };
+}
+
+function inChild(kind: 'rebuild' | 'baseline', url: string): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      new URL(import.meta.url).pathname,
+      ['--child', kind, '--url', url, '--batch', String(args.batch), ...(args.profile ? ['--profile'] : [])],
+      {
+        execArgv: [
+          '--import',
+          'tsx',
+          ...(args.profile && kind === 'rebuild' ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profiles'] : []),
+        ],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
+    child.once('message', (m) => resolve(m as Measured));
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`${kind} child exited with ${code}`))));
+  });
+}
+
+/** Generated households, appended in chunks round-robin so households interleave in the log. */
+let corrections = 0;
+
+async function load(store: PostgresEventStore, target: number): Promise<number> {
+  let total = 0;
+  let seed = 1;
+  while (total < target) {
+    const runs = fc.sample(longSteps, { numRuns: 500, seed: seed++ }).map(play);
+    const queues = runs
+      .filter((r) => r.history.length > 0)
+      .map((r, n) => {
+        const id = randomUUID();
+        // The generator corrects far more often than clerks do (it exists to test corrections):
+        // keep one correction in 25, about 0.2% of the log, as a registry sees.
+        const history = r.history.filter((e, i) => e.type !== 'EventCorrected' || (n + i) % 25 === 0);
+        corrections += history.filter((e) => e.type === 'EventCorrected').length;
+        const ids = new Map(history.map((e) => [e.id, randomUUID()]));
+        const events: EventToAppend[] = history.map((e) => ({
+          id: ids.get(e.id) as string,
+          type: e.type,
+          data: (e.type === 'EventCorrected'
+            ? { ...e.data, correctedEventId: ids.get(e.data.correctedEventId) }
+            : e.data) as never,
+          metadata: e.metadata,
+        }));
+        return { id, events, next: 0 };
+      });
+    while (queues.some((q) => q.next < q.events.length) && total < target) {
+      for (const q of queues) {
+        if (q.next >= q.events.length) continue;
+        const chunk = q.events.slice(q.next, q.next + 25);
+        await store.append(householdStream(q.id), chunk, { expectedRevision: q.next === 0 ? 'no_stream' : q.next - 1 });
+        q.next += chunk.length;
+        total += chunk.length;
+      }
+    }
+    process.stderr.write(`  loaded ${total.toLocaleString('en')} events\n`);
+  }
+  return total;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'registry-bench-proj-'));
+  await chmod(dir, 0o755);
+  const server = await startEmbeddedPostgres({
+    dataDir: path.join(dir, 'pg'),
+    port: 0,
+    persistent: false,
+    settings: { shared_buffers: '512MB' },
+  });
+  try {
+    await ensureDatabase(server.url(), 'bench');
+    const url = server.url('bench');
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const store = await PostgresEventStore.open({ pool, notify: false });
+    const loadStart = Date.now();
+    const loaded = await load(store, Number(args.events));
+    process.stderr.write(
+      `  log of ${loaded.toLocaleString('en')} events loaded in ${Math.round((Date.now() - loadStart) / 1000)} s\n`,
+    );
+    await pool.query('VACUUM ANALYZE es_events');
+    await store.close();
+    await pool.end();
+
+    const baseline = await inChild('baseline', url);
+    const rebuild = await inChild('rebuild', url);
+    const table = new Table({ head: ['', 'events', 'seconds', 'events/s', 'peak RSS', 'target'], style: { head: [] } });
+    const row = (name: string, m: Measured, target: string) => [
+      name,
+      m.events.toLocaleString('en'),
+      m.seconds.toFixed(1),
+      Math.round(m.events / m.seconds).toLocaleString('en'),
+      `${Math.round(m.peakRssMb)} MB`,
+      target,
+    ];
+    table.push(
+      row('rebuild all read models', rebuild, '≥ 30,000 ev/s, ≤ 512 MB'),
+      row('raw: read + upsert one table', baseline, ''),
+    );
+    const ratio = rebuild.events / rebuild.seconds / (baseline.events / baseline.seconds);
+    process.stdout.write(
+      `\nRegistry projection rebuild, ${new Date().toISOString()}, batch ${args.batch}\n${table.toString()}\n`,
+    );
+    process.stdout.write(`rebuild runs at ${(ratio * 100).toFixed(0)}% of the raw baseline's rate\n`);
+    await mkdir('bench-results', { recursive: true });
+    await writeFile(
+      'bench-results/projections.json',
+      `${JSON.stringify({ date: new Date().toISOString(), batch: Number(args.batch), rebuild, baseline }, null, 2)}\n`,
+    );
+    process.stdout.write('written: bench-results/projections.json\n');
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (args.child) {
+  const result =
+    args.child === 'rebuild' ? await runRebuild(args.url as string) : await runBaseline(args.url as string);
+  process.send?.(result);
+  process.exit(0);
+} else {
+  await main();
+}
