@@ -40,6 +40,8 @@ CREATE TABLE rm_households${v} (
   latest_assessment_year integer, latest_income_fen bigint,
   monitoring_category text,
   exit_count integer NOT NULL, return_count integer NOT NULL,
+  -- Exits whose assessment was later voided or is otherwise gone from the history.
+  exits_missing_evidence integer NOT NULL,
   open_case text,
   version bigint NOT NULL,
   last_effective_at date NOT NULL,
@@ -75,7 +77,7 @@ CREATE TABLE rm_visits${v} (
 CREATE TABLE rm_status_history${v} (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   household_id uuid NOT NULL,
-  status text NOT NULL, attribute text, monitoring_category text,
+  status text NOT NULL, member_count integer NOT NULL, attribute text, monitoring_category text,
   county_code text, township_code text, village_code text,
   effective_from date NOT NULL, effective_to date,
   recorded_from timestamptz NOT NULL, recorded_to timestamptz
@@ -117,6 +119,23 @@ CREATE INDEX ON rm_audit${v} (actor_id, recorded_at);
 CREATE INDEX ON rm_audit${v} (county_code, recorded_at);
 CREATE INDEX ON rm_audit${v} (event_type, recorded_at);
 `,
+    },
+  ];
+}
+
+/** Area reference data (rural population per year), from `area-<code>` streams. */
+export function referenceTables(version: number): Migration[] {
+  const v = `_v${version}`;
+  return [
+    {
+      version: 1,
+      name: `reference read models v${version}`,
+      sql: `
+CREATE TABLE rm_area_population${v} (
+  area_code text NOT NULL, year integer NOT NULL, population bigint NOT NULL,
+  recorded_at timestamptz NOT NULL, position text NOT NULL,
+  PRIMARY KEY (area_code, year)
+);`,
     },
   ];
 }

@@ -14,6 +14,7 @@ export function areaLevel(code: string): AreaLevel {
 export interface SnapshotRow {
   householdId: string;
   status: string;
+  memberCount: number;
   attribute: string | null;
   monitoringCategory: string | null;
   villageCode: string | null;
@@ -33,11 +34,12 @@ export async function registryAsOf(
   const result = await db.query<{
     household_id: string;
     status: string;
+    member_count: number;
     attribute: string | null;
     monitoring_category: string | null;
     village_code: string | null;
   }>(
-    `SELECT household_id, status, attribute, monitoring_category, village_code
+    `SELECT household_id, status, member_count, attribute, monitoring_category, village_code
        FROM ${projection.tables.history}
       WHERE ${column} = $1
         AND effective_from <= $2::date AND (effective_to IS NULL OR effective_to > $2::date)
@@ -48,6 +50,7 @@ export async function registryAsOf(
   return result.rows.map((r) => ({
     householdId: r.household_id,
     status: r.status,
+    memberCount: r.member_count,
     attribute: r.attribute,
     monitoringCategory: r.monitoring_category,
     villageCode: r.village_code,

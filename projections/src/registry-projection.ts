@@ -193,6 +193,7 @@ export class RegistryProjection implements Projection {
         id: string;
         household_id: string;
         status: string;
+        member_count: number;
         attribute: string | null;
         monitoring_category: string | null;
         county_code: string | null;
@@ -202,7 +203,7 @@ export class RegistryProjection implements Projection {
         effective_to: string | null;
         recorded_from: Date;
       }>(
-        `SELECT id, household_id, status, attribute, monitoring_category, county_code, township_code, village_code,
+        `SELECT id, household_id, status, member_count, attribute, monitoring_category, county_code, township_code, village_code,
                 to_char(effective_from, 'YYYY-MM-DD') AS effective_from, to_char(effective_to, 'YYYY-MM-DD') AS effective_to, recorded_from
            FROM ${t.history} WHERE household_id = ANY($1::uuid[]) AND recorded_to IS NULL ORDER BY household_id, effective_from`,
         [householdIds],
@@ -230,6 +231,7 @@ export class RegistryProjection implements Projection {
       working.get(row.household_id)?.open.push({
         id: row.id,
         status: row.status,
+        memberCount: row.member_count,
         attribute: row.attribute,
         monitoringCategory: row.monitoring_category,
         countyCode: row.county_code,
@@ -272,6 +274,7 @@ export class RegistryProjection implements Projection {
          helper_name = EXCLUDED.helper_name, helper_unit = EXCLUDED.helper_unit, member_count = EXCLUDED.member_count,
          latest_assessment_year = EXCLUDED.latest_assessment_year, latest_income_fen = EXCLUDED.latest_income_fen,
          monitoring_category = EXCLUDED.monitoring_category, exit_count = EXCLUDED.exit_count,
+         exits_missing_evidence = EXCLUDED.exits_missing_evidence,
          return_count = EXCLUDED.return_count, open_case = EXCLUDED.open_case, version = EXCLUDED.version,
          last_effective_at = EXCLUDED.last_effective_at, updated_at = EXCLUDED.updated_at, state = EXCLUDED.state`,
         [JSON.stringify(households)],
@@ -299,11 +302,11 @@ export class RegistryProjection implements Projection {
     }
     if (inserts.length > 0) {
       await tx.query(
-        `INSERT INTO ${t.history} (household_id, status, attribute, monitoring_category, county_code, township_code, village_code,
+        `INSERT INTO ${t.history} (household_id, status, member_count, attribute, monitoring_category, county_code, township_code, village_code,
                                    effective_from, effective_to, recorded_from, recorded_to)
-         SELECT household_id, status, attribute, monitoring_category, county_code, township_code, village_code,
+         SELECT household_id, status, member_count, attribute, monitoring_category, county_code, township_code, village_code,
                 effective_from, effective_to, recorded_from, recorded_to
-           FROM jsonb_to_recordset($1::jsonb) AS r(household_id uuid, status text, attribute text, monitoring_category text,
+           FROM jsonb_to_recordset($1::jsonb) AS r(household_id uuid, status text, member_count integer, attribute text, monitoring_category text,
                 county_code text, township_code text, village_code text, effective_from date, effective_to date,
                 recorded_from timestamptz, recorded_to timestamptz)`,
         [
@@ -311,6 +314,7 @@ export class RegistryProjection implements Projection {
             inserts.map((r) => ({
               household_id: r.householdId,
               status: r.status,
+              member_count: r.memberCount,
               attribute: r.attribute,
               monitoring_category: r.monitoringCategory,
               county_code: r.countyCode,

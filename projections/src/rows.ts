@@ -4,6 +4,7 @@ import { countyOf, townshipOf } from '@registry/schema';
 /** What the status history tracks: a new interval starts whenever one of these changes. */
 export interface RollFields {
   status: string;
+  memberCount: number;
   attribute: string | null;
   monitoringCategory: string | null;
   countyCode: string | null;
@@ -15,6 +16,7 @@ export function rollFields(state: HouseholdState): RollFields {
   const village = state.household?.villageCode ?? null;
   return {
     status: state.status,
+    memberCount: Object.keys(state.members).length,
     attribute: state.registration?.attribute ?? null,
     monitoringCategory: state.monitoring?.category ?? null,
     countyCode: village && countyOf(village),
@@ -25,6 +27,7 @@ export function rollFields(state: HouseholdState): RollFields {
 
 export const sameRoll = (a: RollFields, b: RollFields): boolean =>
   a.status === b.status &&
+  a.memberCount === b.memberCount &&
   a.attribute === b.attribute &&
   a.monitoringCategory === b.monitoringCategory &&
   a.villageCode === b.villageCode;
@@ -104,6 +107,9 @@ export function householdRow(
     latest_income_fen: latest?.incomePerCapitaFen ?? null,
     monitoring_category: roll.monitoringCategory,
     exit_count: state.exits.length,
+    exits_missing_evidence: state.exits.filter(
+      (x) => !state.assessments.some((a) => a.assessmentId === x.evidence.assessmentId),
+    ).length,
     return_count: state.returns.length,
     open_case: state.case ? `${state.case.kind}:${state.case.step}` : null,
     version: meta.version,

@@ -67,7 +67,7 @@ export async function verifyRegistry(
     const actual = await pool.query(
       `SELECT household_id, county_code, township_code, village_code, status, card_number, attribute, main_cause, other_causes,
               helper_id, helper_name, helper_unit, member_count, latest_assessment_year, latest_income_fen::float8 AS latest_income_fen,
-              monitoring_category, exit_count, return_count, open_case, version::float8 AS version,
+              monitoring_category, exit_count, exits_missing_evidence, return_count, open_case, version::float8 AS version,
               to_char(last_effective_at, 'YYYY-MM-DD') AS last_effective_at
          FROM ${t.households} WHERE household_id = $1`,
       [householdId],
@@ -112,7 +112,7 @@ export async function verifyRegistry(
     );
     await compare(
       t.history,
-      `SELECT status, attribute, monitoring_category AS "monitoringCategory", county_code AS "countyCode", township_code AS "townshipCode",
+      `SELECT status, member_count AS "memberCount", attribute, monitoring_category AS "monitoringCategory", county_code AS "countyCode", township_code AS "townshipCode",
               village_code AS "villageCode", to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom", to_char(effective_to, 'YYYY-MM-DD') AS "effectiveTo"
          FROM ${t.history} WHERE household_id = $1 AND recorded_to IS NULL`,
       effectiveTimeline(history),

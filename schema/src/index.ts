@@ -1,3 +1,4 @@
+export * from './area.js';
 export { renderCatalogue } from './catalogue.js';
 export * from './commands.js';
 export * from './enums.js';

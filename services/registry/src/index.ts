@@ -11,6 +11,8 @@ export { applyCorrections, foldEvents, foldHistory, stateAsOf, stateAtRevision, 
 export type { CommandResult, HandlerOptions } from './handler.js';
 export { HouseholdCommandHandler, toHistoryEvent } from './handler.js';
 export { deriveId } from './ids.js';
+export type { ReferenceResult } from './reference.js';
+export { AreaReferenceHandler } from './reference.js';
 export type { ExitReplay } from './replay.js';
 export { replayExits } from './replay.js';
 export type { Assessment, HouseholdState, Measure, OpenCase, Status } from './state.js';

@@ -1,0 +1,53 @@
+import type { EventStore } from '@registry/eventstore';
+import { type Actor, AreaEvents, areaStream, RecordRuralPopulation } from '@registry/schema';
+import type { FieldIssue } from './errors.js';
+import { ValidationError } from './errors.js';
+import { deriveId } from './ids.js';
+
+export interface ReferenceResult {
+  areaCode: string;
+  position: string;
+  duplicate: boolean;
+}
+
+/**
+ * Records area reference data (rural population) as events. Idempotent by command id: the
+ * event id derives from it, so the store recognises a retry.
+ */
+export class AreaReferenceHandler {
+  constructor(private readonly store: EventStore) {}
+
+  async recordRuralPopulation(input: unknown, actor: Actor): Promise<ReferenceResult> {
+    const parsed = RecordRuralPopulation.safeParse(input);
+    if (!parsed.success) {
+      throw new ValidationError(
+        parsed.error.issues.map((i): FieldIssue => ({ path: i.path.join('.'), message: i.message })),
+      );
+    }
+    const c = parsed.data;
+    const id = deriveId(c.commandId, 'event-0');
+    const stream = areaStream(c.areaCode);
+    const existing = (await this.store.readStream(stream)).find((e) => e.id === id);
+    if (existing) return { areaCode: c.areaCode, position: existing.position, duplicate: true };
+    const appended = await this.store.append(
+      stream,
+      [
+        {
+          id,
+          type: AreaEvents.RuralPopulationRecorded.type,
+          data: { areaCode: c.areaCode, year: c.year, population: c.population },
+          metadata: {
+            actor,
+            effectiveAt: c.effectiveAt,
+            ...(c.reason ? { reason: c.reason } : {}),
+            correlationId: deriveId(c.commandId, 'correlation'),
+            commandId: c.commandId,
+            schemaVersion: AreaEvents.RuralPopulationRecorded.version,
+          },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    return { areaCode: c.areaCode, position: appended.position, duplicate: false };
+  }
+}
