@@ -1,10 +1,13 @@
 import type { EventStore } from '@registry/eventstore';
+import type { RunnerStatus } from '@registry/projections';
 import express, { type Express } from 'express';
 import type pg from 'pg';
 
 export interface AppDeps {
   pool: pg.Pool;
   eventStore: EventStore;
+  /** Projection runners; the service is ready once every one has caught up. */
+  runners?: { status(): RunnerStatus }[];
 }
 
 /** The HTTP application, not listening: tests run it in-process; only `main` listens. */
@@ -33,6 +36,12 @@ export function buildApp(deps: AppDeps): Express {
     } catch (error) {
       ready = false;
       checks.eventStore = `unavailable: ${(error as Error).message}`;
+    }
+    const projections = (deps.runners ?? []).map((r) => r.status());
+    for (const p of projections) {
+      checks[`projection ${p.name}`] =
+        p.state === 'failed' ? `failed at ${p.failedPosition ?? '?'}: ${p.error}` : p.state;
+      if (p.state !== 'caught_up') ready = false;
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });

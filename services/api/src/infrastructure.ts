@@ -3,6 +3,7 @@ import type { EventStore } from '@registry/eventstore';
 import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
 import { ensureDatabase, type RunningPostgres, startEmbeddedPostgres } from '@registry/postgres';
+import { ProjectionRunner, ReferenceProjection, RegistryProjection } from '@registry/projections';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -10,6 +11,8 @@ import type { Config } from './config.js';
 export interface Infrastructure {
   pool: pg.Pool;
   eventStore: EventStore;
+  projections: { registry: RegistryProjection; reference: ReferenceProjection };
+  runners: ProjectionRunner[];
   /** Which adapters are wired, for logs and /readyz. */
   describe: { database: 'embedded' | 'external'; eventStore: 'postgres' | 'eventstoredb' };
   stop(): Promise<void>;
@@ -44,14 +47,35 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
     const eventStore: EventStore = config.eventStoreConnectionString
       ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
       : await PostgresEventStore.open({ pool, onError });
+    const projections = { registry: new RegistryProjection(eventStore), reference: new ReferenceProjection() };
+    const runners = Object.values(projections).map(
+      (projection) =>
+        new ProjectionRunner({
+          store: eventStore,
+          pool,
+          projection,
+          onStateChange: (status) => {
+            if (status.state === 'failed') logger.error({ projection: status }, 'projection stopped');
+            else
+              logger.info(
+                { projection: status.name, state: status.state, checkpoint: status.checkpoint },
+                'projection',
+              );
+          },
+        }),
+    );
+    await Promise.all(runners.map((r) => r.start()));
     return {
       pool,
       eventStore,
+      projections,
+      runners,
       describe: {
         database: embedded ? 'embedded' : 'external',
         eventStore: config.eventStoreConnectionString ? 'eventstoredb' : 'postgres',
       },
       stop: async () => {
+        await Promise.all(runners.map((r) => r.stop()));
         await eventStore.close();
         await pool.end();
         await embedded?.stop();

@@ -38,6 +38,32 @@ describe('health and readiness', () => {
     }
   });
 
+  it('given a projection still catching up or failed, /readyz answers 503 naming it', async () => {
+    const status = (state: 'catching_up' | 'failed') => ({
+      name: 'registry_v1',
+      state,
+      checkpoint: null,
+      processed: 0,
+      eventsPerSecond: 0,
+      ...(state === 'failed' ? { error: 'bad event', failedPosition: 'p' } : {}),
+    });
+    for (const state of ['catching_up', 'failed'] as const) {
+      const http = await serve(
+        buildApp({ pool: db.pool, eventStore: store, runners: [{ status: () => status(state) }] }),
+      );
+      try {
+        const response = await fetch(`${http.url}/readyz`);
+        expect(response.status).toBe(503);
+        const body = (await response.json()) as { checks: Record<string, string> };
+        expect(body.checks['projection registry_v1']).toBe(
+          state === 'failed' ? 'failed at p: bad event' : 'catching_up',
+        );
+      } finally {
+        await http.close();
+      }
+    }
+  });
+
   it('given the database is gone, /readyz answers 503 naming what failed while /healthz stays up', async () => {
     const dead = new pg.Pool({
       connectionString: 'postgres://nobody:x@127.0.0.1:1/none',

@@ -72,9 +72,22 @@ describe('README command one: the service on the embedded default', () => {
         expect(running.output()).toContain('"eventStore":"postgres"');
         const health = await fetch(`${running.url}/healthz`);
         expect(health.status).toBe(200);
-        const ready = await fetch(`${running.url}/readyz`);
+        // Ready once the projections have caught up with the (empty) log.
+        let ready = await fetch(`${running.url}/readyz`);
+        for (let i = 0; i < 50 && ready.status !== 200; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          ready = await fetch(`${running.url}/readyz`);
+        }
         expect(ready.status).toBe(200);
-        expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', eventStore: 'ok' } });
+        expect(await ready.json()).toMatchObject({
+          status: 'ready',
+          checks: {
+            database: 'ok',
+            eventStore: 'ok',
+            'projection registry_v1': 'caught_up',
+            'projection reference_v1': 'caught_up',
+          },
+        });
       } finally {
         expect(await stopService(running), `round ${round} exit code`).toBe(0);
       }
