@@ -11,3 +11,4 @@ export type { Projection, RunnerOptions, RunnerState, RunnerStatus } from './run
 export { CheckpointConflict, ProjectionFailed, ProjectionRunner } from './runner.js';
 export type { Difference, VerifyReport } from './verify.js';
 export { verifyRegistry } from './verify.js';
+export { activeVersion, nextVersion, switchVersion } from './versions.js';

@@ -15,6 +15,17 @@ CREATE TABLE projection_checkpoints (
   updated_at timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    version: 2,
+    name: 'active projection versions',
+    sql: `
+-- Which version of a projection family serves queries; a rebuild switches it when caught up.
+CREATE TABLE projection_active (
+  family text PRIMARY KEY,
+  version integer NOT NULL CHECK (version >= 1),
+  switched_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
 ];
 
 /**

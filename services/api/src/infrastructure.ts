@@ -3,7 +3,7 @@ import type { EventStore } from '@registry/eventstore';
 import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
 import { ensureDatabase, type RunningPostgres, startEmbeddedPostgres } from '@registry/postgres';
-import { ProjectionRunner, ReferenceProjection, RegistryProjection } from '@registry/projections';
+import { activeVersion, ProjectionRunner, ReferenceProjection, RegistryProjection } from '@registry/projections';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -47,7 +47,12 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
     const eventStore: EventStore = config.eventStoreConnectionString
       ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
       : await PostgresEventStore.open({ pool, onError });
-    const projections = { registry: new RegistryProjection(eventStore), reference: new ReferenceProjection() };
+    // The registry read models a rebuild last switched to (projections:rebuild).
+    const registryVersion = await activeVersion(pool, 'registry');
+    const projections = {
+      registry: new RegistryProjection(eventStore, registryVersion),
+      reference: new ReferenceProjection(),
+    };
     const runners = Object.values(projections).map(
       (projection) =>
         new ProjectionRunner({

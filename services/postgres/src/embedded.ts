@@ -29,6 +29,10 @@ const USER = 'postgres';
 // the default configuration, it is not a secret worth configuring.
 const PASSWORD = 'registry';
 
+/** URL of a database on an embedded cluster listening on `port` (whether or not this process started it). */
+export const embeddedUrl = (port: number, database = 'postgres'): string =>
+  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

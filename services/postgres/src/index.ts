@@ -1,4 +1,4 @@
 export type { EmbeddedPostgresOptions, RunningPostgres } from './embedded.js';
-export { ensureDatabase, freePort, startEmbeddedPostgres } from './embedded.js';
+export { embeddedUrl, ensureDatabase, freePort, startEmbeddedPostgres } from './embedded.js';
 export type { Migration } from './migrate.js';
 export { migrate } from './migrate.js';
