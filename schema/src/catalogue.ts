@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AreaEvents } from './area.js';
 import { HouseholdCommands } from './commands.js';
 import { HouseholdEvents } from './events.js';
 
@@ -67,6 +68,16 @@ export function renderCatalogue(): string {
     lines.push(`### ${definition.type} (v${definition.version})`, '', definition.description, '');
     const rows = fieldRows(definition.schema);
     if (rows.length > 0) lines.push('| field | type | required |', '|---|---|---|', ...rows, '');
+  }
+  lines.push(
+    '## Area reference events',
+    '',
+    'In `area-<code>` streams, recorded by `AreaReferenceHandler` (`RecordRuralPopulation`).',
+    '',
+  );
+  for (const definition of Object.values(AreaEvents)) {
+    lines.push(`### ${definition.type} (v${definition.version})`, '', definition.description, '');
+    lines.push('| field | type | required |', '|---|---|---|', ...fieldRows(definition.schema), '');
   }
   lines.push(
     '## Commands',
