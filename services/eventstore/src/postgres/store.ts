@@ -175,7 +175,9 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
-    streams.forEach((stream, i) => validateStreamName(stream, `streams[${i}]`));
+    streams.forEach((stream, i) => {
+      validateStreamName(stream, `streams[${i}]`);
+    });
     const result = new Map<string, RecordedEvent[]>(streams.map((s) => [s, []]));
     if (streams.length === 0) return result;
     const rows = await this.pool.query<EventRow>({
