@@ -3,6 +3,7 @@ import { migrate } from '@registry/postgres';
 import { evolve, foldHistory, type HouseholdState, initialState, toHistoryEvent } from '@registry/registry';
 import { HOUSEHOLD_STREAM_PREFIX, householdStream } from '@registry/schema';
 import type pg from 'pg';
+import { copyRows } from './copy.js';
 import { registryIndexes, registryTables } from './migrations.js';
 import {
   effectiveTimeline,
@@ -34,6 +35,41 @@ interface Working {
 }
 
 export class EventProjectionError extends Error {}
+
+const HISTORY_COLUMNS = [
+  'household_id',
+  'status',
+  'member_count',
+  'attribute',
+  'monitoring_category',
+  'county_code',
+  'township_code',
+  'village_code',
+  'effective_from',
+  'effective_to',
+  'recorded_from',
+  'recorded_to',
+];
+const AUDIT_COLUMNS = [
+  'position',
+  'event_id',
+  'household_id',
+  'revision',
+  'event_type',
+  'actor_id',
+  'actor_role',
+  'actor_unit',
+  'recorded_at',
+  'effective_at',
+  'reason',
+  'command_id',
+  'correlation_id',
+  'causation_id',
+  'county_code',
+  'township_code',
+  'village_code',
+  'changes',
+];
 
 /**
  * The registry's read models: the roll (one row per household), members, measures, visits,
@@ -286,51 +322,42 @@ export class RegistryProjection implements Projection {
       [t.measures, working.flatMap((w) => measureRows(w.householdId, w.state))],
       [t.visits, working.flatMap((w) => visitRows(w.householdId, w.state))],
     ] as const) {
-      await tx.query(`DELETE FROM ${table} WHERE household_id = ANY($1::uuid[])`, [ids]);
-      if (rows.length > 0) {
-        await tx.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
-          JSON.stringify(rows),
-        ]);
-      }
+      await this.timed(`write ${table.replace(/_v\d+$/, '')}`, async () => {
+        await tx.query(`DELETE FROM ${table} WHERE household_id = ANY($1::uuid[])`, [ids]);
+        const first = rows[0];
+        if (first) await copyRows(tx, table, Object.keys(first), rows);
+      });
     }
     if (closes.length > 0) {
-      await tx.query(
-        `UPDATE ${t.history} h SET recorded_to = c.recorded_to
-           FROM jsonb_to_recordset($1::jsonb) AS c(id bigint, recorded_to timestamptz) WHERE h.id = c.id`,
-        [JSON.stringify(closes.map((c) => ({ id: c.id, recorded_to: c.recordedTo })))],
+      await this.timed('write history closes', () =>
+        tx.query(
+          `UPDATE ${t.history} h SET recorded_to = c.recorded_to
+             FROM jsonb_to_recordset($1::jsonb) AS c(id bigint, recorded_to timestamptz) WHERE h.id = c.id`,
+          [JSON.stringify(closes.map((c) => ({ id: c.id, recorded_to: c.recordedTo })))],
+        ),
       );
     }
-    if (inserts.length > 0) {
-      await tx.query(
-        `INSERT INTO ${t.history} (household_id, status, member_count, attribute, monitoring_category, county_code, township_code, village_code,
-                                   effective_from, effective_to, recorded_from, recorded_to)
-         SELECT household_id, status, member_count, attribute, monitoring_category, county_code, township_code, village_code,
-                effective_from, effective_to, recorded_from, recorded_to
-           FROM jsonb_to_recordset($1::jsonb) AS r(household_id uuid, status text, member_count integer, attribute text, monitoring_category text,
-                county_code text, township_code text, village_code text, effective_from date, effective_to date,
-                recorded_from timestamptz, recorded_to timestamptz)`,
-        [
-          JSON.stringify(
-            inserts.map((r) => ({
-              household_id: r.householdId,
-              status: r.status,
-              member_count: r.memberCount,
-              attribute: r.attribute,
-              monitoring_category: r.monitoringCategory,
-              county_code: r.countyCode,
-              township_code: r.townshipCode,
-              village_code: r.villageCode,
-              effective_from: r.effectiveFrom,
-              effective_to: r.effectiveTo,
-              recorded_from: r.recordedFrom,
-              recorded_to: r.recordedTo,
-            })),
-          ),
-        ],
-      );
-    }
-    await tx.query(`INSERT INTO ${t.audit} SELECT * FROM jsonb_populate_recordset(NULL::${t.audit}, $1::jsonb)`, [
-      JSON.stringify(audit),
-    ]);
+    await this.timed('write history', () =>
+      copyRows(
+        tx,
+        t.history,
+        HISTORY_COLUMNS,
+        inserts.map((r) => ({
+          household_id: r.householdId,
+          status: r.status,
+          member_count: r.memberCount,
+          attribute: r.attribute,
+          monitoring_category: r.monitoringCategory,
+          county_code: r.countyCode,
+          township_code: r.townshipCode,
+          village_code: r.villageCode,
+          effective_from: r.effectiveFrom,
+          effective_to: r.effectiveTo,
+          recorded_from: r.recordedFrom,
+          recorded_to: r.recordedTo,
+        })),
+      ),
+    );
+    await this.timed('write audit', () => copyRows(tx, t.audit, AUDIT_COLUMNS, audit));
   }
 }
