@@ -235,6 +235,9 @@ async function main(): Promise<void> {
     process.stderr.write(
       `  log of ${loaded.toLocaleString('en')} events loaded in ${Math.round((Date.now() - loadStart) / 1000)} s\n`,
     );
+    process.stdout.write(
+      `log: ${loaded.toLocaleString('en')} events, ${((corrections / loaded) * 100).toFixed(2)}% corrections\n`,
+    );
     await pool.query('VACUUM ANALYZE es_events');
     await store.close();
     await pool.end();

@@ -39,7 +39,7 @@ export async function switchVersion(
       [`${family}_v${version}`],
     );
     const row = cp.rows[0];
-    if (!row || row.status !== 'running' || (head !== null && (row.position === null || row.position < head))) {
+    if (row?.status !== 'running' || (head !== null && (row.position === null || row.position < head))) {
       throw new Error(`${family}_v${version} has not caught up to ${head ?? 'the log'}; not switching`);
     }
     await client.query(
