@@ -104,6 +104,20 @@ export class ProjectionRunner {
     await this.loop;
   }
 
+  /**
+   * How far behind the log the read models are: the log's head, the checkpoint, and whether
+   * events lie between them (positions are opaque, so the distance is not a count).
+   */
+  async lag(): Promise<{ head: Position | null; checkpoint: Position | null; behind: boolean }> {
+    const head = (await this.options.store.headPosition()) ?? null;
+    const checkpoint = this.checkpoint;
+    const filtered = this.options.projection.filter !== undefined;
+    // A filtered projection may stop short of the head when the last events are not its own.
+    const behind =
+      head !== null && (checkpoint === null || checkpoint < head) && !(filtered && this.state === 'caught_up');
+    return { head, checkpoint, behind };
+  }
+
   /** Resolves once everything up to `position` is in the read models (read-your-writes). */
   waitFor(position: Position, timeoutMs = 10_000): Promise<void> {
     if (this.checkpoint !== null && this.checkpoint >= position) return Promise.resolve();

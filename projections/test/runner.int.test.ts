@@ -91,6 +91,18 @@ describe('projection runner', () => {
     expect((await verifyRegistry(store, db.pool, crashing)).differences).toEqual([]);
   });
 
+  it('reports lag: behind while events wait, not behind once caught up', async () => {
+    const projection = new RegistryProjection(store, 15);
+    const runner = new ProjectionRunner({ store, pool: db.pool, projection, batchSize: 4 });
+    expect(await runner.lag()).toEqual({ head, checkpoint: null, behind: true });
+    await runner.start();
+    await runner.waitFor(head);
+    const lag = await runner.lag();
+    expect(lag.behind).toBe(false);
+    expect(lag.checkpoint !== null && lag.checkpoint >= head).toBe(true);
+    await runner.stop();
+  });
+
   it('given two runners of the same projection, one of them stops with a checkpoint conflict', async () => {
     const projection = new RegistryProjection(store, 13);
     const one = new ProjectionRunner({ store, pool: db.pool, projection, batchSize: 5 });

@@ -7,7 +7,10 @@ export interface AppDeps {
   pool: pg.Pool;
   eventStore: EventStore;
   /** Projection runners; the service is ready once every one has caught up. */
-  runners?: { status(): RunnerStatus }[];
+  runners?: {
+    status(): RunnerStatus;
+    lag?(): Promise<{ head: string | null; checkpoint: string | null; behind: boolean }>;
+  }[];
 }
 
 /** The HTTP application, not listening: tests run it in-process; only `main` listens. */
