@@ -75,7 +75,9 @@ async function runRebuild(url: string): Promise<Measured> {
             (last as (...r: unknown[]) => void)(...r);
           });
         }
-        return (query(...a) as Promise<unknown>).finally(done);
+        const result = query(...a) as { then?: unknown; finally?: (f: () => void) => unknown };
+        // COPY returns a stream, not a promise: pass it through untimed.
+        return typeof result?.then === 'function' && result.finally ? result.finally(done) : result;
       };
     });
   }
@@ -171,7 +173,7 @@ function inChild(kind: 'rebuild' | 'baseline', url: string): Promise<Measured> {
       },
     );
     child.once('message', (m) => resolve(m as Measured));
-    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`${kind} child exited with ${code}`))));
+    child.once('exit', (code) => reject(new Error(`${kind} child exited with ${code} before reporting`)));
   });
 }
 
@@ -277,8 +279,8 @@ async function main(): Promise<void> {
 if (args.child) {
   const result =
     args.child === 'rebuild' ? await runRebuild(args.url as string) : await runBaseline(args.url as string);
-  process.send?.(result);
-  process.exit(0);
+  // Exit only once the parent has the result: exiting right after send() can drop the message.
+  process.send?.(result, () => process.exit(0));
 } else {
   await main();
 }
