@@ -21,6 +21,7 @@ import {
 } from '@eventstore/db-client';
 import type { EventMetadata } from '@registry/schema';
 import { InvalidAppend, WrongExpectedVersion } from '../errors.js';
+import { matchesFilter } from '../filter.js';
 import { decodePosition, encodePosition } from '../position.js';
 import type {
   AppendResult,
@@ -85,12 +86,6 @@ function serverFilter(filter: EventFilter | undefined): Filter {
     return eventTypeFilter({ regex: `^(${alternatives})$` });
   }
   return excludeSystemEvents();
-}
-
-function matches(filter: EventFilter | undefined, event: RecordedEvent): boolean {
-  if (filter?.eventTypes && !filter.eventTypes.includes(event.type)) return false;
-  if (filter?.streamPrefixes && !filter.streamPrefixes.some((p) => event.streamName.startsWith(p))) return false;
-  return true;
 }
 
 /**
@@ -241,7 +236,7 @@ export class EventStoreDbEventStore implements EventStore {
       const event = toRecorded(resolved);
       if (!event) return;
       lastPosition = event.position;
-      if (matches(options.filter, event)) push({ kind: 'event', event });
+      if (matchesFilter(options.filter, event)) push({ kind: 'event', event });
     });
     esdb.on('caughtUp', () => push({ kind: 'caughtUp', position: lastPosition }));
     esdb.on('error', (error: Error) => {

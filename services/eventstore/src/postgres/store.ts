@@ -2,10 +2,10 @@ import { migrate } from '@registry/postgres';
 import type { EventMetadata } from '@registry/schema';
 import pg from 'pg';
 import { EventIdConflict, WrongExpectedVersion } from '../errors.js';
+import { matchesFilter } from '../filter.js';
 import { decodePosition, encodeDecimalPosition } from '../position.js';
 import type {
   AppendResult,
-  EventFilter,
   EventStore,
   EventToAppend,
   ExpectedRevision,
@@ -71,15 +71,6 @@ function toRecorded(row: EventRow): RecordedEvent {
     metadata: row[7],
     recordedAt: row[8].toISOString(),
   };
-}
-
-function matches(filter: EventFilter | undefined, event: RecordedEvent): boolean {
-  if (!filter) return true;
-  if (filter.eventTypes && !filter.eventTypes.includes(event.type)) return false;
-  if (filter.streamPrefixes && !filter.streamPrefixes.some((prefix) => event.streamName.startsWith(prefix))) {
-    return false;
-  }
-  return true;
 }
 
 /**
@@ -235,7 +226,7 @@ export class PostgresEventStore implements EventStore {
           for (const event of page) {
             if (signal.aborted) return;
             after = event.position;
-            if (matches(options.filter, event)) yield { kind: 'event', event };
+            if (matchesFilter(options.filter, event)) yield { kind: 'event', event };
           }
           if (full) {
             caughtUp = false;
