@@ -10,9 +10,9 @@ import { clerkFor } from '../../../projections/test/scenario.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
-function rebuild(url: string, ...extra: string[]): Promise<{ code: number | null; out: string }> {
+function cli(script: string, url: string, ...extra: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/cli/rebuild.ts', ...extra], {
+    const child = spawn(process.execPath, ['--import', 'tsx', `services/api/src/cli/${script}.ts`, ...extra], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: url, EVENTSTORE_CONNECTION_STRING: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -27,8 +27,9 @@ function rebuild(url: string, ...extra: string[]): Promise<{ code: number | null
     child.once('exit', (code) => resolve({ code, out }));
   });
 }
+const rebuild = (url: string, ...extra: string[]) => cli('rebuild', url, ...extra);
 
-describe('projections:rebuild', () => {
+describe('projections:rebuild and projections:verify', () => {
   let db: TestDatabase;
   let store: PostgresEventStore;
   beforeAll(async () => {
@@ -71,5 +72,20 @@ describe('projections:rebuild', () => {
     expect(second.out).toMatch(/built registry_v3; not switched \(v2 still serves\)/);
     expect(await activeVersion(db.pool, 'registry')).toBe(2);
     expect(await rows(3)).toEqual(await rows(2));
+  });
+
+  it('verify passes on untouched tables and fails, naming the household, after an edit', async () => {
+    const clean = await cli('verify', db.url);
+    expect(clean.code, clean.out).toBe(0);
+    expect(clean.out).toMatch(/verified registry_v2: 3 households/);
+    expect(clean.out).toMatch(/no differences/);
+    const [victim] = (await db.pool.query('SELECT household_id FROM rm_households_v2 LIMIT 1')).rows;
+    await db.pool.query("UPDATE rm_households_v2 SET card_number = 'FORGED' WHERE household_id = $1", [
+      victim.household_id,
+    ]);
+    const tampered = await cli('verify', db.url);
+    expect(tampered.code, tampered.out).toBe(1);
+    expect(tampered.out).toContain(`difference: household ${victim.household_id} in rm_households_v2`);
+    expect(tampered.out).toMatch(/FORGED/);
   });
 });

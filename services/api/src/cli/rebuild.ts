@@ -5,57 +5,24 @@
  * when it next starts. Options: --no-switch (build only), --batch N.
  */
 import { parseArgs } from 'node:util';
-import type { EventStore } from '@registry/eventstore';
-import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
-import { PostgresEventStore } from '@registry/eventstore/postgres';
-import { embeddedUrl, ensureDatabase, startEmbeddedPostgres } from '@registry/postgres';
 import { activeVersion, nextVersion, ProjectionRunner, RegistryProjection, switchVersion } from '@registry/projections';
 import { SingleBar } from 'cli-progress';
-import pg from 'pg';
 import { loadConfig } from '../config.js';
+import { connectForCli } from './connect.js';
 
 const { values: args } = parseArgs({
   options: { 'no-switch': { type: 'boolean', default: false }, batch: { type: 'string', default: '5000' } },
 });
 
-async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  let url = config.databaseUrl;
-  if (!url) {
-    // The service may be running on the embedded cluster: use it; otherwise start it here.
-    url = embeddedUrl(config.embeddedPgPort, 'registry');
-    if (!(await canConnect(url))) {
-      const server = await startEmbeddedPostgres({
-        dataDir: `${config.dataDir}/postgres`,
-        port: config.embeddedPgPort,
-        persistent: true,
-      });
-      await ensureDatabase(server.url(), 'registry');
-      stopEmbedded = () => server.stop();
-    }
-  }
-  const pool = new pg.Pool({ connectionString: url, max: 6 });
-  const store: EventStore = config.eventStoreConnectionString
-    ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
-    : await PostgresEventStore.open({ pool });
+  const { pool, store, usesEventStoreDb, close } = await connectForCli(config);
   try {
     const active = await activeVersion(pool, 'registry');
     const version = await nextVersion(pool, 'registry');
     const head = (await store.headPosition()) ?? null;
     // Only the PostgreSQL log can count its events cheaply; without a total the bar counts up.
-    const total = config.eventStoreConnectionString
+    const total = usesEventStoreDb
       ? 0
       : Number(
           (await pool.query("SELECT count(*) AS n FROM es_events WHERE stream_name LIKE 'household-%'")).rows[0].n,
@@ -90,9 +57,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await store.close();
-    await pool.end();
-    await stopEmbedded?.();
+    await close();
   }
 }
 

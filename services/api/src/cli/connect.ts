@@ -1,0 +1,60 @@
+import type { EventStore } from '@registry/eventstore';
+import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
+import { PostgresEventStore } from '@registry/eventstore/postgres';
+import { embeddedUrl, ensureDatabase, startEmbeddedPostgres } from '@registry/postgres';
+import pg from 'pg';
+import type { Config } from '../config.js';
+
+export interface CliStores {
+  pool: pg.Pool;
+  store: EventStore;
+  usesEventStoreDb: boolean;
+  close(): Promise<void>;
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The stores a CLI command works on, configured as the service is: DATABASE_URL, or the
+ * embedded cluster (the running service's, when it is up; otherwise started here).
+ */
+export async function connectForCli(config: Config): Promise<CliStores> {
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    url = embeddedUrl(config.embeddedPgPort, 'registry');
+    if (!(await canConnect(url))) {
+      const server = await startEmbeddedPostgres({
+        dataDir: `${config.dataDir}/postgres`,
+        port: config.embeddedPgPort,
+        persistent: true,
+      });
+      await ensureDatabase(server.url(), 'registry');
+      stopEmbedded = () => server.stop();
+    }
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 6 });
+  const usesEventStoreDb = Boolean(config.eventStoreConnectionString);
+  const store: EventStore = config.eventStoreConnectionString
+    ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
+    : await PostgresEventStore.open({ pool });
+  return {
+    pool,
+    store,
+    usesEventStoreDb,
+    close: async () => {
+      await store.close();
+      await pool.end();
+      await stopEmbedded?.();
+    },
+  };
+}
