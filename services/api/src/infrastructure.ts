@@ -3,7 +3,13 @@ import type { EventStore } from '@registry/eventstore';
 import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
 import { ensureDatabase, type RunningPostgres, startEmbeddedPostgres } from '@registry/postgres';
-import { activeVersion, ProjectionRunner, ReferenceProjection, RegistryProjection } from '@registry/projections';
+import {
+  ProjectionRunner,
+  ReferenceProjection,
+  type RegistryProjection,
+  RegistryVersionFollower,
+  type RunnerStatus,
+} from '@registry/projections';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -11,8 +17,12 @@ import type { Config } from './config.js';
 export interface Infrastructure {
   pool: pg.Pool;
   eventStore: EventStore;
-  projections: { registry: RegistryProjection; reference: ReferenceProjection };
-  runners: ProjectionRunner[];
+  /** `registry` is whichever version currently serves. */
+  projections: { readonly registry: RegistryProjection; reference: ReferenceProjection };
+  runners: {
+    status(): RunnerStatus;
+    lag(): Promise<{ head: string | null; checkpoint: string | null; behind: boolean }>;
+  }[];
   /** Which adapters are wired, for logs and /readyz. */
   describe: { database: 'embedded' | 'external'; eventStore: 'postgres' | 'eventstoredb' };
   stop(): Promise<void>;
@@ -47,29 +57,27 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
     const eventStore: EventStore = config.eventStoreConnectionString
       ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
       : await PostgresEventStore.open({ pool, onError });
-    // The registry read models a rebuild last switched to (projections:rebuild).
-    const registryVersion = await activeVersion(pool, 'registry');
-    const projections = {
-      registry: new RegistryProjection(eventStore, registryVersion),
-      reference: new ReferenceProjection(),
+    const onStateChange = (status: RunnerStatus) => {
+      if (status.state === 'failed') logger.error({ projection: status }, 'projection stopped');
+      else logger.info({ projection: status.name, state: status.state, checkpoint: status.checkpoint }, 'projection');
     };
-    const runners = Object.values(projections).map(
-      (projection) =>
-        new ProjectionRunner({
-          store: eventStore,
-          pool,
-          projection,
-          onStateChange: (status) => {
-            if (status.state === 'failed') logger.error({ projection: status }, 'projection stopped');
-            else
-              logger.info(
-                { projection: status.name, state: status.state, checkpoint: status.checkpoint },
-                'projection',
-              );
-          },
-        }),
-    );
-    await Promise.all(runners.map((r) => r.start()));
+    // The registry read models follow the version a rebuild last switched to (projections:rebuild).
+    const registry = new RegistryVersionFollower({
+      store: eventStore,
+      pool,
+      onStateChange,
+      onSwitch: (from, to) => logger.info({ from, to }, 'registry read models switched'),
+    });
+    const reference = new ReferenceProjection();
+    const referenceRunner = new ProjectionRunner({ store: eventStore, pool, projection: reference, onStateChange });
+    await Promise.all([registry.start(), referenceRunner.start()]);
+    const projections = {
+      get registry(): RegistryProjection {
+        return registry.projection;
+      },
+      reference,
+    };
+    const runners = [registry.runner, referenceRunner];
     return {
       pool,
       eventStore,
@@ -80,7 +88,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
         eventStore: config.eventStoreConnectionString ? 'eventstoredb' : 'postgres',
       },
       stop: async () => {
-        await Promise.all(runners.map((r) => r.stop()));
+        await Promise.all([registry.stop(), referenceRunner.stop()]);
         await eventStore.close();
         await pool.end();
         await embedded?.stop();

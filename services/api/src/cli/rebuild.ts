@@ -1,8 +1,7 @@
 /**
  * `pnpm projections:rebuild`: builds the next version of the registry read models into new
  * tables from the start of the log while the active version keeps serving, shows progress,
- * and switches to it once it has caught up. The running service picks the new version up
- * when it next starts. Options: --no-switch (build only), --batch N.
+ * and switches to it once it has caught up. A running service follows the switch. Options: --no-switch (build only), --batch N.
  */
 import { parseArgs } from 'node:util';
 import { activeVersion, nextVersion, ProjectionRunner, RegistryProjection, switchVersion } from '@registry/projections';
@@ -53,7 +52,7 @@ async function main(): Promise<void> {
     } else {
       await switchVersion(pool, 'registry', version, head);
       process.stdout.write(
-        `switched: registry_v${version} now serves (was v${active}); restart the service to use it\n`,
+        `switched: registry_v${version} now serves (was v${active}); a running service moves to it once it has caught up\n`,
       );
     }
   } finally {
