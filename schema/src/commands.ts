@@ -7,17 +7,7 @@ import {
   NaturalDecreaseReason,
 } from './enums.js';
 import { HouseholdEvents } from './events.js';
-import {
-  Causes,
-  ComparisonFinding,
-  Helper,
-  HouseholdDetails,
-  Member,
-  MemberChanges,
-  MemberList,
-  Text,
-  Text2000,
-} from './household.js';
+import { Causes, Helper, HouseholdDetails, Member, MemberChanges, MemberList, Text, Text2000 } from './household.js';
 import { Fen, IsoDate, Uuid, Year } from './values.js';
 
 const E = HouseholdEvents;
@@ -257,5 +247,3 @@ export type HouseholdCommand = {
 }[HouseholdCommandType];
 
 export const HOUSEHOLD_COMMAND_TYPES = Object.keys(HouseholdCommands) as HouseholdCommandType[];
-
-export { ComparisonFinding };

@@ -1,14 +1,5 @@
 import { z } from 'zod';
-import {
-  ComparisonAgency,
-  Health,
-  LabourCapacity,
-  MonitoringCategory,
-  PovertyCause,
-  Relation,
-  Schooling,
-  Sex,
-} from './enums.js';
+import { ComparisonAgency, Health, LabourCapacity, PovertyCause, Relation, Schooling, Sex } from './enums.js';
 import { birthDateOfNationalId, IsoDate, NationalId, sexOfNationalId, Uuid, VillageCode } from './values.js';
 
 const Text = (max: number) =>
@@ -145,7 +136,6 @@ export const Causes = z
     message: 'must not repeat the main cause',
   });
 
-export const MonitoringCategoryValue = MonitoringCategory;
 export const Text500 = Text(500);
 export const Text2000 = Text(2000);
 export { Text };
