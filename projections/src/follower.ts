@@ -48,6 +48,11 @@ export class RegistryVersionFollower {
       if (!this.running) throw new Error('the registry version follower is not started');
       return this.running.runner.lag();
     },
+    /** Read-your-writes: resolves once the serving version has processed `position`. */
+    waitFor: (position: string, timeoutMs?: number) => {
+      if (!this.running) throw new Error('the registry version follower is not started');
+      return this.running.runner.waitFor(position, timeoutMs);
+    },
   };
 
   async start(): Promise<void> {

@@ -3,8 +3,15 @@ export { RegistryVersionFollower } from './follower.js';
 export type { AreaIndicators } from './indicators.js';
 export { areaIndicators } from './indicators.js';
 export { RUNNER_MIGRATIONS, referenceTables, registryIndexes, registryTables } from './migrations.js';
-export type { AreaLevel, SnapshotRow } from './queries.js';
-export { areaLevel, registryAsOf } from './queries.js';
+export type {
+  AreaLevel,
+  RawSnapshotHousehold,
+  SnapshotHousehold,
+  SnapshotQuery,
+  SnapshotRow,
+  SnapshotTotals,
+} from './queries.js';
+export { areaLevel, registryAsOf, snapshotSql, snapshotTotals, toSnapshotHousehold } from './queries.js';
 export { ReferenceProjection } from './reference-projection.js';
 export { EventProjectionError, RegistryProjection } from './registry-projection.js';
 export type { EffectiveInterval, RollFields } from './rows.js';

@@ -1,7 +1,11 @@
 import type { EventStore } from '@registry/eventstore';
 import type { RunnerStatus } from '@registry/projections';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
+import { type TokenVerifier, Unauthenticated, type Viewer } from './auth.js';
+import { exportSnapshot } from './export.js';
+import type { ApiDeps } from './graphql/context.js';
+import { createGraphql, type GraphqlOptions } from './graphql/server.js';
 
 export interface AppDeps {
   pool: pg.Pool;
@@ -11,7 +15,12 @@ export interface AppDeps {
     status(): RunnerStatus;
     lag?(): Promise<{ head: string | null; checkpoint: string | null; behind: boolean }>;
   }[];
+  /** The GraphQL API and export; without it only health and readiness are served. */
+  api?: { deps: ApiDeps; verifier: TokenVerifier; options: GraphqlOptions };
 }
+
+/** Largest request body accepted, in bytes: commands are small; a 30-member household is ~15 kB. */
+export const MAX_BODY = '256kb';
 
 /** The HTTP application, not listening: tests run it in-process; only `main` listens. */
 export function buildApp(deps: AppDeps): Express {
@@ -49,5 +58,54 @@ export function buildApp(deps: AppDeps): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
+  if (deps.api) mountApi(app, deps.api);
   return app;
+}
+
+type Authenticated = Request & { viewer?: Viewer };
+
+function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
+  const yoga = createGraphql(api.deps, api.options);
+  const authenticate =
+    (options: { graphiqlPage: boolean }) => async (req: Authenticated, res: Response, next: NextFunction) => {
+      // The GraphiQL page itself is static and holds no data; its requests carry the token.
+      if (
+        options.graphiqlPage &&
+        req.method === 'GET' &&
+        req.accepts(['text/html', 'application/json']) === 'text/html'
+      ) {
+        next();
+        return;
+      }
+      try {
+        req.viewer = await api.verifier.verify(req.headers.authorization);
+        next();
+      } catch (error) {
+        if (!(error instanceof Unauthenticated)) throw error;
+        res.status(401).setHeader('WWW-Authenticate', 'Bearer').json({ error: error.message });
+      }
+    };
+
+  app.use(
+    '/graphql',
+    authenticate({ graphiqlPage: true }),
+    express.json({ limit: MAX_BODY }),
+    (req: Authenticated, res) => {
+      void yoga.handle(req, res, { viewer: req.viewer });
+    },
+  );
+  app.get('/export/snapshot', authenticate({ graphiqlPage: false }), (req: Authenticated, res) => {
+    void exportSnapshot(api.deps, req.viewer as Viewer, req, res);
+  });
+  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (error.type === 'entity.too.large') {
+      res.status(413).json({ error: `request body larger than ${MAX_BODY}` });
+      return;
+    }
+    if (error.status === 400) {
+      res.status(400).json({ error: `malformed request body: ${error.message}` });
+      return;
+    }
+    next(error);
+  });
 }

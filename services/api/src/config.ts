@@ -19,6 +19,13 @@ export const ConfigSchema = z.object({
   /** EventStoreDB as the event store, e.g. esdb://localhost:2113?tls=false */
   EVENTSTORE_CONNECTION_STRING: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HS256 secret for bearer tokens. Neither this nor JWT_PUBLIC_KEY: a dev secret under DATA_DIR. */
+  JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** SPKI PEM public key (\n may be escaped) for tokens issued by another service. */
+  JWT_PUBLIC_KEY: optionalString,
+  JWT_ALGORITHM: z.enum(['RS256', 'ES256']).default('RS256'),
+  /** Whether the GraphQL schema may be introspected (GraphiQL needs it). */
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true'),
 });
 
 export interface Config {
@@ -29,6 +36,10 @@ export interface Config {
   databaseUrl: string | undefined;
   eventStoreConnectionString: string | undefined;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  jwtSecret: string | undefined;
+  jwtPublicKey: string | undefined;
+  jwtAlgorithm: 'RS256' | 'ES256';
+  introspection: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -48,5 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: c.DATABASE_URL,
     eventStoreConnectionString: c.EVENTSTORE_CONNECTION_STRING,
     logLevel: c.LOG_LEVEL,
+    jwtSecret: c.JWT_SECRET,
+    jwtPublicKey: c.JWT_PUBLIC_KEY,
+    jwtAlgorithm: c.JWT_ALGORITHM,
+    introspection: c.GRAPHQL_INTROSPECTION === 'true',
   };
 }

@@ -10,6 +10,8 @@ import {
   RegistryVersionFollower,
   type RunnerStatus,
 } from '@registry/projections';
+import { AreaReferenceHandler, HouseholdCommandHandler } from '@registry/registry';
+import { NATIONAL_POLICY, type Policy } from '@registry/schema';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -23,6 +25,11 @@ export interface Infrastructure {
     status(): RunnerStatus;
     lag(): Promise<{ head: string | null; checkpoint: string | null; behind: boolean }>;
   }[];
+  handler: HouseholdCommandHandler;
+  reference: AreaReferenceHandler;
+  policy: Policy;
+  /** Read-your-writes on the serving registry read models. */
+  waitForRegistry(position: string, timeoutMs?: number): Promise<void>;
   /** Which adapters are wired, for logs and /readyz. */
   describe: { database: 'embedded' | 'external'; eventStore: 'postgres' | 'eventstoredb' };
   stop(): Promise<void>;
@@ -78,11 +85,16 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       reference,
     };
     const runners = [registry.runner, referenceRunner];
+    const policy = NATIONAL_POLICY;
     return {
       pool,
       eventStore,
       projections,
       runners,
+      handler: new HouseholdCommandHandler(eventStore, { policy }),
+      reference: new AreaReferenceHandler(eventStore),
+      policy,
+      waitForRegistry: (position, timeoutMs) => registry.runner.waitFor(position, timeoutMs),
       describe: {
         database: embedded ? 'embedded' : 'external',
         eventStore: config.eventStoreConnectionString ? 'eventstoredb' : 'postgres',

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
+import { developmentSecret, TokenVerifier } from './auth.js';
 import { ConfigError, loadConfig } from './config.js';
 import { startInfrastructure } from './infrastructure.js';
 
@@ -8,8 +9,22 @@ import { startInfrastructure } from './infrastructure.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
+  const verifier = await TokenVerifier.create(
+    config.jwtPublicKey
+      ? { publicKey: config.jwtPublicKey, publicKeyAlgorithm: config.jwtAlgorithm }
+      : { secret: config.jwtSecret ?? (await developmentSecret(config.dataDir)) },
+  );
+  if (!config.jwtPublicKey && !config.jwtSecret) {
+    logger.warn(
+      { dataDir: config.dataDir },
+      'no JWT_SECRET or JWT_PUBLIC_KEY: using the development secret under DATA_DIR',
+    );
+  }
   const infrastructure = await startInfrastructure(config, logger);
-  const app = buildApp(infrastructure);
+  const app = buildApp({
+    ...infrastructure,
+    api: { deps: infrastructure, verifier, options: { introspection: config.introspection, logger } },
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

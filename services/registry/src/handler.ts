@@ -17,6 +17,7 @@ import { decide } from './decide.js';
 import { ConcurrencyConflict, type FieldIssue, ValidationError } from './errors.js';
 import { foldHistory, type HistoryEvent } from './fold.js';
 import { deriveId } from './ids.js';
+import type { HouseholdState } from './state.js';
 
 export interface CommandResult {
   householdId: string;
@@ -28,6 +29,12 @@ export interface CommandResult {
   /** True when this command id had been handled before and nothing new was written. */
   duplicate: boolean;
 }
+
+/**
+ * Called with the household's state as just read, before the command is decided (and on
+ * every retry): throws to refuse, e.g. when the caller's area does not cover the household.
+ */
+export type CommandGuard = (state: HouseholdState, command: HouseholdCommand) => void;
 
 export interface HandlerOptions {
   policy: Policy;
@@ -86,7 +93,13 @@ export class HouseholdCommandHandler {
    * @param dataInput the command's own fields, validated against its schema
    * @param actor who is acting, from the caller's verified identity
    */
-  async handle(envelopeInput: unknown, type: string, dataInput: unknown, actor: Actor): Promise<CommandResult> {
+  async handle(
+    envelopeInput: unknown,
+    type: string,
+    dataInput: unknown,
+    actor: Actor,
+    options: { guard?: CommandGuard } = {},
+  ): Promise<CommandResult> {
     const envelope = CommandEnvelope.safeParse(envelopeInput);
     if (!Object.hasOwn(HouseholdCommands, type)) {
       throw new ValidationError([{ path: 'type', message: `is not a household command: ${type}` }]);
@@ -98,14 +111,22 @@ export class HouseholdCommandHandler {
     ];
     if (!envelope.success || !data.success) throw new ValidationError(problems);
     const command = { type, data: data.data } as HouseholdCommand;
-    return this.execute(envelope.data, command, actor);
+    return this.execute(envelope.data, command, actor, options.guard);
   }
 
-  private async execute(envelope: CommandEnvelope, command: HouseholdCommand, actor: Actor): Promise<CommandResult> {
+  private async execute(
+    envelope: CommandEnvelope,
+    command: HouseholdCommand,
+    actor: Actor,
+    guard: CommandGuard | undefined,
+  ): Promise<CommandResult> {
     const stream = householdStream(envelope.householdId);
     for (let attempt = 1; ; attempt++) {
       const history = await this.history(envelope.householdId);
       const version = history.length - 1;
+      const state = foldHistory(history);
+      // Before anything is answered, even a duplicate's result: the caller may not see this household.
+      guard?.(state, command);
       const earlier = history.filter((e) => e.metadata.commandId === envelope.commandId);
       if (earlier.length > 0) return this.result(envelope.householdId, earlier, true);
       if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
@@ -113,7 +134,7 @@ export class HouseholdCommandHandler {
       }
 
       const byId = new Map(history.map((e) => [e.id, e]));
-      const decided = decide(command, foldHistory(history), {
+      const decided = decide(command, state, {
         commandId: envelope.commandId,
         householdId: envelope.householdId,
         effectiveAt: envelope.effectiveAt,

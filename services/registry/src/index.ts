@@ -8,7 +8,7 @@ export type { DomainEvent } from './evolve.js';
 export { evolve } from './evolve.js';
 export type { HistoryEvent, TimelineEntry } from './fold.js';
 export { applyCorrections, foldEvents, foldHistory, stateAsOf, stateAtRevision, timeline } from './fold.js';
-export type { CommandResult, HandlerOptions } from './handler.js';
+export type { CommandGuard, CommandResult, HandlerOptions } from './handler.js';
 export { HouseholdCommandHandler, toHistoryEvent } from './handler.js';
 export { deriveId } from './ids.js';
 export type { ReferenceResult } from './reference.js';

@@ -1,0 +1,28 @@
+import type { EventStore } from '@registry/eventstore';
+import type { ReferenceProjection, RegistryProjection } from '@registry/projections';
+import type { AreaReferenceHandler, HistoryEvent, HouseholdCommandHandler } from '@registry/registry';
+import type { Policy } from '@registry/schema';
+import type pg from 'pg';
+import type { Viewer } from '../auth.js';
+
+/** What the GraphQL layer reads and writes through. */
+export interface ApiDeps {
+  pool: pg.Pool;
+  eventStore: EventStore;
+  handler: HouseholdCommandHandler;
+  reference: AreaReferenceHandler;
+  /** `registry` is whichever version currently serves. */
+  projections: { readonly registry: RegistryProjection; reference: ReferenceProjection };
+  /** Read-your-writes: resolves once the serving registry read models have processed `position`. */
+  waitForRegistry(position: string, timeoutMs?: number): Promise<void>;
+  policy: Policy;
+}
+
+export interface Context {
+  viewer: Viewer;
+  deps: ApiDeps;
+  /** The request's time: the default "known at" of as-of queries, echoed back so answers repeat. */
+  now: string;
+  /** A household's events from its stream, read once per request. */
+  history(householdId: string): Promise<HistoryEvent[]>;
+}

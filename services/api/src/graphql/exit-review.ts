@@ -1,0 +1,150 @@
+import { type ExitReplay, replayExits, toHistoryEvent, ValidationError } from '@registry/registry';
+import { householdStream, Policy } from '@registry/schema';
+import { requireRole } from '../auth.js';
+import { builder } from './builder.js';
+import { ExitCriterionEnum } from './enums.js';
+import { areaCondition } from './roll-data.js';
+import { snapshotRequest } from './snapshot.js';
+
+const YearLine = builder.inputType('YearLineInput', {
+  fields: (t) => ({
+    year: t.int({ required: true }),
+    lineFen: t.field({ type: 'Fen', required: true }),
+  }),
+});
+
+const ProvinceLine = builder.inputType('ProvinceLineInput', {
+  fields: (t) => ({
+    province: t.string({ required: true, description: '2-digit province code.' }),
+    year: t.int({ required: true }),
+    lineFen: t.field({ type: 'Fen', required: true }),
+  }),
+});
+
+const PolicyInput = builder.inputType('PolicyInput', {
+  description: "A policy to replay exits under: the service's policy with these lines replaced.",
+  fields: (t) => ({
+    id: t.string({ required: true, description: 'Names the policy in the answer, e.g. huitoukan-2017.' }),
+    incomeLines: t.field({ type: [YearLine], description: 'National line per year (replaces those years).' }),
+    provincialIncomeLines: t.field({ type: [ProvinceLine] }),
+  }),
+});
+
+interface HouseholdReview {
+  householdId: string;
+  cardNumber: string | null;
+  exits: ExitReplay[];
+}
+
+const ExitReplayType = builder.objectRef<ExitReplay>('ExitReplay').implement({
+  fields: (t) => ({
+    eventId: t.exposeID('eventId'),
+    year: t.exposeInt('year'),
+    exitedOn: t.field({ type: 'Date', resolve: (r) => r.exitedOn }),
+    recordedAt: t.field({ type: 'DateTime', resolve: (r) => r.recordedAt }),
+    approvedIncomeLineFen: t.field({ type: 'Fen', resolve: (r) => r.approvedWith.incomeLineFen }),
+    approvedPolicyId: t.string({ resolve: (r) => r.approvedWith.policyId }),
+    incomePerCapitaFen: t.field({ type: 'Fen', resolve: (r) => r.approvedWith.incomePerCapitaFen }),
+    passes: t.exposeBoolean('passes', { description: 'Whether the exit passes under the policy replayed.' }),
+    unmet: t.field({ type: [ExitCriterionEnum], resolve: (r) => r.unmet }),
+    facts: t.field({ type: 'JSON', resolve: (r) => r.facts }),
+  }),
+});
+
+const HouseholdReviewType = builder.objectRef<HouseholdReview>('HouseholdExitReview').implement({
+  fields: (t) => ({
+    householdId: t.exposeID('householdId'),
+    cardNumber: t.string({ nullable: true, resolve: (h) => h.cardNumber }),
+    exits: t.field({ type: [ExitReplayType], resolve: (h) => h.exits }),
+  }),
+});
+
+const ExitReview = builder
+  .objectRef<{ areaCode: string; policyId: string; households: HouseholdReview[] }>('ExitReview')
+  .implement({
+    description: '回头看: every exit in the area re-checked against the rule under a policy, on history as known now.',
+    fields: (t) => ({
+      areaCode: t.exposeString('areaCode'),
+      policyId: t.exposeString('policyId'),
+      exits: t.int({ resolve: (r) => r.households.reduce((n, h) => n + h.exits.length, 0) }),
+      failing: t.int({
+        description: 'Exits that would not pass.',
+        resolve: (r) => r.households.reduce((n, h) => n + h.exits.filter((e) => !e.passes).length, 0),
+      }),
+      households: t.field({
+        type: [HouseholdReviewType],
+        args: { onlyFailing: t.arg.boolean({ defaultValue: false }) },
+        resolve: (r, args) =>
+          args.onlyFailing ? r.households.filter((h) => h.exits.some((e) => !e.passes)) : r.households,
+      }),
+    }),
+  });
+
+builder.queryField('exitReview', (t) =>
+  t.field({
+    type: ExitReview,
+    description: "Replays the exit rule over every exited household's history in an area, under a policy.",
+    errors: { types: [ValidationError], directResult: true, union: { name: 'ExitReviewResult' } },
+    args: {
+      areaCode: t.arg.string({ required: true }),
+      policy: t.arg({ type: PolicyInput, description: "Default: the service's policy." }),
+    },
+    resolve: async (_root, args, ctx) => {
+      requireRole(ctx.viewer, ['clerk', 'evaluator', 'assessor', 'admin'], 'review exits');
+      snapshotRequest(ctx, args.areaCode, '2000-01-01');
+      const base = ctx.deps.policy;
+      const candidate = args.policy
+        ? {
+            ...base,
+            id: args.policy.id,
+            description: `${base.description}; lines replaced for review`,
+            incomeLinesFen: {
+              ...base.incomeLinesFen,
+              ...Object.fromEntries((args.policy.incomeLines ?? []).map((l) => [String(l.year), l.lineFen])),
+            },
+            provincialIncomeLinesFen: mergeProvincial(
+              base.provincialIncomeLinesFen,
+              args.policy.provincialIncomeLines ?? [],
+            ),
+          }
+        : base;
+      const parsed = Policy.safeParse(candidate);
+      if (!parsed.success) {
+        throw new ValidationError(
+          parsed.error.issues.map((i) => ({ path: `policy.${i.path.join('.')}`, message: i.message })),
+        );
+      }
+      const households = await ctx.deps.pool.query<{ household_id: string; card_number: string | null }>(
+        `SELECT household_id, card_number FROM ${ctx.deps.projections.registry.tables.households}
+          WHERE ${areaCondition(args.areaCode, '$1')} AND exit_count > 0 ORDER BY household_id`,
+        [args.areaCode],
+      );
+      const reviews: HouseholdReview[] = [];
+      // Streams in batches: a county has thousands of exited households.
+      for (let i = 0; i < households.rows.length; i += 500) {
+        const batch = households.rows.slice(i, i + 500);
+        const streams = await ctx.deps.eventStore.readStreams(batch.map((h) => householdStream(h.household_id)));
+        for (const h of batch) {
+          const events = (streams.get(householdStream(h.household_id)) ?? []).map(toHistoryEvent);
+          reviews.push({
+            householdId: h.household_id,
+            cardNumber: h.card_number,
+            exits: replayExits(events, parsed.data),
+          });
+        }
+      }
+      return { areaCode: args.areaCode, policyId: parsed.data.id, households: reviews };
+    },
+  }),
+);
+
+function mergeProvincial(
+  base: Policy['provincialIncomeLinesFen'],
+  lines: { province: string; year: number; lineFen: number }[],
+): Policy['provincialIncomeLinesFen'] {
+  const merged: Policy['provincialIncomeLinesFen'] = Object.fromEntries(
+    Object.entries(base).map(([province, years]) => [province, { ...years }]),
+  );
+  for (const line of lines) merged[line.province] = { ...merged[line.province], [String(line.year)]: line.lineFen };
+  return merged;
+}

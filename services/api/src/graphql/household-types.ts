@@ -1,0 +1,229 @@
+import type { HouseholdState, Measure, OpenCase } from '@registry/registry';
+import type { Member } from '@registry/schema';
+import { maskNationalId } from '@registry/schema';
+import { maskBankAccount, maskPhone } from '../mask.js';
+import { builder } from './builder.js';
+import {
+  AssistanceCategoryEnum,
+  enumOf,
+  FundingSourceEnum,
+  HealthEnum,
+  HouseholdAttributeEnum,
+  LabourCapacityEnum,
+  MonitoringCategoryEnum,
+  PovertyCauseEnum,
+  RelationEnum,
+  SchoolingEnum,
+  SexEnum,
+} from './enums.js';
+
+/** A household's state with its id: the current one, one as of a date, or one after an event. */
+export interface StateView {
+  householdId: string;
+  state: HouseholdState;
+}
+
+export const HouseholdStatusEnum = enumOf('HouseholdStatus', [
+  'none',
+  'applicant',
+  'rejected',
+  'registered',
+  'exited',
+  'returned',
+  'removed',
+  'decreased',
+  'unregistered',
+]);
+
+const Insurance = builder.objectRef<Member['insurance']>('Insurance').implement({
+  fields: (t) => ({
+    basicMedical: t.exposeBoolean('basicMedical', { description: '城乡居民基本医疗保险' }),
+    seriousIllness: t.exposeBoolean('seriousIllness', { description: '大病保险' }),
+    pension: t.exposeBoolean('pension', { description: '城乡居民基本养老保险' }),
+  }),
+});
+
+const MemberType = builder.objectRef<Member>('Member').implement({
+  fields: (t) => ({
+    memberId: t.exposeID('memberId'),
+    nationalId: t.string({
+      description: 'National ID number; masked for assessors.',
+      resolve: (m, _args, ctx) => (ctx.viewer.masked ? maskNationalId(m.nationalId) : m.nationalId),
+    }),
+    name: t.exposeString('name'),
+    sex: t.field({ type: SexEnum, resolve: (m) => m.sex }),
+    birthDate: t.field({ type: 'Date', resolve: (m) => m.birthDate }),
+    relation: t.field({ type: RelationEnum, resolve: (m) => m.relation }),
+    health: t.field({ type: HealthEnum, resolve: (m) => m.health }),
+    disabilityGrade: t.int({ nullable: true, resolve: (m) => m.disabilityGrade ?? null }),
+    labourCapacity: t.field({ type: LabourCapacityEnum, resolve: (m) => m.labourCapacity }),
+    schooling: t.field({ type: SchoolingEnum, resolve: (m) => m.schooling }),
+    insurance: t.field({ type: Insurance, resolve: (m) => m.insurance }),
+  }),
+});
+
+const HelperType = builder.objectRef<NonNullable<HouseholdState['helper']>>('Helper').implement({
+  description: 'The responsible helper (帮扶责任人).',
+  fields: (t) => ({
+    helperId: t.exposeString('helperId'),
+    name: t.exposeString('name'),
+    unit: t.exposeString('unit'),
+    phone: t.string({
+      nullable: true,
+      resolve: (h, _args, ctx) => (h.phone && ctx.viewer.masked ? maskPhone(h.phone) : (h.phone ?? null)),
+    }),
+  }),
+});
+
+type AssessmentShape = HouseholdState['assessments'][number];
+const AssessmentType = builder.objectRef<AssessmentShape>('Assessment').implement({
+  description: 'Living conditions assessed on a date: income, 两不愁三保障 and safe drinking water.',
+  fields: (t) => ({
+    assessmentId: t.exposeID('assessmentId'),
+    year: t.exposeInt('year'),
+    assessedOn: t.field({ type: 'Date', resolve: (a) => a.assessedOn }),
+    incomePerCapitaFen: t.field({ type: 'Fen', resolve: (a) => a.incomePerCapitaFen }),
+    food: t.exposeBoolean('food'),
+    clothing: t.exposeBoolean('clothing'),
+    compulsoryEducation: t.exposeBoolean('compulsoryEducation'),
+    basicMedical: t.exposeBoolean('basicMedical'),
+    safeHousing: t.exposeBoolean('safeHousing'),
+    safeDrinkingWater: t.exposeBoolean('safeDrinkingWater'),
+  }),
+});
+
+const MeasureType = builder.objectRef<Measure>('Measure').implement({
+  description: 'An assistance measure (一户一策) with its funds.',
+  fields: (t) => ({
+    measureId: t.exposeID('measureId'),
+    category: t.field({ type: AssistanceCategoryEnum, resolve: (m) => m.category }),
+    fundingSource: t.field({ type: FundingSourceEnum, resolve: (m) => m.fundingSource }),
+    year: t.exposeInt('year'),
+    description: t.exposeString('description'),
+    amountFen: t.field({ type: 'Fen', resolve: (m) => m.amountFen }),
+    deliveredFen: t.field({ type: 'Fen', resolve: (m) => m.deliveredFen }),
+  }),
+});
+
+const VisitType = builder
+  .objectRef<{ visitId: string; helperId: string; visitedOn: string; notes: string }>('Visit')
+  .implement({
+    fields: (t) => ({
+      visitId: t.exposeID('visitId'),
+      helperId: t.exposeString('helperId'),
+      visitedOn: t.field({ type: 'Date', resolve: (v) => v.visitedOn }),
+      notes: t.exposeString('notes'),
+    }),
+  });
+
+const ExitType = builder.objectRef<HouseholdState['exits'][number]>('Exit').implement({
+  fields: (t) => ({
+    year: t.exposeInt('year'),
+    exitedOn: t.field({ type: 'Date', resolve: (e) => e.exitedOn }),
+    incomePerCapitaFen: t.field({ type: 'Fen', resolve: (e) => e.evidence.incomePerCapitaFen }),
+    incomeLineFen: t.field({ type: 'Fen', resolve: (e) => e.evidence.incomeLineFen }),
+    policyId: t.string({ resolve: (e) => e.evidence.policyId }),
+  }),
+});
+
+const ReturnType = builder.objectRef<HouseholdState['returns'][number]>('Return').implement({
+  fields: (t) => ({
+    returnedOn: t.field({ type: 'Date', resolve: (r) => r.returnedOn }),
+    mainCause: t.field({ type: PovertyCauseEnum, resolve: (r) => r.mainCause as 'illness' }),
+  }),
+});
+
+const MonitoringType = builder.objectRef<NonNullable<HouseholdState['monitoring']>>('Monitoring').implement({
+  description: '防返贫监测: the household is monitored for risk.',
+  fields: (t) => ({
+    category: t.field({ type: MonitoringCategoryEnum, resolve: (m) => m.category }),
+    since: t.field({ type: 'Date', resolve: (m) => m.since }),
+    risks: t.exposeStringList('risks'),
+  }),
+});
+
+const OpenCaseType = builder.objectRef<OpenCase>('OpenCase').implement({
+  description: 'An identification or exit case under way.',
+  fields: (t) => ({
+    kind: t.exposeString('kind'),
+    step: t.exposeString('step'),
+    year: t.int({ nullable: true, resolve: (c) => c.year ?? null }),
+    noticeLevel: t.string({ nullable: true, resolve: (c) => c.notice?.level ?? null }),
+    noticeOpenedOn: t.field({ type: 'Date', nullable: true, resolve: (c) => c.notice?.openedOn ?? null }),
+    noticeClosesOn: t.field({ type: 'Date', nullable: true, resolve: (c) => c.notice?.closesOn ?? null }),
+  }),
+});
+
+/** What every view of a household shows, from its folded state. */
+export const HouseholdFacts = builder.interfaceRef<StateView>('HouseholdFacts').implement({
+  fields: (t) => ({
+    id: t.id({ resolve: (v) => v.householdId }),
+    status: t.field({ type: HouseholdStatusEnum, resolve: (v) => v.state.status }),
+    monitored: t.boolean({ resolve: (v) => v.state.monitoring !== undefined }),
+    villageCode: t.string({ nullable: true, resolve: (v) => v.state.household?.villageCode ?? null }),
+    group: t.string({ nullable: true, resolve: (v) => v.state.household?.group ?? null }),
+    address: t.string({ nullable: true, resolve: (v) => v.state.household?.address ?? null }),
+    phone: t.string({
+      nullable: true,
+      description: 'Masked for assessors.',
+      resolve: (v, _a, ctx) => {
+        const phone = v.state.household?.phone;
+        return phone ? (ctx.viewer.masked ? maskPhone(phone) : phone) : null;
+      },
+    }),
+    bankAccount: t.string({
+      nullable: true,
+      description: 'Account for transfers (一卡通); masked for assessors.',
+      resolve: (v, _a, ctx) => {
+        const account = v.state.household?.bankAccount;
+        return account ? (ctx.viewer.masked ? maskBankAccount(account) : account) : null;
+      },
+    }),
+    cardNumber: t.string({ nullable: true, resolve: (v) => v.state.registration?.cardNumber ?? null }),
+    attribute: t.field({
+      type: HouseholdAttributeEnum,
+      nullable: true,
+      resolve: (v) => v.state.registration?.attribute ?? null,
+    }),
+    mainCause: t.field({
+      type: PovertyCauseEnum,
+      nullable: true,
+      resolve: (v) => v.state.registration?.mainCause ?? null,
+    }),
+    otherCauses: t.field({ type: [PovertyCauseEnum], resolve: (v) => v.state.registration?.otherCauses ?? [] }),
+    registeredOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.state.registration?.registeredOn ?? null }),
+    helper: t.field({ type: HelperType, nullable: true, resolve: (v) => v.state.helper ?? null }),
+    memberCount: t.int({ resolve: (v) => Object.keys(v.state.members).length }),
+    headMemberId: t.id({ nullable: true, resolve: (v) => v.state.headMemberId ?? null }),
+    members: t.field({ type: [MemberType], resolve: (v) => Object.values(v.state.members) }),
+    latestAssessment: t.field({
+      type: AssessmentType,
+      nullable: true,
+      resolve: (v) => v.state.assessments.at(-1) ?? null,
+    }),
+    assessments: t.field({ type: [AssessmentType], resolve: (v) => v.state.assessments }),
+    measures: t.field({ type: [MeasureType], resolve: (v) => Object.values(v.state.measures) }),
+    visits: t.field({
+      type: [VisitType],
+      args: { year: t.arg.int({ description: 'Only visits in this calendar year.' }) },
+      resolve: (v, args) =>
+        Object.entries(v.state.visits)
+          .map(([visitId, visit]) => ({ visitId, ...visit }))
+          .filter((visit) => !args.year || visit.visitedOn.startsWith(`${args.year}-`))
+          .sort((a, b) => a.visitedOn.localeCompare(b.visitedOn)),
+    }),
+    exits: t.field({ type: [ExitType], resolve: (v) => v.state.exits }),
+    returns: t.field({ type: [ReturnType], resolve: (v) => v.state.returns }),
+    monitoring: t.field({ type: MonitoringType, nullable: true, resolve: (v) => v.state.monitoring ?? null }),
+    openCase: t.field({ type: OpenCaseType, nullable: true, resolve: (v) => v.state.case ?? null }),
+    removedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.state.removedOn ?? null }),
+    decreasedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.state.decreasedOn ?? null }),
+  }),
+});
+
+/** A household as it stood at some point: as of two dates, or after an event. */
+export const HouseholdStateType = builder.objectRef<StateView>('HouseholdState').implement({
+  description: 'A household as it stood: as of a business date and a system time, or after an event.',
+  interfaces: [HouseholdFacts],
+  fields: () => ({}),
+});

@@ -1,0 +1,141 @@
+import { type AreaIndicators, areaIndicators } from '@registry/projections';
+import { GraphQLError } from 'graphql';
+import { builder } from './builder.js';
+import type { Context } from './context.js';
+import { AssistanceCategoryEnum, FundingSourceEnum } from './enums.js';
+import { readYourWrites } from './household.js';
+import { HouseholdStatusEnum } from './household-types.js';
+import { snapshotRequest } from './snapshot.js';
+
+type Counts = { households: number; people: number };
+
+const StatusPeople = builder.objectRef<Counts & { status: string }>('StatusPeople').implement({
+  fields: (t) => ({
+    status: t.field({ type: HouseholdStatusEnum, resolve: (s) => s.status as 'registered' }),
+    households: t.exposeInt('households'),
+    people: t.exposeInt('people'),
+  }),
+});
+
+const EndOfYear = builder.objectRef<AreaIndicators['endOfYear']>('EndOfYear').implement({
+  description: 'As effective on 31 December, as known now.',
+  fields: (t) => ({
+    registeredHouseholds: t.exposeInt('registeredHouseholds', { description: 'Registered or returned: on the roll.' }),
+    registeredPeople: t.exposeInt('registeredPeople'),
+    monitoredHouseholds: t.exposeInt('monitoredHouseholds'),
+    byStatus: t.field({
+      type: [StatusPeople],
+      resolve: (e) => Object.entries(e.byStatus).map(([status, c]) => ({ status, ...c })),
+    }),
+  }),
+});
+
+const During = builder.objectRef<AreaIndicators['during']>('TransitionsDuringYear').implement({
+  description: 'Transitions effective during the year.',
+  fields: (t) => ({
+    registrations: t.exposeInt('registrations'),
+    exits: t.exposeInt('exits'),
+    returns: t.exposeInt('returns'),
+    removals: t.exposeInt('removals'),
+    naturalDecreases: t.exposeInt('naturalDecreases'),
+  }),
+});
+
+const VisitCompliance = builder.objectRef<AreaIndicators['visits']>('VisitCompliance').implement({
+  fields: (t) => ({
+    minimumPerYear: t.exposeInt('minimumPerYear'),
+    householdsOnRoll: t.exposeInt('householdsOnRoll'),
+    compliant: t.exposeInt('compliant'),
+    rate: t.float({ nullable: true, resolve: (v) => v.rate }),
+  }),
+});
+
+const FiveItemsMissing = builder.objectRef<AreaIndicators['fiveItems']['missing']>('FiveItemsMissing').implement({
+  fields: (t) => ({
+    cause: t.exposeInt('cause'),
+    attribute: t.exposeInt('attribute'),
+    measures: t.exposeInt('measures'),
+    helper: t.exposeInt('helper'),
+    funds: t.exposeInt('funds'),
+  }),
+});
+
+const FiveItems = builder.objectRef<AreaIndicators['fiveItems']>('FiveItems').implement({
+  description: '五项落实: cause, attribute, measures, helper and funds all recorded.',
+  fields: (t) => ({
+    households: t.exposeInt('households'),
+    complete: t.exposeInt('complete'),
+    missing: t.field({ type: FiveItemsMissing, resolve: (f) => f.missing }),
+  }),
+});
+
+const Funds = builder.objectRef<AreaIndicators['funds'][number]>('FundsByCategory').implement({
+  fields: (t) => ({
+    category: t.field({ type: AssistanceCategoryEnum, resolve: (f) => f.category as 'other' }),
+    fundingSource: t.field({ type: FundingSourceEnum, resolve: (f) => f.fundingSource as 'other' }),
+    plannedFen: t.field({ type: 'Fen', resolve: (f) => f.plannedFen }),
+    deliveredFen: t.field({ type: 'Fen', resolve: (f) => f.deliveredFen }),
+  }),
+});
+
+const Indicators = builder.objectRef<AreaIndicators>('AreaIndicators').implement({
+  description: 'The assessment view of an area for a year.',
+  fields: (t) => ({
+    areaCode: t.exposeString('areaCode'),
+    year: t.exposeInt('year'),
+    endOfYear: t.field({ type: EndOfYear, resolve: (i) => i.endOfYear }),
+    during: t.field({ type: During, resolve: (i) => i.during }),
+    ruralPopulation: t.int({ nullable: true, resolve: (i) => i.ruralPopulation }),
+    povertyIncidence: t.float({
+      nullable: true,
+      description: 'Registered poor people not yet exited ÷ rural registered population; null without the population.',
+      resolve: (i) => i.povertyIncidence,
+    }),
+    visits: t.field({ type: VisitCompliance, resolve: (i) => i.visits }),
+    fiveItems: t.field({ type: FiveItems, resolve: (i) => i.fiveItems }),
+    funds: t.field({ type: [Funds], resolve: (i) => i.funds }),
+    exitsMissingEvidence: t.exposeInt('exitsMissingEvidence'),
+  }),
+});
+
+function indicatorsFor(ctx: Context, areaCode: string, year: number): Promise<AreaIndicators> {
+  if (year < 2000 || year > 2100) throw new GraphQLError('year: must be between 2000 and 2100');
+  snapshotRequest(ctx, areaCode, `${year}-12-31`);
+  return areaIndicators(ctx.deps.pool, ctx.deps.projections, { areaCode, year, policy: ctx.deps.policy });
+}
+
+builder.queryFields((t) => ({
+  areaIndicators: t.field({
+    type: Indicators,
+    description: 'Assessment indicators of a county, township or village for a year.',
+    args: {
+      areaCode: t.arg.string({ required: true }),
+      year: t.arg.int({ required: true }),
+      waitFor: t.arg({ type: 'Position' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      await readYourWrites(ctx, args.waitFor);
+      return indicatorsFor(ctx, args.areaCode, args.year);
+    },
+  }),
+  areaIndicatorSeries: t.field({
+    type: [Indicators],
+    description: 'The indicators year by year, for trends (at most 30 years).',
+    args: {
+      areaCode: t.arg.string({ required: true }),
+      fromYear: t.arg.int({ required: true }),
+      toYear: t.arg.int({ required: true }),
+    },
+    complexity: (args) => ({ field: 5 * Math.max(1, args.toYear - args.fromYear + 1), multiplier: 1 }),
+    resolve: async (_root, args, ctx) => {
+      if (args.toYear < args.fromYear || args.toYear - args.fromYear >= 30) {
+        throw new GraphQLError('toYear: must be from fromYear to fromYear + 29');
+      }
+      const years = Array.from({ length: args.toYear - args.fromYear + 1 }, (_, i) => args.fromYear + i);
+      const series: AreaIndicators[] = [];
+      // One year after another: each is several queries, and the pool is shared.
+      for (const year of years) series.push(await indicatorsFor(ctx, args.areaCode, year));
+      return series;
+    },
+  }),
+}));

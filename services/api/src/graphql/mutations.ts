@@ -1,0 +1,162 @@
+import { type CommandResult, type HouseholdState, type ReferenceResult, ValidationError } from '@registry/registry';
+import {
+  HOUSEHOLD_COMMAND_TYPES,
+  type HouseholdCommand,
+  HouseholdCommands,
+  type HouseholdCommandType,
+} from '@registry/schema';
+import { requireArea, requireRole, type Viewer } from '../auth.js';
+import { builder } from './builder.js';
+import { COMMAND_ERRORS } from './errors.js';
+import { EventType } from './event-type.js';
+import { inputFromZod } from './zod-input.js';
+
+const CommandSuccess = builder.objectRef<CommandResult>('CommandSuccess').implement({
+  description: 'The command was decided and its events appended (or, for a repeated command id, found).',
+  fields: (t) => ({
+    householdId: t.exposeID('householdId'),
+    version: t.exposeInt('version', {
+      description: "The household's version after the command: pass it as expectedVersion next.",
+    }),
+    position: t.field({
+      type: 'Position',
+      description: 'Where the last event landed in the log; pass it as waitFor to read your own write.',
+      resolve: (r) => r.position,
+    }),
+    duplicate: t.exposeBoolean('duplicate', {
+      description: 'True when this command id had been handled before: nothing new was written.',
+    }),
+    events: t.field({ type: [EventType], resolve: (r) => r.events }),
+  }),
+});
+
+interface EnvelopeInput {
+  householdId: string;
+  effectiveAt: string;
+  reason?: string | null;
+  correlationId?: string | null;
+  causationId?: string | null;
+  data?: Record<string, unknown> | null;
+}
+
+const ENVELOPE_FIELDS = new Set(['householdId', 'effectiveAt', 'reason', 'correlationId', 'causationId']);
+
+/** The handler's issue paths, rewritten to the mutation's argument paths. */
+function toArgumentPaths(error: ValidationError): ValidationError {
+  return new ValidationError(
+    error.issues.map((issue) => {
+      const [head, ...rest] = issue.path.split('.');
+      if (head === 'input') return { ...issue, path: ['input', 'data', ...rest].join('.') };
+      if (head && ENVELOPE_FIELDS.has(head)) return { ...issue, path: `input.${issue.path}` };
+      return issue;
+    }),
+  );
+}
+
+/** Writes only within the viewer's area: the household's village, or the village it applies from. */
+function areaGuard(viewer: Viewer, householdId: string) {
+  return (state: HouseholdState, command: HouseholdCommand) => {
+    const details = 'household' in command.data ? command.data.household : undefined;
+    const village = state.household?.villageCode ?? details?.villageCode;
+    // A household never recorded and no village given: the decider answers NotFound.
+    if (state.status === 'none' && !village) return;
+    requireArea(viewer, village, `household ${householdId}`);
+  };
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+function commandMutation(type: HouseholdCommandType) {
+  const command = HouseholdCommands[type];
+  const data = inputFromZod(command.schema, `${type}Data`);
+  const input = builder.inputRef<EnvelopeInput>(`${type}Input`).implement({
+    description: `${command.description} The envelope (household, effective date, reason) and the command's data.`,
+    fields: (t) => ({
+      householdId: t.id({ required: true, description: 'The household; a new one takes a client-chosen UUID.' }),
+      effectiveAt: t.field({ type: 'Date', required: true, description: 'The business date the change takes effect.' }),
+      reason: t.string({ description: 'Why, recorded on the event (required for corrections).' }),
+      correlationId: t.id(),
+      causationId: t.id(),
+      ...(data.type ? { data: t.field({ type: data.type, required: data.required }) } : {}),
+    }),
+  });
+
+  builder.mutationField(lowerFirst(type), (t) =>
+    t.field({
+      type: CommandSuccess,
+      description: command.description,
+      errors: { types: COMMAND_ERRORS, directResult: true, union: { name: `${type}Result` } },
+      args: {
+        commandId: t.arg.id({
+          required: true,
+          description: 'Client-chosen, at least 8 characters: the same id twice is handled once.',
+        }),
+        expectedVersion: t.arg.int({
+          description: "The household's version you saw (-1: none yet); omitted: retry on conflict.",
+        }),
+        input: t.arg({ type: input, required: true }),
+      },
+      resolve: async (_root, args, ctx) => {
+        requireRole(ctx.viewer, ['clerk', 'admin'], 'issue commands');
+        const { data: dataInput, ...envelopeInput } = args.input;
+        const envelope = Object.fromEntries(
+          Object.entries({ ...envelopeInput, commandId: args.commandId, expectedVersion: args.expectedVersion }).filter(
+            ([, v]) => v !== null && v !== undefined,
+          ),
+        );
+        try {
+          return await ctx.deps.handler.handle(envelope, type, data.normalize(dataInput ?? {}), ctx.viewer.actor, {
+            guard: areaGuard(ctx.viewer, args.input.householdId),
+          });
+        } catch (error) {
+          throw error instanceof ValidationError ? toArgumentPaths(error) : error;
+        }
+      },
+    }),
+  );
+}
+
+for (const type of HOUSEHOLD_COMMAND_TYPES) commandMutation(type);
+
+const ReferenceSuccess = builder.objectRef<ReferenceResult>('ReferenceSuccess').implement({
+  fields: (t) => ({
+    areaCode: t.exposeString('areaCode'),
+    position: t.field({ type: 'Position', resolve: (r) => r.position }),
+    duplicate: t.exposeBoolean('duplicate'),
+  }),
+});
+
+const RuralPopulationInput = builder.inputType('RecordRuralPopulationInput', {
+  fields: (t) => ({
+    areaCode: t.string({ required: true }),
+    year: t.int({ required: true }),
+    population: t.int({ required: true, description: 'Rural registered population (农村户籍人口).' }),
+    effectiveAt: t.field({ type: 'Date', required: true }),
+    reason: t.string(),
+  }),
+});
+
+builder.mutationField('recordRuralPopulation', (t) =>
+  t.field({
+    type: ReferenceSuccess,
+    description: "Records an area's rural registered population for a year: the denominator of poverty incidence.",
+    errors: { types: COMMAND_ERRORS, directResult: true, union: { name: 'RecordRuralPopulationResult' } },
+    args: { commandId: t.arg.id({ required: true }), input: t.arg({ type: RuralPopulationInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      requireRole(ctx.viewer, ['clerk', 'admin'], 'record reference data');
+      requireArea(ctx.viewer, args.input.areaCode, `area ${args.input.areaCode}`);
+      const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
+      try {
+        return await ctx.deps.reference.recordRuralPopulation(
+          { ...input, commandId: args.commandId },
+          ctx.viewer.actor,
+        );
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        throw new ValidationError(
+          error.issues.map((i) => ({ ...i, path: i.path === 'commandId' ? i.path : `input.${i.path}` })),
+        );
+      }
+    },
+  }),
+);

@@ -1,0 +1,85 @@
+import type { HouseholdState } from '@registry/registry';
+import { GraphQLError } from 'graphql';
+import { areaPrefix } from '../auth.js';
+import type { Context } from './context.js';
+import type { StateView } from './household-types.js';
+
+/** A row of the registry roll: the household's current state and its bookkeeping. */
+export interface RollRow extends StateView {
+  version: number;
+  countyCode: string | null;
+  townshipCode: string | null;
+  villageCode: string | null;
+  updatedAt: string;
+  lastEffectiveAt: string;
+  exitsMissingEvidence: number;
+}
+
+export interface DbRollRow {
+  household_id: string;
+  version: string;
+  county_code: string | null;
+  township_code: string | null;
+  village_code: string | null;
+  updated_at: Date;
+  last_effective_at: string;
+  exits_missing_evidence: number;
+  state: HouseholdState;
+}
+
+export const COLUMNS = `household_id, version, county_code, township_code, village_code, updated_at,
+  to_char(last_effective_at, 'YYYY-MM-DD') AS last_effective_at, exits_missing_evidence, state`;
+
+export function toRow(r: DbRollRow): RollRow {
+  return {
+    householdId: r.household_id,
+    state: r.state,
+    version: Number(r.version),
+    countyCode: r.county_code,
+    townshipCode: r.township_code,
+    villageCode: r.village_code,
+    updatedAt: r.updated_at.toISOString(),
+    lastEffectiveAt: r.last_effective_at,
+    exitsMissingEvidence: r.exits_missing_evidence,
+  };
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function loadHouseholds(ctx: Context, ids: string[]): Promise<RollRow[]> {
+  const valid = ids.filter((id) => UUID.test(id));
+  if (valid.length === 0) return [];
+  const t = ctx.deps.projections.registry.tables;
+  const result = await ctx.deps.pool.query<DbRollRow>(
+    `SELECT ${COLUMNS} FROM ${t.households} WHERE household_id = ANY($1::uuid[])`,
+    [valid],
+  );
+  return result.rows.map(toRow);
+}
+
+/**
+ * The SQL condition selecting an area's rows by its county, township or village column
+ * (indexed); provinces and cities by the county code's prefix.
+ */
+export function areaCondition(code: string, param: string, prefix = ''): string {
+  if (!/^\d{12}$/.test(code)) throw new Error(`area code ${JSON.stringify(code)} must be 12 digits`);
+  const significant = areaPrefix(code);
+  switch (significant.length) {
+    case 12:
+      return `${prefix}village_code = ${param}`;
+    case 9:
+      return `${prefix}township_code = ${param}`;
+    case 6:
+      return `${prefix}county_code = ${param}`;
+    default:
+      return `${prefix}county_code LIKE substr(${param}, 1, ${significant.length}) || '%'`;
+  }
+}
+
+/** A keyset cursor must be what this API handed out: a household id. */
+export function householdCursor(cursor: string | undefined, argument: string): string | undefined {
+  if (cursor !== undefined && !UUID.test(cursor)) {
+    throw new GraphQLError(`${argument}: not a cursor from this connection`);
+  }
+  return cursor;
+}

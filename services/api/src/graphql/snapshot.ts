@@ -1,0 +1,135 @@
+import { resolveCursorConnection } from '@pothos/plugin-relay';
+import {
+  areaLevel,
+  type RawSnapshotHousehold,
+  type SnapshotHousehold,
+  type SnapshotQuery,
+  snapshotSql,
+  snapshotTotals,
+  toSnapshotHousehold,
+} from '@registry/projections';
+import { maskNationalId } from '@registry/schema';
+import { GraphQLError } from 'graphql';
+import { requireArea } from '../auth.js';
+import { builder } from './builder.js';
+import type { Context } from './context.js';
+import { HouseholdAttributeEnum, MonitoringCategoryEnum } from './enums.js';
+import { readYourWrites } from './household.js';
+import { HouseholdStatusEnum } from './household-types.js';
+import { householdCursor } from './roll-data.js';
+
+/** Checks the area and dates of a snapshot request and the caller's right to it. */
+export function snapshotRequest(
+  ctx: Context,
+  areaCode: string,
+  effectiveOn: string,
+  knownAt?: string | null,
+): SnapshotQuery {
+  try {
+    areaLevel(areaCode);
+  } catch (error) {
+    throw new GraphQLError(`areaCode: ${(error as Error).message}`);
+  }
+  requireArea(ctx.viewer, areaCode, `area ${areaCode}`);
+  return { areaCode, effectiveOn, knownAt: knownAt ?? ctx.now };
+}
+
+const SnapshotHouseholdType = builder.objectRef<SnapshotHousehold>('SnapshotHousehold').implement({
+  description: 'A household in a registry snapshot: its status then, and the identifiers it is visited by now.',
+  fields: (t) => ({
+    householdId: t.exposeID('householdId'),
+    villageCode: t.string({ nullable: true, resolve: (h) => h.villageCode }),
+    status: t.field({ type: HouseholdStatusEnum, resolve: (h) => h.status as 'registered' }),
+    attribute: t.field({
+      type: HouseholdAttributeEnum,
+      nullable: true,
+      resolve: (h) => h.attribute as 'ordinary' | null,
+    }),
+    monitoringCategory: t.field({
+      type: MonitoringCategoryEnum,
+      nullable: true,
+      resolve: (h) => h.monitoringCategory as 'edge_vulnerable' | null,
+    }),
+    memberCount: t.exposeInt('memberCount'),
+    cardNumber: t.string({ nullable: true, resolve: (h) => h.cardNumber }),
+    headName: t.string({ nullable: true, resolve: (h) => h.headName }),
+    headNationalId: t.string({
+      nullable: true,
+      description: 'Masked for assessors.',
+      resolve: (h, _a, ctx) =>
+        h.headNationalId && ctx.viewer.masked ? maskNationalId(h.headNationalId) : h.headNationalId,
+    }),
+  }),
+});
+
+const StatusCount = builder.objectRef<{ status: string; households: number; people: number }>('StatusCount').implement({
+  fields: (t) => ({
+    status: t.field({ type: HouseholdStatusEnum, resolve: (s) => s.status as 'registered' }),
+    households: t.exposeInt('households'),
+    people: t.exposeInt('people'),
+  }),
+});
+
+const RegistrySnapshot = builder.objectRef<SnapshotQuery>('RegistrySnapshot').implement({
+  description:
+    'The registry of an area as effective on a date, as known at a time: the same arguments always give the same answer.',
+  fields: (t) => ({
+    areaCode: t.exposeString('areaCode'),
+    effectiveOn: t.field({ type: 'Date', resolve: (s) => s.effectiveOn }),
+    knownAt: t.field({
+      type: 'DateTime',
+      description: 'Pass this back to repeat the answer.',
+      resolve: (s) => s.knownAt,
+    }),
+    households: t.int({
+      description: 'Households in any status.',
+      resolve: async (s, _a, ctx) => (await totals(ctx, s)).households,
+    }),
+    people: t.int({ resolve: async (s, _a, ctx) => (await totals(ctx, s)).people }),
+    byStatus: t.field({ type: [StatusCount], resolve: async (s, _a, ctx) => (await totals(ctx, s)).byStatus }),
+    rows: t.connection({
+      type: SnapshotHouseholdType,
+      description: 'The households, in id order.',
+      resolve: (s, args, ctx) =>
+        resolveCursorConnection<Promise<SnapshotHousehold[]>>(
+          { args, toCursor: (h: SnapshotHousehold) => h.householdId, defaultSize: 100, maxSize: 1000 },
+          async ({ after, before, limit, inverted }) => {
+            if (before || inverted) throw new GraphQLError('rows: page forward with first and after');
+            const sql = snapshotSql(ctx.deps.projections.registry, s, {
+              ...(householdCursor(after, 'after') ? { after } : {}),
+              limit,
+            });
+            const result = await ctx.deps.pool.query<RawSnapshotHousehold>(sql);
+            return result.rows.map(toSnapshotHousehold);
+          },
+        ),
+    }),
+  }),
+});
+
+const totalsCache = new WeakMap<SnapshotQuery, ReturnType<typeof snapshotTotals>>();
+function totals(ctx: Context, s: SnapshotQuery): ReturnType<typeof snapshotTotals> {
+  let cached = totalsCache.get(s);
+  if (!cached) {
+    cached = snapshotTotals(ctx.deps.pool, ctx.deps.projections.registry, s);
+    totalsCache.set(s, cached);
+  }
+  return cached;
+}
+
+builder.queryField('registrySnapshot', (t) =>
+  t.field({
+    type: RegistrySnapshot,
+    description: 'The registry of a county, township or village as it stood. CSV and JSON lines: GET /export/snapshot.',
+    args: {
+      areaCode: t.arg.string({ required: true }),
+      effectiveOn: t.arg({ type: 'Date', required: true, description: 'Business date.' }),
+      knownAt: t.arg({ type: 'DateTime', description: 'System time; default now (echoed back).' }),
+      waitFor: t.arg({ type: 'Position' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      await readYourWrites(ctx, args.waitFor);
+      return snapshotRequest(ctx, args.areaCode, args.effectiveOn, args.knownAt);
+    },
+  }),
+);

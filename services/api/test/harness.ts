@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { type Member, nationalIdCheckChar } from '@registry/schema';
+import { createTestDatabase, type TestDatabase } from '@registry/test/support';
+import { GraphQLClient } from 'graphql-request';
+import { pino } from 'pino';
+import { buildApp } from '../src/app.js';
+import { issueToken, type TokenClaims, TokenVerifier } from '../src/auth.js';
+import { loadConfig } from '../src/config.js';
+import { type Infrastructure, startInfrastructure } from '../src/infrastructure.js';
+
+export const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
+export const COUNTY = '320924000000';
+export const TOWNSHIP = '320924101000';
+export const VILLAGE = '320924101201';
+export const OTHER_TOWNSHIP = '320924102000';
+export const OTHER_VILLAGE = '320924102203';
+
+export interface RunningApi {
+  url: string;
+  db: TestDatabase;
+  infrastructure: Infrastructure;
+  token(claims: TokenClaims): Promise<string>;
+  /** A real GraphQL client over HTTP, acting as the token's holder; errors come back, not thrown. */
+  client(claims: TokenClaims): Promise<GraphQLClient>;
+  close(): Promise<void>;
+}
+
+/** The whole service on a fresh database: stores, projections, GraphQL, listening on a free port. */
+export async function startApi(prefix: string, env: Record<string, string> = {}): Promise<RunningApi> {
+  const db = await createTestDatabase(prefix);
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env });
+  const logger = pino({ level: 'silent' });
+  const infrastructure = await startInfrastructure(config, logger);
+  const verifier = await TokenVerifier.create({ secret: SECRET });
+  const app = buildApp({
+    ...infrastructure,
+    api: { deps: infrastructure, verifier, options: { introspection: config.introspection, logger } },
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const token = (claims: TokenClaims) => issueToken(SECRET, claims);
+  return {
+    url,
+    db,
+    infrastructure,
+    token,
+    client: async (claims) =>
+      new GraphQLClient(`${url}/graphql`, {
+        headers: { authorization: `Bearer ${await token(claims)}` },
+        errorPolicy: 'all',
+      }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await infrastructure.stop();
+      await db.close();
+    },
+  };
+}
+
+export const townshipClerk: TokenClaims = { sub: 'clerk-zhang', role: 'clerk', unit: '城关镇扶贫办', area: TOWNSHIP };
+export const otherClerk: TokenClaims = { sub: 'clerk-li', role: 'clerk', unit: '河口镇扶贫办', area: OTHER_TOWNSHIP };
+export const evaluator: TokenClaims = { sub: 'eval-wu', role: 'evaluator', unit: '县扶贫办', area: COUNTY };
+export const assessor: TokenClaims = { sub: 'assess-zhao', role: 'assessor', unit: '第三方评估机构', area: COUNTY };
+export const admin: TokenClaims = { sub: 'admin', role: 'admin', unit: '省扶贫办' };
+
+let seq = 0;
+/** A member with a national ID number that checks, born in the county. */
+export function person(
+  relation: Member['relation'],
+  sex: 'male' | 'female' = 'male',
+  birthDate = '1970-05-12',
+): Member {
+  seq++;
+  const order = String(seq * 2 + (sex === 'male' ? 1 : 0))
+    .padStart(3, '0')
+    .slice(-3);
+  const first17 = `320924${birthDate.replaceAll('-', '')}${order}`;
+  return {
+    memberId: randomUUID(),
+    nationalId: first17 + nationalIdCheckChar(first17),
+    name: `村民${seq}`,
+    sex,
+    birthDate,
+    relation,
+    health: 'healthy',
+    labourCapacity: 'ordinary',
+    schooling: 'not_in_school',
+    insurance: { basicMedical: true, seriousIllness: false, pension: false },
+  };
+}

@@ -1,0 +1,600 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  admin,
+  assessor,
+  evaluator,
+  OTHER_TOWNSHIP,
+  otherClerk,
+  person,
+  type RunningApi,
+  startApi,
+  TOWNSHIP,
+  townshipClerk,
+  VILLAGE,
+} from './harness.js';
+
+type Result = {
+  __typename: string;
+  householdId?: string;
+  version?: number;
+  position?: string;
+  duplicate?: boolean;
+  events?: { id: string; type: string; revision: number }[];
+  message?: string;
+  issues?: { path: string; message: string }[];
+  rule?: string;
+  unmetCriteria?: string[];
+  expectedVersion?: number;
+  actualVersion?: number;
+};
+
+const RESULT_FIELDS = `
+  __typename
+  ... on CommandSuccess { householdId version position duplicate events { id type revision } }
+  ... on Problem { message }
+  ... on ValidationError { issues { path message } }
+  ... on RuleViolation { rule unmetCriteria }
+  ... on ConcurrencyConflict { expectedVersion actualVersion }`;
+
+/** Sends one command mutation through HTTP and returns its result union member. */
+async function send(
+  client: GraphQLClient,
+  type: string,
+  input: { householdId: string; effectiveAt: string; reason?: string; data?: unknown },
+  options: { commandId?: string; expectedVersion?: number } = {},
+): Promise<Result> {
+  const field = type.charAt(0).toLowerCase() + type.slice(1);
+  const response = await client.rawRequest<Record<string, Result>>(
+    `mutation Send($commandId: ID!, $expectedVersion: Int, $input: ${type}Input!) {
+      ${field}(commandId: $commandId, expectedVersion: $expectedVersion, input: $input) { ${RESULT_FIELDS} }
+    }`,
+    { commandId: options.commandId ?? randomUUID(), expectedVersion: options.expectedVersion, input },
+  );
+  if (response.errors?.length) throw new Error(`${type}: ${JSON.stringify(response.errors)}`);
+  return response.data[field] as Result;
+}
+
+async function ok(client: GraphQLClient, type: string, input: Parameters<typeof send>[2], options = {}) {
+  const result = await send(client, type, input, options);
+  if (result.__typename !== 'CommandSuccess') throw new Error(`${type} refused: ${JSON.stringify(result)}`);
+  return result;
+}
+
+async function query<T>(client: GraphQLClient, document: string, variables: Record<string, unknown> = {}) {
+  const response = await client.rawRequest<T>(document, variables);
+  return { data: response.data, errors: response.errors };
+}
+
+const HOUSEHOLD = `query Household($id: ID!, $waitFor: Position) {
+  household(id: $id, waitFor: $waitFor) {
+    id status version cardNumber attribute mainCause memberCount villageCode townshipCode
+    members { name nationalId relation }
+    helper { name }
+    latestAssessment { year incomePerCapitaFen }
+    measures { category amountFen deliveredFen }
+    exits { year exitedOn }
+    returns { returnedOn mainCause }
+    visits(year: 2019) { visitedOn }
+  }
+}`;
+
+describe('a household from application to return to poverty, through GraphQL over HTTP', () => {
+  let api: RunningApi;
+  let clerk: GraphQLClient;
+  const householdId = randomUUID();
+  const head = person('head');
+  const spouse = person('spouse', 'female', '1972-03-08');
+  const at = (effectiveAt: string, data?: unknown, reason?: string) => ({
+    householdId,
+    effectiveAt,
+    ...(data ? { data } : {}),
+    ...(reason ? { reason } : {}),
+  });
+  let last: Result;
+  let refusedExit: Result;
+  let exitRecordedAt: string;
+  let registrationEventId: string;
+
+  beforeAll(async () => {
+    api = await startApi('api_workflow');
+    clerk = await api.client(townshipClerk);
+
+    await ok(
+      clerk,
+      'ApplyForRegistration',
+      at('2015-03-01', {
+        household: {
+          villageCode: VILLAGE,
+          address: '张庄村18号',
+          phone: '13812345678',
+          bankAccount: '6228480012345678901',
+        },
+        members: [head, spouse],
+        statement: '因病致贫，申请建档立卡',
+      }),
+    );
+    await ok(clerk, 'RecordVillageReview', at('2015-03-10', { approved: true, votesFor: 31, votesAgainst: 2 }));
+    await ok(clerk, 'OpenPublicNotice', at('2015-03-11'));
+    await ok(clerk, 'ClosePublicNotice', at('2015-03-18'));
+    await ok(clerk, 'RecordTownshipReview', at('2015-03-25', { approved: true }));
+    await ok(clerk, 'OpenPublicNotice', at('2015-03-26'));
+    await ok(clerk, 'ClosePublicNotice', at('2015-04-02'));
+    await ok(clerk, 'RecordDataComparison', at('2015-04-10', { findings: [] }));
+    const registered = await ok(
+      clerk,
+      'ApproveRegistration',
+      at('2015-04-20', {
+        cardNumber: 'C-0001',
+        attribute: 'ordinary',
+        mainCause: 'illness',
+        otherCauses: ['lack_of_capital'],
+      }),
+    );
+    registrationEventId = registered.events?.[0]?.id as string;
+    await ok(
+      clerk,
+      'AssignHelper',
+      at('2015-05-01', {
+        helper: { helperId: 'cadre-042', name: '王帮扶', unit: '县农业农村局', phone: '13900001111' },
+      }),
+    );
+    const measureId = randomUUID();
+    await ok(
+      clerk,
+      'PlanAssistance',
+      at('2016-03-01', {
+        measureId,
+        category: 'industry',
+        description: '养殖肉牛两头',
+        amountFen: 1_200_000,
+        fundingSource: 'central',
+        year: 2016,
+      }),
+    );
+    await ok(clerk, 'RecordAssistanceDelivered', at('2016-05-01', { measureId, amountFen: 1_200_000 }));
+    for (const month of ['02', '04', '06', '08', '10', '11']) {
+      await ok(clerk, 'RecordVisit', at(`2019-${month}-15`, { notes: '入户走访，了解养殖情况' }));
+    }
+    const conditions = {
+      food: true,
+      clothing: true,
+      compulsoryEducation: true,
+      basicMedical: true,
+      safeHousing: true,
+      safeDrinkingWater: true,
+    };
+    await ok(clerk, 'AssessConditions', at('2019-10-15', { year: 2019, incomePerCapitaFen: 300_000, ...conditions }));
+    refusedExit = await send(clerk, 'ProposeExit', at('2019-10-20', { year: 2019 }));
+    await ok(clerk, 'AssessConditions', at('2019-11-15', { year: 2019, incomePerCapitaFen: 720_000, ...conditions }));
+    await ok(clerk, 'ProposeExit', at('2019-11-20', { year: 2019 }));
+    await ok(clerk, 'RecordVillageReview', at('2019-11-25', { approved: true }));
+    await ok(clerk, 'OpenPublicNotice', at('2019-11-26'));
+    await ok(clerk, 'ClosePublicNotice', at('2019-12-03'));
+    await ok(clerk, 'ConfirmExit', at('2019-12-05', { signedByMemberId: head.memberId }));
+    await ok(clerk, 'VerifyExit', at('2019-12-10'));
+    const exited = await ok(clerk, 'ApproveExit', at('2019-12-31'));
+    exitRecordedAt = (
+      await query<{ household: { history: { edges: { node: { type: string; recordedAt: string } }[] } } }>(
+        clerk,
+        `query($id: ID!, $p: Position) { household(id: $id, waitFor: $p) { history(first: 500) { edges { node { type recordedAt } } } } }`,
+        { id: householdId, p: exited.position },
+      )
+    ).data.household.history.edges.find((e) => e.node.type === 'ExitApproved')?.node.recordedAt as string;
+    last = await ok(
+      clerk,
+      'ReportReturnToPoverty',
+      at('2021-03-01', { attribute: 'ordinary', mainCause: 'illness' }, '家人重病，医疗支出大'),
+    );
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('refuses the exit while the criteria are unmet, naming them', () => {
+    expect(refusedExit.__typename).toBe('RuleViolation');
+    expect(refusedExit.rule).toBe('EXIT_CRITERIA_UNMET');
+    expect(refusedExit.unmetCriteria).toContain('income_above_line');
+  });
+
+  it('household: the read model after the last write, with the actor and facts recorded', async () => {
+    const { data } = await query<{ household: Record<string, unknown> }>(clerk, HOUSEHOLD, {
+      id: householdId,
+      waitFor: last.position,
+    });
+    expect(data.household).toMatchObject({
+      id: householdId,
+      status: 'returned',
+      version: last.version,
+      cardNumber: 'C-0001',
+      attribute: 'ordinary',
+      mainCause: 'illness',
+      memberCount: 2,
+      villageCode: VILLAGE,
+      townshipCode: TOWNSHIP,
+      helper: { name: '王帮扶' },
+      latestAssessment: { year: 2019, incomePerCapitaFen: 720_000 },
+      measures: [{ category: 'industry', amountFen: 1_200_000, deliveredFen: 1_200_000 }],
+      exits: [{ year: 2019, exitedOn: '2019-12-31' }],
+      returns: [{ returnedOn: '2021-03-01', mainCause: 'illness' }],
+    });
+    expect(data.household.members).toContainEqual({ name: head.name, nationalId: head.nationalId, relation: 'head' });
+    expect(data.household.visits).toHaveLength(6);
+  });
+
+  it('history: every event with type, actor from the token, both clocks and the reason', async () => {
+    const { data } = await query<{
+      household: {
+        history: {
+          totalCount: number;
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+          edges: {
+            node: {
+              type: string;
+              revision: number;
+              effectiveAt: string;
+              recordedAt: string;
+              reason: string | null;
+              actor: { id: string; role: string; unit: string };
+            };
+          }[];
+        };
+      };
+    }>(
+      clerk,
+      `query($id: ID!) { household(id: $id) { history(first: 3) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { node { type revision effectiveAt recordedAt reason actor { id role unit } } } } } }`,
+      { id: householdId },
+    );
+    const history = data.household.history;
+    expect(history.totalCount).toBe((last.version as number) + 1);
+    expect(history.edges.map((e) => e.node.type)).toEqual([
+      'ApplicationSubmitted',
+      'VillageReviewRecorded',
+      'PublicNoticeOpened',
+    ]);
+    expect(history.edges[0]?.node).toMatchObject({
+      revision: 0,
+      effectiveAt: '2015-03-01',
+      actor: { id: 'clerk-zhang', role: 'clerk', unit: '城关镇扶贫办' },
+    });
+    expect(history.pageInfo.hasNextPage).toBe(true);
+    const next = await query<{
+      household: { history: { edges: { node: { revision: number; reason: string | null } }[] } };
+    }>(
+      clerk,
+      `query($id: ID!, $after: String) { household(id: $id) { history(first: 500, after: $after) { edges { node { revision reason } } } } }`,
+      { id: householdId, after: history.pageInfo.endCursor },
+    );
+    const rest = next.data.household.history.edges.map((e) => e.node);
+    expect(rest[0]?.revision).toBe(3);
+    expect(rest.at(-1)).toEqual({ revision: last.version, reason: '家人重病，医疗支出大' });
+  });
+
+  it('timeline: the state after each event', async () => {
+    const { data } = await query<{ household: { timeline: { event: { type: string }; state: { status: string } }[] } }>(
+      clerk,
+      `query($id: ID!) { household(id: $id) { timeline { event { type } state { status } } } }`,
+      { id: householdId },
+    );
+    const steps = data.household.timeline.map((s) => `${s.event.type}:${s.state.status}`);
+    expect(steps[0]).toBe('ApplicationSubmitted:applicant');
+    expect(steps).toContain('RegistrationApproved:registered');
+    expect(steps).toContain('ExitApproved:exited');
+    expect(steps.at(-1)).toBe('ReturnedToPoverty:returned');
+  });
+
+  it('asOf: the state on business dates, as known at different times', async () => {
+    const asOf = async (effectiveOn: string, knownAt?: string) =>
+      (
+        await query<{ household: { asOf: { status: string; exits: unknown[] } } }>(
+          clerk,
+          `query($id: ID!, $d: Date!, $k: DateTime) { household(id: $id) { asOf(effectiveOn: $d, knownAt: $k) { status exits { year } } } }`,
+          { id: householdId, d: effectiveOn, k: knownAt },
+        )
+      ).data.household.asOf;
+    expect((await asOf('2015-03-05')).status).toBe('applicant');
+    expect((await asOf('2019-06-30')).status).toBe('registered');
+    expect((await asOf('2020-06-30')).status).toBe('exited');
+    expect((await asOf('2021-06-30')).status).toBe('returned');
+    // Effective 2020, but as known just before the exit approval was recorded: still registered.
+    const justBefore = new Date(Date.parse(exitRecordedAt) - 1).toISOString();
+    expect(await asOf('2020-06-30', justBefore)).toEqual({ status: 'registered', exits: [] });
+    expect((await asOf('2020-06-30', exitRecordedAt)).status).toBe('exited');
+  });
+
+  it('registrySnapshot: the same answer for the same arguments, even after a later correction', async () => {
+    const snapshotQuery = `query($area: String!, $d: Date!, $k: DateTime, $p: Position) {
+      registrySnapshot(areaCode: $area, effectiveOn: $d, knownAt: $k, waitFor: $p) {
+        knownAt households people byStatus { status households people }
+        rows(first: 10) { edges { node { householdId status attribute memberCount cardNumber headName headNationalId } } }
+      } }`;
+    const first = await query<{
+      registrySnapshot: { knownAt: string; rows: { edges: { node: { attribute: string } }[] } };
+    }>(clerk, snapshotQuery, { area: TOWNSHIP, d: '2019-06-30', p: last.position });
+    const cutOff = first.data.registrySnapshot.knownAt;
+    expect(first.data.registrySnapshot).toMatchObject({
+      households: 1,
+      people: 2,
+      byStatus: [{ status: 'registered', households: 1, people: 2 }],
+    });
+    expect(first.data.registrySnapshot.rows.edges[0]?.node).toEqual({
+      householdId,
+      status: 'registered',
+      attribute: 'ordinary',
+      memberCount: 2,
+      cardNumber: 'C-0001',
+      headName: head.name,
+      headNationalId: head.nationalId,
+    });
+
+    // After the assessment cut-off the clerk corrects the attribute recorded at registration.
+    const corrected = await ok(
+      clerk,
+      'CorrectEvent',
+      at(
+        '2015-04-20',
+        {
+          eventId: registrationEventId,
+          action: 'replace',
+          replacementData: {
+            cardNumber: 'C-0001',
+            attribute: 'low_income_guarantee',
+            mainCause: 'illness',
+            otherCauses: ['lack_of_capital'],
+          },
+        },
+        '复核发现属低保户，更正户属性',
+      ),
+    );
+    const again = await query<{ registrySnapshot: unknown }>(clerk, snapshotQuery, {
+      area: TOWNSHIP,
+      d: '2019-06-30',
+      k: cutOff,
+      p: corrected.position,
+    });
+    expect(again.data.registrySnapshot).toEqual(first.data.registrySnapshot);
+    const now = await query<{ registrySnapshot: { rows: { edges: { node: { attribute: string } }[] } } }>(
+      clerk,
+      snapshotQuery,
+      { area: TOWNSHIP, d: '2019-06-30' },
+    );
+    expect(now.data.registrySnapshot.rows.edges[0]?.node.attribute).toBe('low_income_guarantee');
+  });
+
+  it('areaIndicators: the exit counted in its year, incidence from the recorded rural population', async () => {
+    const adminClient = await api.client(admin);
+    const population = await query<{ recordRuralPopulation: { __typename: string; position: string } }>(
+      adminClient,
+      `mutation($c: ID!, $i: RecordRuralPopulationInput!) { recordRuralPopulation(commandId: $c, input: $i) {
+        __typename ... on ReferenceSuccess { position } } }`,
+      { c: randomUUID(), i: { areaCode: TOWNSHIP, year: 2021, population: 200, effectiveAt: '2021-12-31' } },
+    );
+    expect(population.data.recordRuralPopulation.__typename).toBe('ReferenceSuccess');
+    await api.infrastructure.runners[1]?.status();
+    const indicators = async (year: number) =>
+      (
+        await query<{ areaIndicators: Record<string, unknown> }>(
+          await api.client(evaluator),
+          `query($a: String!, $y: Int!) { areaIndicators(areaCode: $a, year: $y) {
+            year endOfYear { registeredHouseholds registeredPeople } during { exits returns registrations }
+            ruralPopulation povertyIncidence visits { minimumPerYear compliant householdsOnRoll } } }`,
+          { a: TOWNSHIP, y: year },
+        )
+      ).data.areaIndicators;
+    expect(await indicators(2019)).toMatchObject({
+      during: { exits: 1, returns: 0, registrations: 0 },
+      endOfYear: { registeredHouseholds: 0 },
+    });
+    // The reference runner is separate from the registry's: poll until the population shows.
+    let y2021 = await indicators(2021);
+    for (let i = 0; i < 50 && y2021.ruralPopulation === null; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      y2021 = await indicators(2021);
+    }
+    expect(y2021).toMatchObject({
+      during: { returns: 1 },
+      endOfYear: { registeredHouseholds: 1, registeredPeople: 2 },
+      ruralPopulation: 200,
+      povertyIncidence: 0.01,
+    });
+  });
+
+  it('auditTrail: the evaluator sees each event with its actor, filtered by household and type', async () => {
+    const { data } = await query<{ auditTrail: { edges: { node: Record<string, unknown> }[] } }>(
+      await api.client(evaluator),
+      `query($h: ID!) { auditTrail(filter: { householdId: $h, eventType: "ReturnedToPoverty" }, first: 10) {
+        edges { node { eventType actorId actorRole actorUnit effectiveAt reason householdId } } } }`,
+      { h: householdId },
+    );
+    expect(data.auditTrail.edges.map((e) => e.node)).toEqual([
+      {
+        eventType: 'ReturnedToPoverty',
+        actorId: 'clerk-zhang',
+        actorRole: 'clerk',
+        actorUnit: '城关镇扶贫办',
+        effectiveAt: '2021-03-01',
+        reason: '家人重病，医疗支出大',
+        householdId,
+      },
+    ]);
+  });
+
+  it('exitReview: replayed under a stricter line, the exit fails on income', async () => {
+    const review = async (policy?: unknown) =>
+      (
+        await query<{
+          exitReview: {
+            exits: number;
+            failing: number;
+            households: { exits: { passes: boolean; unmet: string[] }[] }[];
+          };
+        }>(
+          await api.client(evaluator),
+          `query($a: String!, $p: PolicyInput) { exitReview(areaCode: $a, policy: $p) {
+            __typename ... on ExitReview { exits failing households { exits { passes unmet } } } } }`,
+          { a: TOWNSHIP, p: policy },
+        )
+      ).data.exitReview;
+    expect(await review()).toMatchObject({ exits: 1, failing: 0 });
+    const strict = await review({
+      id: 'strict-2019',
+      provincialIncomeLines: [{ province: '32', year: 2019, lineFen: 800_000 }],
+    });
+    expect(strict).toMatchObject({ exits: 1, failing: 1 });
+    expect(strict.households[0]?.exits[0]?.unmet).toEqual(['income_above_line']);
+  });
+
+  it('the same commandId twice appends once', async () => {
+    const commandId = randomUUID();
+    const input = at('2021-04-01', { notes: '返贫后首次走访' });
+    const first = await ok(clerk, 'RecordVisit', input, { commandId });
+    const second = await ok(clerk, 'RecordVisit', input, { commandId });
+    expect(first.duplicate).toBe(false);
+    expect(second).toMatchObject({ duplicate: true, version: first.version, position: first.position });
+    const { data } = await query<{ household: { version: number; history: { totalCount: number } } }>(
+      clerk,
+      `query($id: ID!, $p: Position) { household(id: $id, waitFor: $p) { version history { totalCount } } }`,
+      { id: householdId, p: second.position },
+    );
+    expect(data.household).toEqual({ version: first.version, history: { totalCount: (first.version as number) + 1 } });
+  });
+
+  it('every error type, produced on purpose', async () => {
+    const badId = { ...person('head'), nationalId: '320924197005120000' };
+    const invalid = await send(clerk, 'ApplyForRegistration', {
+      householdId: randomUUID(),
+      effectiveAt: '2015-02-28',
+      data: { household: { villageCode: VILLAGE, address: '  ' }, members: [badId] },
+    });
+    expect(invalid.__typename).toBe('ValidationError');
+    expect(invalid.issues?.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['input.data.members.0.nationalId', 'input.data.household.address']),
+    );
+
+    const { data } = await query<{ household: { version: number } }>(
+      clerk,
+      `query($id: ID!) { household(id: $id) { version } }`,
+      {
+        id: householdId,
+      },
+    );
+    const stale = await send(clerk, 'RecordVisit', at('2021-05-01', { notes: '走访' }), {
+      expectedVersion: data.household.version - 1,
+    });
+    expect(stale).toMatchObject({
+      __typename: 'ConcurrencyConflict',
+      expectedVersion: data.household.version - 1,
+      actualVersion: data.household.version,
+    });
+
+    const missing = await send(clerk, 'RecordVisit', {
+      householdId: randomUUID(),
+      effectiveAt: '2021-05-01',
+      data: { notes: '走访' },
+    });
+    expect(missing.__typename).toBe('NotFound');
+
+    const notMine = await send(await api.client(otherClerk), 'RecordVisit', at('2021-05-01', { notes: '走访' }));
+    expect(notMine.__typename).toBe('Forbidden');
+    expect(notMine.message).toContain(OTHER_TOWNSHIP);
+
+    const notAClerk = await send(await api.client(evaluator), 'RecordVisit', at('2021-05-01', { notes: '走访' }));
+    expect(notAClerk).toMatchObject({ __typename: 'Forbidden' });
+
+    const applyElsewhere = await send(await api.client(otherClerk), 'ApplyForRegistration', {
+      householdId: randomUUID(),
+      effectiveAt: '2015-03-01',
+      data: { household: { villageCode: VILLAGE, address: '张庄村2号' }, members: [person('head')] },
+    });
+    expect(applyElsewhere.__typename).toBe('Forbidden');
+
+    // Nothing was written by any of these.
+    const after = await query<{ household: { version: number } }>(
+      clerk,
+      `query($id: ID!) { household(id: $id) { version } }`,
+      {
+        id: householdId,
+      },
+    );
+    expect(after.data.household.version).toBe(data.household.version);
+  });
+
+  it('a clerk of another township can neither read nor change this household', async () => {
+    const other = await api.client(otherClerk);
+    const read = await query<{ household: unknown }>(other, `query($id: ID!) { household(id: $id) { status } }`, {
+      id: householdId,
+    });
+    expect(read.data.household).toBeNull();
+    expect(read.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    const list = await query<{ households: { totalCount: number } }>(other, `{ households { totalCount } }`);
+    expect(list.data.households.totalCount).toBe(0);
+    const foreignArea = await query<{ households: unknown }>(
+      other,
+      `query($a: String!) { households(filter: { areaCode: $a }) { totalCount } }`,
+      { a: TOWNSHIP },
+    );
+    expect(foreignArea.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+  });
+
+  it('an assessor never sees an unmasked ID number, phone or bank account', async () => {
+    const client = await api.client(assessor);
+    const raw = JSON.stringify(
+      await query(
+        client,
+        `query($id: ID!) { household(id: $id) {
+          phone bankAccount members { nationalId } helper { phone }
+          history(first: 500) { edges { node { type data } } }
+          timeline { state { members { nationalId } phone } }
+          asOf(effectiveOn: "2016-01-01") { members { nationalId } }
+        }
+        registrySnapshot(areaCode: "${TOWNSHIP}", effectiveOn: "2016-01-01") { rows { edges { node { headNationalId } } } }
+        households(filter: { text: "${head.name}" }) { edges { node { members { nationalId } } } } }`,
+        { id: householdId },
+      ),
+    );
+    expect(raw).toContain('"members"');
+    for (const secret of [head.nationalId, spouse.nationalId, '13812345678', '6228480012345678901', '13900001111']) {
+      expect(raw).not.toContain(secret);
+    }
+    expect(raw).toContain(`${head.nationalId.slice(0, 6)}***********${head.nationalId.slice(17)}`);
+    const byId = await query<{ households: { totalCount: number } }>(
+      client,
+      `query($t: String!) { households(filter: { text: $t }) { totalCount } }`,
+      { t: head.nationalId },
+    );
+    expect(byId.data.households.totalCount).toBe(0);
+  });
+
+  it('export: the snapshot as CSV and JSON lines, masked for assessors only', async () => {
+    const download = async (claims: typeof assessor, format: string) => {
+      const response = await fetch(
+        `${api.url}/export/snapshot?areaCode=${TOWNSHIP}&effectiveOn=2020-06-30&format=${format}`,
+        { headers: { authorization: `Bearer ${await api.token(claims)}` } },
+      );
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const csv = await download(assessor, 'csv');
+    const [header, row, ...rest] = csv.trim().split('\n');
+    expect(header).toBe(
+      'household_id,village_code,status,attribute,monitoring_category,member_count,card_number,head_name,head_national_id',
+    );
+    expect(rest).toEqual([]);
+    expect(row).toContain(`${householdId},${VILLAGE},exited,low_income_guarantee,,2,C-0001,${head.name},`);
+    expect(csv).not.toContain(head.nationalId);
+    const jsonl = await download(evaluator, 'jsonl');
+    expect(JSON.parse(jsonl.trim())).toMatchObject({ household_id: householdId, head_national_id: head.nationalId });
+    const outside = await fetch(`${api.url}/export/snapshot?areaCode=${OTHER_TOWNSHIP}&effectiveOn=2020-06-30`, {
+      headers: { authorization: `Bearer ${await api.token(townshipClerk)}` },
+    });
+    expect(outside.status).toBe(403);
+    const bad = await fetch(`${api.url}/export/snapshot?areaCode=${TOWNSHIP}&effectiveOn=2020-02-30`, {
+      headers: { authorization: `Bearer ${await api.token(townshipClerk)}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'effectiveOn: must be a date that exists in the calendar' });
+  });
+});
