@@ -546,7 +546,7 @@ describe('a household from application to return to poverty, through GraphQL ove
         client,
         `query($id: ID!) { household(id: $id) {
           phone bankAccount members { nationalId } helper { phone }
-          history(first: 500) { edges { node { type data } } }
+          history(first: 100) { edges { node { type data } } }
           timeline { state { members { nationalId } phone } }
           asOf(effectiveOn: "2016-01-01") { members { nationalId } }
         }

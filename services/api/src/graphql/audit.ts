@@ -2,7 +2,7 @@ import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { requireArea, requireRole } from '../auth.js';
 import { maskPersonalData } from '../mask.js';
-import { builder } from './builder.js';
+import { builder, pageComplexity } from './builder.js';
 import { RoleEnum } from './enums.js';
 import { readYourWrites } from './household.js';
 import { areaCondition } from './roll-data.js';
@@ -69,6 +69,7 @@ builder.queryField('auditTrail', (t) =>
   t.connection({
     type: AuditEntry,
     description: 'The audit trail in log order, for evaluators: by actor, area, time range, event type.',
+    complexity: pageComplexity,
     args: { filter: t.arg({ type: AuditFilter }), waitFor: t.arg({ type: 'Position' }) },
     resolve: async (_root, args, ctx) => {
       requireRole(ctx.viewer, ['clerk', 'evaluator', 'admin'], 'read the audit trail');

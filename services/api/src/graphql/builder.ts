@@ -4,6 +4,15 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { Context } from './context.js';
 
+/**
+ * A connection's cost multiplies its selection by the page asked for (default page 50), so a
+ * page of households each with a page of history costs their product.
+ */
+export const pageComplexity = (args: { first?: number | null; last?: number | null }) => ({
+  field: 1,
+  multiplier: args.first ?? args.last ?? 50,
+});
+
 /** Query limits: deep or wide queries are refused before they run. */
 export const LIMITS = { depth: 12, breadth: 300, complexity: 20_000 } as const;
 

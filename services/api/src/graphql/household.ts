@@ -1,7 +1,7 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { type HistoryEvent, stateAsOf, timeline } from '@registry/registry';
 import { requireArea } from '../auth.js';
-import { builder } from './builder.js';
+import { builder, pageComplexity } from './builder.js';
 import type { Context } from './context.js';
 import { EventType } from './event-type.js';
 import { HouseholdFacts, HouseholdStateType, type StateView } from './household-types.js';
@@ -27,6 +27,7 @@ export const HouseholdType = builder.objectRef<RollRow>('Household').implement({
       {
         type: EventType,
         description: 'Its events in stream order, with both clocks; cursors are stable (the log never changes).',
+        complexity: pageComplexity,
         resolve: async (h, args, ctx) => {
           const events = await ctx.history(h.householdId);
           return resolveOffsetConnection(

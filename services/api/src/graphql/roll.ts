@@ -1,6 +1,6 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { requireArea } from '../auth.js';
-import { builder } from './builder.js';
+import { builder, pageComplexity } from './builder.js';
 import { HouseholdAttributeEnum, PovertyCauseEnum } from './enums.js';
 import { HouseholdType, readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
@@ -23,6 +23,7 @@ builder.queryField('households', (t) =>
     {
       type: HouseholdType,
       description: 'The registry roll, filtered, in household id order.',
+      complexity: pageComplexity,
       args: { filter: t.arg({ type: HouseholdFilter }), waitFor: t.arg({ type: 'Position' }) },
       resolve: async (_root, args, ctx) => {
         await readYourWrites(ctx, args.waitFor);

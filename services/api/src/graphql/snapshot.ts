@@ -11,7 +11,7 @@ import {
 import { maskNationalId } from '@registry/schema';
 import { GraphQLError } from 'graphql';
 import { requireArea } from '../auth.js';
-import { builder } from './builder.js';
+import { builder, pageComplexity } from './builder.js';
 import type { Context } from './context.js';
 import { HouseholdAttributeEnum, MonitoringCategoryEnum } from './enums.js';
 import { readYourWrites } from './household.js';
@@ -90,6 +90,7 @@ const RegistrySnapshot = builder.objectRef<SnapshotQuery>('RegistrySnapshot').im
     rows: t.connection({
       type: SnapshotHouseholdType,
       description: 'The households, in id order.',
+      complexity: pageComplexity,
       resolve: (s, args, ctx) =>
         resolveCursorConnection<Promise<SnapshotHousehold[]>>(
           { args, toCursor: (h: SnapshotHousehold) => h.householdId, defaultSize: 100, maxSize: 1000 },

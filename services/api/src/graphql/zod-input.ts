@@ -212,5 +212,9 @@ export function inputFromZod(schema: z.ZodType, name: string): GeneratedInput {
     return { type: undefined, required: false, normalize: () => ({}) };
   }
   const converted = objectType(schema, name);
-  return { type: converted.type as DataInputRef, required: converted.hasRequired ?? true, normalize: converted.normalize };
+  return {
+    type: converted.type as DataInputRef,
+    required: converted.hasRequired ?? true,
+    normalize: converted.normalize,
+  };
 }
