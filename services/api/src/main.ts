@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
-import { developmentSecret, TokenVerifier } from './auth.js';
+import { developmentSecret, issueToken, TokenVerifier } from './auth.js';
 import { ConfigError, loadConfig } from './config.js';
+import { DEMO_COUNTY, loadDemo } from './demo.js';
 import { startInfrastructure } from './infrastructure.js';
 
 /** The composition root: the only place that wires adapters to the core, and the only listener. */
@@ -20,10 +21,28 @@ async function main(): Promise<void> {
       'no JWT_SECRET or JWT_PUBLIC_KEY: using the development secret under DATA_DIR',
     );
   }
+  const demo = process.argv.includes('--demo');
   const infrastructure = await startInfrastructure(config, logger);
+  let graphiqlHeaders: Record<string, string> | undefined;
+  if (demo) {
+    logger.info('loading the demo county (commands already loaded are skipped)');
+    const loaded = await loadDemo(infrastructure.handler, infrastructure.reference);
+    if (loaded.lastPosition) await infrastructure.waitForRegistry(loaded.lastPosition, 60_000);
+    logger.info({ households: loaded.households, commands: loaded.commands }, 'demo county loaded');
+    if (!config.jwtPublicKey) {
+      // GraphiQL opens ready to use: a county clerk's token in its headers (demo only).
+      const secret = config.jwtSecret ?? (await developmentSecret(config.dataDir));
+      const token = await issueToken(secret, { sub: 'demo-clerk', role: 'clerk', unit: '县扶贫办', area: DEMO_COUNTY });
+      graphiqlHeaders = { Authorization: `Bearer ${token}` };
+    }
+  }
   const app = buildApp({
     ...infrastructure,
-    api: { deps: infrastructure, verifier, options: { introspection: config.introspection, logger } },
+    api: {
+      deps: infrastructure,
+      verifier,
+      options: { introspection: config.introspection, logger, ...(graphiqlHeaders ? { graphiqlHeaders } : {}) },
+    },
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -31,7 +50,14 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : config.port;
-  logger.info({ url: `http://${config.host}:${port}`, ...infrastructure.describe }, 'registry listening');
+  logger.info(
+    {
+      url: `http://${config.host}:${port}`,
+      graphiql: `http://${config.host}:${port}/graphql`,
+      ...infrastructure.describe,
+    },
+    'registry listening',
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,0 +1,215 @@
+import { type AreaReferenceHandler, deriveId, type HouseholdCommandHandler } from '@registry/registry';
+import { type Actor, type Member, nationalIdCheckChar } from '@registry/schema';
+
+/**
+ * `--demo`: a small county (射阳县-like code 320924) written through the command handlers, so
+ * every rule is enforced: two townships, four villages, 24 households identified in 2015,
+ * most exited in 2018–2019 (one refused first for low income), one returned to poverty in
+ * 2021, one exited household and two edge households monitored from 2020, one removed after data comparison, and rural population
+ * per township. Ids derive from fixed names, so loading twice writes nothing new.
+ */
+export const DEMO_COUNTY = '320924000000';
+export const DEMO_TOWNSHIPS = ['320924101000', '320924102000'] as const;
+const VILLAGES = ['320924101201', '320924101202', '320924102201', '320924102202'] as const;
+
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙'];
+const GIVEN = ['建国', '秀英', '志强', '桂兰', '海燕', '德明', '春梅', '永福', '玉珍', '国华', '红梅', '长江'];
+const CAUSES = ['illness', 'disability', 'lack_of_labour', 'lack_of_skills', 'lack_of_capital', 'schooling'] as const;
+
+const clerk = (township: string): Actor => ({
+  id: `demo-clerk-${township.slice(6, 9)}`,
+  role: 'clerk',
+  unit: township,
+});
+
+function member(household: number, index: number, relation: Member['relation'], birthYear: number): Member {
+  const sex = index % 2 === 0 ? 'male' : 'female';
+  const birthDate = `${birthYear}-0${1 + (household % 9)}-1${index}`;
+  const order = (household * 10 + index) * 2 + (sex === 'male' ? 1 : 0);
+  const first17 = `320924${birthDate.replaceAll('-', '')}${String(order % 1000).padStart(3, '0')}`;
+  return {
+    memberId: deriveId(`demo-household-${household}`, `member-${index}`),
+    nationalId: first17 + nationalIdCheckChar(first17),
+    name: `${SURNAMES[household % SURNAMES.length]}${GIVEN[(household + index * 5) % GIVEN.length]}`,
+    sex,
+    birthDate,
+    relation,
+    health: household % 5 === 0 && index === 0 ? 'chronic_illness' : 'healthy',
+    labourCapacity: relation === 'child' ? 'none' : 'ordinary',
+    schooling: relation === 'child' ? 'primary' : 'not_in_school',
+    insurance: { basicMedical: true, seriousIllness: index === 0, pension: relation !== 'child' },
+  };
+}
+
+export interface DemoResult {
+  households: number;
+  commands: number;
+  lastPosition: string | undefined;
+}
+
+export async function loadDemo(handler: HouseholdCommandHandler, reference: AreaReferenceHandler): Promise<DemoResult> {
+  let commands = 0;
+  let lastPosition: string | undefined;
+  const total = 24;
+  for (let h = 0; h < total; h++) {
+    const village = VILLAGES[h % VILLAGES.length] as string;
+    const actor = clerk(`${village.slice(0, 9)}000`);
+    const householdId = deriveId(`demo-household-${h}`, 'household');
+    let n = 0;
+    const send = async (type: string, effectiveAt: string, data: unknown = {}, reason?: string) => {
+      const result = await handler.handle(
+        { commandId: `demo-${h}-${++n}`, householdId, effectiveAt, ...(reason ? { reason } : {}) },
+        type,
+        data,
+        actor,
+      );
+      commands++;
+      lastPosition = result.position;
+      return result;
+    };
+    const members = [member(h, 0, 'head', 1960 + (h % 15)), member(h, 1, 'spouse', 1962 + (h % 15))];
+    if (h % 3 === 0) members.push(member(h, 2, 'child', 2008 + (h % 5)));
+    await send('ApplyForRegistration', '2015-03-02', {
+      household: {
+        villageCode: village,
+        group: `${1 + (h % 4)}组`,
+        address: `${1 + h}号`,
+        phone: `1381234${String(h).padStart(4, '0')}`,
+      },
+      members,
+    });
+    await send('RecordVillageReview', '2015-03-10', { approved: true, votesFor: 28, votesAgainst: 1 });
+    await send('OpenPublicNotice', '2015-03-11');
+    await send('ClosePublicNotice', '2015-03-18');
+    await send('RecordTownshipReview', '2015-03-25', { approved: true });
+    await send('OpenPublicNotice', '2015-03-26');
+    await send('ClosePublicNotice', '2015-04-02');
+    const removed = h === 7;
+    await send('RecordDataComparison', '2015-04-10', {
+      findings: removed
+        ? [{ agency: 'vehicles', disqualifying: false, detail: '家庭成员名下登记小型货车一辆（营运用）' }]
+        : [],
+    });
+    const cause = CAUSES[h % CAUSES.length] as (typeof CAUSES)[number];
+    await send('ApproveRegistration', '2015-04-20', {
+      cardNumber: `320924-2015-${String(h + 1).padStart(4, '0')}`,
+      attribute: h % 6 === 5 ? 'low_income_guarantee' : 'ordinary',
+      mainCause: cause,
+      otherCauses: cause === 'lack_of_capital' ? [] : ['lack_of_capital'],
+    });
+    await send('AssignHelper', '2015-05-01', {
+      helper: {
+        helperId: `cadre-${h % 6}`,
+        name: `帮扶干部${(h % 6) + 1}`,
+        unit: '县农业农村局',
+        phone: '13900001111',
+      },
+    });
+    if (removed) {
+      await send(
+        'RemoveFromRegistry',
+        '2016-06-30',
+        { evidence: { source: 'review', review: '复核：家庭经营货运，人均收入明显高于标准' } },
+        '识别不精准，清退',
+      );
+      continue;
+    }
+    const measureId = deriveId(`demo-household-${h}`, 'measure');
+    await send('PlanAssistance', '2016-03-01', {
+      measureId,
+      category: h % 2 === 0 ? 'industry' : 'employment',
+      description: h % 2 === 0 ? '发展养殖，扶持肉羊五只' : '介绍到县工业园务工',
+      amountFen: 500_000 + h * 10_000,
+      fundingSource: h % 3 === 0 ? 'central' : 'provincial',
+      year: 2016,
+    });
+    await send('RecordAssistanceDelivered', '2016-05-01', { measureId, amountFen: 500_000 + h * 10_000 });
+    const exitYear = h % 4 === 3 ? undefined : h % 2 === 0 ? 2018 : 2019;
+    for (let year = 2016; year <= (exitYear ?? 2020); year++) {
+      for (const month of ['02', '04', '06', '08', '10', '12']) {
+        await send('RecordVisit', `${year}-${month}-1${h % 9}`, { notes: '入户走访' });
+      }
+    }
+    if (!exitYear) continue;
+    const conditions = {
+      food: true,
+      clothing: true,
+      compulsoryEducation: true,
+      basicMedical: true,
+      safeHousing: true,
+      safeDrinkingWater: true,
+    };
+    if (h === 1) {
+      // Low income: the proposal is refused (RuleViolation), then the income rises.
+      await send('AssessConditions', `${exitYear}-09-15`, {
+        year: exitYear,
+        incomePerCapitaFen: 350_000,
+        ...conditions,
+      });
+      await handler
+        .handle(
+          { commandId: `demo-${h}-refused`, householdId, effectiveAt: `${exitYear}-09-20` },
+          'ProposeExit',
+          { year: exitYear },
+          actor,
+        )
+        .catch(() => undefined);
+    }
+    await send('AssessConditions', `${exitYear}-11-15`, {
+      year: exitYear,
+      incomePerCapitaFen: 700_000 + h * 5_000,
+      ...conditions,
+    });
+    await send('ProposeExit', `${exitYear}-11-20`, { year: exitYear });
+    await send('RecordVillageReview', `${exitYear}-11-25`, { approved: true });
+    await send('OpenPublicNotice', `${exitYear}-11-26`);
+    await send('ClosePublicNotice', `${exitYear}-12-03`);
+    await send('ConfirmExit', `${exitYear}-12-05`, { signedByMemberId: members[0]?.memberId });
+    await send('VerifyExit', `${exitYear}-12-10`);
+    await send('ApproveExit', `${exitYear}-12-31`);
+    if (h === 2) {
+      await send(
+        'ReportReturnToPoverty',
+        '2021-03-01',
+        { attribute: 'ordinary', mainCause: 'illness' },
+        '户主突发重病',
+      );
+    } else if (h === 4) {
+      await send('StartMonitoring', '2020-09-01', { category: 'unstable_exited', risks: ['务工收入不稳定'] });
+    }
+  }
+  // Edge households (边缘易致贫户), never registered, monitored from 2020.
+  for (let e = 0; e < 2; e++) {
+    const h = total + e;
+    const village = VILLAGES[e] as string;
+    const householdId = deriveId(`demo-household-${h}`, 'household');
+    const result = await handler.handle(
+      { commandId: `demo-${h}-1`, householdId, effectiveAt: '2020-07-01' },
+      'StartMonitoring',
+      {
+        category: 'edge_vulnerable',
+        risks: ['因病支出较大'],
+        household: { villageCode: village, address: `${100 + e}号` },
+        members: [member(h, 0, 'head', 1958), member(h, 1, 'spouse', 1960)],
+      },
+      clerk(`${village.slice(0, 9)}000`),
+    );
+    commands++;
+    lastPosition = result.position;
+  }
+  const populations: [string, number][] = [
+    [DEMO_COUNTY, 4_500],
+    [DEMO_TOWNSHIPS[0], 2_000],
+    [DEMO_TOWNSHIPS[1], 2_500],
+  ];
+  for (const [areaCode, population] of populations) {
+    for (let year = 2015; year <= 2021; year++) {
+      await reference.recordRuralPopulation(
+        { commandId: `demo-population-${areaCode}-${year}`, areaCode, year, population, effectiveAt: `${year}-12-31` },
+        { id: 'demo-statistics', role: 'admin', unit: '县统计局' },
+      );
+      commands++;
+    }
+  }
+  return { households: total + 2, commands, lastPosition };
+}
