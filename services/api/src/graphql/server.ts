@@ -1,3 +1,4 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { HistoryEvent } from '@registry/registry';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
@@ -37,6 +38,8 @@ export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Bundled GraphiQL: it works without internet (yoga's default loads it from a CDN).
+    renderGraphiQL,
     graphiql: {
       title: 'Poverty alleviation registry',
       defaultQuery: EXAMPLE_QUERY,
