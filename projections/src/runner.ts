@@ -16,7 +16,7 @@ export interface Projection {
   onCaughtUp?(pool: pg.Pool): Promise<void>;
 }
 
-export type RunnerState = 'starting' | 'catching_up' | 'caught_up' | 'failed' | 'stopped';
+export type RunnerState = 'starting' | 'catching_up' | 'caught_up' | 'retrying' | 'failed' | 'stopped';
 
 export interface RunnerStatus {
   name: string;
@@ -31,12 +31,41 @@ export interface RunnerStatus {
 export class ProjectionFailed extends Error {}
 export class CheckpointConflict extends Error {}
 
+const TRANSIENT_CODES = new Set([
+  '57P01', // admin_shutdown: the server is restarting or the connection was terminated
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up
+  '53300', // too_many_connections
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether an error is the connection's, not the event's: the server restarted, the network
+ * dropped, a deadlock. Worth retrying; anything else stops the projection.
+ */
+export function isTransient(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && (e.code.startsWith('08') || TRANSIENT_CODES.has(e.code))) return true;
+  return (
+    typeof e?.message === 'string' &&
+    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(e.message)
+  );
+}
+
 export interface RunnerOptions {
   store: EventStore;
   pool: pg.Pool;
   projection: Projection;
   batchSize?: number;
   onStateChange?: (status: RunnerStatus) => void;
+  /** Backoff after a transient error: doubles from `baseMs` up to `maxMs`. */
+  retry?: { baseMs: number; maxMs: number };
   /** Test hook: runs inside the batch transaction after the writes, before COMMIT. */
   beforeCommit?: (events: RecordedEvent[]) => void | Promise<void>;
 }
@@ -58,6 +87,9 @@ export class ProjectionRunner {
   private subscription: ReturnType<EventStore['subscribeToAll']> | undefined;
   private loop: Promise<void> | undefined;
   private waiters: { position: Position; resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** Whether a batch committed since the last (re)start: resets the backoff. */
+  private progressed = false;
+  private wake: (() => void) | undefined;
 
   constructor(private readonly options: RunnerOptions) {
     this.batchSize = options.batchSize ?? 2000;
@@ -95,13 +127,51 @@ export class ProjectionRunner {
     this.error = undefined;
     this.failedPosition = undefined;
     this.setState('starting');
-    this.loop = this.run().catch((error: Error) => this.fail(error));
+    this.loop = this.supervise();
   }
 
   async stop(): Promise<void> {
     if (this.state !== 'failed') this.setState('stopped');
+    this.wake?.();
     await this.subscription?.close();
     await this.loop;
+  }
+
+  /**
+   * Runs until stopped. A transient error (connection lost, server restarting, deadlock)
+   * rolls its batch back and restarts from the checkpoint after a pause, doubling up to a
+   * limit; any other error stops the projection and is recorded.
+   */
+  private async supervise(): Promise<void> {
+    const { baseMs, maxMs } = this.options.retry ?? { baseMs: 500, maxMs: 30_000 };
+    let attempt = 0;
+    for (;;) {
+      this.progressed = false;
+      try {
+        await this.run();
+        return;
+      } catch (error) {
+        if (this.isStopped()) return;
+        if (!isTransient(error) || error instanceof CheckpointConflict) {
+          await this.fail(error as Error);
+          return;
+        }
+        attempt = this.progressed ? 1 : attempt + 1;
+        await this.subscription?.close().catch(() => {});
+        this.error = `retrying after a transient error (attempt ${attempt}): ${(error as Error).message}`;
+        this.setState('retrying');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(maxMs, baseMs * 2 ** (attempt - 1)));
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+        if (this.isStopped()) return;
+        this.error = undefined;
+      }
+    }
   }
 
   /**
@@ -163,6 +233,12 @@ export class ProjectionRunner {
   private async flush(events: RecordedEvent[], position: Position): Promise<void> {
     const { pool, projection } = this.options;
     const client = await pool.connect();
+    let failure: Error | undefined;
+    // A connection dropped while checked out emits 'error' as well as failing the query.
+    const onConnectionError = (error: Error) => {
+      failure ??= error;
+    };
+    client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
       // Compare-and-set first: a second runner waits on this row, then finds it moved.
@@ -180,11 +256,15 @@ export class ProjectionRunner {
       await this.options.beforeCommit?.(events);
       await client.query('COMMIT');
     } catch (error) {
+      failure = error as Error;
       await client.query('ROLLBACK').catch(() => {});
-      throw Object.assign(error as Error, { failedPosition: events[0]?.position ?? position });
+      throw Object.assign(failure, { failedPosition: events[0]?.position ?? position });
     } finally {
-      client.release();
+      // A connection that failed mid-transaction is discarded, not returned to the pool.
+      client.off('error', onConnectionError);
+      client.release(failure !== undefined && isTransient(failure) ? failure : undefined);
     }
+    this.progressed = true;
     this.checkpoint = position;
     this.processed += events.length;
     this.rateWindow.push({ at: Date.now(), processed: this.processed });
@@ -209,6 +289,10 @@ export class ProjectionRunner {
     }
     for (const w of this.waiters) w.reject(new ProjectionFailed(error.message));
     this.waiters = [];
+  }
+
+  private isStopped(): boolean {
+    return this.state === 'stopped';
   }
 
   private setState(state: RunnerState): void {

@@ -116,6 +116,45 @@ describe('projection runner', () => {
     expect((await verifyRegistry(store, db.pool, projection)).differences).toEqual([]);
   });
 
+  it('given its connection killed mid-batch (twice), retries from the checkpoint and ends equal to a clean build', async () => {
+    const clean = new RegistryProjection(store, 15);
+    const cleanRunner = new ProjectionRunner({ store, pool: db.pool, projection: clean, batchSize: 3 });
+    await cleanRunner.start();
+    await cleanRunner.waitFor(head);
+    await cleanRunner.stop();
+
+    const projection = new RegistryProjection(store, 16);
+    const states: string[] = [];
+    let kills = 0;
+    const runner = new ProjectionRunner({
+      store,
+      pool: db.pool,
+      projection,
+      batchSize: 3,
+      retry: { baseMs: 10, maxMs: 50 },
+      onStateChange: (status) => states.push(status.state),
+      beforeCommit: async () => {
+        if (kills >= 2) return;
+        kills++;
+        // The runner's own transaction is the one idle in transaction while this hook runs.
+        const killed = await db.pool.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`,
+        );
+        expect(killed.rowCount).toBe(1);
+      },
+    });
+    await runner.start();
+    await runner.waitFor(head, 30_000);
+    expect(kills).toBe(2);
+    expect(states.filter((s) => s === 'retrying')).toHaveLength(2);
+    for (let i = 0; i < 100 && runner.status().state !== 'caught_up'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(runner.status()).toMatchObject({ state: 'caught_up', checkpoint: head });
+    expect(runner.status().error).toBeUndefined();
+    await runner.stop();
+    expect(await dump(db.pool, projection)).toEqual(await dump(db.pool, clean));
+  });
+
   it('given an event it cannot project, stops there, records the error, and never skips it', async () => {
     const projection = new RegistryProjection(store, 14);
     const runner = new ProjectionRunner({ store, pool: db.pool, projection, batchSize: 3 });

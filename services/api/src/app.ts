@@ -52,7 +52,11 @@ export function buildApp(deps: AppDeps): Express {
     const projections = (deps.runners ?? []).map((r) => r.status());
     for (const p of projections) {
       checks[`projection ${p.name}`] =
-        p.state === 'failed' ? `failed at ${p.failedPosition ?? '?'}: ${p.error}` : p.state;
+        p.state === 'failed'
+          ? `failed at ${p.failedPosition ?? '?'}: ${p.error}`
+          : p.state === 'retrying'
+            ? `retrying: ${p.error}`
+            : p.state;
       if (p.state !== 'caught_up') ready = false;
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
