@@ -5,7 +5,8 @@
  * own child process so its peak RSS is its own. Results: bench-results/projections.json.
  *
  * Options: --events N (default 1,000,000), --batch N (projection batch size, default 10000),
- * --profile (write a CPU profile of the rebuild to bench-results/profiles).
+ * --profile (write a CPU profile of the rebuild to bench-results/profiles), --data DIR (keep the
+ * PostgreSQL cluster in DIR and reuse a log already loaded there: for iterating on the rebuild).
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     child: { type: 'string' },
     profile: { type: 'boolean', default: false },
     url: { type: 'string' },
+    data: { type: 'string' },
   },
 });
 
@@ -219,12 +221,13 @@ async function load(store: PostgresEventStore, target: number): Promise<number> 
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'registry-bench-proj-'));
+  const dir = args.data ? path.resolve(args.data) : await mkdtemp(path.join(tmpdir(), 'registry-bench-proj-'));
+  await mkdir(dir, { recursive: true });
   await chmod(dir, 0o755);
   const server = await startEmbeddedPostgres({
     dataDir: path.join(dir, 'pg'),
     port: 0,
-    persistent: false,
+    persistent: args.data !== undefined,
     settings: { shared_buffers: '512MB' },
   });
   try {
@@ -233,7 +236,16 @@ async function main(): Promise<void> {
     const pool = new pg.Pool({ connectionString: url, max: 4 });
     const store = await PostgresEventStore.open({ pool, notify: false });
     const loadStart = Date.now();
-    const loaded = await load(store, Number(args.events));
+    const existing = Number((await pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n);
+    if (existing > 0 && existing < Number(args.events)) throw new Error(`--data ${dir} holds a smaller log`);
+    if (existing > 0) {
+      // A kept cluster: drop the previous rebuild's read models and checkpoint, keep the log.
+      for (const row of (await pool.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE '%\\_v99%'`)).rows) {
+        await pool.query(`DROP TABLE ${row.tablename}`);
+      }
+      await pool.query(`DELETE FROM projection_checkpoints WHERE name = 'registry_v99'`);
+    }
+    const loaded = existing > 0 ? existing : await load(store, Number(args.events));
     process.stderr.write(
       `  log of ${loaded.toLocaleString('en')} events loaded in ${Math.round((Date.now() - loadStart) / 1000)} s\n`,
     );
@@ -272,7 +284,7 @@ async function main(): Promise<void> {
     process.stdout.write('written: bench-results/projections.json\n');
   } finally {
     await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (!args.data) await rm(dir, { recursive: true, force: true });
   }
 }
 
