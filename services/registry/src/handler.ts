@@ -7,6 +7,7 @@ import {
   type HouseholdCommand,
   HouseholdCommands,
   type HouseholdCommandType,
+  type HouseholdEvent,
   HouseholdEvents,
   householdStream,
   type Policy,
@@ -66,6 +67,31 @@ export function toHistoryEvent(recorded: RecordedEvent): HistoryEvent {
     recordedAt: recorded.recordedAt,
     metadata: recorded.metadata,
   } as HistoryEvent;
+}
+
+/**
+ * The events a decided command appends: ids derived from the command id (a retry appends the
+ * same), and the metadata every event carries. Shared with bulk loaders that decide in memory.
+ */
+export function eventsToAppend(
+  envelope: CommandEnvelope,
+  decided: readonly HouseholdEvent[],
+  actor: Actor,
+): EventToAppend[] {
+  const metadata: EventMetadata = {
+    actor,
+    effectiveAt: envelope.effectiveAt,
+    ...(envelope.reason ? { reason: envelope.reason } : {}),
+    correlationId: envelope.correlationId ?? deriveId(envelope.commandId, 'correlation'),
+    ...(envelope.causationId ? { causationId: envelope.causationId } : {}),
+    commandId: envelope.commandId,
+  };
+  return decided.map((event, i) => ({
+    id: deriveId(envelope.commandId, `event-${i}`),
+    type: event.type,
+    data: event.data as EventToAppend['data'],
+    metadata: { ...metadata, schemaVersion: HouseholdEvents[event.type].version },
+  }));
 }
 
 /**
@@ -142,21 +168,7 @@ export class HouseholdCommandHandler {
         policy: this.options.policy,
         findEvent: (id) => byId.get(id),
       });
-      const correlationId = envelope.correlationId ?? deriveId(envelope.commandId, 'correlation');
-      const metadata: EventMetadata = {
-        actor,
-        effectiveAt: envelope.effectiveAt,
-        ...(envelope.reason ? { reason: envelope.reason } : {}),
-        correlationId,
-        ...(envelope.causationId ? { causationId: envelope.causationId } : {}),
-        commandId: envelope.commandId,
-      };
-      const toAppend: EventToAppend[] = decided.map((event, i) => ({
-        id: deriveId(envelope.commandId, `event-${i}`),
-        type: event.type,
-        data: event.data as EventToAppend['data'],
-        metadata: { ...metadata, schemaVersion: HouseholdEvents[event.type].version },
-      }));
+      const toAppend = eventsToAppend(envelope, decided, actor);
       try {
         const appended = await this.store.append(stream, toAppend, {
           expectedRevision: version < 0 ? 'no_stream' : version,

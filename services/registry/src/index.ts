@@ -9,7 +9,7 @@ export { evolve } from './evolve.js';
 export type { HistoryEvent, TimelineEntry } from './fold.js';
 export { applyCorrections, foldEvents, foldHistory, stateAsOf, stateAtRevision, timeline } from './fold.js';
 export type { CommandGuard, CommandResult, HandlerOptions } from './handler.js';
-export { HouseholdCommandHandler, toHistoryEvent } from './handler.js';
+export { eventsToAppend, HouseholdCommandHandler, toHistoryEvent } from './handler.js';
 export { deriveId } from './ids.js';
 export type { ReferenceResult } from './reference.js';
 export { AreaReferenceHandler } from './reference.js';

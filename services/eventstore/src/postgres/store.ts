@@ -151,6 +151,62 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
+  /**
+   * Appends to many streams in one transaction and one round trip, each at its expected
+   * revision: all or nothing. For bulk loads (the simulator); not part of the port, since
+   * EventStoreDB has no multi-stream transaction.
+   */
+  async appendMany(
+    items: readonly { stream: string; events: readonly EventToAppend[]; expectedRevision: ExpectedRevision }[],
+  ): Promise<AppendResult[]> {
+    if (items.length === 0) return [];
+    const streams: string[] = [];
+    const codes: number[] = [];
+    const payloads: string[] = [];
+    for (const item of items) {
+      const prepared = prepareAppend(item.stream, item.events, item.expectedRevision, this.limits);
+      streams.push(item.stream);
+      codes.push(
+        typeof item.expectedRevision === 'number'
+          ? item.expectedRevision
+          : (EXPECTED_CODES[item.expectedRevision] as number),
+      );
+      payloads.push(
+        `[${prepared
+          .map(
+            (e) =>
+              `{"id":"${e.id}","type":${JSON.stringify(e.type)},"data":${e.dataJson},"metadata":${e.metadataJson}}`,
+          )
+          .join(',')}]`,
+      );
+    }
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await client.query<{ next_revision: string; tx: string; last_position: string }>(
+        `SELECT r.next_revision, r.tx::text AS tx, r.last_position
+           FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS u(stream, expected, events, n),
+                LATERAL es_append(u.stream, u.expected, u.events) AS r
+          ORDER BY u.n`,
+        [streams, codes, payloads],
+      );
+      await client.query('COMMIT');
+      this.afterAppend();
+      return result.rows.map((row) => ({
+        nextExpectedRevision: Number(row.next_revision),
+        position: encodeDecimalPosition(row.tx, row.last_position),
+      }));
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      const pgError = error as { code?: string; detail?: string; message: string };
+      if (pgError.code === 'RE001')
+        throw new Error(`appendMany: a stream was not at its expected revision (${pgError.detail})`);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     validateReadStream(stream, options);
     const backwards = options.direction === 'backwards';

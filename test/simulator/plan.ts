@@ -1,0 +1,467 @@
+import { deriveId } from '@registry/registry';
+import {
+  type Actor,
+  type HouseholdCommandData,
+  type HouseholdCommandType,
+  type Member,
+  NATIONAL_POLICY,
+  nationalIdCheckChar,
+} from '@registry/schema';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+/**
+ * A county's registry history from 2014 to 2025, planned as commands: deterministic for a
+ * seed, independent per household (household h draws from its own generator), so the same
+ * seed gives the same commands whatever the group size or the mode that runs them.
+ */
+
+class Random {
+  private readonly rng;
+  constructor(seed: number) {
+    this.rng = xoroshiro128plus(seed | 0);
+  }
+  int(from: number, to: number): number {
+    return uniformInt(this.rng, from, to);
+  }
+  chance(p: number): boolean {
+    return this.int(0, 999_999) < p * 1_000_000;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(0, items.length - 1)] as T;
+  }
+}
+
+export interface Village {
+  code: string;
+  households: number[];
+  ruralPopulation: number;
+}
+
+export interface County {
+  code: string;
+  townships: { code: string; villages: Village[] }[];
+}
+
+export interface PlannedCommand {
+  household: number;
+  householdId: string;
+  seq: number;
+  /** When the clerk records it: the log is in this order. */
+  recordOn: string;
+  effectiveAt: string;
+  type: HouseholdCommandType;
+  data: Record<string, unknown>;
+  reason?: string;
+  actor: Actor;
+  /** A refusal is part of the plan (e.g. an exit proposed while income is below the line). */
+  refused?: boolean;
+  commandId: string;
+}
+
+export interface SimulationOptions {
+  households: number;
+  seed: number;
+  /** Six-digit county code (Jiangsu 320924 by default: its provincial poverty line applies). */
+  county?: string;
+}
+
+const COUNTY = '320924';
+type HouseholdCauses = HouseholdCommandData<'ApproveRegistration'>['mainCause'];
+const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕'.split('');
+const GIVEN = '建国秀英志强桂兰海燕德明春梅永福玉珍国华红梅长江小燕文杰淑芬金花宝山'.match(/../g) as string[];
+const CAUSES: HouseholdCauses[] = [
+  'illness',
+  'illness',
+  'disability',
+  'lack_of_labour',
+  'lack_of_skills',
+  'lack_of_capital',
+  'lack_of_capital',
+  'schooling',
+  'disaster',
+  'lack_of_land',
+];
+const CONDITIONS = {
+  food: true,
+  clothing: true,
+  compulsoryEducation: true,
+  basicMedical: true,
+  safeHousing: true,
+  safeDrinkingWater: true,
+};
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+const date = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
+const addDays = (iso: string, days: number) => {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+/** Townships of ~2,500 households, villages of ~250, rural population ~12× the poor people. */
+export function planCounty(options: SimulationOptions): County {
+  const code = options.county ?? COUNTY;
+  const random = new Random(options.seed * 7919 + 17);
+  const townshipCount = Math.max(1, Math.round(options.households / 2500));
+  const townships: County['townships'] = [];
+  let next = 0;
+  for (let t = 0; t < townshipCount; t++) {
+    const share = Math.floor(options.households / townshipCount) + (t < options.households % townshipCount ? 1 : 0);
+    const villageCount = Math.max(1, Math.round(share / 250));
+    const villages: Village[] = [];
+    for (let v = 0; v < villageCount; v++) {
+      const count = Math.floor(share / villageCount) + (v < share % villageCount ? 1 : 0);
+      const households = Array.from({ length: count }, () => next++);
+      villages.push({
+        code: `${code}${pad(101 + t, 3)}${pad(201 + v, 3)}`,
+        households,
+        // About 3 people per poor household, and an initial incidence near 8%.
+        ruralPopulation: Math.round((count * 3) / 0.08) + random.int(0, 200),
+      });
+    }
+    townships.push({ code: `${code}${pad(101 + t, 3)}000`, villages });
+  }
+  return { code: `${code}000000`, townships };
+}
+
+function person(
+  random: Random,
+  h: number,
+  index: number,
+  relation: Member['relation'],
+  birthYear: number,
+  male: boolean,
+): Member {
+  const birthDate = date(birthYear, random.int(1, 12), random.int(1, 28));
+  // Order code: odd for men (GB 11643), unique within the household by index.
+  const order = (random.int(0, 49) * 10 + index) * 2 + (male ? 1 : 0);
+  const first17 = `${COUNTY}${birthDate.replaceAll('-', '')}${pad(order % 1000, 3)}`;
+  return {
+    memberId: deriveId(`sim-${h}`, `member-${index}`),
+    nationalId: first17 + nationalIdCheckChar(first17),
+    name: `${random.pick(SURNAMES)}${random.pick(GIVEN)}`,
+    sex: male ? 'male' : 'female',
+    birthDate,
+    relation,
+    health: random.chance(0.2) ? 'chronic_illness' : random.chance(0.05) ? 'serious_illness' : 'healthy',
+    labourCapacity: birthYear < 1955 || relation === 'child' ? 'none' : random.pick(['ordinary', 'weak', 'skilled']),
+    schooling: relation === 'child' && birthYear > 2005 ? 'primary' : 'not_in_school',
+    insurance: { basicMedical: true, seriousIllness: random.chance(0.6), pension: relation !== 'child' },
+  } as Member;
+}
+
+/** The income line that applies to the county in a year, in fen. */
+const lineFor = (year: number) =>
+  (NATIONAL_POLICY.provincialIncomeLinesFen[COUNTY.slice(0, 2)]?.[String(year)] ??
+    NATIONAL_POLICY.incomeLinesFen[String(year)] ??
+    600_000) as number;
+
+/**
+ * Every command of household `h`, in its own order. Kinds: registered (most; exited 2016–2020,
+ * some returned, some removed or decreased), rejected at the village review, rejected after a
+ * disqualifying data comparison, and edge households monitored from 2020.
+ */
+export function planHousehold(seed: number, h: number, village: string): PlannedCommand[] {
+  const commands = householdCommands(seed, h, village);
+  // Recorded in the household's own order: a command recorded late holds back those after it.
+  for (let i = 1; i < commands.length; i++) {
+    const previous = commands[i - 1] as PlannedCommand;
+    const current = commands[i] as PlannedCommand;
+    if (current.recordOn < previous.recordOn) current.recordOn = previous.recordOn;
+  }
+  return commands;
+}
+
+function householdCommands(seed: number, h: number, village: string): PlannedCommand[] {
+  const random = new Random(seed * 1_000_003 + h);
+  const householdId = deriveId(`sim-${seed}-${h}`, 'household');
+  const township = `${village.slice(0, 9)}000`;
+  const clerk: Actor = { id: `clerk-${township.slice(6, 9)}`, role: 'clerk', unit: township };
+  const county: Actor = { id: 'county-office', role: 'clerk', unit: `${village.slice(0, 6)}000000` };
+  const commands: PlannedCommand[] = [];
+  const add = (
+    on: string,
+    type: HouseholdCommandType,
+    data: Record<string, unknown> = {},
+    extra: { actor?: Actor; reason?: string; refused?: boolean; recordOn?: string } = {},
+  ) => {
+    const seq = commands.length;
+    commands.push({
+      household: h,
+      householdId,
+      seq,
+      recordOn: extra.recordOn ?? on,
+      effectiveAt: on,
+      type,
+      data,
+      actor: extra.actor ?? clerk,
+      commandId: `sim-${seed}-${h}-${seq}`,
+      ...(extra.reason ? { reason: extra.reason } : {}),
+      ...(extra.refused ? { refused: true } : {}),
+    });
+    return commands[seq] as PlannedCommand;
+  };
+
+  const headYear = random.int(1940, 1985);
+  const headMale = random.chance(0.8);
+  const members: Member[] = [person(random, h, 0, 'head', headYear, headMale)];
+  if (random.chance(0.75)) members.push(person(random, h, 1, 'spouse', headYear + random.int(-3, 3), !headMale));
+  const children = headYear > 1960 ? random.int(0, 3) : 0;
+  for (let c = 0; c < children; c++) {
+    members.push(person(random, h, 2 + c, 'child', Math.min(2013, headYear + random.int(20, 32)), random.chance(0.5)));
+  }
+  if (headYear > 1965 && random.chance(0.25)) {
+    members.push(person(random, h, 6, 'parent', headYear - random.int(22, 30), random.chance(0.5)));
+  }
+  const household = {
+    villageCode: village,
+    group: `${random.int(1, 8)}组`,
+    address: `${random.int(1, 200)}号`,
+    ...(random.chance(0.7) ? { phone: `1${random.int(30, 89)}${pad(random.int(0, 99_999_999), 8)}` } : {}),
+    ...(random.chance(0.8)
+      ? { bankAccount: `622848${pad(random.int(0, 999_999_999), 9)}${pad(random.int(0, 9999), 4)}` }
+      : {}),
+  };
+
+  const kind = random.int(0, 999);
+  if (kind >= 955) {
+    // An edge household, never registered, monitored from 2020.
+    const since = date(random.int(2020, 2023), random.int(1, 12), random.int(1, 28));
+    add(since, 'StartMonitoring', {
+      category: 'edge_vulnerable',
+      risks: [random.pick(['因病支出较大', '务工收入不稳定', '因灾房屋受损', '子女就学负担重'])],
+      household,
+      members,
+    });
+    if (random.chance(0.5)) add(addDays(since, random.int(300, 700)), 'EndMonitoring', { notes: '风险已消除' });
+    return commands;
+  }
+
+  const applyYear = random.chance(0.85) ? 2014 : random.int(2015, 2017);
+  let on = date(applyYear, random.int(3, 9), random.int(1, 20));
+  add(on, 'ApplyForRegistration', { household, members, statement: '申请建档立卡' });
+  on = addDays(on, random.int(5, 15));
+  if (kind < 30) {
+    add(
+      on,
+      'RecordVillageReview',
+      { approved: false, votesFor: 5, votesAgainst: 30 },
+      { reason: '评议认为家庭收入高于标准' },
+    );
+    return commands;
+  }
+  add(on, 'RecordVillageReview', { approved: true, votesFor: random.int(20, 40), votesAgainst: random.int(0, 4) });
+  on = addDays(on, 1);
+  add(on, 'OpenPublicNotice');
+  on = addDays(on, NATIONAL_POLICY.noticeDays);
+  add(on, 'ClosePublicNotice');
+  on = addDays(on, random.int(3, 10));
+  add(on, 'RecordTownshipReview', { approved: true });
+  on = addDays(on, 1);
+  add(on, 'OpenPublicNotice');
+  on = addDays(on, NATIONAL_POLICY.noticeDays);
+  add(on, 'ClosePublicNotice');
+  on = addDays(on, random.int(3, 10));
+  if (kind < 50) {
+    add(on, 'RecordDataComparison', {
+      findings: [{ agency: 'vehicles', disqualifying: true, detail: '家庭成员名下有小轿车一辆' }],
+    });
+    add(addDays(on, 3), 'RejectApplication', {}, { reason: '数据比对发现不符合条件', actor: county });
+    return commands;
+  }
+  add(on, 'RecordDataComparison', { findings: [] });
+  on = addDays(on, random.int(3, 10));
+  const mainCause = random.pick(CAUSES);
+  add(
+    on,
+    'ApproveRegistration',
+    {
+      cardNumber: `${village.slice(0, 6)}-${applyYear}-${pad(h, 6)}`,
+      attribute: random.chance(0.2)
+        ? 'low_income_guarantee'
+        : random.chance(0.05)
+          ? 'extreme_poverty_support'
+          : 'ordinary',
+      mainCause,
+      otherCauses: mainCause === 'lack_of_capital' ? [] : ['lack_of_capital'],
+    },
+    { actor: county },
+  );
+  const registeredYear = Number(on.slice(0, 4));
+  on = addDays(on, random.int(5, 20));
+  const helperId = `cadre-${village.slice(6)}-${random.int(1, 12)}`;
+  add(on, 'AssignHelper', { helper: { helperId, name: `帮扶干部${helperId.slice(-2)}`, unit: '县直单位' } });
+
+  // The year of exit: spread so incidence falls below 2% by 2019.
+  const exitRoll = random.int(0, 99);
+  const exitYear = Math.max(
+    registeredYear + 1,
+    exitRoll < 18 ? 2016 : exitRoll < 42 ? 2017 : exitRoll < 70 ? 2018 : exitRoll < 95 ? 2019 : 2020,
+  );
+  const removalYear = Math.max(2017, registeredYear + 1);
+  const removed = kind < 70; // 2% of all: removed after a later data comparison
+  const decreasedYear = random.chance(0.01) ? random.int(2016, 2024) : undefined;
+  const visitsPerYear = random.chance(0.9) ? 6 : 4;
+  let income = random.int(150_000, 380_000);
+  let lastYear = Math.max(exitYear, registeredYear);
+  let exited = false;
+  let returned = false;
+  const assessments: { commandId: string; year: number; on: string; income: number }[] = [];
+
+  for (let year = registeredYear; year <= 2025; year++) {
+    if (decreasedYear !== undefined && year === decreasedYear) {
+      add(date(year, random.int(2, 6), random.int(1, 28)), 'RecordNaturalDecrease', {
+        reason: random.chance(0.6) ? 'died_out' : 'moved_away',
+      });
+      return commands;
+    }
+    if (removed && year === removalYear) {
+      add(
+        date(year, 4, random.int(1, 28)),
+        'RemoveFromRegistry',
+        {
+          evidence: {
+            source: 'data_comparison',
+            finding: { agency: 'business_registration', disqualifying: true, detail: '家庭成员注册经营公司' },
+          },
+        },
+        { reason: '回头看数据比对：识别不精准，予以清退', actor: county },
+      );
+      return commands;
+    }
+    const assisted = !exited || returned || year <= lastYear + 1;
+    if (year > registeredYear) {
+      if (!exited || returned) {
+        const measureId = deriveId(`sim-${seed}-${h}`, `measure-${year}`);
+        const amount = random.int(20, 120) * 10_000;
+        add(date(year, 3, random.int(1, 28)), 'PlanAssistance', {
+          measureId,
+          category: random.pick(['industry', 'employment', 'training', 'education_aid', 'health_aid', 'micro_credit']),
+          description: '一户一策帮扶措施',
+          amountFen: amount,
+          fundingSource: random.pick(['central', 'provincial', 'county', 'pairing_assistance']),
+          year,
+        });
+        add(date(year, 6, random.int(1, 28)), 'RecordAssistanceDelivered', { measureId, amountFen: amount });
+      }
+    }
+    if (assisted && year <= 2022) {
+      const months = visitsPerYear === 6 ? [1, 3, 5, 7, 9, 11] : [2, 5, 8, 11];
+      for (const month of months) {
+        const visitOn = date(year, month, random.int(1, 28));
+        if (visitOn > on) add(visitOn, 'RecordVisit', { notes: '入户走访，了解生产生活情况' });
+      }
+    }
+    if (year === 2016 && random.chance(0.04)) {
+      add(date(year, 8, 15), 'AddMember', {
+        member: person(random, h, 9, 'grandchild', 2016, random.chance(0.5)),
+        reason: 'birth',
+      });
+    }
+    if (!exited && year <= exitYear) {
+      const line = lineFor(year);
+      income =
+        year === exitYear
+          ? Math.max(income, line + random.int(30_000, 250_000))
+          : Math.min(line - 10_000, income + random.int(20_000, 90_000));
+      if (year === exitYear && random.chance(0.1)) {
+        // Assessed below the line first: the proposal is refused, then a reassessment passes.
+        const low = line - random.int(5_000, 60_000);
+        const early = add(date(year, 9, random.int(1, 20)), 'AssessConditions', {
+          year,
+          incomePerCapitaFen: low,
+          ...CONDITIONS,
+        });
+        assessments.push({ commandId: early.commandId, year, on: early.effectiveAt, income: low });
+        add(date(year, 9, 25), 'ProposeExit', { year }, { refused: true });
+      }
+      const assessed = add(date(year, 10, random.int(10, 28)), 'AssessConditions', {
+        year,
+        incomePerCapitaFen: income,
+        ...CONDITIONS,
+      });
+      assessments.push({ commandId: assessed.commandId, year, on: assessed.effectiveAt, income });
+      if (year === exitYear) {
+        add(date(year, 11, random.int(1, 5)), 'ProposeExit', { year });
+        add(date(year, 11, random.int(8, 12)), 'RecordVillageReview', { approved: true });
+        add(date(year, 11, 14), 'OpenPublicNotice');
+        add(date(year, 11, 21), 'ClosePublicNotice');
+        add(date(year, 11, random.int(23, 28)), 'ConfirmExit', { signedByMemberId: members[0]?.memberId });
+        add(date(year, 12, random.int(1, 10)), 'VerifyExit', {});
+        // Effective on 31 December; some county offices record it in January.
+        add(
+          date(year, 12, 31),
+          'ApproveExit',
+          {},
+          {
+            actor: county,
+            ...(random.chance(0.3) ? { recordOn: date(year + 1, 1, random.int(5, 20)) } : {}),
+          },
+        );
+        exited = true;
+        lastYear = year;
+      }
+    }
+    if (exited && !returned && year > exitYear && year >= 2020 && year <= 2023 && random.chance(0.008)) {
+      add(
+        date(year, random.int(2, 10), random.int(1, 28)),
+        'ReportReturnToPoverty',
+        {
+          attribute: 'ordinary',
+          mainCause: random.pick(['illness', 'disaster'] as const),
+        },
+        { reason: '突发重大变故，收入骤降' },
+      );
+      returned = true;
+    } else if (exited && !returned && exitYear < 2020 && year === 2020 && random.chance(0.06)) {
+      const since = date(2020, random.int(3, 10), random.int(1, 28));
+      add(since, 'StartMonitoring', { category: 'unstable_exited', risks: ['收入不稳定'] });
+      if (random.chance(0.6))
+        add(date(2022, random.int(1, 12), random.int(1, 28)), 'EndMonitoring', { notes: '收入稳定' });
+    }
+  }
+  // A late correction (0.5%): an old assessment's income was mistyped; recorded in 2025.
+  const first = assessments[0];
+  if (first && random.chance(0.005)) {
+    const corrected = Math.max(0, first.income + random.int(-20_000, 20_000));
+    add(
+      first.on,
+      'CorrectEvent',
+      {
+        eventId: deriveId(first.commandId, 'event-0'),
+        action: 'replace',
+        replacementData: {
+          assessmentId: deriveId(first.commandId, 'assessment'),
+          year: first.year,
+          assessedOn: first.on,
+          incomePerCapitaFen: corrected,
+          ...CONDITIONS,
+        },
+      },
+      { reason: '核查发现收入录入错误，予以更正', recordOn: date(2025, random.int(3, 11), random.int(1, 28)) },
+    );
+  }
+  return commands;
+}
+
+/** Rural population per area and year: villages, townships, the county (grows slowly). */
+export function populations(county: County): { areaCode: string; year: number; population: number }[] {
+  const rows: { areaCode: string; year: number; population: number }[] = [];
+  for (let year = 2014; year <= 2025; year++) {
+    const factor = 1 + (year - 2014) * 0.004;
+    let countyTotal = 0;
+    for (const township of county.townships) {
+      let townshipTotal = 0;
+      for (const village of township.villages) {
+        const population = Math.round(village.ruralPopulation * factor);
+        townshipTotal += population;
+        rows.push({ areaCode: village.code, year, population });
+      }
+      countyTotal += townshipTotal;
+      rows.push({ areaCode: township.code, year, population: townshipTotal });
+    }
+    rows.push({ areaCode: county.code, year, population: countyTotal });
+  }
+  return rows;
+}

@@ -1,0 +1,210 @@
+import type { EventStore, EventToAppend } from '@registry/eventstore';
+import type { PostgresEventStore } from '@registry/eventstore/postgres';
+import {
+  AreaReferenceHandler,
+  DomainError,
+  decide,
+  eventsToAppend,
+  evolve,
+  HouseholdCommandHandler,
+  type HouseholdState,
+  initialState,
+} from '@registry/registry';
+import {
+  type HouseholdCommand,
+  HouseholdCommands,
+  householdStream,
+  NATIONAL_POLICY,
+  type Policy,
+} from '@registry/schema';
+import { type PlannedCommand, planCounty, planHousehold, populations, type SimulationOptions } from './plan.js';
+
+export interface RunOptions extends SimulationOptions {
+  /** `handler`: every command through the command handler; `bulk`: the same decider in memory, batched appends. */
+  mode: 'handler' | 'bulk';
+  store: EventStore;
+  /** Households planned and written together (their commands in date order). */
+  groupSize?: number;
+  /** Households handled at once in handler mode. */
+  concurrency?: number;
+  policy?: Policy;
+  onProgress?(done: number, total: number): void;
+}
+
+export interface SimulationResult {
+  households: number;
+  commands: number;
+  events: number;
+  /** Refusals the plan expects (exits proposed below the line). */
+  refused: number;
+  /** Refusals the plan did not expect: a bug in the plan or the rules. Listed, at most 20. */
+  unexpected: string[];
+  seconds: number;
+}
+
+type Bulk = Pick<PostgresEventStore, 'appendMany'>;
+const canAppendMany = (store: EventStore): store is EventStore & Bulk =>
+  typeof (store as Partial<Bulk>).appendMany === 'function';
+
+/** A county's history, written to `store` by the chosen mode. The same seed gives the same events. */
+export async function simulate(options: RunOptions): Promise<SimulationResult> {
+  const start = performance.now();
+  const policy = options.policy ?? NATIONAL_POLICY;
+  const county = planCounty(options);
+  const villages = county.townships.flatMap((t) => t.villages);
+  const households = villages.flatMap((v) => v.households.map((h) => ({ h, village: v.code })));
+  const groupSize = options.groupSize ?? 5000;
+  const result: SimulationResult = {
+    households: households.length,
+    commands: 0,
+    events: 0,
+    refused: 0,
+    unexpected: [],
+    seconds: 0,
+  };
+  const refuse = (command: PlannedCommand, error: unknown) => {
+    if (command.refused && error instanceof DomainError) {
+      result.refused++;
+      return;
+    }
+    if (result.unexpected.length < 20) {
+      result.unexpected.push(
+        `household ${command.household} ${command.type} on ${command.effectiveAt}: ${(error as Error).message}`,
+      );
+    } else result.unexpected.length = 20;
+  };
+
+  const reference = new AreaReferenceHandler(options.store);
+  const statistics = { id: 'county-statistics', role: 'admin' as const, unit: county.code };
+  for (const p of populations(county)) {
+    await reference.recordRuralPopulation(
+      { commandId: `sim-${options.seed}-population-${p.areaCode}-${p.year}`, ...p, effectiveAt: `${p.year}-12-31` },
+      statistics,
+    );
+  }
+
+  let done = 0;
+  for (let g = 0; g < households.length; g += groupSize) {
+    const group = households.slice(g, g + groupSize);
+    const commands = group.flatMap(({ h, village }) => planHousehold(options.seed, h, village));
+    commands.sort((a, b) =>
+      a.recordOn < b.recordOn ? -1 : a.recordOn > b.recordOn ? 1 : a.household - b.household || a.seq - b.seq,
+    );
+    result.commands += commands.length;
+    if (options.mode === 'handler') await runHandler(commands, options, policy, result, refuse);
+    else await runBulk(commands, options.store, policy, result, refuse);
+    done += group.length;
+    options.onProgress?.(done, households.length);
+  }
+  result.seconds = (performance.now() - start) / 1000;
+  return result;
+}
+
+function envelopeOf(c: PlannedCommand) {
+  return {
+    commandId: c.commandId,
+    householdId: c.householdId,
+    effectiveAt: c.effectiveAt,
+    ...(c.reason ? { reason: c.reason } : {}),
+  };
+}
+
+async function runHandler(
+  commands: PlannedCommand[],
+  options: RunOptions,
+  policy: Policy,
+  result: SimulationResult,
+  refuse: (c: PlannedCommand, e: unknown) => void,
+): Promise<void> {
+  const handler = new HouseholdCommandHandler(options.store, { policy });
+  const concurrency = options.concurrency ?? 8;
+  // One day at a time; within a day each household's commands in order, households in parallel.
+  let i = 0;
+  while (i < commands.length) {
+    const day = (commands[i] as PlannedCommand).recordOn;
+    const chains = new Map<number, PlannedCommand[]>();
+    for (; i < commands.length && (commands[i] as PlannedCommand).recordOn === day; i++) {
+      const c = commands[i] as PlannedCommand;
+      chains.set(c.household, [...(chains.get(c.household) ?? []), c]);
+    }
+    const queue = [...chains.values()];
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+        for (let chain = queue.shift(); chain; chain = queue.shift()) {
+          for (const c of chain) {
+            try {
+              const handled = await handler.handle(envelopeOf(c), c.type, c.data, c.actor);
+              if (!handled.duplicate) result.events += handled.events.length;
+            } catch (error) {
+              refuse(c, error);
+            }
+          }
+        }
+      }),
+    );
+  }
+}
+
+interface Live {
+  state: HouseholdState;
+  version: number;
+  events: Map<string, { type: string; data: unknown }>;
+}
+
+async function runBulk(
+  commands: PlannedCommand[],
+  store: EventStore,
+  policy: Policy,
+  result: SimulationResult,
+  refuse: (c: PlannedCommand, e: unknown) => void,
+): Promise<void> {
+  const live = new Map<string, Live>();
+  let pending = new Map<string, { events: EventToAppend[]; expectedRevision: number | 'no_stream' }>();
+  let pendingCount = 0;
+  const flush = async () => {
+    const items = [...pending].map(([stream, p]) => ({ stream, ...p }));
+    pending = new Map();
+    pendingCount = 0;
+    if (canAppendMany(store)) await store.appendMany(items);
+    else for (const item of items) await store.append(item.stream, item.events, item);
+  };
+  for (const c of commands) {
+    let household = live.get(c.householdId);
+    if (!household) {
+      household = { state: initialState(), version: -1, events: new Map() };
+      live.set(c.householdId, household);
+    }
+    const current = household;
+    let appended: EventToAppend[];
+    try {
+      // Parsed as the handler parses it, so defaults and trimming are the same.
+      const data = HouseholdCommands[c.type].schema.parse(c.data);
+      const decided = decide({ type: c.type, data } as HouseholdCommand, current.state, {
+        commandId: c.commandId,
+        householdId: c.householdId,
+        effectiveAt: c.effectiveAt,
+        ...(c.reason ? { reason: c.reason } : {}),
+        policy,
+        findEvent: (id) => current.events.get(id),
+      });
+      appended = eventsToAppend(envelopeOf(c), decided, c.actor);
+      for (const event of decided) current.state = evolve(current.state, { ...event, effectiveAt: c.effectiveAt });
+    } catch (error) {
+      refuse(c, error);
+      continue;
+    }
+    // Corrections look their target up; the simulator corrects assessments only.
+    for (const e of appended)
+      if (e.type === 'ConditionsAssessed') current.events.set(e.id, { type: e.type, data: e.data });
+    const stream = householdStream(c.householdId);
+    const entry = pending.get(stream);
+    if (entry) entry.events.push(...appended);
+    else
+      pending.set(stream, { events: appended, expectedRevision: current.version < 0 ? 'no_stream' : current.version });
+    current.version += appended.length;
+    pendingCount += appended.length;
+    result.events += appended.length;
+    if (pendingCount >= 5000) await flush();
+  }
+  await flush();
+}

@@ -1,0 +1,121 @@
+import { PostgresEventStore } from '@registry/eventstore/postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/index.js';
+import { type PlannedCommand, planCounty, planHousehold, populations } from './plan.js';
+import { simulate } from './run.js';
+
+function plan(households: number, seed: number): PlannedCommand[] {
+  return planCounty({ households, seed }).townships.flatMap((t) =>
+    t.villages.flatMap((v) => v.households.flatMap((h) => planHousehold(seed, h, v.code))),
+  );
+}
+
+describe('the county simulator', () => {
+  it('plans the same commands for the same seed, and others for another seed', () => {
+    expect(plan(200, 5)).toEqual(plan(200, 5));
+    expect(JSON.stringify(plan(200, 6))).not.toBe(JSON.stringify(plan(200, 5)));
+  });
+
+  it('plans a campaign that brings incidence below 2% by 2019, with every kind of case', () => {
+    const seed = 3;
+    const county = planCounty({ households: 4000, seed });
+    const commands = county.townships.flatMap((t) =>
+      t.villages.flatMap((v) => v.households.flatMap((h) => planHousehold(seed, h, v.code))),
+    );
+    const count = (type: string, filter: (c: PlannedCommand) => boolean = () => true) =>
+      commands.filter((c) => c.type === type && filter(c)).length;
+    const registered = count('ApproveRegistration');
+    const exitedBy2019 = count('ApproveExit', (c) => c.effectiveAt <= '2019-12-31');
+    expect(registered).toBeGreaterThan(3400);
+    expect(exitedBy2019 / registered).toBeGreaterThan(0.9);
+    // People still on the roll at the end of 2019 against the county's rural population.
+    const sizes = new Map<string, number>();
+    for (const c of commands) {
+      if (c.type === 'ApplyForRegistration') sizes.set(c.householdId, (c.data.members as unknown[]).length);
+    }
+    const off = new Set(
+      commands
+        .filter(
+          (c) =>
+            ['ApproveExit', 'RemoveFromRegistry', 'RecordNaturalDecrease'].includes(c.type) &&
+            c.effectiveAt <= '2019-12-31',
+        )
+        .map((c) => c.householdId),
+    );
+    const onRoll = commands
+      .filter((c) => c.type === 'ApproveRegistration' && !off.has(c.householdId))
+      .reduce((n, c) => n + (sizes.get(c.householdId) ?? 0), 0);
+    const rural = populations(county).find((p) => p.areaCode === county.code && p.year === 2019)?.population as number;
+    expect(onRoll / rural).toBeLessThan(0.02);
+    for (const type of [
+      'RemoveFromRegistry',
+      'RecordNaturalDecrease',
+      'ReportReturnToPoverty',
+      'StartMonitoring',
+      'EndMonitoring',
+      'RejectApplication',
+      'CorrectEvent',
+      'AddMember',
+    ]) {
+      expect(count(type), type).toBeGreaterThan(0);
+    }
+    expect(commands.filter((c) => c.refused).length).toBeGreaterThan(0);
+    // Corrections are recorded late, after the effective date they correct.
+    const correction = commands.find((c) => c.type === 'CorrectEvent') as PlannedCommand;
+    expect(correction.recordOn > correction.effectiveAt).toBe(true);
+  });
+
+  describe('through the handlers and in bulk', () => {
+    let handlerDb: TestDatabase;
+    let bulkDb: TestDatabase;
+    beforeAll(async () => {
+      handlerDb = await createTestDatabase('sim_handler');
+      bulkDb = await createTestDatabase('sim_bulk');
+    });
+    afterAll(async () => {
+      await handlerDb.close();
+      await bulkDb.close();
+    });
+
+    it('writes the same events either way, every command accepted or refused as planned, once', async () => {
+      const options = { households: 40, seed: 11, groupSize: 15 };
+      const handlerStore = await PostgresEventStore.open({ pool: handlerDb.pool });
+      const bulkStore = await PostgresEventStore.open({ pool: bulkDb.pool });
+      try {
+        const viaHandler = await simulate({ ...options, mode: 'handler', store: handlerStore });
+        const inBulk = await simulate({ ...options, mode: 'bulk', store: bulkStore });
+        expect(viaHandler.unexpected).toEqual([]);
+        expect(inBulk.unexpected).toEqual([]);
+        expect(inBulk).toMatchObject({
+          events: viaHandler.events,
+          refused: viaHandler.refused,
+          commands: viaHandler.commands,
+        });
+        expect(viaHandler.events).toBeGreaterThan(1000);
+
+        const byStream = async (store: PostgresEventStore) => {
+          const streams = new Map<string, unknown[]>();
+          for (const e of await store.readAll()) {
+            streams.set(e.streamName, [
+              ...(streams.get(e.streamName) ?? []),
+              { id: e.id, revision: e.revision, type: e.type, data: e.data, metadata: e.metadata },
+            ]);
+          }
+          return streams;
+        };
+        const a = await byStream(handlerStore);
+        const b = await byStream(bulkStore);
+        expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+        for (const [stream, events] of a) expect(b.get(stream), stream).toEqual(events);
+
+        // Again: nothing new is written.
+        const again = await simulate({ ...options, mode: 'bulk', store: bulkStore });
+        expect(again.unexpected).toEqual([]);
+        expect((await bulkStore.readAll()).length).toBe([...b.values()].flat().length);
+      } finally {
+        await handlerStore.close();
+        await bulkStore.close();
+      }
+    });
+  });
+});
