@@ -1,6 +1,7 @@
 /**
- * `pnpm bench:store`: throughput of the PostgreSQL event store beside plain SQL on the
- * same database in the same run. Prints a table and writes bench-results/store.json.
+ * `pnpm bench:store`: throughput of the PostgreSQL event store beside Emmett's PostgreSQL
+ * event store (@event-driven-io/emmett-postgresql) and plain SQL, on the same database in the
+ * same run. Prints a table and writes bench-results/store.json.
  *
  * Options: --scale N (multiplies event counts, default 1), --fast (fsync off; the default
  * keeps PostgreSQL's durable settings, as the service runs).
@@ -10,6 +11,9 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { dumbo } from '@event-driven-io/dumbo';
+import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
+import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
 import { ensureDatabase, startEmbeddedPostgres } from '@registry/postgres';
 import Table from 'cli-table3';
 import pg from 'pg';
@@ -21,12 +25,24 @@ const { values: args } = parseArgs({
 });
 const scale = Number(args.scale);
 
+// Emmett's driver sets pg's global type parsers (int8 as BigInt, its own JSON reviver). Pin
+// ours to pg's defaults, taken before Emmett loads, so each store reads as it does alone.
+const DEFAULT_PARSERS = new Map([20, 114, 3802].map((oid) => [oid, pg.types.getTypeParser(oid)]));
+const ownTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    DEFAULT_PARSERS.get(oid) ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
 interface Row {
   scenario: string;
   events: number;
   ours: number;
+  /** Emmett's PostgreSQL store, or null where it has no comparable operation. */
+  emmett: number | null;
   raw: number;
   target: number;
+  /** Required multiple of Emmett's rate, where the issue sets one. */
+  emmettTarget: number | null;
 }
 
 function payload(n: number): EventToAppend {
@@ -92,42 +108,58 @@ async function main(): Promise<void> {
   const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: 0, persistent: false, settings });
   try {
     await ensureDatabase(server.url(), 'bench');
-    const pool = new pg.Pool({ connectionString: server.url('bench'), max: 16 });
+    const url = server.url('bench');
+    const pool = new pg.Pool({ connectionString: url, max: 16, types: ownTypes });
     await pool.query(RAW_DDL);
     const store = await PostgresEventStore.open({ pool, subscriptionBatchSize: 1000 });
+    // Emmett on the same database, its own schema (emt_*) and its own pool of the same size.
+    const emmett = getPostgreSQLEventStore(url, { connectionOptions: { pooled: true, maxConnections: 16 } } as never);
+    const emmettSql = dumbo({ connectionString: url });
     const rows: Row[] = [];
+    type Side = (chunk: number) => Promise<void>;
     /**
-     * Runs both sides in alternating chunks and sums each side's time: with fsync on,
-     * disk latency drifts during a run, and interleaving lets the drift hit both alike.
+     * Runs the sides in rotating order, chunk by chunk, and sums each side's time: with fsync
+     * on, disk latency drifts during a run, and interleaving lets the drift hit all alike.
      */
     const bench = async (
       scenario: string,
       events: number,
-      target: number,
+      targets: { raw: number; emmett: number | null },
       chunks: number,
-      ours: (chunk: number) => Promise<void>,
-      raw: (chunk: number) => Promise<void>,
+      sides: { ours: Side; emmett: Side | null; raw: Side },
     ) => {
-      let tOurs = 0;
-      let tRaw = 0;
-      const debug: string[] = [];
+      const names = (['ours', 'emmett', 'raw'] as const).filter((n) => sides[n] !== null);
+      const total = { ours: 0, emmett: 0, raw: 0 };
       for (let c = 0; c < chunks; c++) {
-        let o = 0;
-        let r = 0;
-        if (c % 2 === 0) {
-          o = await timed(() => ours(c));
-          r = await timed(() => raw(c));
-        } else {
-          r = await timed(() => raw(c));
-          o = await timed(() => ours(c));
+        for (let k = 0; k < names.length; k++) {
+          const name = names[(c + k) % names.length] as (typeof names)[number];
+          const side = sides[name] as Side;
+          total[name] += await timed(() => side(c));
         }
-        tOurs += o;
-        tRaw += r;
-        debug.push(`${o.toFixed(3)}/${r.toFixed(3)}`);
       }
-      rows.push({ scenario, events, ours: events / tOurs, raw: events / tRaw, target });
-      if (process.env.BENCH_DEBUG) process.stderr.write(`    chunks: ${JSON.stringify(debug)}\n`);
+      rows.push({
+        scenario,
+        events,
+        ours: events / total.ours,
+        emmett: sides.emmett ? events / total.emmett : null,
+        raw: events / total.raw,
+        target: targets.raw,
+        emmettTarget: targets.emmett,
+      });
       process.stderr.write(`  ${scenario}: done\n`);
+    };
+    const emmettRevision = new Map<string, bigint>();
+    const emmettOne = async (name: string) => {
+      const revision = emmettRevision.get(name);
+      const event = payload(stream++);
+      const result = await emmett.appendToStream(
+        name,
+        [{ type: event.type, data: event.data, metadata: event.metadata }] as never,
+        {
+          expectedStreamVersion: revision === undefined ? STREAM_DOES_NOT_EXIST : revision,
+        },
+      );
+      emmettRevision.set(name, result.nextExpectedStreamVersion);
     };
 
     let stream = 0;
@@ -148,49 +180,52 @@ async function main(): Promise<void> {
     // Warm up both paths on every pool connection (authentication, prepared statements,
     // plan caches), so neither side pays for opening connections inside a timed chunk.
     await concurrently(16, 30, (w, i) => appendOne(`warm-${w}-${i % 5}`));
+    await concurrently(16, 30, (w, i) => emmettOne(`warm-${w}-${i % 5}`));
     await concurrently(16, 30, () => rawOne('warm'));
 
     const single = Math.round(2000 * scale);
     const CHUNKS = 10;
-    await bench(
-      'append 1 event, 1 writer',
-      single,
-      0.75,
-      CHUNKS,
-      async (c) => {
+    await bench('append 1 event, 1 writer', single, { raw: 0.75, emmett: null }, CHUNKS, {
+      ours: async (c) => {
         for (let i = 0; i < single / CHUNKS; i++) await appendOne(`household-s1-${(c * 7 + i) % 200}`);
       },
-      async (c) => {
+      emmett: async (c) => {
+        for (let i = 0; i < single / CHUNKS; i++) await emmettOne(`household-s1-${(c * 7 + i) % 200}`);
+      },
+      raw: async (c) => {
         for (let i = 0; i < single / CHUNKS; i++) await rawOne(`household-s1-${(c * 7 + i) % 200}`);
       },
-    );
+    });
     const perWriter = Math.round(1000 * scale);
-    await bench(
-      'append 1 event, 8 writers',
-      perWriter * 8,
-      0.75,
-      CHUNKS,
-      (c) => concurrently(8, perWriter / CHUNKS, (w, i) => appendOne(`household-s8-${w}-${(c + i) % 50}`)),
-      (c) => concurrently(8, perWriter / CHUNKS, (w, i) => rawOne(`household-s8-${w}-${(c + i) % 50}`)),
-    );
+    await bench('append 1 event, 8 writers', perWriter * 8, { raw: 0.75, emmett: 1.5 }, CHUNKS, {
+      ours: (c) => concurrently(8, perWriter / CHUNKS, (w, i) => appendOne(`household-s8-${w}-${(c + i) % 50}`)),
+      emmett: (c) => concurrently(8, perWriter / CHUNKS, (w, i) => emmettOne(`household-s8-${w}-${(c + i) % 50}`)),
+      raw: (c) => concurrently(8, perWriter / CHUNKS, (w, i) => rawOne(`household-s8-${w}-${(c + i) % 50}`)),
+    });
     const batches = Math.round(300 * scale);
-    await bench(
-      'append 100-event batches',
-      batches * 100,
-      0.75,
-      CHUNKS,
-      async (c) => {
+    await bench('append 100-event batches', batches * 100, { raw: 0.75, emmett: 1.5 }, CHUNKS, {
+      ours: async (c) => {
         for (let b = 0; b < batches / CHUNKS; b++) {
           await store.append(
             `household-b-${c}-${b}`,
             Array.from({ length: 100 }, (_, i) => payload(i)),
-            {
-              expectedRevision: 'no_stream',
-            },
+            { expectedRevision: 'no_stream' },
           );
         }
       },
-      async (c) => {
+      emmett: async (c) => {
+        for (let b = 0; b < batches / CHUNKS; b++) {
+          const events = Array.from({ length: 100 }, (_, i) => payload(i)).map((e) => ({
+            type: e.type,
+            data: e.data,
+            metadata: e.metadata,
+          }));
+          await emmett.appendToStream(`household-b-${c}-${b}`, events as never, {
+            expectedStreamVersion: STREAM_DOES_NOT_EXIST,
+          });
+        }
+      },
+      raw: async (c) => {
         for (let b = 0; b < batches / CHUNKS; b++) {
           const { sql, params } = rawValues(
             Array.from({ length: 100 }, (_, i) => payload(i)),
@@ -200,12 +235,19 @@ async function main(): Promise<void> {
           await pool.query(sql, params);
         }
       },
-    );
+    });
 
     // Reads are measured on a settled log: right after bulk writes the first reader of each
     // table pays for hint bits and races autovacuum, which swings either side by 40%.
     await pool.query('VACUUM ANALYZE es_events');
     await pool.query('VACUUM ANALYZE raw_events');
+    await pool.query('VACUUM ANALYZE emt_messages');
+    const emmettTotal = Number((await pool.query('SELECT count(*) AS n FROM emt_messages')).rows[0].n);
+    if (emmettTotal !== Number((await pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n)) {
+      throw new Error(
+        'the two stores hold different numbers of events: the read scenario would not compare like with like',
+      );
+    }
     const total = Number((await pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n);
     const rawTotal = Number((await pool.query('SELECT count(*) AS n FROM raw_events')).rows[0].n);
     const rawScan = async () => {
@@ -222,12 +264,8 @@ async function main(): Promise<void> {
       }
       if (seen !== rawTotal) throw new Error(`raw scan saw ${seen} of ${rawTotal}`);
     };
-    await bench(
-      '$all read (pages of 1000)',
-      total * 5,
-      0.7,
-      5,
-      async () => {
+    await bench('$all read (pages of 1000)', total * 5, { raw: 0.7, emmett: 1.5 }, 5, {
+      ours: async () => {
         let after: Position | undefined;
         let seen = 0;
         for (;;) {
@@ -238,14 +276,22 @@ async function main(): Promise<void> {
         }
         if (seen !== total) throw new Error(`read saw ${seen} of ${total}`);
       },
-      rawScan,
-    );
-    await bench(
-      'catch-up subscription delivery',
-      total * 5,
-      0.7,
-      5,
-      async () => {
+      // Emmett's own global read, page by page from its global position; scaled to our count.
+      emmett: async () => {
+        let after = 0n;
+        let seen = 0;
+        for (;;) {
+          const page = await readMessagesBatch(emmettSql.execute, { after, batchSize: 1000 });
+          seen += page.messages.length;
+          after = page.currentGlobalPosition;
+          if (!page.areMessagesLeft || page.messages.length === 0) break;
+        }
+        if (seen !== emmettTotal) throw new Error(`Emmett read saw ${seen} of ${emmettTotal}`);
+      },
+      raw: rawScan,
+    });
+    await bench('catch-up subscription delivery', total * 5, { raw: 0.7, emmett: null }, 5, {
+      ours: async () => {
         const subscription = store.subscribeToAll();
         let seen = 0;
         for await (const message of subscription) {
@@ -254,37 +300,54 @@ async function main(): Promise<void> {
         }
         await subscription.close();
       },
-      rawScan,
-    );
+      emmett: null,
+      raw: rawScan,
+    });
 
+    await emmett.close();
+    await emmettSql.close();
     await store.close();
     await pool.end();
 
     const table = new Table({
-      head: ['scenario', 'events', 'event store ev/s', 'raw SQL ev/s', 'ratio', 'target', ''],
+      head: [
+        'scenario',
+        'events',
+        'ours ev/s',
+        'Emmett ev/s',
+        'raw SQL ev/s',
+        'ours/Emmett',
+        'ours/raw',
+        'targets',
+        '',
+      ],
       style: { head: [] },
     });
     for (const r of rows) {
       const ratio = r.ours / r.raw;
+      const vsEmmett = r.emmett ? r.ours / r.emmett : null;
+      const met = ratio >= r.target && (r.emmettTarget === null || (vsEmmett ?? 0) >= r.emmettTarget);
       table.push([
         r.scenario,
         r.events,
         Math.round(r.ours).toLocaleString('en'),
+        r.emmett === null ? 'n/a' : Math.round(r.emmett).toLocaleString('en'),
         Math.round(r.raw).toLocaleString('en'),
+        vsEmmett === null ? '' : `${vsEmmett.toFixed(2)}×`,
         `${(ratio * 100).toFixed(0)}%`,
-        `≥ ${r.target * 100}%`,
-        ratio >= r.target ? 'met' : 'MISSED',
+        `≥ ${r.target * 100}% raw${r.emmettTarget ? `, ≥ ${r.emmettTarget}× Emmett` : ''}`,
+        met ? 'met' : 'MISSED',
       ]);
     }
     const mode = args.fast ? 'fsync off' : 'durable (fsync on)';
     process.stdout.write(
-      `\nPostgreSQL event store vs raw SQL — ${mode}, scale ${scale}, ${new Date().toISOString()}\n`,
+      `\nPostgreSQL event store vs Emmett and raw SQL — ${mode}, scale ${scale}, ${new Date().toISOString()}\n`,
     );
     process.stdout.write(`${table.toString()}\n`);
     await mkdir('bench-results', { recursive: true });
     await writeFile(
       'bench-results/store.json',
-      `${JSON.stringify({ date: new Date().toISOString(), mode, scale, results: rows.map((r) => ({ ...r, ratio: r.ours / r.raw })) }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), mode, scale, results: rows.map((r) => ({ ...r, ratio: r.ours / r.raw, vsEmmett: r.emmett ? r.ours / r.emmett : null })) }, null, 2)}\n`,
     );
     process.stdout.write('written: bench-results/store.json\n');
   } finally {
