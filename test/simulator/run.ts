@@ -161,12 +161,19 @@ async function runBulk(
   const live = new Map<string, Live>();
   let pending = new Map<string, { events: EventToAppend[]; expectedRevision: number | 'no_stream' }>();
   let pendingCount = 0;
+  // One flush in flight while the next batch is decided: a stream's later append waits on
+  // the earlier one's lock in PostgreSQL, so order within a stream holds.
+  let inFlight: Promise<unknown> = Promise.resolve();
   const flush = async () => {
     const items = [...pending].map(([stream, p]) => ({ stream, ...p }));
     pending = new Map();
     pendingCount = 0;
-    if (canAppendMany(store)) await store.appendMany(items);
-    else for (const item of items) await store.append(item.stream, item.events, item);
+    await inFlight;
+    inFlight = canAppendMany(store)
+      ? store.appendMany(items)
+      : (async () => {
+          for (const item of items) await store.append(item.stream, item.events, item);
+        })();
   };
   for (const c of commands) {
     let household = live.get(c.householdId);
@@ -207,4 +214,5 @@ async function runBulk(
     if (pendingCount >= 5000) await flush();
   }
   await flush();
+  await inFlight;
 }
