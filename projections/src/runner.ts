@@ -64,6 +64,12 @@ export interface RunnerOptions {
   projection: Projection;
   batchSize?: number;
   onStateChange?: (status: RunnerStatus) => void;
+  /**
+   * Once caught up, flush at most this often: events arriving meanwhile join the next batch,
+   * so a busy live registry writes a few large batches rather than one per command. Adds at
+   * most this much to read-your-writes. Default 20 ms.
+   */
+  minFlushIntervalMs?: number;
   /** Backoff after a transient error: doubles from `baseMs` up to `maxMs`. */
   retry?: { baseMs: number; maxMs: number };
   /** Test hook: runs inside the batch transaction after the writes, before COMMIT. */
@@ -89,6 +95,7 @@ export class ProjectionRunner {
   private waiters: { position: Position; resolve: () => void; reject: (e: Error) => void }[] = [];
   /** Whether a batch committed since the last (re)start: resets the backoff. */
   private progressed = false;
+  private lastFlushAt = 0;
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: RunnerOptions) {
@@ -221,6 +228,10 @@ export class ProjectionRunner {
       } else {
         const position = message.position ?? batch.at(-1)?.position;
         if (position && (batch.length > 0 || this.checkpoint === null || position > this.checkpoint)) {
+          if (batch.length > 0 && this.state === 'caught_up') {
+            const wait = this.lastFlushAt + (this.options.minFlushIntervalMs ?? 20) - performance.now();
+            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          }
           await this.flush(batch, position);
           batch = [];
         }
@@ -265,6 +276,7 @@ export class ProjectionRunner {
       client.release(failure !== undefined && isTransient(failure) ? failure : undefined);
     }
     this.progressed = true;
+    this.lastFlushAt = performance.now();
     this.checkpoint = position;
     this.processed += events.length;
     this.rateWindow.push({ at: Date.now(), processed: this.processed });

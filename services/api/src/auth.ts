@@ -89,6 +89,9 @@ export interface AuthConfig {
 
 /** Verifies bearer tokens into viewers. */
 export class TokenVerifier {
+  /** Tokens already verified, until they expire: a client sends the same token with every request. */
+  private readonly verified = new Map<string, { viewer: Viewer; expiresAt: number }>();
+
   private constructor(
     private readonly key: Parameters<typeof jwtVerify>[1],
     private readonly algorithms: string[],
@@ -106,9 +109,19 @@ export class TokenVerifier {
   async verify(authorization: string | null | undefined): Promise<Viewer> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) throw new Unauthenticated('an Authorization: Bearer <token> header is required');
+    const token = match[1] as string;
+    const known = this.verified.get(token);
+    if (known && known.expiresAt > Date.now()) return known.viewer;
+    const viewer = await this.verifyToken(token);
+    this.verified.set(token, { viewer: viewer.viewer, expiresAt: Math.min(viewer.expiresAt, Date.now() + 300_000) });
+    if (this.verified.size > 10_000) this.verified.delete(this.verified.keys().next().value as string);
+    return viewer.viewer;
+  }
+
+  private async verifyToken(token: string): Promise<{ viewer: Viewer; expiresAt: number }> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1] as string, this.key, {
+      ({ payload } = await jwtVerify(token, this.key, {
         algorithms: this.algorithms,
         issuer: ISSUER,
         audience: AUDIENCE,
@@ -124,10 +137,14 @@ export class TokenVerifier {
     const c = claims.data;
     if (c.role !== 'admin' && !c.area) throw new Unauthenticated(`a ${c.role} token must name its area`);
     return {
-      actor: { id: c.sub, role: c.role, unit: c.unit },
-      role: c.role,
-      scope: c.area ?? null,
-      masked: c.role === 'assessor',
+      viewer: {
+        actor: { id: c.sub, role: c.role, unit: c.unit },
+        role: c.role,
+        scope: c.area ?? null,
+        masked: c.role === 'assessor',
+      },
+      // Without an expiry claim a token is re-verified every five minutes at most.
+      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now() + 300_000,
     };
   }
 }

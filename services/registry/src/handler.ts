@@ -16,7 +16,7 @@ import {
 import type { z } from 'zod';
 import { decide } from './decide.js';
 import { ConcurrencyConflict, type FieldIssue, ValidationError } from './errors.js';
-import { foldHistory, type HistoryEvent } from './fold.js';
+import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
 import { deriveId } from './ids.js';
 import type { HouseholdState } from './state.js';
 
@@ -45,6 +45,8 @@ export interface HandlerOptions {
    * racing on one household every one lands within k attempts.
    */
   maxAttempts?: number;
+  /** Households whose parsed history and state stay in memory (least recently used go first). */
+  cacheSize?: number;
 }
 
 function issues(error: z.ZodError, prefix: string): FieldIssue[] {
@@ -98,19 +100,60 @@ export function eventsToAppend(
  * Command handling for household streams: validate, load and fold the stream, decide,
  * append at the revision read. Nothing else writes household events.
  */
+interface Loaded {
+  events: HistoryEvent[];
+  state: HouseholdState;
+}
+
 export class HouseholdCommandHandler {
   private readonly maxAttempts: number;
+  private readonly cacheSize: number;
+  private readonly cache = new Map<string, Loaded>();
 
   constructor(
     private readonly store: EventStore,
     private readonly options: HandlerOptions,
   ) {
     this.maxAttempts = options.maxAttempts ?? 10;
+    this.cacheSize = options.cacheSize ?? 10_000;
   }
 
   async history(householdId: string): Promise<HistoryEvent[]> {
-    const recorded = await this.store.readStream(householdStream(householdId));
-    return recorded.map(toHistoryEvent);
+    return (await this.load(householdId)).events;
+  }
+
+  /**
+   * The household's events and folded state. Recently used households are kept in memory
+   * and only their new events are read and parsed: a stale entry is harmless, because the
+   * append checks the revision and a conflict re-reads.
+   */
+  private async load(householdId: string): Promise<Loaded> {
+    const stream = householdStream(householdId);
+    const cached = this.cache.get(householdId);
+    const recorded = await this.store.readStream(stream, cached ? { fromRevision: cached.events.length } : {});
+    let loaded: Loaded;
+    if (!cached) {
+      const events = recorded.map(toHistoryEvent);
+      loaded = { events, state: foldHistory(events) };
+    } else if (recorded.length === 0) {
+      loaded = cached;
+    } else {
+      const fresh = recorded.map(toHistoryEvent);
+      const events = [...cached.events, ...fresh];
+      // A correction changes the past: refold. Anything else moves the state on.
+      loaded = {
+        events,
+        state: fresh.some((e) => e.type === 'EventCorrected') ? foldHistory(events) : foldEvents(fresh, cached.state),
+      };
+    }
+    this.remember(householdId, loaded);
+    return loaded;
+  }
+
+  private remember(householdId: string, loaded: Loaded): void {
+    this.cache.delete(householdId);
+    if (loaded.events.length > 0) this.cache.set(householdId, loaded);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   /**
@@ -148,9 +191,8 @@ export class HouseholdCommandHandler {
   ): Promise<CommandResult> {
     const stream = householdStream(envelope.householdId);
     for (let attempt = 1; ; attempt++) {
-      const history = await this.history(envelope.householdId);
+      const { events: history, state } = await this.load(envelope.householdId);
       const version = history.length - 1;
-      const state = foldHistory(history);
       // Before anything is answered, even a duplicate's result: the caller may not see this household.
       guard?.(state, command);
       const earlier = history.filter((e) => e.metadata.commandId === envelope.commandId);
@@ -176,7 +218,16 @@ export class HouseholdCommandHandler {
         const first = appended.nextExpectedRevision - toAppend.length + 1;
         // The store reports the position of the last event; re-read to give every event its own.
         const written = await this.store.readStream(stream, { fromRevision: first, maxCount: toAppend.length });
-        return this.result(envelope.householdId, written.map(toHistoryEvent), false);
+        const fresh = written.map(toHistoryEvent);
+        if (fresh.length === toAppend.length && fresh[0]?.revision === history.length) {
+          this.remember(envelope.householdId, {
+            events: [...history, ...fresh],
+            state: fresh.some((e) => e.type === 'EventCorrected')
+              ? foldHistory([...history, ...fresh])
+              : foldEvents(fresh, state),
+          });
+        }
+        return this.result(envelope.householdId, fresh, false);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
         if (envelope.expectedVersion !== undefined) {
