@@ -6,7 +6,9 @@
  *
  * Options: --events N (default 1,000,000), --batch N (projection batch size, default 10000),
  * --profile (write a CPU profile of the rebuild to bench-results/profiles), --data DIR (keep the
- * PostgreSQL cluster in DIR and reuse a log already loaded there: for iterating on the rebuild).
+ * PostgreSQL cluster in DIR and reuse a log already loaded there: for iterating on the rebuild),
+ * --simulated N (load the county simulator's log of N households instead of the generator's:
+ * every household's events interleaved by date over 2014–2025, as a real registry's are).
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +24,7 @@ import Table from 'cli-table3';
 import fc from 'fast-check';
 import pg from 'pg';
 import { longSteps, play } from '../../services/registry/test/generator.js';
+import { simulate } from '../../test/simulator/run.js';
 import { RegistryProjection } from '../src/registry-projection.js';
 import { ProjectionRunner } from '../src/runner.js';
 
@@ -33,6 +36,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     url: { type: 'string' },
     data: { type: 'string' },
+    simulated: { type: 'string' },
   },
 });
 
@@ -237,7 +241,9 @@ async function main(): Promise<void> {
     const store = await PostgresEventStore.open({ pool, notify: false });
     const loadStart = Date.now();
     const existing = Number((await pool.query('SELECT count(*) AS n FROM es_events')).rows[0].n);
-    if (existing > 0 && existing < Number(args.events)) throw new Error(`--data ${dir} holds a smaller log`);
+    if (existing > 0 && existing < Number(args.events) && !args.simulated) {
+      throw new Error(`--data ${dir} holds a smaller log`);
+    }
     if (existing > 0) {
       // A kept cluster: drop the previous rebuild's read models and checkpoint, keep the log.
       for (const row of (await pool.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE '%\\_v99%'`)).rows) {
@@ -245,7 +251,12 @@ async function main(): Promise<void> {
       }
       await pool.query(`DELETE FROM projection_checkpoints WHERE name = 'registry_v99'`);
     }
-    const loaded = existing > 0 ? existing : await load(store, Number(args.events));
+    const loaded =
+      existing > 0
+        ? existing
+        : args.simulated
+          ? (await simulate({ households: Number(args.simulated), seed: 1, mode: 'bulk', store })).events
+          : await load(store, Number(args.events));
     process.stderr.write(
       `  log of ${loaded.toLocaleString('en')} events loaded in ${Math.round((Date.now() - loadStart) / 1000)} s\n`,
     );

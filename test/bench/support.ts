@@ -23,17 +23,25 @@ export interface BenchService {
  * The whole service (stores, projections, GraphQL over HTTP) on its own embedded PostgreSQL
  * in a temporary directory, durable settings as in production.
  */
-export async function startBenchService(name: string, settings: Record<string, string> = {}): Promise<BenchService> {
+export async function startBenchService(
+  name: string,
+  options: {
+    settings?: Record<string, string>;
+    /** Runs on the empty database before the service starts, e.g. to load a log and build read models. */
+    prepare?: (databaseUrl: string) => Promise<void>;
+  } = {},
+): Promise<BenchService> {
   const dir = await mkdtemp(path.join(tmpdir(), `registry-bench-${name}-`));
   await chmod(dir, 0o755);
   const server: RunningPostgres = await startEmbeddedPostgres({
     dataDir: path.join(dir, 'pg'),
     port: 0,
     persistent: false,
-    settings: { shared_buffers: '512MB', ...settings },
+    settings: { shared_buffers: '512MB', ...options.settings },
   });
   await ensureDatabase(server.url(), 'bench');
   const databaseUrl = server.url('bench');
+  await options.prepare?.(databaseUrl);
   const config = loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' });
   const logger = pino({ level: 'silent' });
   const infrastructure = await startInfrastructure(config, logger);

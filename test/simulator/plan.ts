@@ -163,13 +163,16 @@ const lineFor = (year: number) =>
  * disqualifying data comparison, and edge households monitored from 2020.
  */
 export function planHousehold(seed: number, h: number, village: string): PlannedCommand[] {
-  const commands = householdCommands(seed, h, village);
-  // Recorded in the household's own order: a command recorded late holds back those after it.
-  for (let i = 1; i < commands.length; i++) {
-    const previous = commands[i - 1] as PlannedCommand;
-    const current = commands[i] as PlannedCommand;
-    if (current.recordOn < previous.recordOn) current.recordOn = previous.recordOn;
-  }
+  // Planned year by year, recorded day by day: in the order clerks record them (stable for
+  // one day), and nothing after the household leaves the roll for good.
+  const planned = householdCommands(seed, h, village).sort((a, b) =>
+    a.recordOn < b.recordOn ? -1 : a.recordOn > b.recordOn ? 1 : a.seq - b.seq,
+  );
+  const end = planned.findIndex((c) => c.type === 'RecordNaturalDecrease' || c.type === 'RemoveFromRegistry');
+  const commands = end < 0 ? planned : planned.slice(0, end + 1);
+  commands.forEach((c, i) => {
+    c.seq = i;
+  });
   return commands;
 }
 
@@ -307,6 +310,7 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
   let lastYear = Math.max(exitYear, registeredYear);
   let exited = false;
   let returned = false;
+  let monitored = false;
   const assessments: { commandId: string; year: number; on: string; income: number }[] = [];
 
   for (let year = registeredYear; year <= 2025; year++) {
@@ -353,7 +357,7 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
         if (visitOn > on) add(visitOn, 'RecordVisit', { notes: '入户走访，了解生产生活情况' });
       }
     }
-    if (year === 2016 && random.chance(0.04)) {
+    if (year === 2016 && year > registeredYear && random.chance(0.04)) {
       add(date(year, 8, 15), 'AddMember', {
         member: person(random, h, 9, 'grandchild', 2016, random.chance(0.5)),
         reason: 'birth',
@@ -403,7 +407,7 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
         lastYear = year;
       }
     }
-    if (exited && !returned && year > exitYear && year >= 2020 && year <= 2023 && random.chance(0.008)) {
+    if (exited && !returned && !monitored && year > exitYear && year >= 2020 && year <= 2023 && random.chance(0.008)) {
       add(
         date(year, random.int(2, 10), random.int(1, 28)),
         'ReportReturnToPoverty',
@@ -417,6 +421,7 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
     } else if (exited && !returned && exitYear < 2020 && year === 2020 && random.chance(0.06)) {
       const since = date(2020, random.int(3, 10), random.int(1, 28));
       add(since, 'StartMonitoring', { category: 'unstable_exited', risks: ['收入不稳定'] });
+      monitored = true;
       if (random.chance(0.6))
         add(date(2022, random.int(1, 12), random.int(1, 28)), 'EndMonitoring', { notes: '收入稳定' });
     }

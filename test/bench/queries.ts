@@ -1,0 +1,230 @@
+/**
+ * `pnpm bench:queries`: query latency on a simulated county (default 100,000 households),
+ * through HTTP GraphQL and the export endpoint of the running service, p50/p99 — beside two
+ * baselines measured in the same run: a GraphQL no-op (`{ __typename }`) over the same HTTP
+ * path, and a primary-key read of the roll in plain SQL.
+ *
+ * The county is loaded before the service starts, as an import would be: the simulator in
+ * bulk mode, then the read models built by projection runners in bulk batches (query indexes
+ * after the load); the service then starts on caught-up read models.
+ *
+ * Options: --households N (default 100000), --seed S (default 1), --runs N (per query, default 40).
+ */
+import { parseArgs } from 'node:util';
+import { PostgresEventStore } from '@registry/eventstore/postgres';
+import { ProjectionRunner, ReferenceProjection, RegistryProjection } from '@registry/projections';
+import Table from 'cli-table3';
+import { GraphQLClient } from 'graphql-request';
+import pg from 'pg';
+import { planCounty } from '../simulator/plan.js';
+import { simulate } from '../simulator/run.js';
+import { percentiles, startBenchService, writeResult } from './support.js';
+
+const { values: args } = parseArgs({
+  options: {
+    households: { type: 'string', default: '100000' },
+    seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '40' },
+  },
+});
+const HOUSEHOLDS = Number(args.households);
+const SEED = Number(args.seed);
+const RUNS = Number(args.runs);
+
+async function measure(runs: number, work: (i: number) => Promise<void>): Promise<number[]> {
+  await work(0); // warm: plans, caches
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await work(i + 1);
+    samples.push(performance.now() - t);
+  }
+  return samples;
+}
+
+/** Loads the county and builds its read models, before the service starts. */
+async function load(databaseUrl: string) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
+  const store = await PostgresEventStore.open({ pool, notify: false });
+  try {
+    process.stderr.write(`  simulating ${HOUSEHOLDS.toLocaleString('en')} households (bulk mode)…\n`);
+    const simulated = await simulate({
+      households: HOUSEHOLDS,
+      seed: SEED,
+      mode: 'bulk',
+      store,
+      onProgress: (done, total) => {
+        if (done % 10_000 === 0 || done === total) process.stderr.write(`  simulated ${done.toLocaleString('en')}\n`);
+      },
+    });
+    if (simulated.unexpected.length > 0) throw new Error(`simulation refused: ${simulated.unexpected.join('; ')}`);
+    process.stderr.write(
+      `  ${simulated.events.toLocaleString('en')} events in ${simulated.seconds.toFixed(0)} s; building read models…\n`,
+    );
+    const head = (await store.headPosition()) as string;
+    const start = performance.now();
+    const runners = [new RegistryProjection(store, 1), new ReferenceProjection()].map(
+      (projection) => new ProjectionRunner({ store, pool, projection, batchSize: 10_000 }),
+    );
+    await Promise.all(runners.map((r) => r.start()));
+    await Promise.all(runners.map((r) => r.waitFor(head, 7_200_000).catch(() => {})));
+    for (let i = 0; i < 1200 && runners.some((r) => r.status().state !== 'caught_up'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const buildSeconds = (performance.now() - start) / 1000;
+    await Promise.all(runners.map((r) => r.stop()));
+    await pool.query('VACUUM ANALYZE');
+    return { simulated, buildSeconds };
+  } finally {
+    await store.close();
+    await pool.end();
+  }
+}
+
+async function main(): Promise<void> {
+  let loaded: Awaited<ReturnType<typeof load>> | undefined;
+  const service = await startBenchService('queries', {
+    prepare: async (url) => {
+      loaded = await load(url);
+    },
+  });
+  try {
+    const infrastructure = service.infrastructure;
+    const { simulated, buildSeconds } = loaded as NonNullable<typeof loaded>;
+    for (let i = 0; i < 600 && infrastructure.runners.some((r) => r.status().state !== 'caught_up'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+
+    const county = planCounty({ households: HOUSEHOLDS, seed: SEED });
+    const township = county.townships[0]?.code as string;
+    const token = await service.token({ sub: 'bench-assessor', role: 'evaluator', unit: '评估组', area: county.code });
+    const client = new GraphQLClient(`${service.url}/graphql`, { headers: { authorization: `Bearer ${token}` } });
+    const ids = (
+      await infrastructure.pool.query<{ household_id: string }>(
+        `SELECT household_id FROM ${infrastructure.projections.registry.tables.households} ORDER BY household_id LIMIT 2000`,
+      )
+    ).rows.map((r) => r.household_id);
+    const idAt = (i: number) => ids[(i * 37) % ids.length] as string;
+
+    const results: { name: string; samples: number[]; target?: { p99?: number; max?: number } }[] = [];
+    const add = (name: string, samples: number[], target?: { p99?: number; max?: number }) => {
+      results.push({ name, samples, ...(target ? { target } : {}) });
+      process.stderr.write(`  ${name}: done\n`);
+    };
+
+    add(
+      'baseline: GraphQL no-op { __typename }',
+      await measure(RUNS, () => client.request('{ __typename }').then(() => {})),
+    );
+    add(
+      'baseline: roll row by primary key, plain SQL',
+      await measure(RUNS, (i) =>
+        infrastructure.pool
+          .query(`SELECT * FROM ${infrastructure.projections.registry.tables.households} WHERE household_id = $1`, [
+            idAt(i),
+          ])
+          .then(() => {}),
+      ),
+    );
+    add(
+      'household with 50 events of history',
+      await measure(RUNS, (i) =>
+        client
+          .request(
+            `query($id: ID!) { household(id: $id) { id status version cardNumber memberCount members { name nationalId }
+              history(first: 50) { totalCount edges { node { type effectiveAt recordedAt actor { id } data } } } } }`,
+            { id: idAt(i) },
+          )
+          .then(() => {}),
+      ),
+      { p99: 20 },
+    );
+    add(
+      'households page (township, 50)',
+      await measure(RUNS, (i) =>
+        client
+          .request(
+            `query($a: String!, $s: [HouseholdStatus!]) { households(filter: { areaCode: $a, status: $s }, first: 50) {
+              totalCount edges { node { id status cardNumber memberCount helper { name } } } } }`,
+            { a: township, s: i % 2 === 0 ? ['exited'] : null },
+          )
+          .then(() => {}),
+      ),
+    );
+    const snapshot = (area: string, rows: number) => (i: number) =>
+      client
+        .request(
+          `query($a: String!, $d: Date!) { registrySnapshot(areaCode: $a, effectiveOn: $d) {
+            households people byStatus { status households people }
+            rows(first: ${rows}) { edges { node { householdId status attribute memberCount } } } } }`,
+          { a: area, d: `${2015 + (i % 6)}-12-31` },
+        )
+        .then(() => {});
+    add('registrySnapshot, township (totals + 100 rows)', await measure(RUNS, snapshot(township, 100)), { p99: 200 });
+    add('registrySnapshot, county (totals + 100 rows)', await measure(Math.min(RUNS, 20), snapshot(county.code, 100)));
+    add(
+      'areaIndicators, county',
+      await measure(Math.min(RUNS, 20), (i) =>
+        client
+          .request(
+            `query($a: String!, $y: Int!) { areaIndicators(areaCode: $a, year: $y) {
+              endOfYear { registeredHouseholds registeredPeople } during { exits returns } povertyIncidence
+              visits { rate } fiveItems { complete } funds { plannedFen } exitsMissingEvidence } }`,
+            { a: county.code, y: 2015 + (i % 6) },
+          )
+          .then(() => {}),
+      ),
+      { p99: 100 },
+    );
+    let exportedRows = 0;
+    add(
+      'CSV export, whole county',
+      await measure(3, async () => {
+        const response = await fetch(`${service.url}/export/snapshot?areaCode=${county.code}&effectiveOn=2019-12-31`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const text = await response.text();
+        exportedRows = text.split('\n').length - 2;
+      }),
+      { max: 5000 },
+    );
+
+    const table = new Table({
+      head: ['query', 'runs', 'p50 ms', 'p99 ms', 'max ms', 'target', ''],
+      style: { head: [] },
+    });
+    const summary = results.map((r) => {
+      const p = percentiles(r.samples);
+      const met = r.target
+        ? (r.target.p99 === undefined || p.p99 <= r.target.p99) && (r.target.max === undefined || p.max <= r.target.max)
+        : null;
+      table.push([
+        r.name,
+        r.samples.length,
+        p.p50.toFixed(1),
+        p.p99.toFixed(1),
+        p.max.toFixed(1),
+        r.target ? (r.target.p99 ? `p99 ≤ ${r.target.p99} ms` : `≤ ${(r.target.max as number) / 1000} s`) : '',
+        met === null ? '' : met ? 'met' : 'MISSED',
+      ]);
+      return { name: r.name, runs: r.samples.length, ...p, target: r.target ?? null, met };
+    });
+    process.stdout.write(
+      `\nQueries on a simulated county: ${HOUSEHOLDS.toLocaleString('en')} households, ${simulated.events.toLocaleString('en')} events, ` +
+        `export ${exportedRows.toLocaleString('en')} rows; simulated in ${simulated.seconds.toFixed(0)} s, read models built in ${buildSeconds.toFixed(0)} s (${Math.round(simulated.events / buildSeconds).toLocaleString('en')} ev/s); ${new Date().toISOString()}\n${table.toString()}\n`,
+    );
+    await writeResult('queries', {
+      date: new Date().toISOString(),
+      households: HOUSEHOLDS,
+      events: simulated.events,
+      simulationSeconds: simulated.seconds,
+      readModelBuildSeconds: buildSeconds,
+      exportedRows,
+      results: summary,
+    });
+  } finally {
+    await service.stop();
+  }
+}
+
+await main();
