@@ -314,7 +314,7 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
   const assessments: { commandId: string; year: number; on: string; income: number }[] = [];
 
   for (let year = registeredYear; year <= 2025; year++) {
-    if (decreasedYear !== undefined && year === decreasedYear) {
+    if (decreasedYear !== undefined && year === decreasedYear && year > registeredYear) {
       add(date(year, random.int(2, 6), random.int(1, 28)), 'RecordNaturalDecrease', {
         reason: random.chance(0.6) ? 'died_out' : 'moved_away',
       });

@@ -110,6 +110,8 @@ async function main(): Promise<void> {
     await ensureDatabase(server.url(), 'bench');
     const url = server.url('bench');
     const pool = new pg.Pool({ connectionString: url, max: 16, types: ownTypes });
+    // An idle connection dropped by the server is the pool's to replace, not a crash.
+    pool.on('error', (error) => process.stderr.write(`  idle connection lost: ${error.message}\n`));
     await pool.query(RAW_DDL);
     const store = await PostgresEventStore.open({ pool, subscriptionBatchSize: 1000 });
     // Emmett on the same database, its own schema (emt_*) and its own pool of the same size.
