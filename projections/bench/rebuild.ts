@@ -260,8 +260,12 @@ async function main(): Promise<void> {
     process.stderr.write(
       `  log of ${loaded.toLocaleString('en')} events loaded in ${Math.round((Date.now() - loadStart) / 1000)} s\n`,
     );
+    // Counted in the log itself, whichever way it was loaded (generator, simulator or a kept cluster).
+    corrections = Number(
+      (await pool.query(`SELECT count(*) AS n FROM es_events WHERE event_type = 'EventCorrected'`)).rows[0].n,
+    );
     process.stdout.write(
-      `log: ${loaded.toLocaleString('en')} events, ${((corrections / loaded) * 100).toFixed(2)}% corrections\n`,
+      `log: ${loaded.toLocaleString('en')} events, ${corrections.toLocaleString('en')} corrections (${((corrections / loaded) * 100).toFixed(2)}%)\n`,
     );
     await pool.query('VACUUM ANALYZE es_events');
     await store.close();
