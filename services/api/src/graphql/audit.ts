@@ -1,11 +1,11 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
-import { requireArea, requireRole } from '../auth.js';
+import { requireRole } from '../auth.js';
 import { maskPersonalData } from '../mask.js';
 import { builder, pageComplexity } from './builder.js';
 import { RoleEnum } from './enums.js';
 import { readYourWrites } from './household.js';
-import { areaCondition } from './roll-data.js';
+import { areaFilter } from './roll-data.js';
 
 interface AuditRow {
   position: string;
@@ -75,15 +75,9 @@ builder.queryField('auditTrail', (t) =>
       requireRole(ctx.viewer, ['clerk', 'evaluator', 'admin'], 'read the audit trail');
       await readYourWrites(ctx, args.waitFor);
       const f = args.filter ?? {};
-      const area = f.areaCode ?? ctx.viewer.scope;
-      if (area) requireArea(ctx.viewer, area, `area ${area}`);
-      const params: unknown[] = [];
-      const p = (value: unknown) => {
-        params.push(value);
-        return `$${params.length}`;
-      };
-      const where: string[] = [];
-      if (area) where.push(areaCondition(area, p(area)));
+      const filter = areaFilter(ctx, f.areaCode);
+      const { params, where } = filter;
+      const p = filter.param;
       if (f.actorId) where.push(`actor_id = ${p(f.actorId)}`);
       if (f.householdId) where.push(`household_id = ${p(String(f.householdId))}::uuid`);
       if (f.eventType) where.push(`event_type = ${p(f.eventType)}`);
@@ -100,7 +94,7 @@ builder.queryField('auditTrail', (t) =>
               throw new GraphQLError(`${name}: not a cursor from this connection`);
             }
           }
-          const page = [...where];
+          const page: string[] = [];
           if (after) page.push(`position > ${p(after)}`);
           if (before) page.push(`position < ${p(before)}`);
           const result = await ctx.deps.pool.query<AuditRow>(
@@ -108,7 +102,7 @@ builder.queryField('auditTrail', (t) =>
                     recorded_at, to_char(effective_at, 'YYYY-MM-DD') AS effective_at, reason, command_id,
                     correlation_id, causation_id, village_code, changes
                FROM ${ctx.deps.projections.registry.tables.audit}
-              WHERE ${page.length ? page.join(' AND ') : 'TRUE'}
+              WHERE ${filter.sql(page)}
               ORDER BY position ${inverted ? 'DESC' : 'ASC'} LIMIT ${p(limit)}`,
             params,
           );

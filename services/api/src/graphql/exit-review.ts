@@ -4,7 +4,7 @@ import { requireRole } from '../auth.js';
 import { builder } from './builder.js';
 import { ExitCriterionEnum } from './enums.js';
 import { areaCondition } from './roll-data.js';
-import { snapshotRequest } from './snapshot.js';
+import { requireAreaCode } from './snapshot.js';
 
 const YearLine = builder.inputType('YearLineInput', {
   fields: (t) => ({
@@ -91,7 +91,7 @@ builder.queryField('exitReview', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       requireRole(ctx.viewer, ['clerk', 'evaluator', 'assessor', 'admin'], 'review exits');
-      snapshotRequest(ctx, args.areaCode, '2000-01-01');
+      requireAreaCode(ctx, args.areaCode);
       const base = ctx.deps.policy;
       const candidate = args.policy
         ? {

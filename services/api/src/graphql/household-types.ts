@@ -126,7 +126,7 @@ const ExitType = builder.objectRef<HouseholdState['exits'][number]>('Exit').impl
   }),
 });
 
-const ReturnType = builder.objectRef<HouseholdState['returns'][number]>('Return').implement({
+const ReturnEntryType = builder.objectRef<HouseholdState['returns'][number]>('Return').implement({
   fields: (t) => ({
     returnedOn: t.field({ type: 'Date', resolve: (r) => r.returnedOn }),
     mainCause: t.field({ type: PovertyCauseEnum, resolve: (r) => r.mainCause as 'illness' }),
@@ -213,7 +213,7 @@ export const HouseholdFacts = builder.interfaceRef<StateView>('HouseholdFacts').
           .sort((a, b) => a.visitedOn.localeCompare(b.visitedOn)),
     }),
     exits: t.field({ type: [ExitType], resolve: (v) => v.state.exits }),
-    returns: t.field({ type: [ReturnType], resolve: (v) => v.state.returns }),
+    returns: t.field({ type: [ReturnEntryType], resolve: (v) => v.state.returns }),
     monitoring: t.field({ type: MonitoringType, nullable: true, resolve: (v) => v.state.monitoring ?? null }),
     openCase: t.field({ type: OpenCaseType, nullable: true, resolve: (v) => v.state.case ?? null }),
     removedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.state.removedOn ?? null }),

@@ -5,7 +5,7 @@ import type { Context } from './context.js';
 import { AssistanceCategoryEnum, FundingSourceEnum } from './enums.js';
 import { readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
-import { snapshotRequest } from './snapshot.js';
+import { requireAreaCode } from './snapshot.js';
 
 type Counts = { households: number; people: number };
 
@@ -100,7 +100,7 @@ const Indicators = builder.objectRef<AreaIndicators>('AreaIndicators').implement
 
 function indicatorsFor(ctx: Context, areaCode: string, year: number): Promise<AreaIndicators> {
   if (year < 2000 || year > 2100) throw new GraphQLError('year: must be between 2000 and 2100');
-  snapshotRequest(ctx, areaCode, `${year}-12-31`);
+  requireAreaCode(ctx, areaCode);
   return areaIndicators(ctx.deps.pool, ctx.deps.projections, { areaCode, year, policy: ctx.deps.policy });
 }
 

@@ -1,6 +1,6 @@
 import type { HouseholdState } from '@registry/registry';
 import { GraphQLError } from 'graphql';
-import { areaPrefix } from '../auth.js';
+import { areaPrefix, requireArea } from '../auth.js';
 import type { Context } from './context.js';
 import type { StateView } from './household-types.js';
 
@@ -74,6 +74,38 @@ export function areaCondition(code: string, param: string, prefix = ''): string 
     default:
       return `${prefix}county_code LIKE substr(${param}, 1, ${significant.length}) || '%'`;
   }
+}
+
+/** Numbered SQL parameters and WHERE conditions, built together. */
+export interface SqlFilter {
+  params: unknown[];
+  where: string[];
+  /** Adds a parameter; returns its placeholder ($n). */
+  param(value: unknown): string;
+  /** The conditions joined with AND (TRUE when there are none). */
+  sql(extra?: string[]): string;
+}
+
+/**
+ * A filter on rows of an area: the one asked for, else the caller's whole scope (none for an
+ * unscoped admin). Refuses an area outside the caller's scope.
+ */
+export function areaFilter(ctx: Context, areaCode: string | null | undefined): SqlFilter {
+  const filter: SqlFilter = {
+    params: [],
+    where: [],
+    param(value) {
+      filter.params.push(value);
+      return `$${filter.params.length}`;
+    },
+    sql: (extra = []) => [...filter.where, ...extra].join(' AND ') || 'TRUE',
+  };
+  const area = areaCode ?? ctx.viewer.scope;
+  if (area) {
+    requireArea(ctx.viewer, area, `area ${area}`);
+    filter.where.push(areaCondition(area, filter.param(area)));
+  }
+  return filter;
 }
 
 /** A keyset cursor must be what this API handed out: a household id. */

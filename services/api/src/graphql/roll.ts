@@ -1,10 +1,9 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
-import { requireArea } from '../auth.js';
 import { builder, pageComplexity } from './builder.js';
 import { HouseholdAttributeEnum, PovertyCauseEnum } from './enums.js';
 import { HouseholdType, readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
-import { areaCondition, COLUMNS, type DbRollRow, householdCursor, type RollRow, toRow } from './roll-data.js';
+import { areaFilter, COLUMNS, type DbRollRow, householdCursor, type RollRow, toRow } from './roll-data.js';
 
 const HouseholdFilter = builder.inputType('HouseholdFilter', {
   fields: (t) => ({
@@ -28,15 +27,9 @@ builder.queryField('households', (t) =>
       resolve: async (_root, args, ctx) => {
         await readYourWrites(ctx, args.waitFor);
         const f = args.filter ?? {};
-        const area = f.areaCode ?? ctx.viewer.scope;
-        if (area) requireArea(ctx.viewer, area, `area ${area}`);
-        const params: unknown[] = [];
-        const p = (value: unknown) => {
-          params.push(value);
-          return `$${params.length}`;
-        };
-        const where: string[] = [];
-        if (area) where.push(areaCondition(area, p(area)));
+        const filter = areaFilter(ctx, f.areaCode);
+        const { params, where } = filter;
+        const p = filter.param;
         if (f.status?.length) where.push(`status = ANY(${p(f.status)}::text[])`);
         if (f.attribute) where.push(`attribute = ${p(f.attribute)}`);
         if (f.cause) {
@@ -56,7 +49,7 @@ builder.queryField('households', (t) =>
             OR EXISTS (SELECT 1 FROM ${tables.members} m WHERE m.household_id = h.household_id
                         AND (m.name ILIKE ${like}${byId})))`);
         }
-        const filterSql = where.length ? where.join(' AND ') : 'TRUE';
+        const filterSql = filter.sql();
         const filterParams = [...params];
         const total = ctx.deps.pool.query<{ n: string }>(
           `SELECT count(*) AS n FROM ${tables.households} h WHERE ${filterSql}`,

@@ -18,19 +18,24 @@ import { readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
 import { householdCursor } from './roll-data.js';
 
-/** Checks the area and dates of a snapshot request and the caller's right to it. */
-export function snapshotRequest(
-  ctx: Context,
-  areaCode: string,
-  effectiveOn: string,
-  knownAt?: string | null,
-): SnapshotQuery {
+/** A county, township or village code the caller may read: refused otherwise, naming the rule. */
+export function requireAreaCode(ctx: Context, areaCode: string): void {
   try {
     areaLevel(areaCode);
   } catch (error) {
     throw new GraphQLError(`areaCode: ${(error as Error).message}`);
   }
   requireArea(ctx.viewer, areaCode, `area ${areaCode}`);
+}
+
+/** Checks the area of a snapshot request and the caller's right to it; `knownAt` defaults to now. */
+export function snapshotRequest(
+  ctx: Context,
+  areaCode: string,
+  effectiveOn: string,
+  knownAt?: string | null,
+): SnapshotQuery {
+  requireAreaCode(ctx, areaCode);
   return { areaCode, effectiveOn, knownAt: knownAt ?? ctx.now };
 }
 

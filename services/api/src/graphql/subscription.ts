@@ -5,7 +5,7 @@ import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { EventType } from './event-type.js';
 import { loadHouseholds } from './roll-data.js';
-import { snapshotRequest } from './snapshot.js';
+import { requireAreaCode } from './snapshot.js';
 
 /**
  * New household events in an area, from the moment of subscribing, in log order. The area
@@ -48,7 +48,7 @@ builder.subscriptionField('householdEvents', (t) =>
     description: 'New household events in a county, township or village, as they are recorded (SSE).',
     args: { areaCode: t.arg.string({ required: true }) },
     subscribe: (_root, args, ctx) => {
-      snapshotRequest(ctx, args.areaCode, '2000-01-01');
+      requireAreaCode(ctx, args.areaCode);
       return areaEvents(ctx, args.areaCode);
     },
     resolve: (event) => event,
