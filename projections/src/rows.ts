@@ -152,9 +152,9 @@ export function measureRows(householdId: string, state: HouseholdState) {
 }
 
 export function visitRows(householdId: string, state: HouseholdState) {
-  return Object.entries(state.visits).map(([visitId, v]) => ({
+  return state.visits.map((v) => ({
     household_id: householdId,
-    visit_id: visitId,
+    visit_id: v.visitId,
     helper_id: v.helperId,
     visited_on: v.visitedOn,
   }));

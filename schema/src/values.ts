@@ -7,9 +7,17 @@ export const IsoDate = z
   .refine(isCalendarDate, 'must be a date that exists in the calendar');
 export type IsoDate = z.infer<typeof IsoDate>;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Whether YYYY-MM-DD names a day that exists (leap years counted). Arithmetic only: it runs for every date of every event read. */
 export function isCalendarDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const day = Number(value.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
 }
 
 /** Adds days to a calendar date, in UTC so no time zone moves it. */

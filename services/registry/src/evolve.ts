@@ -144,18 +144,19 @@ export function evolve(state: HouseholdState, event: DomainEvent): HouseholdStat
         },
       };
     }
-    case 'VisitRecorded':
+    case 'VisitRecorded': {
+      const visit = {
+        visitId: event.data.visitId,
+        helperId: event.data.helperId,
+        visitedOn: event.data.visitedOn,
+        notes: event.data.notes,
+      };
+      const at = state.visits.findIndex((v) => v.visitId === visit.visitId);
       return {
         ...state,
-        visits: {
-          ...state.visits,
-          [event.data.visitId]: {
-            helperId: event.data.helperId,
-            visitedOn: event.data.visitedOn,
-            notes: event.data.notes,
-          },
-        },
+        visits: at < 0 ? [...state.visits, visit] : state.visits.map((v, i) => (i === at ? visit : v)),
       };
+    }
     case 'ExitProposed':
       return { ...state, case: { kind: 'exit', step: 'village_review', year: event.data.year } };
     case 'ExitApproved':

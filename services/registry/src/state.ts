@@ -57,7 +57,12 @@ export interface HouseholdState {
   assessments: Assessment[];
   helper?: Helper;
   measures: Record<string, Measure>;
-  visits: Record<string, { helperId: string; visitedOn: string; notes: string }>;
+  /**
+   * In stream order. An array, not a record by visit id: a household gathers hundreds of
+   * visits, and copying a record keyed by UUIDs on every visit made folding quadratic in cost.
+   * A visit id recorded again replaces the earlier entry.
+   */
+  visits: Visit[];
   exits: { year: number; exitedOn: string; evidence: ExitEvidenceT }[];
   returns: { returnedOn: string; mainCause: string }[];
   monitoring?: { category: HouseholdEventData<'MonitoringStarted'>['category']; since: string; risks: string[] };
@@ -66,13 +71,20 @@ export interface HouseholdState {
   decreasedOn?: string;
 }
 
+export interface Visit {
+  visitId: string;
+  helperId: string;
+  visitedOn: string;
+  notes: string;
+}
+
 export const initialState = (): HouseholdState => ({
   status: 'none',
   members: {},
   comparisonFindings: [],
   assessments: [],
   measures: {},
-  visits: {},
+  visits: [],
   exits: [],
   returns: [],
   monitoringPeriods: [],

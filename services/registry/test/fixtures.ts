@@ -69,7 +69,7 @@ export const household = (villageCode = VILLAGE) => ({
 
 export const helper = { helperId: 'cadre-042', name: '王帮扶', unit: '县农业农村局' };
 
-type Given = HouseholdEvent & { effectiveAt?: string };
+export type Given = HouseholdEvent & { effectiveAt?: string };
 const on = (effectiveAt: string, e: HouseholdEvent): Given => ({ ...e, effectiveAt });
 
 export const ids = {

@@ -7,6 +7,7 @@ import {
   cmd,
   exitAt,
   exited,
+  type Given,
   given,
   head,
   helper,
@@ -14,6 +15,7 @@ import {
   member,
   registered,
   spouse,
+  stateOf,
   WESTERN_VILLAGE,
   withHelper,
 } from './fixtures.js';
@@ -192,6 +194,25 @@ describe('conditions, helper, assistance, visits', () => {
       .when(cmd('RecordVisit', { notes: '了解种植情况' }), { effectiveAt: '2019-03-02' })
       .result();
     expect(again).toEqual(visit);
+  });
+
+  it('keeps visits in stream order; a visit id recorded again replaces its entry', () => {
+    const visit = (visitId: string, visitedOn: string, notes: string): Given => ({
+      type: 'VisitRecorded',
+      data: { visitId, helperId: helper.helperId, visitedOn, notes },
+      effectiveAt: visitedOn,
+    });
+    const [a, b] = ['9f1c2a52-7d3e-4c61-9a57-0b4f3f0c1a01', '9f1c2a52-7d3e-4c61-9a57-0b4f3f0c1a02'];
+    const state = stateOf([
+      ...withHelper(),
+      visit(a, '2019-03-02', '了解种植情况'),
+      visit(b, '2019-04-02', '入户走访'),
+      visit(a, '2019-03-03', '更正日期'),
+    ]);
+    expect(state.visits).toEqual([
+      { visitId: a, helperId: helper.helperId, visitedOn: '2019-03-03', notes: '更正日期' },
+      { visitId: b, helperId: helper.helperId, visitedOn: '2019-04-02', notes: '入户走访' },
+    ]);
   });
 
   it('plans measures with funds and refuses deliveries beyond the plan', () => {

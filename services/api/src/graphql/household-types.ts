@@ -207,8 +207,7 @@ export const HouseholdFacts = builder.interfaceRef<StateView>('HouseholdFacts').
       type: [VisitType],
       args: { year: t.arg.int({ description: 'Only visits in this calendar year.' }) },
       resolve: (v, args) =>
-        Object.entries(v.state.visits)
-          .map(([visitId, visit]) => ({ visitId, ...visit }))
+        v.state.visits
           .filter((visit) => !args.year || visit.visitedOn.startsWith(`${args.year}-`))
           .sort((a, b) => a.visitedOn.localeCompare(b.visitedOn)),
     }),
