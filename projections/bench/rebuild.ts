@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
     batch: { type: 'string', default: '10000' },
+    bulk: { type: 'string', default: '500' },
     child: { type: 'string' },
     profile: { type: 'boolean', default: false },
     url: { type: 'string' },
@@ -90,14 +91,21 @@ async function runRebuild(url: string): Promise<Measured> {
   const store = await PostgresEventStore.open({ pool });
   const head = (await store.headPosition()) as string;
   const projection = new RegistryProjection(store, 99);
-  const runner = new ProjectionRunner({ store, pool, projection, batchSize: Number(args.batch) });
+  const runner = new ProjectionRunner({
+    store,
+    pool,
+    projection,
+    batchSize: Number(args.batch),
+    bulkStreams: Number(args.bulk),
+  });
   const peak = watchRss();
   const start = process.hrtime.bigint();
   await runner.start();
   const progress = setInterval(() => {
     const s = runner.status();
+    const m = process.memoryUsage();
     process.stderr.write(
-      `  rebuild: ${s.processed.toLocaleString('en')} events, ${Math.round(s.eventsPerSecond).toLocaleString('en')} ev/s\n`,
+      `  rebuild: ${s.processed.toLocaleString('en')} events, ${Math.round(s.eventsPerSecond).toLocaleString('en')} ev/s, rss ${Math.round(m.rss / 1e6)} MB, heap ${Math.round(m.heapUsed / 1e6)} MB\n`,
     );
   }, 5000);
   await runner.waitFor(head, 3_600_000);
@@ -168,7 +176,17 @@ function inChild(kind: 'rebuild' | 'baseline', url: string): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const child = fork(
       new URL(import.meta.url).pathname,
-      ['--child', kind, '--url', url, '--batch', String(args.batch), ...(args.profile ? ['--profile'] : [])],
+      [
+        '--child',
+        kind,
+        '--url',
+        url,
+        '--batch',
+        String(args.batch),
+        '--bulk',
+        String(args.bulk),
+        ...(args.profile ? ['--profile'] : []),
+      ],
       {
         execArgv: [
           '--import',

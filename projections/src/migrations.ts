@@ -26,6 +26,15 @@ CREATE TABLE projection_active (
   switched_at timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    version: 3,
+    name: 'bulk build progress',
+    sql: `
+-- A build from the start folds stream by stream up to bulk_head (a log position fixed when
+-- it began); bulk_after is the last stream name committed. Both are cleared when the
+-- checkpoint takes over.
+ALTER TABLE projection_checkpoints ADD COLUMN bulk_head text, ADD COLUMN bulk_after text;`,
+  },
 ];
 
 /**

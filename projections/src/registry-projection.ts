@@ -1,7 +1,14 @@
 import type { EventStore, RecordedEvent } from '@registry/eventstore';
 import { migrate } from '@registry/postgres';
-import { evolve, foldHistory, type HouseholdState, initialState, toHistoryEvent } from '@registry/registry';
-import { HOUSEHOLD_STREAM_PREFIX, householdStream } from '@registry/schema';
+import {
+  evolve,
+  foldHistory,
+  type HistoryEvent,
+  type HouseholdState,
+  initialState,
+  toHistoryEvent,
+} from '@registry/registry';
+import { countyOf, HOUSEHOLD_STREAM_PREFIX, householdStream, townshipOf } from '@registry/schema';
 import type pg from 'pg';
 import { copyRows } from './copy.js';
 import { registryIndexes, registryTables } from './migrations.js';
@@ -49,7 +56,32 @@ const CHILD_TABLE: Partial<Record<string, 'members' | 'measures'>> = {
   AssistanceDelivered: 'measures',
 };
 
-export class EventProjectionError extends Error {}
+/** An event the projection cannot fold; `failedPosition` is where it lies in the log (the runner records it). */
+export class EventProjectionError extends Error {
+  constructor(
+    message: string,
+    readonly failedPosition: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Changes {
+  closes: { id: string; recordedTo: string }[];
+  inserts: (OpenInterval & { householdId: string; recordedTo: string | null })[];
+  audit: Record<string, unknown>[];
+}
+
+const emptyWorking = (householdId: string): Working => ({
+  householdId,
+  state: initialState(),
+  version: -1,
+  lastEffectiveAt: '0000-01-01',
+  updatedAt: '',
+  open: [],
+  rewrite: new Set(),
+  newVisits: [],
+});
 
 /** The roll's columns in table order (the staging table is made LIKE it). */
 const HOUSEHOLD_COLUMNS = [
@@ -158,16 +190,21 @@ export class RegistryProjection implements Projection {
     }
   }
 
-  async apply(recorded: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
-    const events = recorded.map((r) => {
+  private parse(recorded: readonly RecordedEvent[]): HistoryEvent[] {
+    return recorded.map((r) => {
       try {
         return toHistoryEvent(r);
       } catch (error) {
         throw new EventProjectionError(
           `event ${r.id} at ${r.position} (${r.streamName}@${r.revision}, ${r.type}) cannot be projected: ${(error as Error).message}`,
+          r.position,
         );
       }
     });
+  }
+
+  async apply(recorded: RecordedEvent[], tx: pg.PoolClient): Promise<void> {
+    const events = this.parse(recorded);
     const householdIds = [...new Set(events.map((e) => e.householdId))];
     const working = await this.timed('load', () => this.load(tx, householdIds));
     // Households whose past changes in this batch (a correction, or an event effective before
@@ -183,6 +220,53 @@ export class RegistryProjection implements Projection {
       refold.size === 0
         ? new Map<string, RecordedEvent[]>()
         : await this.timed('refold read', () => this.store.readStreams([...refold].map(householdStream)));
+    const parsed = new Map<string, HistoryEvent[]>();
+    const historyOf = (householdId: string) => {
+      let history = parsed.get(householdId);
+      if (!history) {
+        history = this.parse(streams.get(householdStream(householdId)) ?? []);
+        parsed.set(householdId, history);
+      }
+      return history;
+    };
+    const changes = this.fold(events, working, historyOf);
+    await this.timed('write', () => this.write(tx, [...working.values()], changes, false));
+  }
+
+  /**
+   * Whole streams of households the tables hold nothing of yet (a build from the start):
+   * folded here, written by the returned function. Same fold and rows as `apply`.
+   */
+  bulk(streams: readonly (readonly RecordedEvent[])[]): (tx: pg.PoolClient) => Promise<void> {
+    const start = performance.now();
+    const histories = new Map<string, HistoryEvent[]>();
+    const working = new Map<string, Working>();
+    for (const stream of streams) {
+      const history = this.parse(stream);
+      const first = history[0];
+      if (!first) continue;
+      histories.set(first.householdId, history);
+      working.set(first.householdId, { ...emptyWorking(first.householdId), rewrite: 'all' });
+    }
+    const changes = this.fold(
+      [...histories.values()].flat(),
+      working,
+      (householdId) => histories.get(householdId) ?? [],
+    );
+    this.timings.fold = (this.timings.fold ?? 0) + performance.now() - start;
+    return (tx) => this.timed('write', () => this.write(tx, [...working.values()], changes, true));
+  }
+
+  /**
+   * Folds events into the working households and works out the status history rows to
+   * close and to insert, and the audit rows. Each household's events come in revision order.
+   * `historyOf` gives a household's stream, for refolds.
+   */
+  private fold(
+    events: readonly HistoryEvent[],
+    working: Map<string, Working>,
+    historyOf: (householdId: string) => readonly HistoryEvent[],
+  ): Changes {
     const closes: { id: string; recordedTo: string }[] = [];
     const inserts: (OpenInterval & { householdId: string; recordedTo: string | null })[] = [];
     const audit: Record<string, unknown>[] = [];
@@ -197,14 +281,13 @@ export class RegistryProjection implements Projection {
       if (event.revision !== w.version + 1) {
         throw new EventProjectionError(
           `household ${w.householdId}: event at revision ${event.revision} follows ${w.version}; the log skipped or repeated an event`,
+          event.position,
         );
       }
       const at = event.recordedAt;
       if (event.type === 'EventCorrected' || event.effectiveAt < w.lastEffectiveAt) {
         // The past changed: refold the household from its stream, as known at this event.
-        const history = (streams.get(householdStream(w.householdId)) ?? [])
-          .filter((r) => r.revision <= event.revision)
-          .map(toHistoryEvent);
+        const history = historyOf(w.householdId).filter((r) => r.revision <= event.revision);
         w.state = foldHistory(history);
         w.rewrite = 'all';
         for (const row of w.open) close(w, row, at);
@@ -213,7 +296,7 @@ export class RegistryProjection implements Projection {
         w.state = evolve(w.state, event);
         const child = CHILD_TABLE[event.type];
         if (child && w.rewrite !== 'all') w.rewrite.add(child);
-        if (event.type === 'VisitRecorded') w.newVisits.push(event.data.visitId);
+        if (event.type === 'VisitRecorded' && w.rewrite !== 'all') w.newVisits.push(event.data.visitId);
         const fields = rollFields(w.state);
         const last = w.open.at(-1);
         if (w.state.status !== 'none' && (!last || !sameRoll(last, fields))) {
@@ -230,7 +313,7 @@ export class RegistryProjection implements Projection {
       w.version = event.revision;
       if (event.effectiveAt > w.lastEffectiveAt) w.lastEffectiveAt = event.effectiveAt;
       w.updatedAt = at;
-      const roll = rollFields(w.state);
+      const village = w.state.household?.villageCode ?? null;
       audit.push({
         position: event.position,
         event_id: event.id,
@@ -246,16 +329,16 @@ export class RegistryProjection implements Projection {
         command_id: event.metadata.commandId ?? null,
         correlation_id: event.metadata.correlationId,
         causation_id: event.metadata.causationId ?? null,
-        county_code: roll.countyCode,
-        township_code: roll.townshipCode,
-        village_code: roll.villageCode,
+        county_code: village && countyOf(village),
+        township_code: village && townshipOf(village),
+        village_code: village,
         changes: event.data,
       });
     }
     for (const w of working.values()) {
       for (const row of w.open) if (!row.id) inserts.push({ ...row, householdId: w.householdId, recordedTo: null });
     }
-    await this.timed('write', () => this.write(tx, [...working.values()], closes, inserts, audit));
+    return { closes, inserts, audit };
   }
 
   private async load(tx: pg.PoolClient, householdIds: string[]): Promise<Map<string, Working>> {
@@ -293,18 +376,7 @@ export class RegistryProjection implements Projection {
       ),
     ]);
     const working = new Map<string, Working>();
-    for (const id of householdIds) {
-      working.set(id, {
-        householdId: id,
-        state: initialState(),
-        version: -1,
-        lastEffectiveAt: '0000-01-01',
-        updatedAt: '',
-        open: [],
-        rewrite: new Set(),
-        newVisits: [],
-      });
-    }
+    for (const id of householdIds) working.set(id, emptyWorking(id));
     for (const row of snapshots.rows) {
       const w = working.get(row.household_id) as Working;
       w.state = row.state;
@@ -330,13 +402,12 @@ export class RegistryProjection implements Projection {
     return working;
   }
 
-  private async write(
-    tx: pg.PoolClient,
-    working: Working[],
-    closes: { id: string; recordedTo: string }[],
-    inserts: (OpenInterval & { householdId: string; recordedTo: string | null })[],
-    audit: Record<string, unknown>[],
-  ): Promise<void> {
+  /**
+   * Writes a batch's rows. `fresh`: the tables hold nothing of these households yet (a bulk
+   * build), so rows are copied straight in, with no upsert and nothing to delete first.
+   */
+  private async write(tx: pg.PoolClient, working: Working[], changes: Changes, fresh: boolean): Promise<void> {
+    const { closes, inserts, audit } = changes;
     const t = this.tables;
     const households = working
       .filter((w) => w.state.status !== 'none')
@@ -348,6 +419,10 @@ export class RegistryProjection implements Projection {
         }),
       );
     await this.timed('write households', async () => {
+      if (fresh) {
+        await copyRows(tx, t.households, HOUSEHOLD_COLUMNS, households);
+        return;
+      }
       // COPY into a per-connection staging table, then one upsert: far cheaper than a JSON parameter.
       await tx.query(
         `CREATE TEMP TABLE IF NOT EXISTS stage_${t.households} (LIKE ${t.households}) ON COMMIT DELETE ROWS`,
@@ -392,7 +467,7 @@ export class RegistryProjection implements Projection {
         }
       }
       await this.timed(`write ${table.replace(/_v\d+$/, '')}`, async () => {
-        if (households.length > 0) {
+        if (households.length > 0 && !fresh) {
           await tx.query(`DELETE FROM ${table} WHERE household_id = ANY($1::uuid[])`, [
             households.map((w) => w.householdId),
           ]);

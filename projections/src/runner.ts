@@ -14,6 +14,14 @@ export interface Projection {
   apply(events: RecordedEvent[], tx: pg.PoolClient): Promise<void>;
   /** Runs each time the runner reaches the head after catching up (e.g. to build query indexes). */
   onCaughtUp?(pool: pg.Pool): Promise<void>;
+  /**
+   * Stream-by-stream loading for a build from the start (optional; needs a filter with one
+   * stream prefix). Folds whole streams of which the read models hold nothing yet — each
+   * stream's events in revision order, up to one log position — and returns the writes, to
+   * run later in a transaction. Folding is synchronous so that it overlaps the previous
+   * chunk's writes. Must give the same tables as `apply` over the same events.
+   */
+  bulk?(streams: readonly (readonly RecordedEvent[])[]): (tx: pg.PoolClient) => Promise<void>;
 }
 
 export type RunnerState = 'starting' | 'catching_up' | 'caught_up' | 'retrying' | 'failed' | 'stopped';
@@ -74,6 +82,12 @@ export interface RunnerOptions {
   retry?: { baseMs: number; maxMs: number };
   /** Test hook: runs inside the batch transaction after the writes, before COMMIT. */
   beforeCommit?: (events: RecordedEvent[]) => void | Promise<void>;
+  /**
+   * Build from the start stream by stream (when the store can list streams and the
+   * projection has `bulk`), this many streams per transaction; 0 replays `$all` instead.
+   * Default 500. See `ProjectionRunner.bulkLoad`.
+   */
+  bulkStreams?: number;
 }
 
 /**
@@ -131,6 +145,7 @@ export class ProjectionRunner {
       [this.name],
     );
     this.checkpoint = row.rows[0]?.position ?? null;
+    this.processed = 0;
     this.error = undefined;
     this.failedPosition = undefined;
     this.setState('starting');
@@ -211,6 +226,10 @@ export class ProjectionRunner {
 
   private async run(): Promise<void> {
     const { store, projection } = this.options;
+    if (this.checkpoint === null && this.bulkPrefix() !== undefined) {
+      await this.bulkLoad();
+      if (this.isStopped()) return;
+    }
     this.subscription = store.subscribeToAll({
       ...(this.checkpoint ? { after: this.checkpoint } : {}),
       ...(projection.filter ? { filter: projection.filter } : {}),
@@ -241,9 +260,134 @@ export class ProjectionRunner {
     }
   }
 
-  private async flush(events: RecordedEvent[], position: Position): Promise<void> {
-    const { pool, projection } = this.options;
-    const client = await pool.connect();
+  /** The stream prefix to bulk-load by, when the store, the projection and the options allow it. */
+  private bulkPrefix(): string | undefined {
+    const { store, projection, bulkStreams } = this.options;
+    const prefixes = projection.filter?.streamPrefixes;
+    if (bulkStreams === 0 || !store.listStreams || !projection.bulk || prefixes?.length !== 1) return undefined;
+    return prefixes[0];
+  }
+
+  /**
+   * A build from the start, stream by stream: the log's head H is fixed first, then the
+   * projection's streams are listed in name order and folded a chunk at a time, each stream
+   * with its events up to H. Each chunk is one transaction that also advances the bulk
+   * progress (compare-and-set, like the checkpoint: a second runner finds it moved and
+   * stops), so a crash resumes after the last committed chunk. When every stream is done the
+   * checkpoint becomes H and the runner follows `$all` from there.
+   *
+   * Why: replaying `$all` in order interleaves every household of a registry, so each batch
+   * touches nearly as many households as it has events, and each must be loaded and written
+   * back; folding each stream whole loads nothing and writes each household once. Reading
+   * the next chunk and folding it overlap the previous chunk's writes.
+   */
+  private async bulkLoad(): Promise<void> {
+    const { store, pool, projection } = this.options;
+    const prefix = this.bulkPrefix() as string;
+    const listStreams = store.listStreams?.bind(store) as NonNullable<EventStore['listStreams']>;
+    const bulk = projection.bulk?.bind(projection) as NonNullable<Projection['bulk']>;
+    const limit = this.options.bulkStreams ?? 500;
+    const progress = await pool.query<{ position: string | null; bulk_head: string | null; bulk_after: string | null }>(
+      'SELECT position, bulk_head, bulk_after FROM projection_checkpoints WHERE name = $1',
+      [this.name],
+    );
+    const row = progress.rows[0];
+    if (row?.position) {
+      this.checkpoint = row.position;
+      return;
+    }
+    let head = row?.bulk_head ?? null;
+    let after = row?.bulk_after ?? null;
+    if (head === null) {
+      head = (await store.headPosition()) ?? null;
+      if (head === null) return;
+      const claimed = await pool.query(
+        `UPDATE projection_checkpoints SET bulk_head = $2, bulk_after = NULL, status = 'running', updated_at = now()
+          WHERE name = $1 AND position IS NULL AND bulk_head IS NULL`,
+        [this.name, head],
+      );
+      if (claimed.rowCount !== 1) {
+        throw new CheckpointConflict(`projection ${this.name}: another runner is running it (it began the build)`);
+      }
+    }
+    const upTo = head;
+    this.setState('catching_up');
+    const read = async (from: string | null) => {
+      const names = await listStreams({ prefix, ...(from === null ? {} : { after: from }), limit });
+      if (names.length === 0) return undefined;
+      const streams = [...(await store.readStreams(names)).values()]
+        .map((events) => events.filter((e) => e.position <= upTo))
+        .filter((events) => events.length > 0);
+      return { last: names.at(-1) as string, streams };
+    };
+    const quiet = <T>(promise: Promise<T>) => {
+      promise.catch(() => {});
+      return promise;
+    };
+    let next = quiet(read(after));
+    let inflight: Promise<void> = Promise.resolve();
+    for (;;) {
+      const chunk = await next;
+      if (!chunk || this.isStopped()) break;
+      next = quiet(read(chunk.last));
+      const events = chunk.streams.flat();
+      let write: (tx: pg.PoolClient) => Promise<void>;
+      try {
+        write = bulk(chunk.streams);
+      } catch (error) {
+        // An event it cannot fold (its position is the error's `failedPosition`). Let the
+        // previous chunk finish first, so its commit cannot land after the failure is recorded.
+        await inflight.catch(() => {});
+        throw error;
+      }
+      await inflight;
+      const from = after;
+      after = chunk.last;
+      inflight = quiet(
+        this.transaction(events, async (client) => {
+          await this.claim(client, 'bulk_after = $3', 'bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $4', [
+            upTo,
+            chunk.last,
+            from,
+          ]);
+          await write(client);
+        }).then(() => {
+          this.processed += events.length;
+          this.noteRate();
+        }),
+      );
+    }
+    await inflight;
+    if (this.isStopped()) return;
+    await this.transaction([], (client) =>
+      this.claim(
+        client,
+        'position = $2, bulk_head = NULL, bulk_after = NULL',
+        'position IS NULL AND bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $3',
+        [upTo, after],
+      ),
+    );
+    this.reached(upTo);
+  }
+
+  /** Compare-and-set on the projection's checkpoint row; a second runner finds it moved. */
+  private async claim(client: pg.PoolClient, set: string, where: string, values: unknown[]): Promise<void> {
+    const moved = await client.query(
+      `UPDATE projection_checkpoints SET ${set}, status = 'running', error = NULL, failed_position = NULL, updated_at = now()
+        WHERE name = $1 AND ${where}`,
+      [this.name, ...values],
+    );
+    if (moved.rowCount !== 1) {
+      throw new CheckpointConflict(`projection ${this.name}: its progress moved; another runner is running it`);
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction on a connection of its own, with the test hook before
+   * COMMIT. A connection that failed is discarded, not returned to the pool.
+   */
+  private async transaction(events: RecordedEvent[], work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.options.pool.connect();
     let failure: Error | undefined;
     // A connection dropped while checked out emits 'error' as well as failing the query.
     const onConnectionError = (error: Error) => {
@@ -252,35 +396,42 @@ export class ProjectionRunner {
     client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
-      // Compare-and-set first: a second runner waits on this row, then finds it moved.
-      const moved = await client.query(
-        `UPDATE projection_checkpoints SET position = $2, status = 'running', error = NULL, failed_position = NULL, updated_at = now()
-          WHERE name = $1 AND position IS NOT DISTINCT FROM $3`,
-        [this.name, position, this.checkpoint],
-      );
-      if (moved.rowCount !== 1) {
-        throw new CheckpointConflict(
-          `projection ${this.name}: checkpoint moved away from ${this.checkpoint ?? 'the start'}; another runner is running it`,
-        );
-      }
-      if (events.length > 0) await projection.apply(events, client);
+      await work(client);
       await this.options.beforeCommit?.(events);
       await client.query('COMMIT');
     } catch (error) {
       failure = error as Error;
       await client.query('ROLLBACK').catch(() => {});
-      throw Object.assign(failure, { failedPosition: events[0]?.position ?? position });
+      const failedPosition = (error as { failedPosition?: string }).failedPosition ?? events[0]?.position;
+      throw Object.assign(failure, failedPosition ? { failedPosition } : {});
     } finally {
-      // A connection that failed mid-transaction is discarded, not returned to the pool.
       client.off('error', onConnectionError);
       client.release(failure !== undefined && isTransient(failure) ? failure : undefined);
     }
     this.progressed = true;
+  }
+
+  private async flush(events: RecordedEvent[], position: Position): Promise<void> {
+    const { projection } = this.options;
+    await this.transaction(events, async (client) => {
+      // Compare-and-set first: a second runner waits on this row, then finds it moved.
+      await this.claim(client, 'position = $2', 'position IS NOT DISTINCT FROM $3', [position, this.checkpoint]);
+      if (events.length > 0) await projection.apply(events, client);
+    });
     this.lastFlushAt = performance.now();
-    this.checkpoint = position;
     this.processed += events.length;
+    this.noteRate();
+    this.reached(position);
+  }
+
+  private noteRate(): void {
     this.rateWindow.push({ at: Date.now(), processed: this.processed });
     if (this.rateWindow.length > 20) this.rateWindow.shift();
+  }
+
+  /** The read models now hold everything up to `position`: release those waiting for it. */
+  private reached(position: Position): void {
+    this.checkpoint = position;
     const reached = this.waiters.filter((w) => w.position <= position);
     this.waiters = this.waiters.filter((w) => w.position > position);
     for (const w of reached) w.resolve();

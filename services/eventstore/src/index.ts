@@ -7,6 +7,7 @@ export type {
   EventToAppend,
   ExpectedRevision,
   JsonValue,
+  ListStreamsOptions,
   Position,
   ReadAllOptions,
   ReadStreamOptions,

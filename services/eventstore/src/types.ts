@@ -78,6 +78,12 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
  * The event store port. Adapters: PostgreSQL (embedded default) and EventStoreDB.
  * Both satisfy one contract suite (`test/contract.ts`).
  */
+export interface ListStreamsOptions {
+  prefix: string;
+  after?: string;
+  limit: number;
+}
+
 export interface EventStore {
   append(
     stream: string,
@@ -88,6 +94,13 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of several streams at once (each in revision order); missing streams read as empty. */
   readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+  /**
+   * Names of the streams that start with `prefix`, in name order, after `after`; at most
+   * `limit`. Optional: a projection rebuild uses it to fold the log stream by stream (see
+   * ProjectionRunner). An adapter that cannot list streams cheaply leaves it out, and
+   * rebuilds then replay `$all`.
+   */
+  listStreams?(options: ListStreamsOptions): Promise<string[]>;
   /** Events of all streams in log order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the last visible event in the log, or undefined for an empty log. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,19 @@ describe('PostgreSQL event store: guarantees the database itself keeps', () => {
     const other = streamName();
     await expect(store.append(other, batch, { expectedRevision: 'any' })).rejects.toBeInstanceOf(EventIdConflict);
     expect(await store.readStream(other)).toEqual([]);
+  });
+
+  it('lists the streams of a prefix in name order, a page at a time, each once however many events it holds', async () => {
+    const prefix = `list${randomUUID().slice(0, 8)}-`;
+    const names = Array.from({ length: 5 }, () => streamName(prefix.slice(0, -1)));
+    for (const [i, name] of names.entries()) await store.append(name, events(1 + i), { expectedRevision: 'no_stream' });
+    await store.append(streamName(`${prefix.slice(0, -1)}x`), events(1), { expectedRevision: 'no_stream' });
+    const sorted = [...names].sort();
+    const first = await store.listStreams({ prefix, limit: 3 });
+    expect(first).toEqual(sorted.slice(0, 3));
+    expect(await store.listStreams({ prefix, after: first.at(-1), limit: 3 })).toEqual(sorted.slice(3));
+    expect(await store.listStreams({ prefix, after: sorted.at(-1), limit: 3 })).toEqual([]);
+    await expect(store.listStreams({ prefix, limit: 0 })).rejects.toThrow(/limit must be a positive integer/);
   });
 
   it('applies its migrations once, however often it is opened', async () => {

@@ -10,6 +10,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   JsonValue,
+  ListStreamsOptions,
   Position,
   ReadAllOptions,
   ReadStreamOptions,
@@ -234,6 +235,22 @@ export class PostgresEventStore implements EventStore {
     });
     for (const row of rows.rows) result.get(row[2])?.push(toRecorded(row));
     return result;
+  }
+
+  async listStreams(options: ListStreamsOptions): Promise<string[]> {
+    if (!Number.isInteger(options.limit) || options.limit < 1) {
+      throw new RangeError(`limit must be a positive integer, got ${options.limit}`);
+    }
+    // Every stream has exactly one event at revision 0; the (stream_name, revision) key
+    // walks the names in order from `after`.
+    const rows = await this.pool.query<[string]>({
+      text: `SELECT stream_name FROM es_events
+              WHERE revision = 0 AND left(stream_name, length($1)) = $1 AND ($2::text IS NULL OR stream_name > $2)
+              ORDER BY stream_name LIMIT $3`,
+      values: [options.prefix, options.after ?? null, options.limit],
+      rowMode: 'array',
+    });
+    return rows.rows.map((r) => r[0]);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
