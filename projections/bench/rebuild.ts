@@ -325,7 +325,8 @@ if (args.child) {
   const result =
     args.child === 'rebuild' ? await runRebuild(args.url as string) : await runBaseline(args.url as string);
   // Exit only once the parent has the result: exiting right after send() can drop the message.
-  process.send?.(result, () => process.exit(0));
+  if (process.send) process.send(result, () => process.exit(0));
+  else process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
   await main();
 }

@@ -18,10 +18,11 @@ export interface Projection {
    * Stream-by-stream loading for a build from the start (optional; needs a filter with one
    * stream prefix). Folds whole streams of which the read models hold nothing yet — each
    * stream's events in revision order, up to one log position — and returns the writes, to
-   * run later in a transaction. Folding is synchronous so that it overlaps the previous
-   * chunk's writes. Must give the same tables as `apply` over the same events.
+   * run later in a transaction. The writer must queue all its statements before its first
+   * await, and folding should yield to the event loop now and then: the previous chunk's
+   * writes proceed meanwhile. Must give the same tables as `apply` over the same events.
    */
-  bulk?(streams: readonly (readonly RecordedEvent[])[]): (tx: pg.PoolClient) => Promise<void>;
+  bulk?(streams: readonly (readonly RecordedEvent[])[]): Promise<(tx: pg.PoolClient) => Promise<void>>;
 }
 
 export type RunnerState = 'starting' | 'catching_up' | 'caught_up' | 'retrying' | 'failed' | 'stopped';
@@ -326,59 +327,112 @@ export class ProjectionRunner {
     };
     let next = quiet(read(after));
     let inflight: Promise<void> = Promise.resolve();
-    for (;;) {
-      const chunk = await next;
-      if (!chunk || this.isStopped()) break;
-      next = quiet(read(chunk.last));
-      const events = chunk.streams.flat();
-      let write: (tx: pg.PoolClient) => Promise<void>;
-      try {
-        write = bulk(chunk.streams);
-      } catch (error) {
-        // An event it cannot fold (its position is the error's `failedPosition`). Let the
-        // previous chunk finish first, so its commit cannot land after the failure is recorded.
-        await inflight.catch(() => {});
-        throw error;
+    // One connection for the whole build: each chunk's statements are queued on it at once.
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    const onConnectionError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onConnectionError);
+    try {
+      for (;;) {
+        const chunk = await next;
+        if (!chunk || this.isStopped()) break;
+        next = quiet(read(chunk.last));
+        const events = chunk.streams.flat();
+        let write: (tx: pg.PoolClient) => Promise<void>;
+        try {
+          write = await bulk(chunk.streams);
+        } catch (error) {
+          // An event it cannot fold (its position is the error's `failedPosition`). Let the
+          // previous chunk finish first, so its commit cannot land after the failure is recorded.
+          await inflight.catch(() => {});
+          throw error;
+        }
+        await inflight;
+        const from = after;
+        after = chunk.last;
+        inflight = quiet(
+          this.queuedTransaction(client, events, (tx) => [
+            this.claim(tx, 'bulk_after = $3', 'bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $4', [
+              upTo,
+              chunk.last,
+              from,
+            ]),
+            write(tx),
+          ]).then(() => {
+            this.processed += events.length;
+            this.noteRate();
+          }),
+        );
       }
       await inflight;
-      const from = after;
-      after = chunk.last;
-      inflight = quiet(
-        this.transaction(events, async (client) => {
-          await this.claim(client, 'bulk_after = $3', 'bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $4', [
-            upTo,
-            chunk.last,
-            from,
-          ]);
-          await write(client);
-        }).then(() => {
-          this.processed += events.length;
-          this.noteRate();
-        }),
-      );
+      if (this.isStopped()) return;
+      await this.queuedTransaction(client, [], (tx) => [
+        this.claim(
+          tx,
+          'position = $2, bulk_head = NULL, bulk_after = NULL',
+          'position IS NULL AND bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $3',
+          [upTo, after],
+        ),
+      ]);
+    } catch (error) {
+      broken ??= isTransient(error) ? (error as Error) : undefined;
+      throw error;
+    } finally {
+      client.off('error', onConnectionError);
+      // A connection that failed is discarded, not returned to the pool.
+      client.release(broken);
     }
-    await inflight;
-    if (this.isStopped()) return;
-    await this.transaction([], (client) =>
-      this.claim(
-        client,
-        'position = $2, bulk_head = NULL, bulk_after = NULL',
-        'position IS NULL AND bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $3',
-        [upTo, after],
-      ),
-    );
     this.reached(upTo);
   }
 
-  /** Compare-and-set on the projection's checkpoint row; a second runner finds it moved. */
+  /**
+   * BEGIN, the statements `work` queues, and COMMIT, all sent at once on `client`: the
+   * server runs them back to back while this process folds the next chunk. (With the test
+   * hook, COMMIT waits for it.) A failed statement aborts the transaction, which then ends
+   * in ROLLBACK.
+   */
+  private async queuedTransaction(
+    client: pg.PoolClient,
+    events: RecordedEvent[],
+    work: (client: pg.PoolClient) => Promise<unknown>[],
+  ): Promise<void> {
+    const hook = this.options.beforeCommit;
+    const steps = [client.query('BEGIN'), ...work(client)];
+    if (!hook) steps.push(client.query('COMMIT'));
+    try {
+      const settled = await Promise.allSettled(steps);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (hook) {
+        await hook(events);
+        await client.query('COMMIT');
+      }
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      const failedPosition = (error as { failedPosition?: string }).failedPosition ?? events[0]?.position;
+      throw Object.assign(error as Error, failedPosition ? { failedPosition } : {});
+    }
+    this.progressed = true;
+  }
+
+  /**
+   * Compare-and-set on the projection's checkpoint row; a second runner finds it moved. The
+   * database raises when no row matched, so the claim can be queued with the writes after it.
+   */
   private async claim(client: pg.PoolClient, set: string, where: string, values: unknown[]): Promise<void> {
-    const moved = await client.query(
-      `UPDATE projection_checkpoints SET ${set}, status = 'running', error = NULL, failed_position = NULL, updated_at = now()
-        WHERE name = $1 AND ${where}`,
-      [this.name, ...values],
-    );
-    if (moved.rowCount !== 1) {
-      throw new CheckpointConflict(`projection ${this.name}: its progress moved; another runner is running it`);
+    try {
+      await client.query(
+        `WITH moved AS (
+           UPDATE projection_checkpoints SET ${set}, status = 'running', error = NULL, failed_position = NULL, updated_at = now()
+            WHERE name = $1 AND ${where} RETURNING 1)
+         SELECT CASE WHEN count(*) = 1 THEN true ELSE projection_claim_lost($1) END FROM moved`,
+        [this.name, ...values],
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === 'PJ001') throw new CheckpointConflict((error as Error).message);
+      throw error;
     }
   }
 

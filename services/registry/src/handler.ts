@@ -59,8 +59,11 @@ export function toHistoryEvent(recorded: RecordedEvent): HistoryEvent {
     throw new Error(`${recorded.streamName} is not a household stream`);
   }
   const event = parseHouseholdEvent(recorded.type, recorded.data, recorded.metadata.schemaVersion ?? 1);
+  // Spelled out rather than spread: `{ ...event, ... }` cost five times the parse itself,
+  // and every read of a history and every projected event comes through here.
   return {
-    ...event,
+    type: event.type,
+    data: event.data,
     id: recorded.id,
     householdId: recorded.streamName.slice(HOUSEHOLD_STREAM_PREFIX.length),
     revision: recorded.revision,

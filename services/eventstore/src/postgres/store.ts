@@ -45,8 +45,18 @@ export interface PostgresEventStoreOptions {
 const CHANNEL = 'es_events';
 const NOTIFY_INTERVAL_MS = 50;
 const EXPECTED_CODES: Record<string, number> = { any: -2, no_stream: -1, stream_exists: -4 };
-const EVENT_COLUMNS =
-  'transaction_id::text AS tx, position, stream_name, revision, event_id, event_type, data, metadata, recorded_at';
+/**
+ * The recording time comes as UTC text, made ISO by `isoFromUtcText`: parsing it into a Date
+ * and formatting it again was a tenth of a projection rebuild's client time.
+ */
+const EVENT_COLUMNS = `transaction_id::text AS tx, position, stream_name, revision, event_id, event_type, data, metadata,
+  (recorded_at AT TIME ZONE 'UTC')::text AS recorded_at`;
+
+/** '2019-03-02 08:00:00.5' (PostgreSQL's UTC timestamp text) as '2019-03-02T08:00:00.500Z'. */
+export function isoFromUtcText(text: string): string {
+  const fraction = text.length > 19 ? text.slice(20, 23).padEnd(3, '0') : '000';
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction}Z`;
+}
 
 /** Column order of EVENT_COLUMNS; rows come back as arrays, which spares one object per event. */
 type EventRow = [
@@ -58,7 +68,7 @@ type EventRow = [
   eventType: string,
   data: JsonValue,
   metadata: EventMetadata,
-  recordedAt: Date,
+  recordedAt: string,
 ];
 
 function toRecorded(row: EventRow): RecordedEvent {
@@ -70,7 +80,7 @@ function toRecorded(row: EventRow): RecordedEvent {
     type: row[5],
     data: row[6],
     metadata: row[7],
-    recordedAt: row[8].toISOString(),
+    recordedAt: isoFromUtcText(row[8]),
   };
 }
 
