@@ -2,7 +2,7 @@ export type { FollowerOptions } from './follower.js';
 export { RegistryVersionFollower } from './follower.js';
 export type { AreaIndicators } from './indicators.js';
 export { areaIndicators } from './indicators.js';
-export { RUNNER_MIGRATIONS, referenceTables, registryIndexes, registryTables } from './migrations.js';
+export { buildIndexes, RUNNER_MIGRATIONS, referenceTables, registryIndexes, registryTables } from './migrations.js';
 export type {
   AreaLevel,
   RawSnapshotHousehold,

@@ -1,4 +1,5 @@
 import type { Migration } from '@registry/postgres';
+import type pg from 'pg';
 
 /** Checkpoints and failures of every projection (shared by all of them). */
 export const RUNNER_MIGRATIONS: readonly Migration[] = [
@@ -145,33 +146,65 @@ ALTER TABLE rm_households${v} ALTER COLUMN state TYPE json;
   ];
 }
 
-/** Query indexes of the registry read models, created when the projection first catches up. */
-export function registryIndexes(version: number): Migration[] {
+/**
+ * Query indexes of the registry read models, created when the projection first catches up
+ * (as bulk loads do: maintaining them row by row would double the writes). Named as
+ * PostgreSQL names them by default, so tables built before these were statements find them.
+ */
+export function registryIndexes(version: number): { name: string; sql: string }[] {
   const v = `_v${version}`;
+  const index = (table: string, columns: string[], unique = false, name?: string) => {
+    const indexName = name ?? `${table}${v}_${columns.join('_')}_idx`;
+    return {
+      name: indexName,
+      sql: `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${indexName} ON ${table}${v} (${columns.join(', ')})`,
+    };
+  };
   return [
-    {
-      version: 1,
-      name: `registry query indexes v${version}`,
-      sql: `
-CREATE INDEX ON rm_households${v} (village_code);
-CREATE INDEX ON rm_households${v} (township_code);
-CREATE INDEX ON rm_households${v} (county_code, status);
-CREATE INDEX ON rm_members${v} (national_id);
-CREATE INDEX ON rm_status_history${v} (county_code, effective_from);
-CREATE INDEX ON rm_status_history${v} (township_code, effective_from);
-CREATE INDEX ON rm_status_history${v} (village_code, effective_from);
-CREATE INDEX ON rm_audit${v} (household_id, revision);
-CREATE INDEX ON rm_audit${v} (actor_id, recorded_at);
-CREATE INDEX ON rm_audit${v} (county_code, recorded_at);
-CREATE INDEX ON rm_audit${v} (event_type, recorded_at);
-`,
-    },
-    {
-      version: 2,
-      name: `registry audit position index v${version}`,
-      sql: `CREATE UNIQUE INDEX IF NOT EXISTS rm_audit${v}_position ON rm_audit${v} (position);`,
-    },
+    // The largest first: two builders share them out.
+    index('rm_audit', ['position'], true, `rm_audit${v}_position`),
+    index('rm_audit', ['household_id', 'revision']),
+    index('rm_audit', ['actor_id', 'recorded_at']),
+    index('rm_audit', ['county_code', 'recorded_at']),
+    index('rm_audit', ['event_type', 'recorded_at']),
+    index('rm_status_history', ['county_code', 'effective_from']),
+    index('rm_status_history', ['township_code', 'effective_from']),
+    index('rm_status_history', ['village_code', 'effective_from']),
+    index('rm_households', ['village_code']),
+    index('rm_households', ['township_code']),
+    index('rm_households', ['county_code', 'status']),
+    index('rm_members', ['national_id']),
   ];
+}
+
+/**
+ * Builds indexes with `builders` connections at once (each index under an advisory lock, so
+ * two processes never race on one name), with room to sort in memory.
+ */
+export async function buildIndexes(
+  pool: pg.Pool,
+  indexes: { name: string; sql: string }[],
+  builders = 2,
+): Promise<void> {
+  const queue = [...indexes];
+  const builder = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`index:${next.name}`]);
+        await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+        await client.query(next.sql);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: builders }, builder));
 }
 
 /** Area reference data (rural population per year), from `area-<code>` streams. */

@@ -11,7 +11,7 @@ import {
 import { countyOf, HOUSEHOLD_STREAM_PREFIX, householdStream, townshipOf } from '@registry/schema';
 import type pg from 'pg';
 import { CopyLines, type CopyPayload, copyField, copyIn, copyPayload } from './copy.js';
-import { registryIndexes, registryTables } from './migrations.js';
+import { buildIndexes, registryIndexes, registryTables } from './migrations.js';
 import {
   effectiveTimeline,
   householdRow,
@@ -179,7 +179,7 @@ export class RegistryProjection implements Projection {
   }
 
   async onCaughtUp(pool: pg.Pool): Promise<void> {
-    await migrate(pool, `${this.name}_indexes`, registryIndexes(this.version));
+    await buildIndexes(pool, registryIndexes(this.version));
   }
 
   private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { householdStream, NATIONAL_POLICY } from '@registry/schema';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryIndexes } from '../src/migrations.js';
 import { RegistryProjection } from '../src/registry-projection.js';
 import { ProjectionRunner } from '../src/runner.js';
 import { verifyRegistry } from '../src/verify.js';
@@ -126,6 +127,15 @@ describe('projection runner', () => {
       const lag = await runner.lag();
       expect(lag.behind).toBe(false);
       expect(lag.checkpoint !== null && lag.checkpoint >= head).toBe(true);
+      for (let i = 0; i < 250 && runner.status().state !== 'caught_up'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(runner.status().state).toBe('caught_up');
+      // Once caught up, the query indexes exist.
+      const indexes = await db.pool.query<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE tablename LIKE $1`,
+        [`rm\\_%\\_v${mode.base + 15}`],
+      );
+      const names = indexes.rows.map((r) => r.indexname);
+      for (const index of registryIndexes(mode.base + 15)) expect(names).toContain(index.name);
       await runner.stop();
     });
 
