@@ -127,7 +127,8 @@ describe('projection runner', () => {
       const lag = await runner.lag();
       expect(lag.behind).toBe(false);
       expect(lag.checkpoint !== null && lag.checkpoint >= head).toBe(true);
-      for (let i = 0; i < 250 && runner.status().state !== 'caught_up'; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && runner.status().state !== 'caught_up'; i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(runner.status().state).toBe('caught_up');
       // Once caught up, the query indexes exist.
       const indexes = await db.pool.query<{ indexname: string }>(
