@@ -335,38 +335,37 @@ export class RegistryProjection implements Projection {
 
   private async load(tx: pg.PoolClient, householdIds: string[]): Promise<Map<string, Working>> {
     const t = this.tables;
-    const [snapshots, open] = await Promise.all([
-      tx.query<{
-        household_id: string;
-        state: HouseholdState;
-        version: string;
-        last_effective_at: string;
-        updated_at: Date;
-      }>(
-        `SELECT household_id, state, version, to_char(last_effective_at, 'YYYY-MM-DD') AS last_effective_at, updated_at
+    // One after the other on the transaction's connection (pg 9 drops queued queries).
+    const snapshots = await tx.query<{
+      household_id: string;
+      state: HouseholdState;
+      version: string;
+      last_effective_at: string;
+      updated_at: Date;
+    }>(
+      `SELECT household_id, state, version, to_char(last_effective_at, 'YYYY-MM-DD') AS last_effective_at, updated_at
            FROM ${t.households} WHERE household_id = ANY($1::uuid[])`,
-        [householdIds],
-      ),
-      tx.query<{
-        id: string;
-        household_id: string;
-        status: string;
-        member_count: number;
-        attribute: string | null;
-        monitoring_category: string | null;
-        county_code: string | null;
-        township_code: string | null;
-        village_code: string | null;
-        effective_from: string;
-        effective_to: string | null;
-        recorded_from: Date;
-      }>(
-        `SELECT id, household_id, status, member_count, attribute, monitoring_category, county_code, township_code, village_code,
+      [householdIds],
+    );
+    const open = await tx.query<{
+      id: string;
+      household_id: string;
+      status: string;
+      member_count: number;
+      attribute: string | null;
+      monitoring_category: string | null;
+      county_code: string | null;
+      township_code: string | null;
+      village_code: string | null;
+      effective_from: string;
+      effective_to: string | null;
+      recorded_from: Date;
+    }>(
+      `SELECT id, household_id, status, member_count, attribute, monitoring_category, county_code, township_code, village_code,
                 to_char(effective_from, 'YYYY-MM-DD') AS effective_from, to_char(effective_to, 'YYYY-MM-DD') AS effective_to, recorded_from
            FROM ${t.history} WHERE household_id = ANY($1::uuid[]) AND recorded_to IS NULL ORDER BY household_id, effective_from`,
-        [householdIds],
-      ),
-    ]);
+      [householdIds],
+    );
     const working = new Map<string, Working>();
     for (const id of householdIds) working.set(id, emptyWorking(id));
     for (const row of snapshots.rows) {
@@ -397,9 +396,8 @@ export class RegistryProjection implements Projection {
   /**
    * Builds a batch's statements and rows, and returns the function that sends them. `fresh`:
    * the tables hold nothing of these households yet (a bulk build), so rows are copied
-   * straight in, with no upsert and nothing to delete first. The sender queues every
-   * statement at once on the transaction's connection (which runs them in order), so the
-   * server is never left waiting for the client between them.
+   * straight in, with no upsert and nothing to delete first. Everything is built before the
+   * first statement is sent, so the sender only sends.
    */
   private prepareWrite(working: Working[], changes: Changes, fresh: boolean): (tx: pg.PoolClient) => Promise<void> {
     const start = performance.now();
@@ -497,9 +495,12 @@ export class RegistryProjection implements Projection {
     this.timings.prepare = (this.timings.prepare ?? 0) + performance.now() - start;
     return (tx) =>
       this.timed('write', async () => {
-        await Promise.all(
-          steps.map((step) => ('sql' in step ? tx.query(step.sql, step.values) : copyIn(tx, step)) as Promise<unknown>),
-        );
+        // One after another: pg 9 drops queueing queries on a busy client. Each is sent as
+        // soon as the previous one's answer arrives (the fold yields often enough for that).
+        for (const step of steps) {
+          if ('sql' in step) await tx.query(step.sql, step.values);
+          else await copyIn(tx, step);
+        }
       });
   }
 }

@@ -86,7 +86,7 @@ export interface RunnerOptions {
   /**
    * Build from the start stream by stream (when the store can list streams and the
    * projection has `bulk`), this many streams per transaction; 0 replays `$all` instead.
-   * Default 500. See `ProjectionRunner.bulkLoad`.
+   * Default 100. See `ProjectionRunner.bulkLoad`.
    */
   bulkStreams?: number;
 }
@@ -287,7 +287,7 @@ export class ProjectionRunner {
     const prefix = this.bulkPrefix() as string;
     const listStreams = store.listStreams?.bind(store) as NonNullable<EventStore['listStreams']>;
     const bulk = projection.bulk?.bind(projection) as NonNullable<Projection['bulk']>;
-    const limit = this.options.bulkStreams ?? 500;
+    const limit = this.options.bulkStreams ?? 100;
     const progress = await pool.query<{ position: string | null; bulk_head: string | null; bulk_after: string | null }>(
       'SELECT position, bulk_head, bulk_after FROM projection_checkpoints WHERE name = $1',
       [this.name],
@@ -353,13 +353,14 @@ export class ProjectionRunner {
         const from = after;
         after = chunk.last;
         inflight = quiet(
-          this.queuedTransaction(client, events, (tx) => [
-            this.claim(tx, 'bulk_after = $3', 'bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $4', [
-              upTo,
-              chunk.last,
-              from,
-            ]),
-            write(tx),
+          this.queuedTransaction(client, events, [
+            (tx) =>
+              this.claim(tx, 'bulk_after = $3', 'bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $4', [
+                upTo,
+                chunk.last,
+                from,
+              ]),
+            write,
           ]).then(() => {
             this.processed += events.length;
             this.noteRate();
@@ -368,14 +369,19 @@ export class ProjectionRunner {
       }
       await inflight;
       if (this.isStopped()) return;
-      await this.queuedTransaction(client, [], (tx) => [
-        this.claim(
-          tx,
-          'position = $2, bulk_head = NULL, bulk_after = NULL',
-          'position IS NULL AND bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $3',
-          [upTo, after],
-        ),
-      ]);
+      await this.queuedTransaction(
+        client,
+        [],
+        [
+          (tx) =>
+            this.claim(
+              tx,
+              'position = $2, bulk_head = NULL, bulk_after = NULL',
+              'position IS NULL AND bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $3',
+              [upTo, after],
+            ),
+        ],
+      );
     } catch (error) {
       broken ??= isTransient(error) ? (error as Error) : undefined;
       throw error;
@@ -388,27 +394,20 @@ export class ProjectionRunner {
   }
 
   /**
-   * BEGIN, the statements `work` queues, and COMMIT, all sent at once on `client`: the
-   * server runs them back to back while this process folds the next chunk. (With the test
-   * hook, COMMIT waits for it.) A failed statement aborts the transaction, which then ends
-   * in ROLLBACK.
+   * BEGIN, `steps` and COMMIT on `client`, each statement sent the moment the previous one
+   * answers, so the server works through a chunk while this process folds the next one.
+   * A failed statement ends the transaction in ROLLBACK.
    */
   private async queuedTransaction(
     client: pg.PoolClient,
     events: RecordedEvent[],
-    work: (client: pg.PoolClient) => Promise<unknown>[],
+    steps: ((client: pg.PoolClient) => Promise<unknown>)[],
   ): Promise<void> {
-    const hook = this.options.beforeCommit;
-    const steps = [client.query('BEGIN'), ...work(client)];
-    if (!hook) steps.push(client.query('COMMIT'));
     try {
-      const settled = await Promise.allSettled(steps);
-      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      if (hook) {
-        await hook(events);
-        await client.query('COMMIT');
-      }
+      await client.query('BEGIN');
+      for (const step of steps) await step(client);
+      await this.options.beforeCommit?.(events);
+      await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       const failedPosition = (error as { failedPosition?: string }).failedPosition ?? events[0]?.position;
