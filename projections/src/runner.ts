@@ -18,8 +18,8 @@ export interface Projection {
    * Stream-by-stream loading for a build from the start (optional; needs a filter with one
    * stream prefix). Folds whole streams of which the read models hold nothing yet — each
    * stream's events in revision order, up to one log position — and returns the writes, to
-   * run later in a transaction. The writer must queue all its statements before its first
-   * await, and folding should yield to the event loop now and then: the previous chunk's
+   * run later in a transaction. Build every row before returning the writer (it should only
+   * send), and yield to the event loop now and then while folding: the previous chunk's
    * writes proceed meanwhile. Must give the same tables as `apply` over the same events.
    */
   bulk?(streams: readonly (readonly RecordedEvent[])[]): Promise<(tx: pg.PoolClient) => Promise<void>>;
@@ -327,7 +327,7 @@ export class ProjectionRunner {
     };
     let next = quiet(read(after));
     let inflight: Promise<void> = Promise.resolve();
-    // One connection for the whole build: each chunk's statements are queued on it at once.
+    // One connection for the whole build: a chunk is written on it while the next one folds.
     const client = await pool.connect();
     let broken: Error | undefined;
     const onConnectionError = (error: Error) => {
@@ -353,7 +353,7 @@ export class ProjectionRunner {
         const from = after;
         after = chunk.last;
         inflight = quiet(
-          this.queuedTransaction(client, events, [
+          this.chunkTransaction(client, events, [
             (tx) =>
               this.claim(tx, 'bulk_after = $3', 'bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $4', [
                 upTo,
@@ -369,7 +369,7 @@ export class ProjectionRunner {
       }
       await inflight;
       if (this.isStopped()) return;
-      await this.queuedTransaction(
+      await this.chunkTransaction(
         client,
         [],
         [
@@ -398,7 +398,7 @@ export class ProjectionRunner {
    * answers, so the server works through a chunk while this process folds the next one.
    * A failed statement ends the transaction in ROLLBACK.
    */
-  private async queuedTransaction(
+  private async chunkTransaction(
     client: pg.PoolClient,
     events: RecordedEvent[],
     steps: ((client: pg.PoolClient) => Promise<unknown>)[],
