@@ -6,6 +6,7 @@ import {
   type HistoryEvent,
   type HouseholdState,
   initialState,
+  storedState,
   toHistoryEvent,
 } from '@registry/registry';
 import { countyOf, HOUSEHOLD_STREAM_PREFIX, householdStream, townshipOf } from '@registry/schema';
@@ -370,7 +371,7 @@ export class RegistryProjection implements Projection {
     for (const id of householdIds) working.set(id, emptyWorking(id));
     for (const row of snapshots.rows) {
       const w = working.get(row.household_id) as Working;
-      w.state = row.state;
+      w.state = storedState(row.state);
       w.version = Number(row.version);
       w.lastEffectiveAt = row.last_effective_at;
       w.updatedAt = row.updated_at.toISOString();

@@ -15,5 +15,5 @@ export type { ReferenceResult } from './reference.js';
 export { AreaReferenceHandler } from './reference.js';
 export type { ExitReplay } from './replay.js';
 export { replayExits } from './replay.js';
-export type { Assessment, HouseholdState, Measure, OpenCase, Status } from './state.js';
-export { ASSISTED, initialState } from './state.js';
+export type { Assessment, HouseholdState, Measure, OpenCase, Status, Visit } from './state.js';
+export { ASSISTED, initialState, storedState } from './state.js';

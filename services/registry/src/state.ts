@@ -91,4 +91,17 @@ export const initialState = (): HouseholdState => ({
 });
 
 /** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
+/**
+ * A state stored as JSON by an earlier version (the roll keeps one per household), in today's
+ * shape: until 2026-11-24 visits were a record keyed by visit id.
+ */
+export function storedState(raw: HouseholdState): HouseholdState {
+  const visits = raw.visits as unknown;
+  if (Array.isArray(visits) || visits === null || typeof visits !== 'object') return raw;
+  return {
+    ...raw,
+    visits: Object.entries(visits as Record<string, Omit<Visit, 'visitId'>>).map(([visitId, v]) => ({ visitId, ...v })),
+  };
+}
+
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

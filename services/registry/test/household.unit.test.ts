@@ -1,5 +1,6 @@
 import { NATIONAL_POLICY } from '@registry/schema';
 import { describe, expect, it } from 'vitest';
+import { type HouseholdState, storedState } from '../src/state.js';
 import {
   applied,
   assessed,
@@ -213,6 +214,13 @@ describe('conditions, helper, assistance, visits', () => {
       { visitId: a, helperId: helper.helperId, visitedOn: '2019-03-03', notes: '更正日期' },
       { visitId: b, helperId: helper.helperId, visitedOn: '2019-04-02', notes: '入户走访' },
     ]);
+    // A state stored before visits were an array reads in today's shape.
+    const old = {
+      ...state,
+      visits: { [a]: { helperId: helper.helperId, visitedOn: '2019-03-03', notes: '更正日期' } },
+    };
+    expect(storedState(old as unknown as HouseholdState).visits).toEqual([state.visits[0]]);
+    expect(storedState(state)).toBe(state);
   });
 
   it('plans measures with funds and refuses deliveries beyond the plan', () => {

@@ -1,4 +1,4 @@
-import type { HouseholdState } from '@registry/registry';
+import { type HouseholdState, storedState } from '@registry/registry';
 import { GraphQLError } from 'graphql';
 import { areaPrefix, requireArea } from '../auth.js';
 import type { Context } from './context.js';
@@ -33,7 +33,7 @@ export const COLUMNS = `household_id, version, county_code, township_code, villa
 export function toRow(r: DbRollRow): RollRow {
   return {
     householdId: r.household_id,
-    state: r.state,
+    state: storedState(r.state),
     version: Number(r.version),
     countyCode: r.county_code,
     townshipCode: r.township_code,
