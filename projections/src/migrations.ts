@@ -36,17 +36,6 @@ CREATE TABLE projection_active (
 -- checkpoint takes over.
 ALTER TABLE projection_checkpoints ADD COLUMN bulk_head text, ADD COLUMN bulk_after text;`,
   },
-  {
-    version: 4,
-    name: 'checkpoint claims that fail in the database',
-    sql: `
--- A claim (compare-and-set of a checkpoint row) that matched no row raises, so a runner can
--- queue a whole batch (claim, writes, COMMIT) at once: a lost claim aborts the transaction.
-CREATE FUNCTION projection_claim_lost(p_name text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
-BEGIN
-  RAISE EXCEPTION 'projection %: its progress moved; another runner is running it', p_name USING ERRCODE = 'PJ001';
-END $$;`,
-  },
 ];
 
 /**

@@ -452,8 +452,8 @@ export class RegistryProjection implements Projection {
       if (name === 'visits') {
         for (const w of working) {
           if (w.rewrite === 'all' || w.newVisits.length === 0) continue;
-          const fresh = new Set(w.newVisits);
-          rows.push(...visitRows(w.householdId, w.state).filter((v) => fresh.has(v.visit_id)));
+          const added = new Set(w.newVisits);
+          rows.push(...visitRows(w.householdId, w.state).filter((v) => added.has(v.visit_id)));
         }
       }
       if (rewritten.length > 0 && !fresh) {

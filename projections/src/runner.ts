@@ -328,13 +328,7 @@ export class ProjectionRunner {
     let next = quiet(read(after));
     let inflight: Promise<void> = Promise.resolve();
     // One connection for the whole build: a chunk is written on it while the next one folds.
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    const onConnectionError = (error: Error) => {
-      broken ??= error;
-    };
-    client.on('error', onConnectionError);
-    try {
+    await this.withConnection(async (client) => {
       for (;;) {
         const chunk = await next;
         if (!chunk || this.isStopped()) break;
@@ -353,15 +347,14 @@ export class ProjectionRunner {
         const from = after;
         after = chunk.last;
         inflight = quiet(
-          this.chunkTransaction(client, events, [
-            (tx) =>
-              this.claim(tx, 'bulk_after = $3', 'bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $4', [
-                upTo,
-                chunk.last,
-                from,
-              ]),
-            write,
-          ]).then(() => {
+          this.inTransaction(client, events, async (tx) => {
+            await this.claim(tx, 'bulk_after = $3', 'bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $4', [
+              upTo,
+              chunk.last,
+              from,
+            ]);
+            await write(tx);
+          }).then(() => {
             this.processed += events.length;
             this.noteRate();
           }),
@@ -369,43 +362,66 @@ export class ProjectionRunner {
       }
       await inflight;
       if (this.isStopped()) return;
-      await this.chunkTransaction(
-        client,
-        [],
-        [
-          (tx) =>
-            this.claim(
-              tx,
-              'position = $2, bulk_head = NULL, bulk_after = NULL',
-              'position IS NULL AND bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $3',
-              [upTo, after],
-            ),
-        ],
+      await this.inTransaction(client, [], (tx) =>
+        this.claim(
+          tx,
+          'position = $2, bulk_head = NULL, bulk_after = NULL',
+          'position IS NULL AND bulk_head = $2 AND bulk_after IS NOT DISTINCT FROM $3',
+          [upTo, after],
+        ),
       );
-    } catch (error) {
-      broken ??= isTransient(error) ? (error as Error) : undefined;
-      throw error;
-    } finally {
-      client.off('error', onConnectionError);
-      // A connection that failed is discarded, not returned to the pool.
-      client.release(broken);
-    }
+    });
+    if (this.isStopped()) return;
     this.reached(upTo);
   }
 
+  /** Compare-and-set on the projection's checkpoint row; a second runner finds it moved and stops. */
+  private async claim(client: pg.PoolClient, set: string, where: string, values: unknown[]): Promise<void> {
+    const moved = await client.query(
+      `UPDATE projection_checkpoints SET ${set}, status = 'running', error = NULL, failed_position = NULL, updated_at = now()
+        WHERE name = $1 AND ${where}`,
+      [this.name, ...values],
+    );
+    if (moved.rowCount !== 1) {
+      throw new CheckpointConflict(`projection ${this.name}: its progress moved; another runner is running it`);
+    }
+  }
+
   /**
-   * BEGIN, `steps` and COMMIT on `client`, each statement sent the moment the previous one
-   * answers, so the server works through a chunk while this process folds the next one.
-   * A failed statement ends the transaction in ROLLBACK.
+   * Runs `work` with a connection of the pool. A connection that failed (a transient error,
+   * or dropped while checked out) is discarded, not returned to the pool.
    */
-  private async chunkTransaction(
+  private async withConnection(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.options.pool.connect();
+    let broken: Error | undefined;
+    // A connection dropped while checked out emits 'error' as well as failing the query.
+    const onConnectionError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onConnectionError);
+    try {
+      await work(client);
+    } catch (error) {
+      if (isTransient(error)) broken ??= error as Error;
+      throw error;
+    } finally {
+      client.off('error', onConnectionError);
+      client.release(broken);
+    }
+  }
+
+  /**
+   * BEGIN, `work`, the test hook, COMMIT; on any failure ROLLBACK, and the error carries the
+   * position it failed at (the event's own when the projection named it, else the first).
+   */
+  private async inTransaction(
     client: pg.PoolClient,
     events: RecordedEvent[],
-    steps: ((client: pg.PoolClient) => Promise<unknown>)[],
+    work: (client: pg.PoolClient) => Promise<void>,
   ): Promise<void> {
     try {
       await client.query('BEGIN');
-      for (const step of steps) await step(client);
+      await work(client);
       await this.options.beforeCommit?.(events);
       await client.query('COMMIT');
     } catch (error) {
@@ -416,61 +432,15 @@ export class ProjectionRunner {
     this.progressed = true;
   }
 
-  /**
-   * Compare-and-set on the projection's checkpoint row; a second runner finds it moved. The
-   * database raises when no row matched, so the claim can be queued with the writes after it.
-   */
-  private async claim(client: pg.PoolClient, set: string, where: string, values: unknown[]): Promise<void> {
-    try {
-      await client.query(
-        `WITH moved AS (
-           UPDATE projection_checkpoints SET ${set}, status = 'running', error = NULL, failed_position = NULL, updated_at = now()
-            WHERE name = $1 AND ${where} RETURNING 1)
-         SELECT CASE WHEN count(*) = 1 THEN true ELSE projection_claim_lost($1) END FROM moved`,
-        [this.name, ...values],
-      );
-    } catch (error) {
-      if ((error as { code?: string }).code === 'PJ001') throw new CheckpointConflict((error as Error).message);
-      throw error;
-    }
-  }
-
-  /**
-   * Runs `work` in a transaction on a connection of its own, with the test hook before
-   * COMMIT. A connection that failed is discarded, not returned to the pool.
-   */
-  private async transaction(events: RecordedEvent[], work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.options.pool.connect();
-    let failure: Error | undefined;
-    // A connection dropped while checked out emits 'error' as well as failing the query.
-    const onConnectionError = (error: Error) => {
-      failure ??= error;
-    };
-    client.on('error', onConnectionError);
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await this.options.beforeCommit?.(events);
-      await client.query('COMMIT');
-    } catch (error) {
-      failure = error as Error;
-      await client.query('ROLLBACK').catch(() => {});
-      const failedPosition = (error as { failedPosition?: string }).failedPosition ?? events[0]?.position;
-      throw Object.assign(failure, failedPosition ? { failedPosition } : {});
-    } finally {
-      client.off('error', onConnectionError);
-      client.release(failure !== undefined && isTransient(failure) ? failure : undefined);
-    }
-    this.progressed = true;
-  }
-
   private async flush(events: RecordedEvent[], position: Position): Promise<void> {
     const { projection } = this.options;
-    await this.transaction(events, async (client) => {
-      // Compare-and-set first: a second runner waits on this row, then finds it moved.
-      await this.claim(client, 'position = $2', 'position IS NOT DISTINCT FROM $3', [position, this.checkpoint]);
-      if (events.length > 0) await projection.apply(events, client);
-    });
+    await this.withConnection((client) =>
+      this.inTransaction(client, events, async (tx) => {
+        // Compare-and-set first: a second runner waits on this row, then finds it moved.
+        await this.claim(tx, 'position = $2', 'position IS NOT DISTINCT FROM $3', [position, this.checkpoint]);
+        if (events.length > 0) await projection.apply(events, tx);
+      }),
+    );
     this.lastFlushAt = performance.now();
     this.processed += events.length;
     this.noteRate();
