@@ -17,7 +17,7 @@ export { EventProjectionError, RegistryProjection } from './registry-projection.
 export type { EffectiveInterval, RollFields } from './rows.js';
 export { effectiveTimeline, rollFields } from './rows.js';
 export type { Projection, RunnerOptions, RunnerState, RunnerStatus } from './runner.js';
-export { CheckpointConflict, isTransient, ProjectionFailed, ProjectionRunner } from './runner.js';
+export { CheckpointConflict, isTransient, ProjectionBehind, ProjectionFailed, ProjectionRunner } from './runner.js';
 export type { Difference, VerifyReport } from './verify.js';
 export { verifyRegistry } from './verify.js';
 export { activeVersion, nextVersion, switchVersion } from './versions.js';

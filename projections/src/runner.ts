@@ -38,6 +38,21 @@ export interface RunnerStatus {
 }
 
 export class ProjectionFailed extends Error {}
+
+/** A wait for the read models to reach a position ran out of time: they are behind, not broken. */
+export class ProjectionBehind extends Error {
+  constructor(
+    readonly projection: string,
+    readonly position: string,
+    readonly checkpoint: string | null,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      `projection ${projection} did not reach ${position} within ${timeoutMs} ms (it is at ${checkpoint ?? 'the start'})`,
+    );
+    this.name = 'ProjectionBehind';
+  }
+}
 export class CheckpointConflict extends Error {}
 
 const TRANSIENT_CODES = new Set([
@@ -220,7 +235,7 @@ export class ProjectionRunner {
       this.waiters.push(waiter);
       setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`projection ${this.name} did not reach ${position} within ${timeoutMs} ms`));
+        reject(new ProjectionBehind(this.name, position, this.checkpoint, timeoutMs));
       }, timeoutMs).unref();
     });
   }

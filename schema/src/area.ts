@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AreaCode, IsoDate, Year } from './values.js';
+import { AreaCode, CommandId, EffectiveDate, PlainText, Year } from './values.js';
 
 /**
  * Reference data per area, in `area-<code>` streams: what assessors need beside the
@@ -17,12 +17,12 @@ export const AreaEvents = {
 
 export const RecordRuralPopulation = z
   .object({
-    commandId: z.string().min(8, 'must be at least 8 characters').max(200),
+    commandId: CommandId,
     areaCode: AreaCode,
     year: Year,
     population: z.number('must be a number of people').int('must be a whole number of people').min(0).max(100_000_000),
-    effectiveAt: IsoDate,
-    reason: z.string().max(2000).optional(),
+    effectiveAt: EffectiveDate,
+    reason: PlainText.max(2000).optional(),
   })
   .strict();
 export type RecordRuralPopulation = z.infer<typeof RecordRuralPopulation>;

@@ -8,7 +8,7 @@ import {
 } from './enums.js';
 import { HouseholdEvents } from './events.js';
 import { Causes, Helper, HouseholdDetails, Member, MemberChanges, MemberList, Text, Text2000 } from './household.js';
-import { Fen, IsoDate, Uuid, Year } from './values.js';
+import { CommandId, EffectiveDate, Fen, Uuid, Year } from './values.js';
 
 const E = HouseholdEvents;
 const Notes = Text2000.optional();
@@ -21,12 +21,12 @@ const Notes = Text2000.optional();
 export const CommandEnvelope = z
   .object({
     /** Client-chosen; the same id sent twice is handled once. */
-    commandId: z.string().min(8, 'must be at least 8 characters').max(200),
+    commandId: CommandId,
     householdId: Uuid,
     /** The household's version the client saw (-1: none yet). Omitted: retry on conflict. */
     expectedVersion: z.number().int().min(-1).optional(),
     /** The business date the change takes effect. */
-    effectiveAt: IsoDate,
+    effectiveAt: EffectiveDate,
     reason: Text2000.optional(),
     correlationId: Uuid.optional(),
     causationId: Uuid.optional(),

@@ -21,7 +21,7 @@ import {
   Text500,
   Text2000,
 } from './household.js';
-import { Fen, IsoDate, Uuid, Year } from './values.js';
+import { Fen, IsoDate, PlainText, Uuid, Year } from './values.js';
 
 /** Steps of an identification case, in order. */
 export const IdentificationStep = z.enum([
@@ -198,7 +198,7 @@ export const HouseholdEvents = {
   HelperAssigned: define(
     'HelperAssigned',
     '结对帮扶: the responsible helper was assigned, or replaced.',
-    z.object({ helper: Helper, replacesHelperId: z.string().optional() }).strict(),
+    z.object({ helper: Helper, replacesHelperId: PlainText.max(64).optional() }).strict(),
   ),
   AssistancePlanned: define(
     'AssistancePlanned',
@@ -222,7 +222,7 @@ export const HouseholdEvents = {
   VisitRecorded: define(
     'VisitRecorded',
     '走访: the helper visited the household.',
-    z.object({ visitId: Uuid, helperId: z.string().min(1), visitedOn: IsoDate, notes: Text2000 }).strict(),
+    z.object({ visitId: Uuid, helperId: PlainText.min(1).max(64), visitedOn: IsoDate, notes: Text2000 }).strict(),
   ),
   ExitProposed: define(
     'ExitProposed',
@@ -232,7 +232,7 @@ export const HouseholdEvents = {
   ExitConfirmed: define(
     'ExitConfirmed',
     '签字确认: the household and its helper signed the exit.',
-    z.object({ signedByMemberId: Uuid, helperId: z.string().min(1), confirmedOn: IsoDate }).strict(),
+    z.object({ signedByMemberId: Uuid, helperId: PlainText.min(1).max(64), confirmedOn: IsoDate }).strict(),
   ),
   ExitVerified: define(
     'ExitVerified',

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ComparisonAgency, Health, LabourCapacity, PovertyCause, Relation, Schooling, Sex } from './enums.js';
-import { birthDateOfNationalId, IsoDate, NationalId, sexOfNationalId, Uuid, VillageCode } from './values.js';
+import { birthDateOfNationalId, checkText, IsoDate, NationalId, sexOfNationalId, Uuid, VillageCode } from './values.js';
 
 const Text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).superRefine(checkText);
 
 export const Insurance = z
   .object({
@@ -88,7 +88,7 @@ export const HouseholdDetails = z
   .object({
     villageCode: VillageCode,
     /** 村民小组 */
-    group: z.string().trim().max(50).optional(),
+    group: z.string().trim().max(50).superRefine(checkText).optional(),
     address: Text(200),
     phone: z
       .string()

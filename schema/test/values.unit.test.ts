@@ -28,7 +28,9 @@ describe('national ID numbers (GB 11643)', () => {
   it('accepts the standard’s own example and checks the check character', () => {
     expect(message(NationalId, '11010519491231002X')).toBe('valid');
     expect(message(NationalId, '110105194912310021')).toBe('has a wrong check character');
-    expect(message(NationalId, '11010519491331002X')).toBe('must contain a real birth date in characters 7-14');
+    expect(message(NationalId, '11010519491331002X')).toBe(
+      'must contain a real birth date (1900-01-01 to 2099-12-31) in characters 7-14',
+    );
     expect(message(NationalId, '1101051949123100')).toMatch(/18 characters/);
     expect(message(NationalId, '11010519491231002x')).toMatch(/18 characters/);
   });
@@ -42,12 +44,16 @@ describe('area codes', () => {
   it('takes 12 digits and derives county and township', () => {
     expect(message(AreaCode, '320924101201')).toBe('valid');
     expect(message(AreaCode, '32092410120')).toMatch(/12-digit/);
+    expect(message(AreaCode, "32092410120'")).toMatch(/12-digit/);
+    expect(message(AreaCode, '320924000201')).toBe(
+      'must not name a village without its township (township part 000, village part not)',
+    );
     expect(countyOf('320924101201')).toBe('320924000000');
     expect(townshipOf('320924101201')).toBe('320924101000');
   });
   it('requires village-level codes where a village is meant', () => {
     expect(message(VillageCode, '320924101000')).toMatch(/village-level/);
-    expect(message(VillageCode, '320924000201')).toMatch(/village-level/);
+    expect(message(VillageCode, '320924000201')).toMatch(/village without its township/);
   });
 });
 

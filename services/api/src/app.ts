@@ -17,6 +17,8 @@ export interface AppDeps {
   }[];
   /** The GraphQL API and export; without it only health and readiness are served. */
   api?: { deps: ApiDeps; verifier: TokenVerifier; options: GraphqlOptions };
+  /** Where a request that failed unexpectedly (a bug) is reported. */
+  logger?: { error(obj: object, msg: string): void };
 }
 
 /** Largest request body accepted, in bytes: commands are small; a 30-member household is ~15 kB. */
@@ -63,45 +65,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   if (deps.api) mountApi(app, deps.api);
-  return app;
-}
-
-type Authenticated = Request & { viewer?: Viewer };
-
-function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
-  const yoga = createGraphql(api.deps, api.options);
-  const authenticate =
-    (options: { graphiqlPage: boolean }) => async (req: Authenticated, res: Response, next: NextFunction) => {
-      // The GraphiQL page itself is static and holds no data; its requests carry the token.
-      if (
-        options.graphiqlPage &&
-        req.method === 'GET' &&
-        req.accepts(['text/html', 'application/json']) === 'text/html'
-      ) {
-        next();
-        return;
-      }
-      try {
-        req.viewer = await api.verifier.verify(req.headers.authorization);
-        next();
-      } catch (error) {
-        if (!(error instanceof Unauthenticated)) throw error;
-        res.status(401).setHeader('WWW-Authenticate', 'Bearer').json({ error: error.message });
-      }
-    };
-
-  app.use(
-    '/graphql',
-    authenticate({ graphiqlPage: true }),
-    express.json({ limit: MAX_BODY }),
-    (req: Authenticated, res) => {
-      void yoga.handle(req, res, { viewer: req.viewer });
-    },
-  );
-  app.get('/export/snapshot', authenticate({ graphiqlPage: false }), (req: Authenticated, res) => {
-    void exportSnapshot(api.deps, req.viewer as Viewer, req, res);
-  });
-  app.use((error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     if (error.type === 'entity.too.large') {
       res.status(413).json({ error: `request body larger than ${MAX_BODY}` });
       return;
@@ -110,6 +74,66 @@ function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
       res.status(400).json({ error: `malformed request body: ${error.message}` });
       return;
     }
-    next(error);
+    // Anything else is a bug: logged loudly, answered 500, and the process goes on serving.
+    deps.logger?.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed unexpectedly');
+    if (res.headersSent) res.destroy(error);
+    else res.status(500).json({ error: 'internal error' });
   });
+  return app;
+}
+
+/** Content types a GraphQL request body may have; yoga would also read forms and multipart, unlimited. */
+const GRAPHQL_BODY_TYPES = ['application/json', 'application/graphql+json'];
+
+/** Whether a request is for the GraphiQL page itself, exactly as yoga decides to render it instead of executing. */
+function isGraphiqlPage(req: Request): boolean {
+  return req.method === 'GET' && req.path === '/' && (req.headers.accept ?? '').includes('text/html');
+}
+
+type Authenticated = Request & { viewer?: Viewer };
+
+function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
+  const yoga = createGraphql(api.deps, api.options);
+  const authenticate =
+    (options: { graphiqlPage: boolean }) => async (req: Authenticated, res: Response, next: NextFunction) => {
+      // The GraphiQL page itself is static and holds no data; its requests carry the token. A
+      // CORS preflight carries no token by design and executes nothing: yoga answers it.
+      if (options.graphiqlPage && (isGraphiqlPage(req) || req.method === 'OPTIONS')) {
+        next();
+        return;
+      }
+      try {
+        req.viewer = await api.verifier.verify(req.headers.authorization);
+      } catch (error) {
+        if (!(error instanceof Unauthenticated)) throw error;
+        res.status(401).setHeader('WWW-Authenticate', 'Bearer').json({ error: error.message });
+        return;
+      }
+      next();
+    };
+  const jsonBodiesOnly = (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'POST') {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!GRAPHQL_BODY_TYPES.includes(type)) {
+        res
+          .status(415)
+          .json({ error: `content-type must be ${GRAPHQL_BODY_TYPES.join(' or ')}, not ${type || 'none'}` });
+        return;
+      }
+    }
+    next();
+  };
+
+  app.use(
+    '/graphql',
+    authenticate({ graphiqlPage: true }),
+    jsonBodiesOnly,
+    express.json({ limit: MAX_BODY, type: GRAPHQL_BODY_TYPES }),
+    // Returned, not voided: express 5 passes a rejection to the error handler instead of the
+    // process's unhandled-rejection hook.
+    (req: Authenticated, res) => yoga.handle(req, res, { viewer: req.viewer }),
+  );
+  app.get('/export/snapshot', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
+    exportSnapshot(api.deps, req.viewer as Viewer, req, res),
+  );
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Actor } from '@registry/schema';
+import { type Actor, PlainText } from '@registry/schema';
 import { importSPKI, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 
@@ -41,9 +41,9 @@ export class Unauthenticated extends Error {
 
 const AreaScope = z.string().regex(/^\d{12}$/, 'must be a 12-digit area code');
 const Claims = z.object({
-  sub: z.string().min(1).max(128),
+  sub: PlainText.min(1).max(128),
   role: z.enum(ROLES),
-  unit: z.string().min(1).max(128),
+  unit: PlainText.min(1).max(128),
   area: AreaScope.optional(),
 });
 export type TokenClaims = z.infer<typeof Claims>;
@@ -125,6 +125,8 @@ export class TokenVerifier {
         algorithms: this.algorithms,
         issuer: ISSUER,
         audience: AUDIENCE,
+        // A token without an expiry would be good forever, however it leaked.
+        requiredClaims: ['exp'],
       }));
     } catch (error) {
       throw new Unauthenticated(`the token does not verify: ${(error as Error).message}`);
@@ -143,8 +145,7 @@ export class TokenVerifier {
         scope: c.area ?? null,
         masked: c.role === 'assessor',
       },
-      // Without an expiry claim a token is re-verified every five minutes at most.
-      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now() + 300_000,
+      expiresAt: (payload.exp as number) * 1000,
     };
   }
 }

@@ -26,6 +26,14 @@ export const ConfigSchema = z.object({
   JWT_ALGORITHM: z.enum(['RS256', 'ES256']).default('RS256'),
   /** Whether the GraphQL schema may be introspected (GraphiQL needs it). */
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true'),
+  /** Browser origins allowed to call the API from their pages (CORS), comma-separated; none by default. */
+  CORS_ORIGINS: optionalString.pipe(
+    z
+      .string()
+      .transform((v) => v.split(',').map((o) => o.trim()))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'must list origins such as https://fupin.example.gov.cn')))
+      .optional(),
+  ),
 });
 
 export interface Config {
@@ -40,6 +48,7 @@ export interface Config {
   jwtPublicKey: string | undefined;
   jwtAlgorithm: 'RS256' | 'ES256';
   introspection: boolean;
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -63,5 +72,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtPublicKey: c.JWT_PUBLIC_KEY,
     jwtAlgorithm: c.JWT_ALGORITHM,
     introspection: c.GRAPHQL_INTROSPECTION === 'true',
+    corsOrigins: c.CORS_ORIGINS ?? [],
   };
 }

@@ -1,12 +1,14 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { areaLevel, type RawSnapshotHousehold, snapshotSql } from '@registry/projections';
-import { IsoDate, maskNationalId } from '@registry/schema';
+import { type RawSnapshotHousehold, snapshotSql } from '@registry/projections';
+import { AreaCode, IsoDate, maskNationalId, textProblem } from '@registry/schema';
 import { stringify } from 'csv-stringify';
 import type { Request, Response } from 'express';
 import QueryStream from 'pg-query-stream';
 import { Forbidden, requireArea, type Viewer } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
+import { toInstant } from './instant.js';
+import { maskName } from './mask.js';
 
 const COLUMNS: (keyof RawSnapshotHousehold)[] = [
   'household_id',
@@ -22,21 +24,38 @@ const COLUMNS: (keyof RawSnapshotHousehold)[] = [
 
 class BadRequest extends Error {}
 
-function parameters(req: Request): { areaCode: string; effectiveOn: string; knownAt: string; format: 'csv' | 'jsonl' } {
-  const q = req.query as Record<string, string | undefined>;
-  const areaCode = q.areaCode ?? '';
-  try {
-    areaLevel(areaCode);
-  } catch (error) {
-    throw new BadRequest(`areaCode: ${(error as Error).message}`);
-  }
-  const effectiveOn = IsoDate.safeParse(q.effectiveOn);
+function parameters(
+  req: Request,
+  now: string,
+): { areaCode: string; effectiveOn: string; knownAt: string; format: 'csv' | 'jsonl' } {
+  const q = req.query as Record<string, unknown>;
+  const text = (name: string): string | undefined => {
+    const value = q[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') throw new BadRequest(`${name}: must be given once, as text`);
+    const problem = textProblem(value);
+    if (problem) throw new BadRequest(`${name}: ${problem}`);
+    return value;
+  };
+  const areaCode = AreaCode.safeParse(text('areaCode'));
+  if (!areaCode.success) throw new BadRequest(`areaCode: ${areaCode.error.issues[0]?.message}`);
+  const effectiveOn = IsoDate.safeParse(text('effectiveOn'));
   if (!effectiveOn.success) throw new BadRequest(`effectiveOn: ${effectiveOn.error.issues[0]?.message}`);
-  const knownAt = q.knownAt ?? new Date().toISOString();
-  if (Number.isNaN(Date.parse(knownAt))) throw new BadRequest('knownAt: must be an ISO 8601 instant');
-  const format = q.format ?? 'csv';
+  let knownAt = now;
+  const knownAtText = text('knownAt');
+  if (knownAtText !== undefined) {
+    const instant = toInstant(knownAtText);
+    if ('problem' in instant) throw new BadRequest(`knownAt: ${instant.problem}`);
+    knownAt = instant.iso;
+    if (knownAt > now) {
+      throw new BadRequest(
+        `knownAt: must not be after now (${now}): the registry cannot answer for what it does not know yet`,
+      );
+    }
+  }
+  const format = text('format') ?? 'csv';
   if (format !== 'csv' && format !== 'jsonl') throw new BadRequest('format: must be csv or jsonl');
-  return { areaCode, effectiveOn: effectiveOn.data, knownAt: new Date(knownAt).toISOString(), format };
+  return { areaCode: areaCode.data, effectiveOn: effectiveOn.data, knownAt, format };
 }
 
 /**
@@ -46,7 +65,7 @@ function parameters(req: Request): { areaCode: string; effectiveOn: string; know
 export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
   let query: ReturnType<typeof parameters>;
   try {
-    query = parameters(req);
+    query = parameters(req, new Date().toISOString());
     requireArea(viewer, query.areaCode, `area ${query.areaCode}`);
   } catch (error) {
     if (error instanceof BadRequest) res.status(400).json({ error: error.message });
@@ -63,8 +82,12 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
       transform(row: RawSnapshotHousehold, _encoding, done) {
         done(
           null,
-          viewer.masked && row.head_national_id
-            ? { ...row, head_national_id: maskNationalId(row.head_national_id) }
+          viewer.masked
+            ? {
+                ...row,
+                head_national_id: row.head_national_id && maskNationalId(row.head_national_id),
+                head_name: row.head_name && maskName(row.head_name),
+              }
             : row,
         );
       },

@@ -10,6 +10,16 @@ import { startInfrastructure } from './infrastructure.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
+  // Once serving, a bug in one request's code path (an unawaited promise, a throw in a callback)
+  // must not end the service for every other clerk: it is logged at the highest level and the
+  // process goes on. Before that, it is a failed start.
+  let serving = false;
+  const bug = (kind: string) => (error: unknown) => {
+    logger.fatal({ err: error }, `BUG: ${kind}${serving ? ' (the service keeps running)' : ''}`);
+    if (!serving) process.exit(1);
+  };
+  process.on('unhandledRejection', bug('unhandled promise rejection'));
+  process.on('uncaughtException', bug('uncaught exception'));
   const verifier = await TokenVerifier.create(
     config.jwtPublicKey
       ? { publicKey: config.jwtPublicKey, publicKeyAlgorithm: config.jwtAlgorithm }
@@ -38,10 +48,16 @@ async function main(): Promise<void> {
   }
   const app = buildApp({
     ...infrastructure,
+    logger,
     api: {
       deps: infrastructure,
       verifier,
-      options: { introspection: config.introspection, logger, ...(graphiqlHeaders ? { graphiqlHeaders } : {}) },
+      options: {
+        introspection: config.introspection,
+        corsOrigins: config.corsOrigins,
+        logger,
+        ...(graphiqlHeaders ? { graphiqlHeaders } : {}),
+      },
     },
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -58,6 +74,7 @@ async function main(): Promise<void> {
     },
     'registry listening',
   );
+  serving = true;
 
   let stopping = false;
   const stop = async (signal: string) => {

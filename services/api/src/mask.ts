@@ -11,22 +11,41 @@ export function maskBankAccount(account: string): string {
   return `${'*'.repeat(Math.max(0, account.length - 4))}${account.slice(-4)}`;
 }
 
+/** Keeps the first character (the surname, usually): 张三丰 → 张**. */
+export function maskName(name: string): string {
+  const characters = [...name];
+  return characters.length <= 1 ? '*' : `${characters[0]}${'*'.repeat(characters.length - 1)}`;
+}
+
+/** Keeps the year of a date of birth: with the month and day beside a masked ID number, only a few dozen numbers fit. */
+export function maskBirthDate(date: string): string {
+  return `${date.slice(0, 4)}-**-**`;
+}
+
 const MASKS: Record<string, (value: string) => string> = {
   nationalId: maskNationalId,
   phone: maskPhone,
   bankAccount: maskBankAccount,
 };
 
+/** Fields masked only in a person's record (one with an ID number): a helper's name is public (结对帮扶 is posted). */
+const PERSON_MASKS: Record<string, (value: string) => string> = {
+  name: maskName,
+  birthDate: maskBirthDate,
+};
+
 /**
- * A copy of `value` with every national ID number, phone and bank account masked, wherever
- * it sits (event data, states, corrections' replacement data). For assessors.
+ * A copy of `value` with every national ID number, phone and bank account masked, and each
+ * person's name and date of birth, wherever they sit (event data, states, corrections'
+ * replacement data, audit changes). For assessors.
  */
 export function maskPersonalData<T>(value: T): T {
   if (Array.isArray(value)) return value.map(maskPersonalData) as T;
   if (value === null || typeof value !== 'object') return value;
+  const person = 'nationalId' in value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    const mask = MASKS[key];
+    const mask = MASKS[key] ?? (person ? PERSON_MASKS[key] : undefined);
     out[key] = mask && typeof v === 'string' ? mask(v) : maskPersonalData(v);
   }
   return out as T;

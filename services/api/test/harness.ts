@@ -35,7 +35,12 @@ export async function startApi(prefix: string, env: Record<string, string> = {})
   const verifier = await TokenVerifier.create({ secret: SECRET });
   const app = buildApp({
     ...infrastructure,
-    api: { deps: infrastructure, verifier, options: { introspection: config.introspection, logger } },
+    logger,
+    api: {
+      deps: infrastructure,
+      verifier,
+      options: { introspection: config.introspection, corsOrigins: config.corsOrigins, logger },
+    },
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -91,4 +96,56 @@ export function person(
     schooling: 'not_in_school',
     insurance: { basicMedical: true, seriousIllness: false, pension: false },
   };
+}
+
+export type Result = {
+  __typename: string;
+  householdId?: string;
+  version?: number;
+  position?: string;
+  duplicate?: boolean;
+  events?: { id: string; type: string; revision: number }[];
+  message?: string;
+  issues?: { path: string; message: string }[];
+  rule?: string;
+  unmetCriteria?: string[];
+  expectedVersion?: number;
+  actualVersion?: number;
+};
+
+export const RESULT_FIELDS = `
+  __typename
+  ... on CommandSuccess { householdId version position duplicate events { id type revision } }
+  ... on Problem { message }
+  ... on ValidationError { issues { path message } }
+  ... on RuleViolation { rule unmetCriteria }
+  ... on ConcurrencyConflict { expectedVersion actualVersion }`;
+
+/** Sends one command mutation through HTTP and returns its result union member. */
+export async function send(
+  client: GraphQLClient,
+  type: string,
+  input: { householdId: string; effectiveAt: string; reason?: string; data?: unknown },
+  options: { commandId?: string; expectedVersion?: number } = {},
+): Promise<Result> {
+  const field = type.charAt(0).toLowerCase() + type.slice(1);
+  const response = await client.rawRequest<Record<string, Result>>(
+    `mutation Send($commandId: ID!, $expectedVersion: Int, $input: ${type}Input!) {
+      ${field}(commandId: $commandId, expectedVersion: $expectedVersion, input: $input) { ${RESULT_FIELDS} }
+    }`,
+    { commandId: options.commandId ?? randomUUID(), expectedVersion: options.expectedVersion, input },
+  );
+  if (response.errors?.length) throw new Error(`${type}: ${JSON.stringify(response.errors)}`);
+  return response.data[field] as Result;
+}
+
+export async function ok(client: GraphQLClient, type: string, input: Parameters<typeof send>[2], options = {}) {
+  const result = await send(client, type, input, options);
+  if (result.__typename !== 'CommandSuccess') throw new Error(`${type} refused: ${JSON.stringify(result)}`);
+  return result;
+}
+
+export async function query<T>(client: GraphQLClient, document: string, variables: Record<string, unknown> = {}) {
+  const response = await client.rawRequest<T>(document, variables);
+  return { data: response.data, errors: response.errors };
 }

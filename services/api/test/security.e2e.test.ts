@@ -131,7 +131,7 @@ describe('security and limits of the HTTP API', () => {
     const events = sse.iterate<{
       householdEvents: { type: string; householdId: string; data: { members?: { nationalId: string }[] } };
     }>({
-      query: 'subscription($a: String!) { householdEvents(areaCode: $a) { type householdId data } }',
+      query: 'subscription($a: AreaCode!) { householdEvents(areaCode: $a) { type householdId data } }',
       variables: { a: TOWNSHIP },
     });
     const first = events.next();

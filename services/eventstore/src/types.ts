@@ -37,6 +37,12 @@ export interface AppendResult {
   nextExpectedRevision: number;
   /** Position of the last appended event. */
   position: Position;
+  /**
+   * True when every event was already stored by an earlier append (a retry): nothing was
+   * written. The PostgreSQL adapter always tells; EventStoreDB answers a retry exactly as it
+   * answered the first write, so its adapter leaves this undefined.
+   */
+  duplicate?: boolean;
 }
 
 export interface ReadStreamOptions {

@@ -1,7 +1,14 @@
-import { type EventStore, type EventToAppend, type RecordedEvent, WrongExpectedVersion } from '@registry/eventstore';
+import {
+  EventIdConflict,
+  type EventStore,
+  type EventToAppend,
+  type RecordedEvent,
+  WrongExpectedVersion,
+} from '@registry/eventstore';
 import {
   type Actor,
   CommandEnvelope,
+  chinaDate,
   type EventMetadata,
   HOUSEHOLD_STREAM_PREFIX,
   type HouseholdCommand,
@@ -32,10 +39,13 @@ export interface CommandResult {
 }
 
 /**
- * Called with the household's state as just read, before the command is decided (and on
- * every retry): throws to refuse, e.g. when the caller's area does not cover the household.
+ * Called twice per attempt: with the household's state as just read, before the command is
+ * decided (`before`; also before a repeated command id is answered), and with the state the
+ * decided events would make (`after`), before anything is appended. Throws to refuse, e.g.
+ * when the caller's area does not cover the household before or after the command (a
+ * correction can move a household to another village).
  */
-export type CommandGuard = (state: HouseholdState, command: HouseholdCommand) => void;
+export type CommandGuard = (state: HouseholdState, command: HouseholdCommand, phase: 'before' | 'after') => void;
 
 export interface HandlerOptions {
   policy: Policy;
@@ -47,6 +57,8 @@ export interface HandlerOptions {
   maxAttempts?: number;
   /** Households whose parsed history and state stay in memory (least recently used go first). */
   cacheSize?: number;
+  /** The time now, to refuse effective dates in the future. Default: the system clock. */
+  clock?: () => Date;
 }
 
 function issues(error: z.ZodError, prefix: string): FieldIssue[] {
@@ -112,6 +124,8 @@ export class HouseholdCommandHandler {
   private readonly maxAttempts: number;
   private readonly cacheSize: number;
   private readonly cache = new Map<string, Loaded>();
+  private readonly inFlight = new Map<string, Promise<CommandResult>>();
+  private readonly clock: () => Date;
 
   constructor(
     private readonly store: EventStore,
@@ -119,6 +133,7 @@ export class HouseholdCommandHandler {
   ) {
     this.maxAttempts = options.maxAttempts ?? 10;
     this.cacheSize = options.cacheSize ?? 10_000;
+    this.clock = options.clock ?? (() => new Date());
   }
 
   async history(householdId: string): Promise<HistoryEvent[]> {
@@ -181,9 +196,26 @@ export class HouseholdCommandHandler {
       ...(envelope.success ? [] : issues(envelope.error, '')),
       ...(data.success ? [] : issues(data.error, 'input')),
     ];
-    if (!envelope.success || !data.success) throw new ValidationError(problems);
+    if (envelope.success) problems.push(...futureDate(envelope.data.effectiveAt, this.clock(), 'effectiveAt'));
+    if (!envelope.success || !data.success || problems.length > 0) throw new ValidationError(problems);
     const command = { type, data: data.data } as HouseholdCommand;
-    return this.execute(envelope.data, command, actor, options.guard);
+    return this.once(envelope.data.commandId, () => this.execute(envelope.data, command, actor, options.guard));
+  }
+
+  /**
+   * Runs commands with the same id one after another in this process: a repeat waits for the
+   * first, then finds its events and answers `duplicate: true`. Across processes the store
+   * tells a retried append from a first write (PostgreSQL).
+   */
+  private async once(commandId: string, run: () => Promise<CommandResult>): Promise<CommandResult> {
+    const previous = this.inFlight.get(commandId);
+    const current = (previous ? previous.then(noop, noop) : Promise.resolve()).then(run);
+    this.inFlight.set(commandId, current);
+    try {
+      return await current;
+    } finally {
+      if (this.inFlight.get(commandId) === current) this.inFlight.delete(commandId);
+    }
   }
 
   private async execute(
@@ -197,7 +229,7 @@ export class HouseholdCommandHandler {
       const { events: history, state } = await this.load(envelope.householdId);
       const version = history.length - 1;
       // Before anything is answered, even a duplicate's result: the caller may not see this household.
-      guard?.(state, command);
+      guard?.(state, command, 'before');
       const earlier = history.filter((e) => e.metadata.commandId === envelope.commandId);
       if (earlier.length > 0) return this.result(envelope.householdId, earlier, true);
       if (envelope.expectedVersion !== undefined && envelope.expectedVersion !== version) {
@@ -214,6 +246,7 @@ export class HouseholdCommandHandler {
         findEvent: (id) => byId.get(id),
       });
       const toAppend = eventsToAppend(envelope, decided, actor);
+      if (guard) guard(stateAfter(history, state, toAppend, envelope.householdId), command, 'after');
       try {
         const appended = await this.store.append(stream, toAppend, {
           expectedRevision: version < 0 ? 'no_stream' : version,
@@ -230,8 +263,9 @@ export class HouseholdCommandHandler {
               : foldEvents(fresh, state),
           });
         }
-        return this.result(envelope.householdId, fresh, false);
+        return this.result(envelope.householdId, fresh, appended.duplicate === true);
       } catch (error) {
+        if (error instanceof EventIdConflict) throw commandIdTaken();
         if (!(error instanceof WrongExpectedVersion)) throw error;
         if (envelope.expectedVersion !== undefined) {
           const actual = error.actual === 'no_stream' ? -1 : error.actual;
@@ -248,7 +282,55 @@ export class HouseholdCommandHandler {
   }
 
   private result(householdId: string, events: HistoryEvent[], duplicate: boolean): CommandResult {
+    if (events.length === 0) throw new Error(`household ${householdId}: the events just appended cannot be read back`);
     const last = events[events.length - 1] as HistoryEvent;
     return { householdId, version: last.revision, position: last.position, events, duplicate };
   }
+}
+
+const noop = () => {};
+
+/** A command id already used for a different command (on another household, or another command). */
+export function commandIdTaken(): ValidationError {
+  return new ValidationError([
+    { path: 'commandId', message: 'was already used for a different command; every command needs a new id' },
+  ]);
+}
+
+/**
+ * Refuses an effective date after today in China (UTC+8): the registry records what has
+ * taken effect, and a date ahead would count in indicators before it happens.
+ */
+export function futureDate(date: string, now: Date, path: string): FieldIssue[] {
+  const today = chinaDate(now);
+  return date > today ? [{ path, message: `must not be in the future (today is ${today}, China Standard Time)` }] : [];
+}
+
+/**
+ * The state the appended events would make: the household the guard checks after the
+ * command. A correction changes the past, so it refolds the whole history.
+ */
+function stateAfter(
+  history: HistoryEvent[],
+  state: HouseholdState,
+  toAppend: EventToAppend[],
+  householdId: string,
+): HouseholdState {
+  const pending = toAppend.map(
+    (e, i) =>
+      ({
+        type: e.type,
+        data: e.data,
+        id: e.id,
+        householdId,
+        revision: history.length + i,
+        position: '',
+        effectiveAt: e.metadata.effectiveAt,
+        recordedAt: '',
+        metadata: e.metadata,
+      }) as HistoryEvent,
+  );
+  return pending.some((e) => e.type === 'EventCorrected')
+    ? foldHistory([...history, ...pending])
+    : foldEvents(pending, state);
 }

@@ -1,7 +1,8 @@
-import type { EventStore } from '@registry/eventstore';
+import { EventIdConflict, type EventStore } from '@registry/eventstore';
 import { type Actor, AreaEvents, areaStream, RecordRuralPopulation } from '@registry/schema';
 import type { FieldIssue } from './errors.js';
 import { ValidationError } from './errors.js';
+import { commandIdTaken, futureDate } from './handler.js';
 import { deriveId } from './ids.js';
 
 export interface ReferenceResult {
@@ -15,7 +16,11 @@ export interface ReferenceResult {
  * event id derives from it, so the store recognises a retry.
  */
 export class AreaReferenceHandler {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    /** The time now, to refuse effective dates in the future. */
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   async recordRuralPopulation(input: unknown, actor: Actor): Promise<ReferenceResult> {
     const parsed = RecordRuralPopulation.safeParse(input);
@@ -25,29 +30,35 @@ export class AreaReferenceHandler {
       );
     }
     const c = parsed.data;
+    const future = futureDate(c.effectiveAt, this.clock(), 'effectiveAt');
+    if (future.length > 0) throw new ValidationError(future);
     const id = deriveId(c.commandId, 'event-0');
     const stream = areaStream(c.areaCode);
     const existing = (await this.store.readStream(stream)).find((e) => e.id === id);
     if (existing) return { areaCode: c.areaCode, position: existing.position, duplicate: true };
-    const appended = await this.store.append(
-      stream,
-      [
-        {
-          id,
-          type: AreaEvents.RuralPopulationRecorded.type,
-          data: { areaCode: c.areaCode, year: c.year, population: c.population },
-          metadata: {
-            actor,
-            effectiveAt: c.effectiveAt,
-            ...(c.reason ? { reason: c.reason } : {}),
-            correlationId: deriveId(c.commandId, 'correlation'),
-            commandId: c.commandId,
-            schemaVersion: AreaEvents.RuralPopulationRecorded.version,
+    const appended = await this.store
+      .append(
+        stream,
+        [
+          {
+            id,
+            type: AreaEvents.RuralPopulationRecorded.type,
+            data: { areaCode: c.areaCode, year: c.year, population: c.population },
+            metadata: {
+              actor,
+              effectiveAt: c.effectiveAt,
+              ...(c.reason ? { reason: c.reason } : {}),
+              correlationId: deriveId(c.commandId, 'correlation'),
+              commandId: c.commandId,
+              schemaVersion: AreaEvents.RuralPopulationRecorded.version,
+            },
           },
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
-    return { areaCode: c.areaCode, position: appended.position, duplicate: false };
+        ],
+        { expectedRevision: 'any' },
+      )
+      .catch((error: unknown) => {
+        throw error instanceof EventIdConflict ? commandIdTaken() : error;
+      });
+    return { areaCode: c.areaCode, position: appended.position, duplicate: appended.duplicate === true };
   }
 }

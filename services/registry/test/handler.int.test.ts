@@ -198,4 +198,117 @@ describe('household command handler on the PostgreSQL event store', () => {
     ).rejects.toThrow(/type: is not a household command/);
     expect(await store.readStream(householdStream(id))).toEqual([]);
   });
+
+  it('answers duplicate for a repeat that another process appended while this one was deciding', async () => {
+    const id = await registeredHousehold();
+    // A second handler (another process) whose append is held until the first has written:
+    // it decided on the state before the first's events, and its append meets them.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held: typeof store = Object.create(store);
+    held.append = async (...args) => {
+      await gate;
+      return store.append(...args);
+    };
+    const other = new HouseholdCommandHandler(held, { policy: NATIONAL_POLICY });
+    const envelope = { commandId: `visit-two-processes-${id}`, householdId: id, effectiveAt: '2019-03-02' };
+    const late = other.handle(envelope, 'RecordVisit', { notes: '同一次走访' }, clerk);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const first = await handler.handle(envelope, 'RecordVisit', { notes: '同一次走访' }, clerk);
+    release();
+    const second = await late;
+    expect([first.duplicate, second.duplicate]).toEqual([false, true]);
+    expect(second.position).toBe(first.position);
+    expect((await handler.history(id)).filter((e) => e.type === 'VisitRecorded')).toHaveLength(1);
+  });
+
+  it('answers duplicate, not a conflict, for repeats sent at once with the same expected version', async () => {
+    const id = await registeredHousehold();
+    const version = (await handler.history(id)).length - 1;
+    const envelope = {
+      commandId: `visit-expected-${id}`,
+      householdId: id,
+      effectiveAt: '2019-03-02',
+      expectedVersion: version,
+    };
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => handler.handle(envelope, 'RecordVisit', { notes: '同一次走访' }, clerk)),
+    );
+    expect(results.map((r) => r.duplicate).sort()).toEqual([false, true, true, true, true]);
+  });
+
+  it('refuses a command id already used on another household, naming the field', async () => {
+    const a = await registeredHousehold();
+    const b = await registeredHousehold();
+    const commandId = `visit-reused-${a}`;
+    await handler.handle(
+      { commandId, householdId: a, effectiveAt: '2019-03-02' },
+      'RecordVisit',
+      { notes: '走访' },
+      clerk,
+    );
+    const before = await handler.history(b);
+    const error = await handler
+      .handle({ commandId, householdId: b, effectiveAt: '2019-03-02' }, 'RecordVisit', { notes: '走访' }, clerk)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toEqual([
+      { path: 'commandId', message: 'was already used for a different command; every command needs a new id' },
+    ]);
+    expect(await store.readStream(householdStream(b))).toHaveLength(before.length);
+  });
+
+  it('refuses an effective date after today in China, whatever the server’s zone', async () => {
+    const id = await registeredHousehold();
+    // 2020-06-30 16:30 UTC is already 1 July in China.
+    const clocked = new HouseholdCommandHandler(store, {
+      policy: NATIONAL_POLICY,
+      clock: () => new Date('2020-06-30T16:30:00Z'),
+    });
+    const visit = (effectiveAt: string) =>
+      clocked.handle(
+        { commandId: `visit-${effectiveAt}-${id}`, householdId: id, effectiveAt },
+        'RecordVisit',
+        { notes: '走访' },
+        clerk,
+      );
+    expect((await visit('2020-07-01')).duplicate).toBe(false);
+    const error = await visit('2020-07-02').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues).toEqual([
+      { path: 'effectiveAt', message: 'must not be in the future (today is 2020-07-01, China Standard Time)' },
+    ]);
+  });
+
+  it('checks the guard on the state the command would leave, and writes nothing when it refuses', async () => {
+    const id = await registeredHousehold();
+    const [application] = await handler.history(id);
+    const replacement = {
+      ...(application?.data as object),
+      household: { ...household(), villageCode: '320924102203' },
+    };
+    const phases: string[] = [];
+    const error = await handler
+      .handle(
+        { commandId: `move-${id}`, householdId: id, effectiveAt: '2019-03-02', reason: '村别录入错误' },
+        'CorrectEvent',
+        { eventId: application?.id, action: 'replace', replacementData: replacement },
+        clerk,
+        {
+          guard: (state, _command, phase) => {
+            phases.push(`${phase}:${state.household?.villageCode}`);
+            if (phase === 'after' && state.household?.villageCode !== household().villageCode) {
+              throw new RuleViolation('OUTSIDE', 'would leave the area');
+            }
+          },
+        },
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RuleViolation);
+    expect(phases).toEqual([`before:${household().villageCode}`, 'after:320924102203']);
+    expect(await store.readStream(householdStream(id))).toHaveLength((await handler.history(id)).length);
+    expect((await handler.history(id)).some((e) => e.type === 'EventCorrected')).toBe(false);
+  });
 });

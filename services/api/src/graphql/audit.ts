@@ -1,11 +1,11 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
-import { GraphQLError } from 'graphql';
 import { requireRole } from '../auth.js';
 import { maskPersonalData } from '../mask.js';
 import { builder, pageComplexity } from './builder.js';
 import { RoleEnum } from './enums.js';
 import { readYourWrites } from './household.js';
-import { areaFilter } from './roll-data.js';
+import { badInput } from './problems.js';
+import { areaFilter, UUID } from './roll-data.js';
 
 interface AuditRow {
   position: string;
@@ -55,7 +55,7 @@ const AuditEntry = builder.objectRef<AuditRow>('AuditEntry').implement({
 const AuditFilter = builder.inputType('AuditFilter', {
   fields: (t) => ({
     actorId: t.string(),
-    areaCode: t.string({ description: 'County, township or village (default: your area).' }),
+    areaCode: t.field({ type: 'AreaCode', description: 'County, township or village (default: your area).' }),
     householdId: t.id(),
     eventType: t.string(),
     recordedFrom: t.field({ type: 'DateTime', description: 'Inclusive.' }),
@@ -79,7 +79,10 @@ builder.queryField('auditTrail', (t) =>
       const { params, where } = filter;
       const p = filter.param;
       if (f.actorId) where.push(`actor_id = ${p(f.actorId)}`);
-      if (f.householdId) where.push(`household_id = ${p(String(f.householdId))}::uuid`);
+      if (f.householdId) {
+        if (!UUID.test(String(f.householdId))) throw badInput('filter.householdId', 'must be a UUID');
+        where.push(`household_id = ${p(String(f.householdId))}::uuid`);
+      }
       if (f.eventType) where.push(`event_type = ${p(f.eventType)}`);
       if (f.recordedFrom) where.push(`recorded_at >= ${p(f.recordedFrom)}::timestamptz`);
       if (f.recordedTo) where.push(`recorded_at < ${p(f.recordedTo)}::timestamptz`);
@@ -91,7 +94,7 @@ builder.queryField('auditTrail', (t) =>
             ['before', before],
           ] as const) {
             if (cursor !== undefined && !POSITION.test(cursor)) {
-              throw new GraphQLError(`${name}: not a cursor from this connection`);
+              throw badInput(name, 'must be a cursor from this connection');
             }
           }
           const page: string[] = [];

@@ -27,6 +27,8 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: string; Output: string };
     /** A position in the global event log: an opaque token that sorts as a string. */
     Position: { Input: string; Output: string };
+    /** A 12-digit statistical area code. */
+    AreaCode: { Input: string; Output: string };
     /** Money in fen (1 yuan = 100 fen), a whole number. */
     Fen: { Input: number; Output: number };
     JSON: { Input: unknown; Output: unknown };

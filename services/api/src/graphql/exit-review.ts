@@ -86,7 +86,7 @@ builder.queryField('exitReview', (t) =>
     description: "Replays the exit rule over every exited household's history in an area, under a policy.",
     errors: { types: [ValidationError], directResult: true, union: { name: 'ExitReviewResult' } },
     args: {
-      areaCode: t.arg.string({ required: true }),
+      areaCode: t.arg({ type: 'AreaCode', required: true }),
       policy: t.arg({ type: PolicyInput, description: "Default: the service's policy." }),
     },
     resolve: async (_root, args, ctx) => {

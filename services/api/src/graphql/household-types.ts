@@ -1,7 +1,7 @@
 import type { HouseholdState, Measure, OpenCase } from '@registry/registry';
 import type { Member } from '@registry/schema';
 import { maskNationalId } from '@registry/schema';
-import { maskBankAccount, maskPhone } from '../mask.js';
+import { maskBankAccount, maskName, maskPhone } from '../mask.js';
 import { builder } from './builder.js';
 import {
   AssistanceCategoryEnum,
@@ -50,9 +50,19 @@ const MemberType = builder.objectRef<Member>('Member').implement({
       description: 'National ID number; masked for assessors.',
       resolve: (m, _args, ctx) => (ctx.viewer.masked ? maskNationalId(m.nationalId) : m.nationalId),
     }),
-    name: t.exposeString('name'),
+    name: t.string({
+      description: 'Masked for assessors but for its first character (张**).',
+      resolve: (m, _args, ctx) => (ctx.viewer.masked ? maskName(m.name) : m.name),
+    }),
     sex: t.field({ type: SexEnum, resolve: (m) => m.sex }),
-    birthDate: t.field({ type: 'Date', resolve: (m) => m.birthDate }),
+    birthDate: t.field({
+      type: 'Date',
+      nullable: true,
+      description:
+        'Null for assessors, who see the year only (birthYear): beside a masked ID number a whole date would narrow it to a few dozen.',
+      resolve: (m, _args, ctx) => (ctx.viewer.masked ? null : m.birthDate),
+    }),
+    birthYear: t.int({ resolve: (m) => Number(m.birthDate.slice(0, 4)) }),
     relation: t.field({ type: RelationEnum, resolve: (m) => m.relation }),
     health: t.field({ type: HealthEnum, resolve: (m) => m.health }),
     disabilityGrade: t.int({ nullable: true, resolve: (m) => m.disabilityGrade ?? null }),

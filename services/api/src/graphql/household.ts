@@ -1,10 +1,11 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { type HistoryEvent, stateAsOf, timeline } from '@registry/registry';
-import { requireArea } from '../auth.js';
+import { withinScope } from '../auth.js';
 import { builder, pageComplexity } from './builder.js';
 import type { Context } from './context.js';
 import { EventType } from './event-type.js';
 import { HouseholdFacts, HouseholdStateType, type StateView } from './household-types.js';
+import { badInput } from './problems.js';
 import { loadHouseholds, type RollRow } from './roll-data.js';
 
 export const HouseholdType = builder.objectRef<RollRow>('Household').implement({
@@ -64,7 +65,11 @@ export const HouseholdType = builder.objectRef<RollRow>('Household').implement({
       },
       resolve: async (h, args, ctx) => ({
         householdId: h.householdId,
-        state: stateAsOf(await ctx.history(h.householdId), args.effectiveOn, args.knownAt ?? ctx.now),
+        state: stateAsOf(
+          await ctx.history(h.householdId),
+          args.effectiveOn,
+          knownAtOrNow(ctx, args.knownAt, 'knownAt'),
+        ),
       }),
     }),
   }),
@@ -77,16 +82,52 @@ const TimelineEntryType = builder.objectRef<{ event: HistoryEvent; view: StateVi
   }),
 });
 
-/** Waits for the read models to reach a position the caller wrote, when asked. */
+/**
+ * "As known at" a system time: the time given, or the request's time. A time after now is
+ * refused: what the registry will know then is not known yet, so the answer could change.
+ */
+export function knownAtOrNow(ctx: Context, knownAt: string | null | undefined, path: string): string {
+  if (!knownAt) return ctx.now;
+  if (knownAt > ctx.now) {
+    throw badInput(
+      path,
+      `must not be after now (${ctx.now}): the registry cannot answer for what it does not know yet`,
+    );
+  }
+  return knownAt;
+}
+
+/** How long a position beyond the readable end of the log is given to become readable. */
+const UNSEEN_POSITION_GRACE_MS = 1_000;
+
+/**
+ * Waits for the read models to reach a position the caller wrote, when asked. A position the
+ * log does not hold is refused at once (after a moment's grace for a write just committed);
+ * read models that do not reach one in time answer READ_MODEL_BEHIND, to be retried.
+ */
 export async function readYourWrites(ctx: Context, position: string | null | undefined): Promise<void> {
-  if (position) await ctx.deps.waitForRegistry(position);
+  if (!position) return;
+  const deadline = Date.now() + UNSEEN_POSITION_GRACE_MS;
+  for (;;) {
+    const head = await ctx.deps.eventStore.headPosition();
+    if (head !== undefined && position <= head) break;
+    if (Date.now() >= deadline) {
+      throw badInput(
+        'waitFor',
+        `is not in the log as it can be read now (its end is at ${head ?? 'the start'}): pass a position a mutation returned`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await ctx.deps.waitForRegistry(position);
 }
 
 builder.queryField('household', (t) =>
   t.field({
     type: HouseholdType,
     nullable: true,
-    description: 'One household, now. With waitFor, answers only once the read models include that position.',
+    description:
+      'One household, now; null when there is none with this id in your area. With waitFor, answers only once the read models include that position.',
     args: {
       id: t.arg.id({ required: true }),
       waitFor: t.arg({ type: 'Position', description: 'A position a mutation returned.' }),
@@ -94,8 +135,11 @@ builder.queryField('household', (t) =>
     resolve: async (_root, args, ctx) => {
       await readYourWrites(ctx, args.waitFor);
       const [row] = await loadHouseholds(ctx, [String(args.id)]);
+      // Outside the caller's area a household is not there at all: the answer is the same as
+      // for an id that was never used, so nobody learns what exists elsewhere.
       if (!row) return null;
-      requireArea(ctx.viewer, row.villageCode, `household ${args.id}`);
+      if (ctx.viewer.scope !== null && !(row.villageCode && withinScope(ctx.viewer.scope, row.villageCode)))
+        return null;
       return row;
     },
   }),

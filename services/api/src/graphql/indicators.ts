@@ -1,10 +1,10 @@
 import { type AreaIndicators, areaIndicators } from '@registry/projections';
-import { GraphQLError } from 'graphql';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { AssistanceCategoryEnum, FundingSourceEnum } from './enums.js';
 import { readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
+import { badInput } from './problems.js';
 import { requireAreaCode } from './snapshot.js';
 
 type Counts = { households: number; people: number };
@@ -99,7 +99,7 @@ const Indicators = builder.objectRef<AreaIndicators>('AreaIndicators').implement
 });
 
 function indicatorsFor(ctx: Context, areaCode: string, year: number): Promise<AreaIndicators> {
-  if (year < 2000 || year > 2100) throw new GraphQLError('year: must be between 2000 and 2100');
+  if (year < 2000 || year > 2100) throw badInput('year', 'must be between 2000 and 2100');
   requireAreaCode(ctx, areaCode);
   return areaIndicators(ctx.deps.pool, ctx.deps.projections, { areaCode, year, policy: ctx.deps.policy });
 }
@@ -109,7 +109,7 @@ builder.queryFields((t) => ({
     type: Indicators,
     description: 'Assessment indicators of a county, township or village for a year.',
     args: {
-      areaCode: t.arg.string({ required: true }),
+      areaCode: t.arg({ type: 'AreaCode', required: true }),
       year: t.arg.int({ required: true }),
       waitFor: t.arg({ type: 'Position' }),
     },
@@ -122,14 +122,14 @@ builder.queryFields((t) => ({
     type: [Indicators],
     description: 'The indicators year by year, for trends (at most 30 years).',
     args: {
-      areaCode: t.arg.string({ required: true }),
+      areaCode: t.arg({ type: 'AreaCode', required: true }),
       fromYear: t.arg.int({ required: true }),
       toYear: t.arg.int({ required: true }),
     },
     complexity: (args) => ({ field: 5 * Math.max(1, args.toYear - args.fromYear + 1), multiplier: 1 }),
     resolve: async (_root, args, ctx) => {
       if (args.toYear < args.fromYear || args.toYear - args.fromYear >= 30) {
-        throw new GraphQLError('toYear: must be from fromYear to fromYear + 29');
+        throw badInput('toYear', 'must be from fromYear to fromYear + 29');
       }
       const years = Array.from({ length: args.toYear - args.fromYear + 1 }, (_, i) => args.fromYear + i);
       const series: AreaIndicators[] = [];

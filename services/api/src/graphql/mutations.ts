@@ -1,11 +1,12 @@
-import { type CommandResult, type HouseholdState, type ReferenceResult, ValidationError } from '@registry/registry';
 import {
-  HOUSEHOLD_COMMAND_TYPES,
-  type HouseholdCommand,
-  HouseholdCommands,
-  type HouseholdCommandType,
-} from '@registry/schema';
-import { requireArea, requireRole, type Viewer } from '../auth.js';
+  type CommandGuard,
+  type CommandResult,
+  HouseholdNotFound,
+  type ReferenceResult,
+  ValidationError,
+} from '@registry/registry';
+import { HOUSEHOLD_COMMAND_TYPES, HouseholdCommands, type HouseholdCommandType } from '@registry/schema';
+import { Forbidden, requireArea, requireRole, type Viewer, withinScope } from '../auth.js';
 import { builder } from './builder.js';
 import { COMMAND_ERRORS } from './errors.js';
 import { EventType } from './event-type.js';
@@ -53,14 +54,28 @@ function toArgumentPaths(error: ValidationError): ValidationError {
   );
 }
 
-/** Writes only within the viewer's area: the household's village, or the village it applies from. */
-function areaGuard(viewer: Viewer, householdId: string) {
-  return (state: HouseholdState, command: HouseholdCommand) => {
-    const details = 'household' in command.data ? command.data.household : undefined;
-    const village = state.household?.villageCode ?? details?.villageCode;
-    // A household never recorded and no village given: the decider answers NotFound.
-    if (state.status === 'none' && !village) return;
-    requireArea(viewer, village, `household ${householdId}`);
+/**
+ * Writes only within the viewer's area, before and after the command: the household must be
+ * in the area as read (or, new, apply from a village in it), and must still be in it as the
+ * command would leave it, so no command or correction moves a household out of the clerk's
+ * reach. A household recorded elsewhere answers NotFound, as an unknown id does, so a clerk
+ * cannot learn what exists outside the area.
+ */
+export function areaGuard(viewer: Viewer, householdId: string): CommandGuard {
+  return (state, command, phase) => {
+    if (viewer.scope === null) return;
+    const recorded = state.household?.villageCode;
+    if (phase === 'after') {
+      if (recorded === undefined || withinScope(viewer.scope, recorded)) return;
+      throw new Forbidden(
+        `household ${householdId} would move to village ${recorded}, outside your area ${viewer.scope}`,
+      );
+    }
+    if (state.status !== 'none' && recorded !== undefined && !withinScope(viewer.scope, recorded)) {
+      throw new HouseholdNotFound(householdId);
+    }
+    const applying = 'household' in command.data ? command.data.household?.villageCode : undefined;
+    if (state.status === 'none' && applying !== undefined) requireArea(viewer, applying, `village ${applying}`);
   };
 }
 
@@ -128,7 +143,7 @@ const ReferenceSuccess = builder.objectRef<ReferenceResult>('ReferenceSuccess').
 
 const RuralPopulationInput = builder.inputType('RecordRuralPopulationInput', {
   fields: (t) => ({
-    areaCode: t.string({ required: true }),
+    areaCode: t.field({ type: 'AreaCode', required: true }),
     year: t.int({ required: true }),
     population: t.int({ required: true, description: 'Rural registered population (农村户籍人口).' }),
     effectiveAt: t.field({ type: 'Date', required: true }),
@@ -139,12 +154,14 @@ const RuralPopulationInput = builder.inputType('RecordRuralPopulationInput', {
 builder.mutationField('recordRuralPopulation', (t) =>
   t.field({
     type: ReferenceSuccess,
-    description: "Records an area's rural registered population for a year: the denominator of poverty incidence.",
+    description:
+      "Records an area's rural registered population for a year: the denominator of poverty incidence. Admins only.",
     errors: { types: COMMAND_ERRORS, directResult: true, union: { name: 'RecordRuralPopulationResult' } },
     args: { commandId: t.arg.id({ required: true }), input: t.arg({ type: RuralPopulationInput, required: true }) },
     resolve: async (_root, args, ctx) => {
-      requireRole(ctx.viewer, ['clerk', 'admin'], 'record reference data');
-      requireArea(ctx.viewer, args.input.areaCode, `area ${args.input.areaCode}`);
+      // The rural population is the denominator of an area's poverty incidence: the area's own
+      // clerks do not set it. Reference data is the province's (an admin's) to record.
+      requireRole(ctx.viewer, ['admin'], 'record reference data');
       const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
       try {
         return await ctx.deps.reference.recordRuralPopulation(

@@ -1,8 +1,8 @@
 import { type HouseholdState, storedState } from '@registry/registry';
-import { GraphQLError } from 'graphql';
 import { areaPrefix, requireArea } from '../auth.js';
 import type { Context } from './context.js';
 import type { StateView } from './household-types.js';
+import { badInput } from './problems.js';
 
 /** A row of the registry roll: the household's current state and its bookkeeping. */
 export interface RollRow extends StateView {
@@ -111,7 +111,7 @@ export function areaFilter(ctx: Context, areaCode: string | null | undefined): S
 /** A keyset cursor must be what this API handed out: a household id. */
 export function householdCursor(cursor: string | undefined, argument: string): string | undefined {
   if (cursor !== undefined && !UUID.test(cursor)) {
-    throw new GraphQLError(`${argument}: not a cursor from this connection`);
+    throw badInput(argument, 'must be a cursor from this connection');
   }
   return cursor;
 }

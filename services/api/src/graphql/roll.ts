@@ -7,13 +7,16 @@ import { areaFilter, COLUMNS, type DbRollRow, householdCursor, type RollRow, toR
 
 const HouseholdFilter = builder.inputType('HouseholdFilter', {
   fields: (t) => ({
-    areaCode: t.string({ description: 'County, township or village code (default: your area).' }),
+    areaCode: t.field({ type: 'AreaCode', description: 'County, township or village code (default: your area).' }),
     status: t.field({ type: [HouseholdStatusEnum] }),
     attribute: t.field({ type: HouseholdAttributeEnum }),
     cause: t.field({ type: PovertyCauseEnum, description: 'Main or other cause.' }),
     helperId: t.string(),
     monitored: t.boolean(),
-    text: t.string({ description: "Part of a card number, address or member's name; or a whole national ID number." }),
+    text: t.string({
+      description:
+        "Part of a card number, address or member's name; or a whole national ID number. Assessors, who see names and ID numbers masked, search card numbers and addresses only.",
+    }),
   }),
 });
 
@@ -43,11 +46,12 @@ builder.queryField('households', (t) =>
         const tables = ctx.deps.projections.registry.tables;
         if (f.text) {
           const like = p(`%${f.text.replace(/[\\%_]/g, '\\$&')}%`);
-          // Assessors see ID numbers masked, so they may not probe for one either.
-          const byId = ctx.viewer.masked ? '' : ` OR m.national_id = ${p(f.text.trim())}`;
-          where.push(`(card_number ILIKE ${like} OR state #>> '{household,address}' ILIKE ${like}
-            OR EXISTS (SELECT 1 FROM ${tables.members} m WHERE m.household_id = h.household_id
-                        AND (m.name ILIKE ${like}${byId})))`);
+          // Assessors see names and ID numbers masked, so they may not probe for them either.
+          const byPerson = ctx.viewer.masked
+            ? ''
+            : ` OR EXISTS (SELECT 1 FROM ${tables.members} m WHERE m.household_id = h.household_id
+                        AND (m.name ILIKE ${like} OR m.national_id = ${p(f.text.trim())}))`;
+          where.push(`(card_number ILIKE ${like} OR state #>> '{household,address}' ILIKE ${like}${byPerson})`);
         }
         const filterSql = filter.sql();
         const filterParams = [...params];
@@ -55,7 +59,7 @@ builder.queryField('households', (t) =>
           `SELECT count(*) AS n FROM ${tables.households} h WHERE ${filterSql}`,
           filterParams,
         );
-        const connection = await resolveCursorConnection<Promise<RollRow[]>>(
+        const rows = resolveCursorConnection<Promise<RollRow[]>>(
           { args, toCursor: (row: RollRow) => row.householdId, defaultSize: 50, maxSize: 500 },
           async ({ before, after, limit, inverted }) => {
             const page: string[] = [];
@@ -70,7 +74,10 @@ builder.queryField('households', (t) =>
             return result.rows.map(toRow);
           },
         );
-        return { ...connection, totalCount: Number((await total).rows[0]?.n ?? 0) };
+        // Both awaited together: a count left unawaited while the page fails would reject with
+        // no one listening, which ends a Node process.
+        const [connection, count] = await Promise.all([rows, total]);
+        return { ...connection, totalCount: Number(count.rows[0]?.n ?? 0) };
       },
     },
     {

@@ -1,30 +1,43 @@
-import { IsoDate } from '@registry/schema';
-import { GraphQLError, Kind, valueFromASTUntyped } from 'graphql';
+import { AreaCode, IsoDate } from '@registry/schema';
+import { Kind, valueFromASTUntyped } from 'graphql';
+import { toInstant } from '../instant.js';
 import { builder } from './builder.js';
+import { badInput } from './problems.js';
+
+/** A value in an error message: JSON, cut short so a huge value does not come back whole. */
+const shown = (value: unknown) => {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 80 ? `${json.slice(0, 80)}…` : json;
+};
 
 function parseDate(value: unknown): string {
   const parsed = IsoDate.safeParse(value);
-  if (!parsed.success) throw new GraphQLError(`Date ${JSON.stringify(value)}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw badInput(`Date ${shown(value)}`, parsed.error.issues[0]?.message ?? 'is invalid');
   return parsed.data;
 }
 
 function parseDateTime(value: unknown): string {
-  if (typeof value !== 'string' || Number.isNaN(Date.parse(value)) || !/^\d{4}-\d{2}-\d{2}T/.test(value)) {
-    throw new GraphQLError(`DateTime ${JSON.stringify(value)}: must be an ISO 8601 instant, e.g. 2020-01-01T00:00:00Z`);
-  }
-  return new Date(value).toISOString();
+  const instant = toInstant(value);
+  if ('problem' in instant) throw badInput(`DateTime ${shown(value)}`, instant.problem);
+  return instant.iso;
+}
+
+function parseAreaCode(value: unknown): string {
+  const parsed = AreaCode.safeParse(value);
+  if (!parsed.success) throw badInput(`AreaCode ${shown(value)}`, parsed.error.issues[0]?.message ?? 'is invalid');
+  return parsed.data;
 }
 
 function parsePosition(value: unknown): string {
   if (typeof value !== 'string' || !/^[0-9a-f]{16}-[0-9a-f]{16}$/.test(value)) {
-    throw new GraphQLError(`Position ${JSON.stringify(value)}: must be a position returned by this API`);
+    throw badInput(`Position ${shown(value)}`, 'must be a position returned by this API');
   }
   return value;
 }
 
 function parseFen(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new GraphQLError(`Fen ${JSON.stringify(value)}: must be a whole number of fen (1 yuan = 100 fen)`);
+    throw badInput(`Fen ${shown(value)}`, 'must be a whole number of fen (1 yuan = 100 fen)');
   }
   return value;
 }
@@ -55,6 +68,14 @@ builder.scalarType('Fen', {
   serialize: (value) => value,
   parseValue: parseFen,
   parseLiteral: (ast) => parseFen(ast.kind === Kind.INT ? Number(ast.value) : undefined),
+});
+
+builder.scalarType('AreaCode', {
+  description:
+    'A 12-digit statistical area code: province 2, city 2, county 2, township 3, village 3 digits (zeros below the level named).',
+  serialize: (value) => value,
+  parseValue: parseAreaCode,
+  parseLiteral: (ast) => parseAreaCode(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
 builder.scalarType('JSON', {

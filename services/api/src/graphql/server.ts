@@ -1,14 +1,21 @@
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { ProjectionBehind, ProjectionFailed } from '@registry/projections';
 import type { HistoryEvent } from '@registry/registry';
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { type ExecutionArgs, execute, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { Forbidden, type Viewer } from '../auth.js';
+import { LIMITS } from './builder.js';
 import type { ApiDeps, Context } from './context.js';
+import { inputGuard } from './input-guard.js';
+import { ERROR_CODES } from './problems.js';
 import { schema } from './schema.js';
 
 export interface GraphqlOptions {
   /** Whether the schema may be introspected (GraphiQL needs it). */
   introspection: boolean;
+  /** Origins whose browser pages may call the API (CORS); none by default: the console is served from the same origin. */
+  corsOrigins?: string[];
   /** Headers GraphiQL starts with, e.g. a demo token. */
   graphiqlHeaders?: Record<string, string>;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -32,6 +39,45 @@ function noIntrospection(): Plugin {
   };
 }
 
+/**
+ * Depth of the standard introspection query (GraphiQL's): the limit for any query, introspection
+ * included. Other fields are held to LIMITS.depth by the complexity plugin, which does not look
+ * at introspection.
+ */
+export const INTROSPECTION_DEPTH = 15;
+
+function depthLimit(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(
+        maxDepthRule({
+          n: Math.max(INTROSPECTION_DEPTH, LIMITS.depth),
+          ignoreIntrospection: false,
+          flattenFragments: true,
+          propagateOnRejection: false,
+          onReject: [
+            (context, error) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+          ],
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * graphql-js's own executor for queries and mutations. Yoga's default (@graphql-tools/executor
+ * 1.x) builds each object's fields in the order their resolvers finish, so the same query could
+ * answer its fields in different orders (hayes/pothos#1511); graphql-js keeps the order they
+ * were asked in, as the spec's serialized map ordering asks, so equal answers are equal bytes.
+ */
+function orderedExecution(): Plugin {
+  return {
+    onExecute({ setExecuteFn }) {
+      setExecuteFn((args) => execute(args as ExecutionArgs));
+    },
+  };
+}
+
 /** The GraphQL endpoint. The viewer comes from the express request, verified before yoga runs. */
 export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
   return createYoga<{ viewer?: Viewer }, Context>({
@@ -46,14 +92,25 @@ export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
       ...(options.graphiqlHeaders ? { headers: JSON.stringify(options.graphiqlHeaders) } : {}),
     },
     logging: false,
-    plugins: options.introspection ? [] : [noIntrospection()],
+    cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: false } : false,
+    plugins: [inputGuard(), depthLimit(), orderedExecution(), ...(options.introspection ? [] : [noIntrospection()])],
     maskedErrors: {
       maskError: (error, message, isDev) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
+        const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
         if (original instanceof Forbidden) {
-          return new GraphQLError(original.message, {
-            ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
-            extensions: { code: 'FORBIDDEN' },
+          return new GraphQLError(original.message, { ...located, extensions: { code: ERROR_CODES.forbidden } });
+        }
+        if (original instanceof ProjectionBehind) {
+          return new GraphQLError(`${original.message}; the answer would not include it yet: retry shortly`, {
+            ...located,
+            extensions: { code: ERROR_CODES.behind, position: original.position, checkpoint: original.checkpoint },
+          });
+        }
+        if (original instanceof ProjectionFailed) {
+          return new GraphQLError(`the read models have stopped: ${original.message}`, {
+            ...located,
+            extensions: { code: ERROR_CODES.projectionFailed },
           });
         }
         if (!(original instanceof GraphQLError)) options.logger?.error({ err: original }, 'unexpected GraphQL error');

@@ -9,13 +9,14 @@ import {
   toSnapshotHousehold,
 } from '@registry/projections';
 import { maskNationalId } from '@registry/schema';
-import { GraphQLError } from 'graphql';
 import { requireArea } from '../auth.js';
+import { maskName } from '../mask.js';
 import { builder, pageComplexity } from './builder.js';
 import type { Context } from './context.js';
 import { HouseholdAttributeEnum, MonitoringCategoryEnum } from './enums.js';
-import { readYourWrites } from './household.js';
+import { knownAtOrNow, readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
+import { badInput } from './problems.js';
 import { householdCursor } from './roll-data.js';
 
 /** A county, township or village code the caller may read: refused otherwise, naming the rule. */
@@ -23,7 +24,7 @@ export function requireAreaCode(ctx: Context, areaCode: string): void {
   try {
     areaLevel(areaCode);
   } catch (error) {
-    throw new GraphQLError(`areaCode: ${(error as Error).message}`);
+    throw badInput('areaCode', (error as Error).message);
   }
   requireArea(ctx.viewer, areaCode, `area ${areaCode}`);
 }
@@ -36,7 +37,7 @@ export function snapshotRequest(
   knownAt?: string | null,
 ): SnapshotQuery {
   requireAreaCode(ctx, areaCode);
-  return { areaCode, effectiveOn, knownAt: knownAt ?? ctx.now };
+  return { areaCode, effectiveOn, knownAt: knownAtOrNow(ctx, knownAt, 'knownAt') };
 }
 
 const SnapshotHouseholdType = builder.objectRef<SnapshotHousehold>('SnapshotHousehold').implement({
@@ -57,7 +58,11 @@ const SnapshotHouseholdType = builder.objectRef<SnapshotHousehold>('SnapshotHous
     }),
     memberCount: t.exposeInt('memberCount'),
     cardNumber: t.string({ nullable: true, resolve: (h) => h.cardNumber }),
-    headName: t.string({ nullable: true, resolve: (h) => h.headName }),
+    headName: t.string({
+      nullable: true,
+      description: 'Masked for assessors but for its first character.',
+      resolve: (h, _a, ctx) => (h.headName && ctx.viewer.masked ? maskName(h.headName) : h.headName),
+    }),
     headNationalId: t.string({
       nullable: true,
       description: 'Masked for assessors.',
@@ -100,7 +105,7 @@ const RegistrySnapshot = builder.objectRef<SnapshotQuery>('RegistrySnapshot').im
         resolveCursorConnection<Promise<SnapshotHousehold[]>>(
           { args, toCursor: (h: SnapshotHousehold) => h.householdId, defaultSize: 100, maxSize: 1000 },
           async ({ after, before, limit, inverted }) => {
-            if (before || inverted) throw new GraphQLError('rows: page forward with first and after');
+            if (before || inverted) throw badInput('rows', 'page forward with first and after');
             const sql = snapshotSql(ctx.deps.projections.registry, s, {
               ...(householdCursor(after, 'after') ? { after } : {}),
               limit,
@@ -128,7 +133,7 @@ builder.queryField('registrySnapshot', (t) =>
     type: RegistrySnapshot,
     description: 'The registry of a county, township or village as it stood. CSV and JSON lines: GET /export/snapshot.',
     args: {
-      areaCode: t.arg.string({ required: true }),
+      areaCode: t.arg({ type: 'AreaCode', required: true }),
       effectiveOn: t.arg({ type: 'Date', required: true, description: 'Business date.' }),
       knownAt: t.arg({ type: 'DateTime', description: 'System time; default now (echoed back).' }),
       waitFor: t.arg({ type: 'Position' }),

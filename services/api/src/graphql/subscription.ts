@@ -46,7 +46,7 @@ builder.subscriptionField('householdEvents', (t) =>
   t.field({
     type: EventType,
     description: 'New household events in a county, township or village, as they are recorded (SSE).',
-    args: { areaCode: t.arg.string({ required: true }) },
+    args: { areaCode: t.arg({ type: 'AreaCode', required: true }) },
     subscribe: (_root, args, ctx) => {
       requireAreaCode(ctx, args.areaCode);
       return areaEvents(ctx, args.areaCode);

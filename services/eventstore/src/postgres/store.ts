@@ -133,17 +133,23 @@ export class PostgresEventStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       try {
         // Named, so each connection parses and plans the call once.
-        const result = await this.pool.query<{ next_revision: string; tx: string; last_position: string }>({
+        const result = await this.pool.query<{
+          next_revision: string;
+          tx: string;
+          last_position: string;
+          duplicate: boolean;
+        }>({
           name: 'es_append',
-          text: 'SELECT next_revision, tx::text AS tx, last_position FROM es_append($1, $2, $3::jsonb)',
+          text: 'SELECT next_revision, tx::text AS tx, last_position, duplicate FROM es_append($1, $2, $3::jsonb)',
           values: [stream, code, payload],
         });
         const row = result.rows[0];
         if (!row) throw new Error('es_append returned no row');
-        this.afterAppend();
+        if (!row.duplicate) this.afterAppend();
         return {
           nextExpectedRevision: Number(row.next_revision),
           position: encodeDecimalPosition(row.tx, row.last_position),
+          duplicate: row.duplicate,
         };
       } catch (error) {
         const pgError = error as { code?: string; detail?: string; constraint?: string; message: string };
