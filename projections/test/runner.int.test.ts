@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryIndexes } from '../src/migrations.js';
 import { RegistryProjection } from '../src/registry-projection.js';
-import { ProjectionRunner } from '../src/runner.js';
+import { ProjectionBehind, ProjectionRunner } from '../src/runner.js';
 import { verifyRegistry } from '../src/verify.js';
 import { clerk, clerkFor } from './scenario.js';
 
@@ -122,6 +122,10 @@ describe('projection runner', () => {
       const projection = new RegistryProjection(store, mode.base + 15);
       const runner = new ProjectionRunner({ ...mode.runner, store, pool: db.pool, projection, batchSize: 4 });
       expect(await runner.lag()).toEqual({ head, checkpoint: null, behind: true });
+      // Not started, it cannot reach the head: a wait runs out and says so, by name.
+      const behind = await runner.waitFor(head, 50).catch((e: unknown) => e);
+      expect(behind).toBeInstanceOf(ProjectionBehind);
+      expect(behind).toMatchObject({ position: head, checkpoint: null, timeoutMs: 50 });
       await runner.start();
       await runner.waitFor(head);
       const lag = await runner.lag();

@@ -29,7 +29,8 @@ export type IsoDate = z.infer<typeof IsoDate>;
  * Whether it lies in the future is decided where the time is known (the command handler).
  */
 export const EffectiveDate = IsoDate.refine(
-  (d) => !isCalendarDate(d) || d >= REGISTRY_START,
+  // One complaint per date: one before 1900 is already refused for that.
+  (d) => !isCalendarDate(d) || d < DATE_RANGE.earliest || d >= REGISTRY_START,
   `must be on or after ${REGISTRY_START}, when the registry's history starts (建档立卡)`,
 );
 

@@ -3,8 +3,12 @@ import { z } from 'zod';
 import {
   AreaCode,
   addDays,
+  CommandEnvelope,
+  chinaDate,
   countyOf,
   createEventParser,
+  EffectiveDate,
+  EventMetadata,
   Fen,
   HOUSEHOLD_EVENT_TYPES,
   HouseholdEvents,
@@ -13,7 +17,9 @@ import {
   maskNationalId,
   NATIONAL_POLICY,
   NationalId,
+  PlainText,
   parseHouseholdEvent,
+  textProblem,
   townshipOf,
   UnknownEvent,
   VillageCode,
@@ -116,5 +122,54 @@ describe('event catalogue and versions', () => {
     expect(() => createEventParser(catalogue, {})('AmountPaid', { yuan: 1 }, 1)).toThrow(
       /no upcaster for AmountPaid from version 1 to 2/,
     );
+  });
+});
+
+describe('what the registry can hold', () => {
+  it('takes dates from 1900 to 2099, and effective dates from the registry’s start in 2014', () => {
+    expect(message(IsoDate, '1900-01-01')).toBe('valid');
+    expect(message(IsoDate, '2099-12-31')).toBe('valid');
+    expect(message(IsoDate, '0000-01-01')).toBe('must lie between 1900-01-01 and 2099-12-31');
+    expect(message(IsoDate, '9999-12-31')).toBe('must lie between 1900-01-01 and 2099-12-31');
+    expect(message(IsoDate, '2019-02-30')).toBe('must be a date that exists in the calendar');
+    expect(message(EffectiveDate, '2014-01-01')).toBe('valid');
+    expect(message(EffectiveDate, '2013-12-31')).toBe(
+      "must be on or after 2014-01-01, when the registry's history starts (建档立卡)",
+    );
+    expect(message(NationalId, '11010500000101001X')).toMatch(/real birth date \(1900-01-01 to 2099-12-31\)/);
+  });
+
+  it('refuses control characters and lone surrogates in every text, and keeps tabs, line breaks and CJK beyond the BMP', () => {
+    expect(textProblem('第一行\n第二行\t𠮷👨‍👩‍👧')).toBeUndefined();
+    expect(textProblem('a\u0000b')).toBe('must not contain control characters (found U+0000)');
+    expect(textProblem('\u001b[31m')).toBe('must not contain control characters (found U+001B)');
+    expect(textProblem('\u007f')).toBe('must not contain control characters (found U+007F)');
+    expect(textProblem('x\ud800')).toBe('must be valid Unicode text (it contains a lone UTF-16 surrogate)');
+    expect(message(PlainText, 'ok')).toBe('valid');
+    const envelope = CommandEnvelope.safeParse({
+      commandId: 'cmd-\u0000-123',
+      householdId: '3f0c2b1e-9d4a-4c1b-8e2f-1a2b3c4d5e6f',
+      effectiveAt: '2013-06-01',
+      reason: 'x\udc00',
+    });
+    expect(envelope.success ? [] : envelope.error.issues.map((i) => i.path.join('.'))).toEqual([
+      'commandId',
+      'effectiveAt',
+      'reason',
+    ]);
+    const metadata = EventMetadata.safeParse({
+      actor: { id: 'clerk\u0007', role: 'clerk', unit: '城关镇' },
+      effectiveAt: '0000-01-01',
+      correlationId: '3f0c2b1e-9d4a-4c1b-8e2f-1a2b3c4d5e6f',
+    });
+    expect(metadata.success ? [] : metadata.error.issues.map((i) => i.path.join('.'))).toEqual([
+      'actor.id',
+      'effectiveAt',
+    ]);
+  });
+
+  it('knows today’s date in China whatever the server’s zone', () => {
+    expect(chinaDate(new Date('2020-06-30T15:59:59Z'))).toBe('2020-06-30');
+    expect(chinaDate(new Date('2020-06-30T16:00:00Z'))).toBe('2020-07-01');
   });
 });

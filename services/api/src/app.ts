@@ -70,8 +70,9 @@ export function buildApp(deps: AppDeps): Express {
       res.status(413).json({ error: `request body larger than ${MAX_BODY}` });
       return;
     }
-    if (error.status === 400) {
-      res.status(400).json({ error: `malformed request body: ${error.message}` });
+    // body-parser's own refusals (malformed JSON, an unsupported charset or encoding) carry their status.
+    if (error.status !== undefined && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json({ error: `request body refused: ${error.message}` });
       return;
     }
     // Anything else is a bug: logged loudly, answered 500, and the process goes on serving.
@@ -84,6 +85,22 @@ export function buildApp(deps: AppDeps): Express {
 
 /** Content types a GraphQL request body may have; yoga would also read forms and multipart, unlimited. */
 const GRAPHQL_BODY_TYPES = ['application/json', 'application/graphql+json'];
+
+/**
+ * A POST body must be one GraphQL request: a JSON object with its fields. Yoga would wait
+ * forever for an empty object or array (it then reads the already consumed stream again), and
+ * batches are not served.
+ */
+function graphqlBody(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'POST') {
+    const body: unknown = req.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length === 0) {
+      res.status(400).json({ error: 'request body must be a JSON object with a query (batches are not served)' });
+      return;
+    }
+  }
+  next();
+}
 
 /** Whether a request is for the GraphiQL page itself, exactly as yoga decides to render it instead of executing. */
 function isGraphiqlPage(req: Request): boolean {
@@ -129,6 +146,7 @@ function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
     authenticate({ graphiqlPage: true }),
     jsonBodiesOnly,
     express.json({ limit: MAX_BODY, type: GRAPHQL_BODY_TYPES }),
+    graphqlBody,
     // Returned, not voided: express 5 passes a rejection to the error handler instead of the
     // process's unhandled-rejection hook.
     (req: Authenticated, res) => yoga.handle(req, res, { viewer: req.viewer }),

@@ -348,6 +348,28 @@ describe('hostile input: each known attack is refused by name and writes nothing
     });
   });
 
+  it('7. read models that do not reach waitFor in time answer READ_MODEL_BEHIND, not "Unexpected error."', async () => {
+    // The read models are held back (their table locked, as a long migration would) while a
+    // command lands: the wait runs out, and says what happened and what to do.
+    const lock = await api.db.pool.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query(`LOCK TABLE ${api.infrastructure.projections.registry.tables.households} IN EXCLUSIVE MODE`);
+      const visit = await ok(clerk, 'RecordVisit', { householdId, effectiveAt: '2016-06-01', data: { notes: '走访' } });
+      const read = await query(clerk, 'query($id: ID!, $w: Position) { household(id: $id, waitFor: $w) { version } }', {
+        id: householdId,
+        w: visit.position,
+      });
+      expect(read.errors?.[0]).toMatchObject({
+        extensions: { code: 'READ_MODEL_BEHIND', position: visit.position },
+      });
+      expect(read.errors?.[0]?.message).toMatch(/did not reach .* within 10000 ms .*retry shortly$/);
+    } finally {
+      await lock.query('ROLLBACK');
+      lock.release();
+    }
+  });
+
   it('8. tokens must expire; reference data is an admin’s; foreign origins get no CORS; introspection has a depth limit', async () => {
     const forever = await new SignJWT({ role: 'clerk', unit: '城关镇扶贫办', area: TOWNSHIP })
       .setProtectedHeader({ alg: 'HS256' })
