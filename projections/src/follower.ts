@@ -78,8 +78,9 @@ export class RegistryVersionFollower {
     if (pending && pending.runner.status().state === 'caught_up') {
       this.running = pending;
       this.pending = undefined;
-      await current.runner.stop();
+      // Told as it happens: queries read the new version from this moment on.
       this.options.onSwitch?.(current.projection.version, pending.projection.version);
+      await current.runner.stop();
     }
   }
 
