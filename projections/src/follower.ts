@@ -16,6 +16,8 @@ export interface FollowerOptions {
   pollMs?: number;
   onStateChange?: (status: RunnerStatus) => void;
   onSwitch?: (from: number, to: number) => void;
+  /** A periodic check that failed (the database away): it is tried again at the next tick. */
+  onCheckFailed?: (error: Error) => void;
 }
 
 /**
@@ -58,9 +60,11 @@ export class RegistryVersionFollower {
   async start(): Promise<void> {
     this.running = await this.run(await activeVersion(this.options.pool, 'registry'));
     this.timer = setInterval(() => {
-      this.checking ??= this.check().finally(() => {
-        this.checking = undefined;
-      });
+      this.checking ??= this.check()
+        .catch((error: Error) => this.options.onCheckFailed?.(error))
+        .finally(() => {
+          this.checking = undefined;
+        });
     }, this.options.pollMs ?? 5000);
     this.timer.unref();
   }

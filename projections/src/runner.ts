@@ -181,7 +181,8 @@ export class ProjectionRunner {
    * limit; any other error stops the projection and is recorded.
    */
   private async supervise(): Promise<void> {
-    const { baseMs, maxMs } = this.options.retry ?? { baseMs: 500, maxMs: 30_000 };
+    // At most 5 s: the read models should follow within seconds of the database's return.
+    const { baseMs, maxMs } = this.options.retry ?? { baseMs: 500, maxMs: 5_000 };
     let attempt = 0;
     for (;;) {
       this.progressed = false;

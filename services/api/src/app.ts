@@ -1,11 +1,11 @@
 import type { EventStore } from '@registry/eventstore';
-import type { RunnerStatus } from '@registry/projections';
+import { isTransient, type RunnerStatus } from '@registry/projections';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
 import { type TokenVerifier, Unauthenticated, type Viewer } from './auth.js';
 import { exportSnapshot } from './export.js';
 import type { ApiDeps } from './graphql/context.js';
-import { createGraphql, type GraphqlOptions } from './graphql/server.js';
+import { createGraphql, type GraphqlOptions, RETRY_AFTER_SECONDS } from './graphql/server.js';
 
 export interface AppDeps {
   pool: pg.Pool;
@@ -66,19 +66,29 @@ export function buildApp(deps: AppDeps): Express {
 
   if (deps.api) mountApi(app, deps.api);
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const transient = isTransient(error);
+    // Anything but the client's own mistakes and the database being away is a bug: logged
+    // loudly, answered 500, and the process goes on serving.
+    const bug = !transient && !(error.status !== undefined && error.status >= 400 && error.status < 500);
+    if (bug)
+      deps.logger?.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed unexpectedly');
+    if (res.headersSent) {
+      res.destroy(error);
+      return;
+    }
     if (error.type === 'entity.too.large') {
       res.status(413).json({ error: `request body larger than ${MAX_BODY}` });
-      return;
+    } else if (!bug && !transient) {
+      // body-parser's own refusals (malformed JSON, an unsupported charset or encoding) carry their status.
+      res.status(error.status as number).json({ error: `request body refused: ${error.message}` });
+    } else if (transient) {
+      res
+        .status(503)
+        .setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({ error: `the database is unavailable: retry in ${RETRY_AFTER_SECONDS} s` });
+    } else {
+      res.status(500).json({ error: 'internal error' });
     }
-    // body-parser's own refusals (malformed JSON, an unsupported charset or encoding) carry their status.
-    if (error.status !== undefined && error.status >= 400 && error.status < 500) {
-      res.status(error.status).json({ error: `request body refused: ${error.message}` });
-      return;
-    }
-    // Anything else is a bug: logged loudly, answered 500, and the process goes on serving.
-    deps.logger?.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed unexpectedly');
-    if (res.headersSent) res.destroy(error);
-    else res.status(500).json({ error: 'internal error' });
   });
   return app;
 }

@@ -74,6 +74,7 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
     return;
   }
   const sql = snapshotSql(deps.projections.registry, query);
+  // Failing to connect is the database being away: the app's error handler answers 503.
   const client = await deps.pool.connect();
   try {
     const rows = client.query(new QueryStream(sql.text, sql.values, { batchSize: 1000 }));
@@ -113,7 +114,7 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
   } catch (error) {
     // A broken stream leaves the connection mid-query: do not return it to the pool.
     client.release(error as Error);
-    if (!res.headersSent) res.status(500).json({ error: 'export failed' });
-    else res.destroy(error as Error);
+    if (res.headersSent) res.destroy(error as Error);
+    else throw error;
   }
 }

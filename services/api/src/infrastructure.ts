@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { EventStore } from '@registry/eventstore';
 import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
-import { ensureDatabase, type RunningPostgres, startEmbeddedPostgres } from '@registry/postgres';
+import { createPool, ensureDatabase, type RunningPostgres, startEmbeddedPostgres } from '@registry/postgres';
 import {
   ProjectionRunner,
   ReferenceProjection,
@@ -12,7 +12,7 @@ import {
 } from '@registry/projections';
 import { AreaReferenceHandler, HouseholdCommandHandler } from '@registry/registry';
 import { NATIONAL_POLICY, type Policy } from '@registry/schema';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 
@@ -57,8 +57,10 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
     await ensureDatabase(embedded.url('postgres'), DATABASE);
     databaseUrl = embedded.url(DATABASE);
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20 });
-  pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL connection failed'));
+  // A lost connection is logged once, briefly: the query on it fails and is retried or answered 503.
+  const pool = createPool({ connectionString: databaseUrl, max: 20 }, (error, where) =>
+    logger.warn({ error: error.message, code: (error as { code?: string }).code, where }, 'PostgreSQL connection lost'),
+  );
   const onError = (error: Error, context: string) => logger.warn({ err: error, context }, 'event store');
   try {
     const eventStore: EventStore = config.eventStoreConnectionString
@@ -74,6 +76,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       pool,
       onStateChange,
       onSwitch: (from, to) => logger.info({ from, to }, 'registry read models switched'),
+      onCheckFailed: (error) => logger.warn({ error: error.message }, 'could not look for a switched registry version'),
     });
     const reference = new ReferenceProjection();
     const referenceRunner = new ProjectionRunner({ store: eventStore, pool, projection: reference, onStateChange });

@@ -2,3 +2,4 @@ export type { EmbeddedPostgresOptions, RunningPostgres } from './embedded.js';
 export { embeddedUrl, ensureDatabase, freePort, startEmbeddedPostgres } from './embedded.js';
 export type { Migration } from './migrate.js';
 export { migrate } from './migrate.js';
+export { createPool } from './pool.js';

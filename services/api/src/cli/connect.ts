@@ -1,7 +1,7 @@
 import type { EventStore } from '@registry/eventstore';
 import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
-import { embeddedUrl, ensureDatabase, startEmbeddedPostgres } from '@registry/postgres';
+import { createPool, embeddedUrl, ensureDatabase, startEmbeddedPostgres } from '@registry/postgres';
 import pg from 'pg';
 import type { Config } from '../config.js';
 
@@ -42,7 +42,9 @@ export async function connectForCli(config: Config): Promise<CliStores> {
       stopEmbedded = () => server.stop();
     }
   }
-  const pool = new pg.Pool({ connectionString: url, max: 6 });
+  const pool = createPool({ connectionString: url, max: 6 }, (error, where) =>
+    process.stderr.write(`PostgreSQL ${where} lost: ${error.message}\n`),
+  );
   const usesEventStoreDb = Boolean(config.eventStoreConnectionString);
   const store: EventStore = config.eventStoreConnectionString
     ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })

@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   forbidden: 'FORBIDDEN',
   /** The read models have not reached the position waited for in time; retry. */
   behind: 'READ_MODEL_BEHIND',
+  /** The database is away (restarting, failing over): nothing was done; retry after `Retry-After` seconds (HTTP 503). */
+  unavailable: 'DATABASE_UNAVAILABLE',
   /** The read models stopped at an event they cannot project (an operator must act). */
   projectionFailed: 'PROJECTION_FAILED',
 } as const;

@@ -1,6 +1,6 @@
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { ProjectionBehind, ProjectionFailed } from '@registry/projections';
+import { isTransient, ProjectionBehind, ProjectionFailed } from '@registry/projections';
 import type { HistoryEvent } from '@registry/registry';
 import { type ExecutionArgs, execute, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
@@ -45,6 +45,9 @@ function noIntrospection(): Plugin {
  * at introspection.
  */
 export const INTROSPECTION_DEPTH = 15;
+
+/** What a client is told to wait before retrying while the database is away. */
+export const RETRY_AFTER_SECONDS = 5;
 
 function depthLimit(): Plugin {
   return {
@@ -106,6 +109,20 @@ export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
             ...located,
             extensions: { code: ERROR_CODES.behind, position: original.position, checkpoint: original.checkpoint },
           });
+        }
+        if (isTransient(original)) {
+          // The database (or the event store) is away: restarting, failing over, unreachable.
+          // The same request will do once it is back.
+          return new GraphQLError(
+            `the database is unavailable: retry in ${RETRY_AFTER_SECONDS} s; a command retried with its commandId is never written twice (${(original as Error).message})`,
+            {
+              ...located,
+              extensions: {
+                code: ERROR_CODES.unavailable,
+                http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
+              },
+            },
+          );
         }
         if (original instanceof ProjectionFailed) {
           return new GraphQLError(`the read models have stopped: ${original.message}`, {
