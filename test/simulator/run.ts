@@ -169,10 +169,18 @@ async function runBulk(
     pending = new Map();
     pendingCount = 0;
     await inFlight;
+    // Only what the store did not already hold counts as new: a rerun writes nothing.
+    const count = (results: { duplicate?: boolean }[]) => {
+      results.forEach((r, i) => {
+        if (!r.duplicate) result.events += items[i]?.events.length ?? 0;
+      });
+    };
     inFlight = canAppendMany(store)
-      ? store.appendMany(items)
+      ? store.appendMany(items).then(count)
       : (async () => {
-          for (const item of items) await store.append(item.stream, item.events, item);
+          const results = [];
+          for (const item of items) results.push(await store.append(item.stream, item.events, item));
+          count(results);
         })();
   };
   for (const c of commands) {
@@ -210,7 +218,6 @@ async function runBulk(
       pending.set(stream, { events: appended, expectedRevision: current.version < 0 ? 'no_stream' : current.version });
     current.version += appended.length;
     pendingCount += appended.length;
-    result.events += appended.length;
     if (pendingCount >= 5000) await flush();
   }
   await flush();

@@ -111,6 +111,7 @@ describe('the county simulator', () => {
         // Again: nothing new is written.
         const again = await simulate({ ...options, mode: 'bulk', store: bulkStore });
         expect(again.unexpected).toEqual([]);
+        expect(again.events).toBe(0);
         expect((await bulkStore.readAll()).length).toBe([...b.values()].flat().length);
       } finally {
         await handlerStore.close();

@@ -1,8 +1,15 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventStore } from '@registry/eventstore';
 import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
-import { createPool, ensureDatabase, type RunningPostgres, startEmbeddedPostgres } from '@registry/postgres';
+import {
+  claimDirectory,
+  createPool,
+  ensureDatabase,
+  type RunningPostgres,
+  startEmbeddedPostgres,
+} from '@registry/postgres';
 import {
   ProjectionRunner,
   ReferenceProjection,
@@ -44,31 +51,61 @@ const DATABASE = 'registry';
  */
 export async function startInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
   let embedded: RunningPostgres | undefined;
+  let release: (() => Promise<void>) | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const dataDir = path.join(config.dataDir, 'postgres');
+    // One service per data directory. A server left running by a service that was killed is
+    // stopped and started afresh: the README's start command works again with no hand work.
+    await mkdir(config.dataDir, { recursive: true });
+    release = await claimDirectory(config.dataDir, 'the registry service');
     logger.info({ dataDir, port: config.embeddedPgPort }, 'starting embedded PostgreSQL');
-    embedded = await startEmbeddedPostgres({
-      dataDir,
-      port: config.embeddedPgPort,
-      persistent: true,
-      log: (line) => logger.debug({ component: 'postgres' }, line),
-    });
-    await ensureDatabase(embedded.url('postgres'), DATABASE);
+    try {
+      embedded = await startEmbeddedPostgres({
+        dataDir,
+        port: config.embeddedPgPort,
+        persistent: true,
+        replaceLeftover: true,
+        log: (line) =>
+          line.startsWith('stopping PostgreSQL') || line.includes('did not stop in time')
+            ? logger.warn({ component: 'postgres' }, line)
+            : logger.debug({ component: 'postgres' }, line),
+      });
+      await ensureDatabase(embedded.url('postgres'), DATABASE);
+    } catch (error) {
+      await embedded?.stop().catch(() => {});
+      await release();
+      throw error;
+    }
     databaseUrl = embedded.url(DATABASE);
   }
-  // A lost connection is logged once, briefly: the query on it fails and is retried or answered 503.
-  const pool = createPool({ connectionString: databaseUrl, max: 20 }, (error, where) =>
-    logger.warn({ error: error.message, code: (error as { code?: string }).code, where }, 'PostgreSQL connection lost'),
-  );
-  const onError = (error: Error, context: string) => logger.warn({ err: error, context }, 'event store');
+  // A lost connection is logged once, briefly: the query on it fails and is retried or
+  // answered 503. While the service stops, connections closing are expected: debug only.
+  let stopping = false;
+  const pool = createPool({ connectionString: databaseUrl, max: 20 }, (error, where) => {
+    const line = { error: error.message, code: (error as { code?: string }).code, where };
+    if (stopping) logger.debug(line, 'PostgreSQL connection closed while stopping');
+    else logger.warn(line, 'PostgreSQL connection lost');
+  });
+  const onError = (error: Error, context: string) =>
+    stopping
+      ? logger.debug({ error: error.message, context }, 'event store connection closed while stopping')
+      : logger.warn({ error: error.message, code: (error as { code?: string }).code, context }, 'event store');
   try {
     const eventStore: EventStore = config.eventStoreConnectionString
       ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
       : await PostgresEventStore.open({ pool, onError });
+    // An operator sees each change of a projection's state once at info; every batch that
+    // keeps it caught up is chatter, at debug.
+    const lastState = new Map<string, RunnerStatus['state']>();
     const onStateChange = (status: RunnerStatus) => {
+      const changed = lastState.get(status.name) !== status.state;
+      lastState.set(status.name, status.state);
+      const line = { projection: status.name, state: status.state, checkpoint: status.checkpoint };
       if (status.state === 'failed') logger.error({ projection: status }, 'projection stopped');
-      else logger.info({ projection: status.name, state: status.state, checkpoint: status.checkpoint }, 'projection');
+      else if (status.state === 'retrying') logger.warn({ ...line, error: status.error }, 'projection retrying');
+      else if (changed) logger.info(line, 'projection');
+      else logger.debug(line, 'projection');
     };
     // The registry read models follow the version a rebuild last switched to (projections:rebuild).
     const registry = new RegistryVersionFollower({
@@ -103,15 +140,18 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
         eventStore: config.eventStoreConnectionString ? 'eventstoredb' : 'postgres',
       },
       stop: async () => {
+        stopping = true;
         await Promise.all([registry.stop(), referenceRunner.stop()]);
         await eventStore.close();
         await pool.end();
         await embedded?.stop();
+        await release?.();
       },
     };
   } catch (error) {
     await pool.end().catch(() => {});
     await embedded?.stop();
+    await release?.();
     throw error;
   }
 }

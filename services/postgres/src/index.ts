@@ -3,3 +3,4 @@ export { embeddedUrl, ensureDatabase, freePort, startEmbeddedPostgres } from './
 export type { Migration } from './migrate.js';
 export { migrate } from './migrate.js';
 export { createPool } from './pool.js';
+export { claimDirectory, isAlive } from './process.js';

@@ -1,7 +1,8 @@
+import { mkdir } from 'node:fs/promises';
 import type { EventStore } from '@registry/eventstore';
 import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
-import { createPool, embeddedUrl, ensureDatabase, startEmbeddedPostgres } from '@registry/postgres';
+import { claimDirectory, createPool, embeddedUrl, ensureDatabase, startEmbeddedPostgres } from '@registry/postgres';
 import pg from 'pg';
 import type { Config } from '../config.js';
 
@@ -32,14 +33,29 @@ export async function connectForCli(config: Config): Promise<CliStores> {
   let url = config.databaseUrl;
   if (!url) {
     url = embeddedUrl(config.embeddedPgPort, 'registry');
-    if (!(await canConnect(url))) {
+    // A running service owns the directory and its server: use that server. Otherwise hold
+    // the directory while this command runs, so no service starts on it meanwhile.
+    let release: (() => Promise<void>) | undefined;
+    await mkdir(config.dataDir, { recursive: true });
+    try {
+      release = await claimDirectory(config.dataDir, 'a registry command');
+    } catch (error) {
+      if (!(await canConnect(url))) throw error;
+    }
+    if (release && !(await canConnect(url))) {
       const server = await startEmbeddedPostgres({
         dataDir: `${config.dataDir}/postgres`,
         port: config.embeddedPgPort,
         persistent: true,
+        replaceLeftover: true,
       });
       await ensureDatabase(server.url(), 'registry');
-      stopEmbedded = () => server.stop();
+      stopEmbedded = async () => {
+        await server.stop();
+        await release?.();
+      };
+    } else if (release) {
+      stopEmbedded = release;
     }
   }
   const pool = createPool({ connectionString: url, max: 6 }, (error, where) =>

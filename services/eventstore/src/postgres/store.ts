@@ -200,8 +200,13 @@ export class PostgresEventStore implements EventStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await client.query<{ next_revision: string; tx: string; last_position: string }>(
-        `SELECT r.next_revision, r.tx::text AS tx, r.last_position
+      const result = await client.query<{
+        next_revision: string;
+        tx: string;
+        last_position: string;
+        duplicate: boolean;
+      }>(
+        `SELECT r.next_revision, r.tx::text AS tx, r.last_position, r.duplicate
            FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS u(stream, expected, events, n),
                 LATERAL es_append(u.stream, u.expected, u.events) AS r
           ORDER BY u.n`,
@@ -212,6 +217,7 @@ export class PostgresEventStore implements EventStore {
       return result.rows.map((row) => ({
         nextExpectedRevision: Number(row.next_revision),
         position: encodeDecimalPosition(row.tx, row.last_position),
+        duplicate: row.duplicate,
       }));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
