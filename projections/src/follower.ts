@@ -50,6 +50,10 @@ export class RegistryVersionFollower {
       if (!this.running) throw new Error('the registry version follower is not started');
       return this.running.runner.lag();
     },
+    backlog: (cap: number) => {
+      if (!this.running) throw new Error('the registry version follower is not started');
+      return this.running.runner.backlog(cap);
+    },
     /** Read-your-writes: resolves once the serving version has processed `position`. */
     waitFor: (position: string, timeoutMs?: number) => {
       if (!this.running) throw new Error('the registry version follower is not started');

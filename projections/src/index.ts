@@ -16,7 +16,7 @@ export { ReferenceProjection } from './reference-projection.js';
 export { EventProjectionError, RegistryProjection } from './registry-projection.js';
 export type { EffectiveInterval, RollFields } from './rows.js';
 export { effectiveTimeline, rollFields } from './rows.js';
-export type { Projection, RunnerOptions, RunnerState, RunnerStatus } from './runner.js';
+export type { Backlog, Projection, RunnerOptions, RunnerState, RunnerStatus } from './runner.js';
 export { CheckpointConflict, isTransient, ProjectionBehind, ProjectionFailed, ProjectionRunner } from './runner.js';
 export type { Difference, VerifyReport } from './verify.js';
 export { verifyRegistry } from './verify.js';

@@ -179,8 +179,12 @@ export class RegistryProjection implements Projection {
     await migrate(pool, this.name, registryTables(this.version));
   }
 
+  private indexed = false;
+
   async onCaughtUp(pool: pg.Pool): Promise<void> {
+    if (this.indexed) return;
     await buildIndexes(pool, registryIndexes(this.version));
+    this.indexed = true;
   }
 
   private async timed<T>(phase: string, work: () => Promise<T>): Promise<T> {

@@ -1,4 +1,10 @@
-import type { EventFilter, EventStore, Position, RecordedEvent } from '@registry/eventstore';
+import {
+  type EventFilter,
+  type EventStore,
+  matchesFilter,
+  type Position,
+  type RecordedEvent,
+} from '@registry/eventstore';
 import { migrate } from '@registry/postgres';
 import type pg from 'pg';
 import { RUNNER_MIGRATIONS } from './migrations.js';
@@ -37,6 +43,16 @@ export interface RunnerStatus {
   failedPosition?: string;
 }
 
+/** What a projection has yet to apply. */
+export interface Backlog {
+  /** Its events after the checkpoint (at most the cap asked for, plus one). */
+  events: number;
+  /** Whether there are more than the cap. */
+  atLeast: boolean;
+  /** When the oldest of them was recorded; null when there are none. */
+  oldestRecordedAt: string | null;
+}
+
 export class ProjectionFailed extends Error {}
 
 /** A wait for the read models to reach a position ran out of time: they are behind, not broken. */
@@ -54,6 +70,21 @@ export class ProjectionBehind extends Error {
   }
 }
 export class CheckpointConflict extends Error {}
+
+const IDLE = Symbol('idle');
+
+/** The next message, or IDLE when none comes within `ms`. */
+async function raceIdle<T>(next: Promise<T>, ms: number): Promise<T | typeof IDLE> {
+  let timer: NodeJS.Timeout | undefined;
+  const idle = new Promise<typeof IDLE>((resolve) => {
+    timer = setTimeout(() => resolve(IDLE), ms);
+  });
+  try {
+    return await Promise.race([next, idle]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const TRANSIENT_CODES = new Set([
   '57P01', // admin_shutdown: the server is restarting or the connection was terminated
@@ -94,6 +125,11 @@ export interface RunnerOptions {
    * most this much to read-your-writes. Default 20 ms.
    */
   minFlushIntervalMs?: number;
+  /**
+   * With events received and no message for this long, flush them: the live edge, for a
+   * store that does not say it caught up after each live batch. Default 50 ms.
+   */
+  idleFlushMs?: number;
   /** Backoff after a transient error: doubles from `baseMs` up to `maxMs`. */
   retry?: { baseMs: number; maxMs: number };
   /** Test hook: runs inside the batch transaction after the writes, before COMMIT. */
@@ -227,6 +263,29 @@ export class ProjectionRunner {
     return { head, checkpoint, behind };
   }
 
+  /**
+   * The projection's own events in the log after its checkpoint: how many (counted up to
+   * `cap` + 1, so a deep backlog costs no more than that) and when the oldest was recorded.
+   */
+  async backlog(cap: number): Promise<Backlog> {
+    const { store, projection } = this.options;
+    let events = 0;
+    let oldestRecordedAt: string | null = null;
+    let after = this.checkpoint ?? undefined;
+    while (events <= cap) {
+      const want = Math.min(1000, cap + 1 - events);
+      const page = await store.readAll(after === undefined ? { maxCount: want } : { after, maxCount: want });
+      for (const event of page) {
+        if (!matchesFilter(projection.filter, event)) continue;
+        events++;
+        oldestRecordedAt ??= event.recordedAt;
+      }
+      if (page.length < want) break;
+      after = page[page.length - 1]?.position;
+    }
+    return { events: Math.min(events, cap + 1), atLeast: events > cap, oldestRecordedAt };
+  }
+
   /** Resolves once everything up to `position` is in the read models (read-your-writes). */
   waitFor(position: Position, timeoutMs = 10_000): Promise<void> {
     if (this.checkpoint !== null && this.checkpoint >= position) return Promise.resolve();
@@ -247,34 +306,62 @@ export class ProjectionRunner {
       await this.bulkLoad();
       if (this.isStopped()) return;
     }
-    this.subscription = store.subscribeToAll({
+    const subscription = store.subscribeToAll({
       ...(this.checkpoint ? { after: this.checkpoint } : {}),
       ...(projection.filter ? { filter: projection.filter } : {}),
     });
+    this.subscription = subscription;
     this.setState('catching_up');
+    const iterator = subscription[Symbol.asyncIterator]();
+    let next = iterator.next();
     let batch: RecordedEvent[] = [];
-    for await (const message of this.subscription) {
-      if (this.state === 'stopped' || this.state === 'failed') break;
-      if (message.kind === 'event') {
-        batch.push(message.event);
-        if (batch.length >= this.batchSize) {
-          await this.flush(batch, message.event.position);
+    const idleMs = this.options.idleFlushMs ?? 50;
+    try {
+      for (;;) {
+        // A subscriber may not count on a caught-up message after every live batch (EventStoreDB
+        // sends one, when it first goes live): events that stop coming are flushed all the same.
+        const result = batch.length > 0 ? await raceIdle(next, idleMs) : await next;
+        if (result === IDLE) {
+          await this.flush(batch, (batch.at(-1) as RecordedEvent).position);
           batch = [];
+          await this.caughtUp();
+          continue;
         }
-      } else {
-        const position = message.position ?? batch.at(-1)?.position;
-        if (position && (batch.length > 0 || this.checkpoint === null || position > this.checkpoint)) {
-          if (batch.length > 0 && this.state === 'caught_up') {
-            const wait = this.lastFlushAt + (this.options.minFlushIntervalMs ?? 20) - performance.now();
-            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (result.done || this.state === 'stopped' || this.state === 'failed') break;
+        next = iterator.next();
+        const message = result.value;
+        if (message.kind === 'event') {
+          batch.push(message.event);
+          if (batch.length >= this.batchSize) {
+            // A full batch: more are waiting; the read models are behind until they drain.
+            if (this.state === 'caught_up') this.setState('catching_up');
+            await this.flush(batch, message.event.position);
+            batch = [];
           }
-          await this.flush(batch, position);
-          batch = [];
+        } else {
+          const position = message.position ?? batch.at(-1)?.position;
+          if (position && (batch.length > 0 || this.checkpoint === null || position > this.checkpoint)) {
+            if (batch.length > 0 && this.state === 'caught_up') {
+              const wait = this.lastFlushAt + (this.options.minFlushIntervalMs ?? 20) - performance.now();
+              if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+            }
+            await this.flush(batch, position);
+            batch = [];
+          }
+          await this.caughtUp();
         }
-        if (this.state !== 'caught_up') await projection.onCaughtUp?.(this.options.pool);
-        this.setState('caught_up');
       }
+    } finally {
+      // The read ahead of a subscription that stops (or fails) must not surface as unhandled.
+      next.catch(() => {});
     }
+  }
+
+  /** The runner has all there is for now: build what waits for that, and say so once. */
+  private async caughtUp(): Promise<void> {
+    if (this.state === 'caught_up') return;
+    await this.options.projection.onCaughtUp?.(this.options.pool);
+    this.setState('caught_up');
   }
 
   /** The stream prefix to bulk-load by, when the store, the projection and the options allow it. */

@@ -1,20 +1,20 @@
 import type { EventStore } from '@registry/eventstore';
-import { isTransient, type RunnerStatus } from '@registry/projections';
+import { isTransient } from '@registry/projections';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
 import { type TokenVerifier, Unauthenticated, type Viewer } from './auth.js';
 import { exportSnapshot } from './export.js';
 import type { ApiDeps } from './graphql/context.js';
 import { createGraphql, type GraphqlOptions, RETRY_AFTER_SECONDS } from './graphql/server.js';
+import { DEFAULT_READINESS, type ReadinessLimits, type ReadinessRunner, readiness } from './readiness.js';
 
 export interface AppDeps {
   pool: pg.Pool;
   eventStore: EventStore;
-  /** Projection runners; the service is ready once every one has caught up. */
-  runners?: {
-    status(): RunnerStatus;
-    lag?(): Promise<{ head: string | null; checkpoint: string | null; behind: boolean }>;
-  }[];
+  /** Projection runners; the service is ready while every one is within the readiness limits. */
+  runners?: ReadinessRunner[];
+  /** How far behind the read models may be while ready (default 100 events, 5 s). */
+  readiness?: ReadinessLimits;
   /** The GraphQL API and export; without it only health and readiness are served. */
   api?: { deps: ApiDeps; verifier: TokenVerifier; options: GraphqlOptions };
   /** Where a request that failed unexpectedly (a bug) is reported. */
@@ -34,34 +34,12 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.get('/readyz', async (_req, res) => {
-    const checks: Record<string, string> = {};
-    let ready = true;
-    try {
-      await deps.pool.query('SELECT 1');
-      checks.database = 'ok';
-    } catch (error) {
-      ready = false;
-      checks.database = `unavailable: ${(error as Error).message}`;
-    }
-    try {
-      const head = await deps.eventStore.headPosition();
-      checks.eventStore = 'ok';
-      checks.head = head ?? 'empty';
-    } catch (error) {
-      ready = false;
-      checks.eventStore = `unavailable: ${(error as Error).message}`;
-    }
-    const projections = (deps.runners ?? []).map((r) => r.status());
-    for (const p of projections) {
-      checks[`projection ${p.name}`] =
-        p.state === 'failed'
-          ? `failed at ${p.failedPosition ?? '?'}: ${p.error}`
-          : p.state === 'retrying'
-            ? `retrying: ${p.error}`
-            : p.state;
-      if (p.state !== 'caught_up') ready = false;
-    }
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    const result = await readiness(deps, deps.readiness ?? DEFAULT_READINESS);
+    res.status(result.ready ? 200 : 503).json({
+      status: result.ready ? 'ready' : 'not ready',
+      checks: result.checks,
+      projections: result.projections,
+    });
   });
 
   if (deps.api) mountApi(app, deps.api);

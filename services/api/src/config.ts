@@ -26,6 +26,10 @@ export const ConfigSchema = z.object({
   JWT_ALGORITHM: z.enum(['RS256', 'ES256']).default('RS256'),
   /** Whether the GraphQL schema may be introspected (GraphiQL needs it). */
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).default('true'),
+  /** Readiness: how many events the read models may be behind the log while ready. */
+  READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(100),
+  /** Readiness: how old, in seconds, the oldest event not yet in the read models may be. */
+  READY_MAX_LAG_SECONDS: z.coerce.number().int().min(0).default(5),
   /** Browser origins allowed to call the API from their pages (CORS), comma-separated; none by default. */
   CORS_ORIGINS: optionalString.pipe(
     z
@@ -49,6 +53,7 @@ export interface Config {
   jwtAlgorithm: 'RS256' | 'ES256';
   introspection: boolean;
   corsOrigins: string[];
+  readiness: { maxLagEvents: number; maxLagSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -73,5 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtAlgorithm: c.JWT_ALGORITHM,
     introspection: c.GRAPHQL_INTROSPECTION === 'true',
     corsOrigins: c.CORS_ORIGINS ?? [],
+    readiness: { maxLagEvents: c.READY_MAX_LAG_EVENTS, maxLagSeconds: c.READY_MAX_LAG_SECONDS },
   };
 }

@@ -11,6 +11,7 @@ import {
   startEmbeddedPostgres,
 } from '@registry/postgres';
 import {
+  type Backlog,
   ProjectionRunner,
   ReferenceProjection,
   type RegistryProjection,
@@ -31,6 +32,7 @@ export interface Infrastructure {
   runners: {
     status(): RunnerStatus;
     lag(): Promise<{ head: string | null; checkpoint: string | null; behind: boolean }>;
+    backlog(cap: number): Promise<Backlog>;
   }[];
   handler: HouseholdCommandHandler;
   reference: AreaReferenceHandler;

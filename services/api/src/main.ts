@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const app = buildApp({
     ...infrastructure,
     logger,
+    readiness: config.readiness,
     api: {
       deps: infrastructure,
       verifier,

@@ -32,6 +32,7 @@ describe('health and readiness', () => {
       expect(await response.json()).toEqual({
         status: 'ready',
         checks: { database: 'ok', eventStore: 'ok', head: 'empty' },
+        projections: [],
       });
     } finally {
       await http.close();

@@ -36,6 +36,7 @@ export async function startApi(prefix: string, env: Record<string, string> = {})
   const app = buildApp({
     ...infrastructure,
     logger,
+    readiness: config.readiness,
     api: {
       deps: infrastructure,
       verifier,

@@ -1,4 +1,5 @@
 export { EventIdConflict, EventStoreError, InvalidAppend, InvalidPosition, WrongExpectedVersion } from './errors.js';
+export { matchesFilter } from './filter.js';
 export { decodePosition, encodePosition } from './position.js';
 export type {
   AppendResult,
@@ -10,6 +11,7 @@ export type {
   ListStreamsOptions,
   Position,
   ReadAllOptions,
+  ReadBlockage,
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,

@@ -84,6 +84,16 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
  * The event store port. Adapters: PostgreSQL (embedded default) and EventStoreDB.
  * Both satisfy one contract suite (`test/contract.ts`).
  */
+/** Committed events readers cannot see yet, and the open transaction that holds them back. */
+export interface ReadBlockage {
+  /** The last committed event, beyond the readable head. */
+  committedHead: Position;
+  /** Committed events not yet readable. */
+  events: number;
+  /** The oldest open transaction that holds them back, when the store can tell. */
+  transaction?: { pid: number; since: string; application: string; state: string; query: string };
+}
+
 export interface ListStreamsOptions {
   prefix: string;
   after?: string;
@@ -111,6 +121,14 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the last visible event in the log, or undefined for an empty log. */
   headPosition(): Promise<Position | undefined>;
+  /**
+   * Whether committed events are held back from readers, and by what. PostgreSQL hides an
+   * event from readers until every transaction older than it has ended (so none is ever
+   * skipped); a transaction left open anywhere on the server holds back everything committed
+   * after it began. Optional: a store whose readers see every committed event at once
+   * (EventStoreDB) leaves it out.
+   */
+  readBlockage?(): Promise<ReadBlockage | undefined>;
   /**
    * Catch-up subscription over `$all`: every committed event exactly once, in log order,
    * from `after` on; then live. Ends when closed.

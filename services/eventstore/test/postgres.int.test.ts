@@ -113,6 +113,11 @@ describe('PostgreSQL event store: guarantees the database itself keeps', () => {
         fastStream,
       ]);
       expect(committed.rows[0].n).toBe(2);
+      // The store says what is held back, and by whom.
+      const slowPid = (await slow.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      const blockage = await store.readBlockage();
+      expect(blockage).toMatchObject({ events: 2, transaction: { pid: slowPid, state: 'idle in transaction' } });
+      expect(blockage?.committedHead.localeCompare((await store.headPosition()) ?? '')).toBe(1);
 
       await slow.query('COMMIT');
     } finally {
@@ -120,5 +125,6 @@ describe('PostgreSQL event store: guarantees the database itself keeps', () => {
     }
     const all = await consuming;
     expect(all.map((e) => e.streamName)).toEqual([slowStream, slowStream, fastStream, fastStream]);
+    expect(await store.readBlockage()).toBeUndefined();
   });
 });

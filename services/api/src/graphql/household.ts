@@ -1,11 +1,12 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { type HistoryEvent, stateAsOf, timeline } from '@registry/registry';
+import { GraphQLError } from 'graphql';
 import { withinScope } from '../auth.js';
 import { builder, pageComplexity } from './builder.js';
 import type { Context } from './context.js';
 import { EventType } from './event-type.js';
 import { HouseholdFacts, HouseholdStateType, type StateView } from './household-types.js';
-import { badInput } from './problems.js';
+import { badInput, ERROR_CODES } from './problems.js';
 import { loadHouseholds, type RollRow } from './roll-data.js';
 
 export const HouseholdType = builder.objectRef<RollRow>('Household').implement({
@@ -99,23 +100,37 @@ export function knownAtOrNow(ctx: Context, knownAt: string | null | undefined, p
 
 /** How long a position beyond the readable end of the log is given to become readable. */
 const UNSEEN_POSITION_GRACE_MS = 1_000;
+/** How long a position that is committed but held back from readers is waited for. */
+const HELD_BACK_WAIT_MS = 10_000;
 
 /**
  * Waits for the read models to reach a position the caller wrote, when asked. A position the
  * log does not hold is refused at once (after a moment's grace for a write just committed);
- * read models that do not reach one in time answer READ_MODEL_BEHIND, to be retried.
+ * one that is committed but held back from readers (a transaction left open), or that the read
+ * models do not reach in time, answers READ_MODEL_BEHIND, to be retried.
  */
 export async function readYourWrites(ctx: Context, position: string | null | undefined): Promise<void> {
   if (!position) return;
-  const deadline = Date.now() + UNSEEN_POSITION_GRACE_MS;
+  const started = Date.now();
   for (;;) {
     const head = await ctx.deps.eventStore.headPosition();
     if (head !== undefined && position <= head) break;
-    if (Date.now() >= deadline) {
-      throw badInput(
-        'waitFor',
-        `is not in the log as it can be read now (its end is at ${head ?? 'the start'}): pass a position a mutation returned`,
-      );
+    const waited = Date.now() - started;
+    if (waited >= UNSEEN_POSITION_GRACE_MS) {
+      const blockage = await ctx.deps.eventStore.readBlockage?.();
+      if (!blockage || position > blockage.committedHead) {
+        throw badInput(
+          'waitFor',
+          `is not in the log as it can be read now (its end is at ${head ?? 'the start'}): pass a position a mutation returned`,
+        );
+      }
+      if (waited >= HELD_BACK_WAIT_MS) {
+        const t = blockage.transaction;
+        throw new GraphQLError(
+          `position ${position} is committed but held back from readers by ${t ? `an open transaction (pid ${t.pid}, ${t.application || 'no application name'}, open since ${t.since})` : 'an open transaction'}; retry once it ends`,
+          { extensions: { code: ERROR_CODES.behind, position, heldBackEvents: blockage.events } },
+        );
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -13,6 +13,7 @@ import type {
   ListStreamsOptions,
   Position,
   ReadAllOptions,
+  ReadBlockage,
   ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
@@ -297,6 +298,38 @@ export class PostgresEventStore implements EventStore {
     );
     const row = result.rows[0];
     return row ? encodeDecimalPosition(row.tx, row.position) : undefined;
+  }
+
+  async readBlockage(): Promise<ReadBlockage | undefined> {
+    // Committed rows beyond the xmin horizon: visible to this snapshot, hidden from readers.
+    const held = await this.pool.query<{ tx: string; position: string; n: string }>(
+      `WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+       SELECT max(transaction_id)::text AS tx,
+              (array_agg(position ORDER BY transaction_id DESC, position DESC))[1]::text AS position,
+              count(*) AS n
+         FROM es_events, horizon WHERE transaction_id >= horizon.xmin`,
+    );
+    const row = held.rows[0];
+    if (!row?.tx || row.n === '0') return undefined;
+    const blocker = await this.pool.query<{
+      pid: number;
+      since: Date;
+      application: string;
+      state: string;
+      query: string;
+    }>(
+      `SELECT pid, xact_start AS since, application_name AS application, coalesce(state, '') AS state,
+              left(coalesce(query, ''), 200) AS query
+         FROM pg_stat_activity
+        WHERE backend_xid IS NOT NULL AND xact_start IS NOT NULL AND pid <> pg_backend_pid()
+        ORDER BY age(backend_xid) DESC LIMIT 1`,
+    );
+    const b = blocker.rows[0];
+    return {
+      committedHead: encodeDecimalPosition(row.tx, row.position),
+      events: Number(row.n),
+      ...(b ? { transaction: { ...b, since: b.since.toISOString() } } : {}),
+    };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

@@ -1,0 +1,112 @@
+import type {
+  EventStore,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionMessage,
+} from '@registry/eventstore';
+import { PostgresEventStore } from '@registry/eventstore/postgres';
+import { AreaReferenceHandler, HouseholdCommandHandler } from '@registry/registry';
+import { NATIONAL_POLICY } from '@registry/schema';
+import { createTestDatabase, type TestDatabase } from '@registry/test/support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryProjection } from '../src/registry-projection.js';
+import { ProjectionRunner } from '../src/runner.js';
+import { verifyRegistry } from '../src/verify.js';
+import { clerk, clerkFor } from './scenario.js';
+
+/**
+ * The PostgreSQL store, subscribed to as EventStoreDB's client delivers a catch-up
+ * subscription: "caught up" once, when it first goes live, never again; and a server-side
+ * filter, so events that do not match never arrive and that one caught-up position is the
+ * last matching event's, not the log's head.
+ */
+function likeEventStoreDb(store: PostgresEventStore): EventStore {
+  const wrapped: EventStore = Object.create(store);
+  wrapped.subscribeToAll = (options: SubscribeOptions = {}): Subscription => {
+    const inner = store.subscribeToAll(options.after ? { after: options.after } : {});
+    const prefixes = options.filter?.streamPrefixes;
+    const matches = (e: RecordedEvent) => !prefixes || prefixes.some((p) => e.streamName.startsWith(p));
+    const messages = (async function* (): AsyncGenerator<SubscriptionMessage> {
+      let told = false;
+      let lastMatching = options.after;
+      for await (const message of inner) {
+        if (message.kind === 'event') {
+          if (!matches(message.event)) continue;
+          lastMatching = message.event.position;
+          yield message;
+        } else if (!told) {
+          told = true;
+          yield { kind: 'caughtUp', position: lastMatching };
+        }
+      }
+    })();
+    return {
+      [Symbol.asyncIterator]: () => messages,
+      close: async () => {
+        await inner.close();
+        await messages.return(undefined);
+      },
+    };
+  };
+  return wrapped;
+}
+
+describe('projection runner on a store that says it caught up only once and filters on the server', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let handler: HouseholdCommandHandler;
+  beforeAll(async () => {
+    db = await createTestDatabase('esdblike');
+    store = await PostgresEventStore.open({ pool: db.pool });
+    handler = new HouseholdCommandHandler(store, { policy: NATIONAL_POLICY });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  it('projects live events without a caught-up signal after each, and reports itself caught up', async () => {
+    await clerkFor(handler).register();
+    const projection = new RegistryProjection(store, 21);
+    const runner = new ProjectionRunner({
+      store: likeEventStoreDb(store),
+      pool: db.pool,
+      projection,
+      bulkStreams: 0,
+      batchSize: 50,
+    });
+    await runner.start();
+    try {
+      await runner.waitFor((await store.headPosition()) as string, 15_000);
+      // Live now. Each command's events must reach the read models, though no "caught up" follows them.
+      for (let i = 0; i < 3; i++) {
+        const c = clerkFor(handler);
+        await c.register();
+        const visit = await c.send('RecordVisit', { notes: '走访' }, '2020-02-01');
+        await runner.waitFor(visit.position, 5_000);
+        const visits = await db.pool.query(`SELECT 1 FROM ${projection.tables.visits} WHERE household_id = $1`, [
+          c.householdId,
+        ]);
+        expect(visits.rowCount).toBe(1);
+      }
+      // The log ends with an event the filter drops: the runner is caught up all the same.
+      await new AreaReferenceHandler(store).recordRuralPopulation(
+        {
+          commandId: 'population-2020',
+          areaCode: '320924000000',
+          year: 2020,
+          population: 5000,
+          effectiveAt: '2020-12-31',
+        },
+        clerk,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(runner.status().state).toBe('caught_up');
+      expect((await runner.lag()).behind).toBe(false);
+      expect((await verifyRegistry(store, db.pool, projection)).differences).toEqual([]);
+    } finally {
+      await runner.stop();
+    }
+  });
+});

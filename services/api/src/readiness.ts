@@ -1,0 +1,115 @@
+import type { EventStore } from '@registry/eventstore';
+import type { Backlog, RunnerStatus } from '@registry/projections';
+import type pg from 'pg';
+
+/** How far behind the log the read models may be while the service still calls itself ready. */
+export interface ReadinessLimits {
+  /** Events of a projection not yet applied. */
+  maxLagEvents: number;
+  /** Age of the oldest of them, in seconds. */
+  maxLagSeconds: number;
+}
+
+export const DEFAULT_READINESS: ReadinessLimits = { maxLagEvents: 100, maxLagSeconds: 5 };
+
+export interface ReadinessRunner {
+  status(): RunnerStatus;
+  backlog?(cap: number): Promise<Backlog>;
+}
+
+export interface ProjectionReadiness {
+  name: string;
+  state: RunnerStatus['state'];
+  checkpoint: string | null;
+  /** Its events not yet applied, counted up to the limit + 1. */
+  behindEvents: number | null;
+  /** Seconds since the oldest of them was recorded. */
+  behindSeconds: number | null;
+  ready: boolean;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, string>;
+  projections: ProjectionReadiness[];
+}
+
+const plural = (n: number, one: string) => `${n.toLocaleString('en')} ${one}${n === 1 ? '' : 's'}`;
+
+/**
+ * Whether the service answers as it should: the database and the event store answer, no
+ * committed event is held back from readers (PostgreSQL: by a transaction left open), and
+ * every projection runs and is no further behind the log than the limits. Each check says why
+ * it fails, with the lag.
+ */
+export async function readiness(
+  deps: { pool: pg.Pool; eventStore: EventStore; runners?: ReadinessRunner[] },
+  limits: ReadinessLimits,
+  now = Date.now(),
+): Promise<Readiness> {
+  const checks: Record<string, string> = {};
+  let ready = true;
+  try {
+    await deps.pool.query('SELECT 1');
+    checks.database = 'ok';
+  } catch (error) {
+    ready = false;
+    checks.database = `unavailable: ${(error as Error).message}`;
+  }
+  try {
+    const head = await deps.eventStore.headPosition();
+    checks.eventStore = 'ok';
+    checks.head = head ?? 'empty';
+    const blockage = await deps.eventStore.readBlockage?.();
+    if (blockage) {
+      const t = blockage.transaction;
+      const by = t
+        ? `transaction of pid ${t.pid} (${t.application || 'no application name'}, ${t.state}, open since ${t.since}: ${t.query})`
+        : 'an open transaction';
+      checks.log = `${plural(blockage.events, 'committed event')} held back from readers by ${by}`;
+      ready = false;
+    }
+  } catch (error) {
+    ready = false;
+    checks.eventStore = `unavailable: ${(error as Error).message}`;
+  }
+  const projections: ProjectionReadiness[] = [];
+  for (const runner of deps.runners ?? []) {
+    const p = runner.status();
+    let backlog: Backlog | undefined;
+    if (p.state !== 'failed' && checks.eventStore === 'ok') {
+      backlog = await runner.backlog?.(limits.maxLagEvents).catch(() => undefined);
+    }
+    const behindSeconds = backlog?.oldestRecordedAt
+      ? Math.max(0, Math.round((now - Date.parse(backlog.oldestRecordedAt)) / 1000))
+      : backlog
+        ? 0
+        : null;
+    const behindEvents = backlog?.events ?? null;
+    const lagging =
+      behindEvents !== null && (behindEvents > limits.maxLagEvents || (behindSeconds ?? 0) > limits.maxLagSeconds);
+    // Within the limits while it works through them; where the lag is unknown, only once caught up.
+    const projectionReady =
+      backlog === undefined
+        ? p.state === 'caught_up'
+        : (p.state === 'caught_up' || p.state === 'catching_up') && !lagging;
+    let text: string = p.state;
+    if (p.state === 'failed') text = `failed at ${p.failedPosition ?? '?'}: ${p.error}`;
+    else if (p.state === 'retrying') text = `retrying: ${p.error}`;
+    else if (behindEvents) {
+      const count = plural(backlog?.atLeast ? limits.maxLagEvents : behindEvents, 'event');
+      text = `behind by ${backlog?.atLeast ? 'more than ' : ''}${count}, the oldest recorded ${behindSeconds} s ago (runner ${p.state})`;
+    }
+    checks[`projection ${p.name}`] = text;
+    projections.push({
+      name: p.name,
+      state: p.state,
+      checkpoint: p.checkpoint,
+      behindEvents,
+      behindSeconds,
+      ready: projectionReady,
+    });
+    if (!projectionReady) ready = false;
+  }
+  return { ready, checks, projections };
+}
