@@ -14,10 +14,12 @@ import type pg from 'pg';
 import { CopyLines, type CopyPayload, copyField, copyIn, copyPayload } from './copy.js';
 import { buildIndexes, registryIndexes, registryTables } from './migrations.js';
 import {
+  changesRoll,
   effectiveTimeline,
   householdRow,
   measureRows,
   memberRows,
+  ROLL_EVENT_TYPES,
   type RollFields,
   rollFields,
   sameRoll,
@@ -56,6 +58,18 @@ const CHILD_TABLE: Partial<Record<string, 'members' | 'measures'>> = {
   AssistancePlanned: 'measures',
   AssistanceDelivered: 'measures',
 };
+
+/** A household's whole stream (to refold it), or only what can change its status history. */
+type HistoryScope = 'all' | 'roll';
+
+/** Whether a stored event can change the status history, read before parsing it (stored events were validated on append). */
+const isRollRecord = (r: RecordedEvent): boolean =>
+  r.type === 'EventCorrected'
+    ? ROLL_EVENT_TYPES.has(String((r.data as { correctedType?: unknown } | null)?.correctedType))
+    : ROLL_EVENT_TYPES.has(r.type);
+
+/** A fold gives the event loop back this often (ms): requests and health checks go on meanwhile. */
+const YIELD_EVERY_MS = 5;
 
 /** An event the projection cannot fold; `failedPosition` is where it lies in the log (the runner records it). */
 export class EventProjectionError extends Error {
@@ -219,23 +233,27 @@ export class RegistryProjection implements Projection {
     const maxSeen = new Map([...working.values()].map((w) => [w.householdId, w.lastEffectiveAt]));
     for (const e of events) {
       const seen = maxSeen.get(e.householdId) as string;
-      if (e.type === 'EventCorrected' || e.effectiveAt < seen) refold.add(e.householdId);
+      if (e.type === 'EventCorrected' || (e.effectiveAt < seen && changesRoll(e))) refold.add(e.householdId);
       if (e.effectiveAt > seen) maxSeen.set(e.householdId, e.effectiveAt);
     }
     const streams =
       refold.size === 0
         ? new Map<string, RecordedEvent[]>()
         : await this.timed('refold read', () => this.store.readStreams([...refold].map(householdStream)));
+    // Parsed when first needed, and only as much as needed: a late roll event needs the roll
+    // events (and corrections of them) alone, a few among a long household's visits.
     const parsed = new Map<string, HistoryEvent[]>();
-    const historyOf = (householdId: string) => {
-      let history = parsed.get(householdId);
+    const historyOf = (householdId: string, scope: HistoryScope) => {
+      const key = `${scope}:${householdId}`;
+      let history = parsed.get(key);
       if (!history) {
-        history = this.parse(streams.get(householdStream(householdId)) ?? []);
-        parsed.set(householdId, history);
+        const stream = streams.get(householdStream(householdId)) ?? [];
+        history = this.parse(scope === 'all' ? stream : stream.filter(isRollRecord));
+        parsed.set(key, history);
       }
       return history;
     };
-    const changes = this.fold(events, working, historyOf);
+    const changes = await this.fold(events, working, historyOf);
     await this.prepareWrite([...working.values()], changes, false)(tx);
   }
 
@@ -254,7 +272,13 @@ export class RegistryProjection implements Projection {
       if (!first) continue;
       const w: Working = { ...emptyWorking(first.householdId), rewrite: 'all' };
       working.set(first.householdId, w);
-      this.fold(history, new Map([[w.householdId, w]]), () => history, changes);
+      let roll: HistoryEvent[] | undefined;
+      await this.fold(
+        history,
+        new Map([[w.householdId, w]]),
+        (_id, scope) => (scope === 'all' ? history : (roll ??= history.filter(changesRoll))),
+        changes,
+      );
       const now = performance.now();
       this.timings.fold = (this.timings.fold ?? 0) + now - start;
       // Let the connections work between households: the previous chunk's COPY and the next
@@ -270,14 +294,20 @@ export class RegistryProjection implements Projection {
   /**
    * Folds events into the working households and works out the status history rows to
    * close and to insert, and the audit rows. Each household's events come in revision order.
-   * `historyOf` gives a household's stream, for refolds.
+   * `historyOf` gives a household's stream, for corrections and late records.
+   *
+   * Cost: an event costs its evolve, but a correction (a refold of its household) and a late
+   * record of a roll event (the household's status history worked out again from its roll
+   * events); a late visit or any other record that cannot change the status history costs
+   * what a timely one does. It yields to the event loop every few milliseconds, so a batch of
+   * late records on long households does not hold up requests (health checks included).
    */
-  private fold(
+  private async fold(
     events: readonly HistoryEvent[],
     working: Map<string, Working>,
-    historyOf: (householdId: string) => readonly HistoryEvent[],
+    historyOf: (householdId: string, scope: HistoryScope) => readonly HistoryEvent[],
     into: Changes = { closes: [], inserts: [], audit: new CopyLines() },
-  ): Changes {
+  ): Promise<Changes> {
     const { closes, inserts, audit } = into;
     const f = copyField;
 
@@ -285,8 +315,18 @@ export class RegistryProjection implements Projection {
       if (row.id) closes.push({ id: row.id, recordedTo: at });
       else if (row.recordedFrom !== at) inserts.push({ ...row, householdId: w.householdId, recordedTo: at });
     };
+    /** The status history as known from `at`: the open rows closed, the whole timeline again. */
+    const retimeline = (w: Working, history: readonly HistoryEvent[], at: string) => {
+      for (const row of w.open) close(w, row, at);
+      w.open = effectiveTimeline(history).map((i) => ({ ...i, recordedFrom: at }));
+    };
 
+    let slice = performance.now();
     for (const event of events) {
+      if (performance.now() - slice > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       const w = working.get(event.householdId) as Working;
       if (event.revision !== w.version + 1) {
         throw new EventProjectionError(
@@ -295,29 +335,43 @@ export class RegistryProjection implements Projection {
         );
       }
       const at = event.recordedAt;
-      if (event.type === 'EventCorrected' || event.effectiveAt < w.lastEffectiveAt) {
+      if (event.type === 'EventCorrected') {
         // The past changed: refold the household from its stream, as known at this event.
-        const history = historyOf(w.householdId).filter((r) => r.revision <= event.revision);
+        const history = historyOf(w.householdId, 'all').filter((r) => r.revision <= event.revision);
         w.state = foldHistory(history);
         w.rewrite = 'all';
-        for (const row of w.open) close(w, row, at);
-        w.open = effectiveTimeline(history).map((i) => ({ ...i, recordedFrom: at }));
+        if (changesRoll(event)) retimeline(w, history, at);
       } else {
+        // In stream order a late record folds like any other; only the status history, which
+        // is ordered by effective date, needs working out again when it can change.
         w.state = evolve(w.state, event);
         const child = CHILD_TABLE[event.type];
         if (child && w.rewrite !== 'all') w.rewrite.add(child);
         if (event.type === 'VisitRecorded' && w.rewrite !== 'all') w.newVisits.push(event.data.visitId);
-        const fields = rollFields(w.state);
-        const last = w.open.at(-1);
-        if (w.state.status !== 'none' && (!last || !sameRoll(last, fields))) {
-          if (last) {
-            close(w, last, at);
-            w.open.pop();
-            if (event.effectiveAt > last.effectiveFrom) {
-              w.open.push({ ...last, id: undefined, effectiveTo: event.effectiveAt, recordedFrom: at } as OpenInterval);
+        if (event.effectiveAt < w.lastEffectiveAt && changesRoll(event)) {
+          retimeline(
+            w,
+            historyOf(w.householdId, 'roll').filter((r) => r.revision <= event.revision),
+            at,
+          );
+        } else {
+          const fields = rollFields(w.state);
+          const last = w.open.at(-1);
+          if (w.state.status !== 'none' && (!last || !sameRoll(last, fields))) {
+            if (last) {
+              close(w, last, at);
+              w.open.pop();
+              if (event.effectiveAt > last.effectiveFrom) {
+                w.open.push({
+                  ...last,
+                  id: undefined,
+                  effectiveTo: event.effectiveAt,
+                  recordedFrom: at,
+                } as OpenInterval);
+              }
             }
+            w.open.push({ ...fields, effectiveFrom: event.effectiveAt, effectiveTo: null, recordedFrom: at });
           }
-          w.open.push({ ...fields, effectiveFrom: event.effectiveAt, effectiveTo: null, recordedFrom: at });
         }
       }
       w.version = event.revision;

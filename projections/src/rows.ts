@@ -1,4 +1,11 @@
-import { applyCorrections, foldEvents, type HistoryEvent, type HouseholdState, initialState } from '@registry/registry';
+import {
+  applyCorrections,
+  evolve,
+  foldEvents,
+  type HistoryEvent,
+  type HouseholdState,
+  initialState,
+} from '@registry/registry';
 import { countyOf, townshipOf } from '@registry/schema';
 
 /** What the status history tracks: a new interval starts whenever one of these changes. */
@@ -38,36 +45,76 @@ export interface EffectiveInterval extends RollFields {
 }
 
 /**
+ * The event types that can change a household's roll fields (status, members, attribute,
+ * monitoring, area). Evolving any of these reads only fields that these types write, so the
+ * others (case steps, reviews and notices, assessments, measures, visits, the helper, member
+ * details) can be left out of the status history without changing it: a property test
+ * compares both. A late visit, the most common back-dated record, changes no interval.
+ */
+export const ROLL_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'ApplicationSubmitted',
+  'RegistrationApproved',
+  'ApplicationRejected',
+  'MemberAdded',
+  'MemberRemoved',
+  'ExitApproved',
+  'ReturnedToPoverty',
+  'RemovedFromRegistry',
+  'NaturalDecreaseRecorded',
+  'MonitoringStarted',
+  'MonitoringEnded',
+]);
+
+/** Whether an event can change the status history: a roll event, or a correction of one. */
+export function changesRoll(event: HistoryEvent): boolean {
+  return event.type === 'EventCorrected'
+    ? ROLL_EVENT_TYPES.has(event.data.correctedType)
+    : ROLL_EVENT_TYPES.has(event.type);
+}
+
+/**
  * The household's status over business time, from everything in `history` (as known when
  * its last event was recorded): the state on a date is the fold of the events effective by
  * then, in stream order, corrections applied. Equal neighbours merge.
+ *
+ * Cost: only roll events are folded; going through the dates in order, the events that come
+ * into effect on a date are folded on from the state before the earliest of them in stream
+ * order (kept for every folded event), not from the start. Records entered late, effective
+ * before others already folded, refold only what follows them.
  */
 export function effectiveTimeline(history: readonly HistoryEvent[]): EffectiveInterval[] {
-  const events = applyCorrections(history);
-  const dates = [...new Set(events.map((e) => e.effectiveAt))].sort();
+  const events = applyCorrections(history).filter((e) => ROLL_EVENT_TYPES.has(e.type));
   // A decision backdated before the application that gave the address still belongs to the
   // household's area: where a date's state has no address yet, the address known now stands.
   const known = rollFields(foldEvents(events));
-  const intervals: EffectiveInterval[] = [];
-  let state = initialState();
-  let lastIncluded = -1;
   const byDate = new Map<string, number[]>();
   events.forEach((e, i) => {
-    byDate.set(e.effectiveAt, [...(byDate.get(e.effectiveAt) ?? []), i]);
+    const same = byDate.get(e.effectiveAt);
+    if (same) same.push(i);
+    else byDate.set(e.effectiveAt, [i]);
   });
-  for (const date of dates) {
-    // The state on a date folds the events effective by then in stream order. While the
-    // newly effective events all come after those already folded, fold on; otherwise refold.
+  // included[i]: event i is in effect; folded: the indices folded so far, in stream order, and
+  // after[k]: the state after folding folded[0..k].
+  const included = new Array<boolean>(events.length).fill(false);
+  const folded: number[] = [];
+  const after: HouseholdState[] = [];
+  const intervals: EffectiveInterval[] = [];
+  for (const date of [...byDate.keys()].sort()) {
     const newly = byDate.get(date) as number[];
-    if ((newly[0] ?? Number.POSITIVE_INFINITY) > lastIncluded) {
-      state = foldEvents(
-        newly.map((i) => events[i] as (typeof events)[number]),
-        state,
-      );
-    } else {
-      state = foldEvents(events.filter((e) => e.effectiveAt <= date));
+    for (const i of newly) included[i] = true;
+    // Keep the folded prefix that precedes the earliest newly effective event; fold on from there.
+    const first = newly[0] as number;
+    let keep = folded.length;
+    while (keep > 0 && (folded[keep - 1] as number) > first) keep--;
+    folded.length = keep;
+    after.length = keep;
+    let state = keep > 0 ? (after[keep - 1] as HouseholdState) : initialState();
+    for (let i = first; i < events.length; i++) {
+      if (!included[i]) continue;
+      state = evolve(state, events[i] as HistoryEvent);
+      folded.push(i);
+      after.push(state);
     }
-    lastIncluded = Math.max(lastIncluded, newly.at(-1) ?? -1);
     if (state.status === 'none') continue;
     const own = rollFields(state);
     const fields =

@@ -5,6 +5,7 @@
  *   bench:commands     commands through HTTP GraphQL, 8 clients, vs the handler in-process
  *   bench:projections  rebuild of all read models over the simulated log (20,000 households)
  *   bench:queries      query latency on a simulated 100,000-household county
+ *   bench:late         records entered late on long households vs folding them in memory; /healthz meanwhile
  * Pass --quick for a smaller run of each (minutes instead of an hour).
  */
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ const runs: [string, string[]][] = [
   ['test/bench/commands.ts', quick ? ['--households', '80'] : []],
   ['projections/bench/rebuild.ts', ['--simulated', quick ? '2000' : '20000']],
   ['test/bench/queries.ts', quick ? ['--households', '3000', '--runs', '20'] : []],
+  ['test/bench/late.ts', quick ? ['--households', '3', '--runs', '5'] : []],
 ];
 let failed = 0;
 for (const [script, args] of runs) {

@@ -1,0 +1,192 @@
+/**
+ * `pnpm bench:late`: what a record entered late (effective before events already projected)
+ * costs the projection on a household with a long history, beside what folding that history
+ * in memory costs, in the same run; and how the health check answers while such records
+ * arrive on several long households at once.
+ *
+ *   fold in memory          foldHistory of the household's whole stream (the baseline)
+ *   timely visit            a visit effective today: from its append until the read models have it
+ *   late visit              a visit effective two years back
+ *   late member             a member added two years back (a roll event: the status history is redone)
+ *   /healthz under load     GET /healthz every 10 ms while late members and removals land on
+ *                           every long household as fast as the handler takes them
+ *
+ * Options: --events N (events per household, default 1000), --households N (for the load, default 8),
+ * --runs N (measurements of each kind, default 15).
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type { HouseholdCommandHandler } from '@registry/registry';
+import { foldHistory } from '@registry/registry';
+import { type Actor, type Member, nationalIdCheckChar } from '@registry/schema';
+import Table from 'cli-table3';
+import { percentiles, startBenchService, writeResult } from './support.js';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000' },
+    households: { type: 'string', default: '8' },
+    runs: { type: 'string', default: '15' },
+  },
+});
+const EVENTS = Number(args.events);
+const HOUSEHOLDS = Number(args.households);
+const RUNS = Number(args.runs);
+const clerk: Actor = { id: 'bench-clerk', role: 'clerk', unit: '城关镇扶贫办' };
+const VILLAGE = '320924101201';
+
+let seq = 0;
+function member(relation: Member['relation']): Member {
+  seq++;
+  const first17 = `32092419800101${String(seq % 1000).padStart(3, '0')}`;
+  return {
+    memberId: randomUUID(),
+    nationalId: first17 + nationalIdCheckChar(first17),
+    name: `村民${seq}`,
+    sex: Number(first17[16]) % 2 === 1 ? 'male' : 'female',
+    birthDate: '1980-01-01',
+    relation,
+    health: 'healthy',
+    labourCapacity: 'ordinary',
+    schooling: 'not_in_school',
+    insurance: { basicMedical: true, seriousIllness: false, pension: false },
+  };
+}
+
+/** A monitored household with `events` events: visits month after month from 2014 on. */
+async function longHousehold(handler: HouseholdCommandHandler, events: number): Promise<string> {
+  const householdId = randomUUID();
+  let n = 0;
+  const send = (type: string, data: unknown, effectiveAt: string) =>
+    handler.handle({ commandId: `${householdId}-${++n}`, householdId, effectiveAt }, type, data, clerk);
+  await send(
+    'StartMonitoring',
+    {
+      category: 'edge_vulnerable',
+      risks: ['因病'],
+      household: { villageCode: VILLAGE, address: '张庄村1号' },
+      members: [member('head')],
+    },
+    '2014-01-01',
+  );
+  await send('AssignHelper', { helper: { helperId: 'h1', name: '王干部', unit: '县农业局' } }, '2014-01-01');
+  for (let i = 2; i < events; i++) {
+    const day = new Date(Date.UTC(2014, 0, 2) + Math.floor((i * 3650) / events) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    await send('RecordVisit', { notes: `第${i}次走访` }, day);
+  }
+  return householdId;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function main(): Promise<void> {
+  const service = await startBenchService('late');
+  try {
+    const { handler, waitForRegistry } = service.infrastructure;
+    process.stdout.write(`building ${HOUSEHOLDS} households of ${EVENTS} events…\n`);
+    const households: string[] = [];
+    for (let i = 0; i < HOUSEHOLDS; i++) households.push(await longHousehold(handler, EVENTS));
+    const target = households[0] as string;
+    await waitForRegistry((await service.infrastructure.eventStore.headPosition()) as string, 120_000);
+
+    // The baseline: the whole history folded in memory.
+    const history = await handler.history(target);
+    const folds: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const start = performance.now();
+      foldHistory(history);
+      folds.push(performance.now() - start);
+    }
+
+    let n = 0;
+    /** Milliseconds from the command's return (its events appended) until the read models hold them. */
+    const projected = async (type: string, data: unknown, effectiveAt: string) => {
+      const result = await handler.handle(
+        { commandId: `late-${target}-${++n}`, householdId: target, effectiveAt },
+        type,
+        data,
+        clerk,
+      );
+      const start = performance.now();
+      await waitForRegistry(result.position, 60_000);
+      return performance.now() - start;
+    };
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const timely: number[] = [];
+    const lateVisit: number[] = [];
+    const lateMember: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      timely.push(await projected('RecordVisit', { notes: '今日走访' }, today));
+      lateVisit.push(await projected('RecordVisit', { notes: '补录走访' }, '2022-03-15'));
+      const child = member('child');
+      lateMember.push(await projected('AddMember', { member: child, reason: 'birth' }, '2022-03-15'));
+      await projected('RemoveMember', { memberId: child.memberId, reason: 'moving_out' }, '2022-04-15');
+    }
+
+    // Health under load: late roll events on every long household while /healthz is polled.
+    let loading = true;
+    const health: number[] = [];
+    const poll = (async () => {
+      while (loading) {
+        const start = performance.now();
+        await fetch(`${service.url}/healthz`).then((r) => r.arrayBuffer());
+        health.push(performance.now() - start);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    let loaded = 0;
+    const loadStart = performance.now();
+    await Promise.all(
+      households.map(async (householdId) => {
+        let k = 0;
+        for (let i = 0; i < 10; i++) {
+          const child = member('child');
+          const send = (type: string, data: unknown, effectiveAt: string) =>
+            handler.handle({ commandId: `load-${householdId}-${++k}`, householdId, effectiveAt }, type, data, clerk);
+          await send('AddMember', { member: child, reason: 'birth' }, '2021-06-01');
+          const removed = await send('RemoveMember', { memberId: child.memberId, reason: 'moving_out' }, '2021-07-01');
+          loaded += 2;
+          if (i === 9) await waitForRegistry(removed.position, 120_000);
+        }
+      }),
+    );
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    loading = false;
+    await poll;
+
+    const fold = median(folds);
+    const rows = [
+      ['fold in memory (baseline)', fold, 1],
+      ['timely visit projected', median(timely), median(timely) / fold],
+      ['late visit projected', median(lateVisit), median(lateVisit) / fold],
+      ['late member projected', median(lateMember), median(lateMember) / fold],
+    ] as const;
+    const table = new Table({ head: [`${history.length} events`, 'median ms', '× fold'] });
+    for (const [what, ms, ratio] of rows) table.push([what, ms.toFixed(1), ratio.toFixed(1)]);
+    const h = percentiles(health);
+    table.push([
+      `/healthz while ${loaded} late member changes land on ${HOUSEHOLDS} households (${loadSeconds.toFixed(1)} s)`,
+      `p50 ${h.p50.toFixed(1)}, p99 ${h.p99.toFixed(1)}, max ${h.max.toFixed(1)}`,
+      '',
+    ]);
+    process.stdout.write(`${table.toString()}\n`);
+    await writeResult('late', {
+      date: new Date().toISOString(),
+      eventsPerHousehold: history.length,
+      foldMs: fold,
+      timelyMs: median(timely),
+      lateVisitMs: median(lateVisit),
+      lateMemberMs: median(lateMember),
+      health: { ...h, samples: health.length, loadedCommands: loaded, loadSeconds },
+    });
+  } finally {
+    await service.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
