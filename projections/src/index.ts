@@ -20,4 +20,11 @@ export type { Backlog, Projection, RunnerOptions, RunnerState, RunnerStatus } fr
 export { CheckpointConflict, isTransient, ProjectionBehind, ProjectionFailed, ProjectionRunner } from './runner.js';
 export type { Difference, VerifyReport } from './verify.js';
 export { verifyRegistry } from './verify.js';
-export { activeVersion, nextVersion, switchVersion } from './versions.js';
+export {
+  activeVersion,
+  dropVersion,
+  knownVersions,
+  nextVersion,
+  switchVersion,
+  unfinishedVersion,
+} from './versions.js';

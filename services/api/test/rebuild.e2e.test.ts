@@ -7,6 +7,7 @@ import { NATIONAL_POLICY } from '@registry/schema';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clerkFor } from '../../../projections/test/scenario.js';
+import { simulate } from '../../../test/simulator/run.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 
@@ -87,5 +88,75 @@ describe('projections:rebuild and projections:verify', () => {
     expect(tampered.code, tampered.out).toBe(1);
     expect(tampered.out).toContain(`difference: household ${victim.household_id} in rm_households_v2`);
     expect(tampered.out).toMatch(/FORGED/);
+  });
+});
+
+describe('a rebuild killed half way', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  beforeAll(async () => {
+    db = await createTestDatabase('rebuildkill');
+    store = await PostgresEventStore.open({ pool: db.pool });
+    await simulate({ households: 150, seed: 7, mode: 'bulk', store });
+    const runner = new ProjectionRunner({ store, pool: db.pool, projection: new RegistryProjection(store, 1) });
+    await runner.start();
+    await runner.waitFor((await store.headPosition()) as string, 60_000);
+    await runner.stop();
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  const tables = async () =>
+    (
+      await db.pool.query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE tablename LIKE 'rm\\_%\\_v%' ORDER BY tablename",
+      )
+    ).rows.map((r) => r.tablename.replace(/^rm_[a-z_]+_/, ''));
+
+  it('is resumed from its last committed chunk by the next run, and nothing is left behind', async () => {
+    // Killed (SIGKILL) once some households are in: its checkpoint row says running, its tables half full.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/cli/rebuild.ts', '--streams', '1'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db.url, EVENTSTORE_CONNECTION_STRING: '' },
+      stdio: 'ignore',
+    });
+    const progress = async () =>
+      (
+        await db.pool.query<{ bulk_after: string | null }>(
+          "SELECT bulk_after FROM projection_checkpoints WHERE name = 'registry_v2'",
+        )
+      ).rows[0]?.bulk_after ?? null;
+    for (let i = 0; i < 400 && (await progress()) === null; i++) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const killedAt = await progress();
+    expect(killedAt).not.toBeNull();
+    const partial = Number((await db.pool.query('SELECT count(*) AS n FROM rm_households_v2')).rows[0].n);
+    expect(partial).toBeLessThan(150);
+
+    const resumed = await rebuild(db.url);
+    expect(resumed.code, resumed.out).toBe(0);
+    expect(resumed.out).toMatch(
+      /resuming registry_v2, started earlier and not switched to, from its last committed chunk/,
+    );
+    expect(resumed.out).toMatch(/switched: registry_v2 now serves \(was v1\)/);
+    expect(await activeVersion(db.pool, 'registry')).toBe(2);
+    const verified = await cli('verify', db.url);
+    expect(verified.code, verified.out).toBe(0);
+    expect(verified.out).toMatch(/no differences/);
+
+    // The next rebuild keeps the version it replaces (services may still serve it) and drops the rest.
+    expect(new Set(await tables())).toEqual(new Set(['v1', 'v2']));
+    const next = await rebuild(db.url);
+    expect(next.code, next.out).toBe(0);
+    expect(next.out).toMatch(/dropped registry_v1/);
+    expect(new Set(await tables())).toEqual(new Set(['v2', 'v3']));
+    const checkpoints = await db.pool.query<{ name: string }>('SELECT name FROM projection_checkpoints ORDER BY name');
+    expect(checkpoints.rows.map((r) => r.name).filter((n) => n.startsWith('registry'))).toEqual([
+      'registry_v2',
+      'registry_v3',
+    ]);
   });
 });
