@@ -161,4 +161,57 @@ describe('security and limits of the HTTP API', () => {
     await events.return?.();
     sse.dispose();
   });
+
+  it('a feed client that reconnects with the position of the last event it received misses and repeats nothing', async () => {
+    const sse = createClient({ url: `${api.url}/graphql`, headers: clerkAuth, retryAttempts: 0 });
+    type Received = { householdEvents: { type: string; householdId: string; position: string } };
+    const subscribe = (after?: string) =>
+      sse.iterate<Received>({
+        query:
+          'subscription($a: AreaCode!, $after: Position) { householdEvents(areaCode: $a, after: $after) { type householdId position } }',
+        variables: { a: TOWNSHIP, ...(after ? { after } : {}) },
+      });
+    const mutate = (field: string, type: string, input: unknown) =>
+      post(
+        api.url,
+        {
+          query: `mutation($c: ID!, $i: ${type}Input!) { ${field}(commandId: $c, input: $i) { __typename } }`,
+          variables: { c: randomUUID(), i: input },
+        },
+        clerkAuth,
+      ).then((r) => r.json());
+    const householdId = randomUUID();
+    const first = subscribe();
+    const received = first.next();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await mutate('applyForRegistration', 'ApplyForRegistration', {
+      householdId,
+      effectiveAt: '2016-01-05',
+      data: { household: { villageCode: VILLAGE, address: '王庄1号' }, members: [person('head')] },
+    });
+    const last = (await received).value.data?.householdEvents as Received['householdEvents'];
+    expect(last).toMatchObject({ type: 'ApplicationSubmitted', householdId });
+    await first.return?.();
+
+    // Disconnected: the village reviews, a notice opens.
+    await mutate('recordVillageReview', 'RecordVillageReview', {
+      householdId,
+      effectiveAt: '2016-01-10',
+      data: { approved: true },
+    });
+    await mutate('openPublicNotice', 'OpenPublicNotice', { householdId, effectiveAt: '2016-01-11' });
+
+    const again = subscribe(last.position);
+    const missed = [(await again.next()).value.data?.householdEvents, (await again.next()).value.data?.householdEvents];
+    expect(missed.map((e) => e?.type)).toEqual(['VillageReviewRecorded', 'PublicNoticeOpened']);
+    expect(missed.every((e) => e && e.position > last.position)).toBe(true);
+    await again.return?.();
+
+    const made = sse.iterate({
+      query:
+        'subscription { householdEvents(areaCode: "320924101000", after: "7fffffffffffffff-0000000000000000") { type } }',
+    });
+    expect((await made.next()).value).toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    sse.dispose();
+  });
 });

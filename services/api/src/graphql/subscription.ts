@@ -4,17 +4,23 @@ import { areaPrefix } from '../auth.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { EventType } from './event-type.js';
+import { badInput } from './problems.js';
 import { loadHouseholds } from './roll-data.js';
 import { requireAreaCode } from './snapshot.js';
 
 /**
- * New household events in an area, from the moment of subscribing, in log order. The area
- * of a household comes from its application, or else from the read models once they have
- * reached the event.
+ * Household events in an area in log order: from the moment of subscribing, or after a
+ * position (a client that reconnects passes the position of the last event it received, and
+ * misses and repeats nothing). The area of a household comes from its application, or else
+ * from the read models once they have reached the event.
  */
-async function* areaEvents(ctx: Context, areaCode: string): AsyncGenerator<HistoryEvent> {
+async function* areaEvents(
+  ctx: Context,
+  areaCode: string,
+  from: string | null | undefined,
+): AsyncGenerator<HistoryEvent> {
   const prefix = areaPrefix(areaCode);
-  const after = await ctx.deps.eventStore.headPosition();
+  const after = from ?? (await ctx.deps.eventStore.headPosition());
   const subscription = ctx.deps.eventStore.subscribeToAll({
     ...(after ? { after } : {}),
     filter: { streamPrefixes: [HOUSEHOLD_STREAM_PREFIX] },
@@ -42,14 +48,31 @@ async function* areaEvents(ctx: Context, areaCode: string): AsyncGenerator<Histo
   }
 }
 
+/** A position to resume from must be one the log holds: a made-up one would wait forever. */
+async function inLog(ctx: Context, position: string): Promise<void> {
+  const head = await ctx.deps.eventStore.headPosition();
+  if (head !== undefined && position <= head) return;
+  const blockage = await ctx.deps.eventStore.readBlockage?.();
+  if (blockage && position <= blockage.committedHead) return;
+  throw badInput('after', `is not a position of this log (its end is at ${head ?? 'the start'})`);
+}
+
 builder.subscriptionField('householdEvents', (t) =>
   t.field({
     type: EventType,
-    description: 'New household events in a county, township or village, as they are recorded (SSE).',
-    args: { areaCode: t.arg({ type: 'AreaCode', required: true }) },
-    subscribe: (_root, args, ctx) => {
+    description:
+      'Household events in a county, township or village as they are recorded (SSE); with `after`, resumed from a position.',
+    args: {
+      areaCode: t.arg({ type: 'AreaCode', required: true }),
+      after: t.arg({
+        type: 'Position',
+        description: 'Resume: events after this position (that of the last event received). Omitted: from now on.',
+      }),
+    },
+    subscribe: async (_root, args, ctx) => {
       requireAreaCode(ctx, args.areaCode);
-      return areaEvents(ctx, args.areaCode);
+      if (args.after) await inLog(ctx, args.after);
+      return areaEvents(ctx, args.areaCode, args.after);
     },
     resolve: (event) => event,
   }),
