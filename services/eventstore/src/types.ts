@@ -68,6 +68,13 @@ export interface SubscribeOptions {
   filter?: EventFilter;
 }
 
+/**
+ * What a catch-up subscription delivers. A subscriber may rely on: every matching event
+ * exactly once, in log order; and one `caughtUp` when the subscription first reaches the live
+ * edge. It may not rely on a `caughtUp` after later live events: the PostgreSQL adapter sends
+ * one after each live page, EventStoreDB never again. A consumer that batches must flush when
+ * events stop coming (ProjectionRunner does, after 50 ms), not wait for a signal.
+ */
 export type SubscriptionMessage =
   | { kind: 'event'; event: RecordedEvent }
   /**
