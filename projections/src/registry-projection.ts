@@ -272,11 +272,11 @@ export class RegistryProjection implements Projection {
       if (!first) continue;
       const w: Working = { ...emptyWorking(first.householdId), rewrite: 'all' };
       working.set(first.householdId, w);
-      let roll: HistoryEvent[] | undefined;
+      const roll = history.filter(changesRoll);
       await this.fold(
         history,
         new Map([[w.householdId, w]]),
-        (_id, scope) => (scope === 'all' ? history : (roll ??= history.filter(changesRoll))),
+        (_id, scope) => (scope === 'all' ? history : roll),
         changes,
       );
       const now = performance.now();
