@@ -150,3 +150,34 @@ export async function query<T>(client: GraphQLClient, document: string, variable
   const response = await client.rawRequest<T>(document, variables);
   return { data: response.data, errors: response.errors };
 }
+
+/** A GraphQL client of a service at `url` (e.g. one started as a child process), acting with `token`. */
+export const clientAt = (url: string, token: string): GraphQLClient =>
+  new GraphQLClient(`${url}/graphql`, { headers: { authorization: `Bearer ${token}` }, errorPolicy: 'all' });
+
+/**
+ * An edge household taken into monitoring, with its helper: it takes visits and measures
+ * without the identification steps. Returns the helper's assignment (its position is the last).
+ */
+export async function monitoredHousehold(
+  client: GraphQLClient,
+  householdId: string,
+  effectiveAt = '2020-03-01',
+  address = '张庄村1号',
+): Promise<Result> {
+  await ok(client, 'StartMonitoring', {
+    householdId,
+    effectiveAt,
+    data: {
+      category: 'edge_vulnerable',
+      risks: ['因病'],
+      household: { villageCode: VILLAGE, address },
+      members: [person('head')],
+    },
+  });
+  return ok(client, 'AssignHelper', {
+    householdId,
+    effectiveAt,
+    data: { helper: { helperId: 'helper-1', name: '王干部', unit: '县农业局' } },
+  });
+}

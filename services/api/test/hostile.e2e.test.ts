@@ -8,6 +8,7 @@ import {
   admin,
   assessor,
   COUNTY,
+  monitoredHousehold,
   OTHER_VILLAGE,
   ok,
   person,
@@ -53,21 +54,8 @@ describe('hostile input: each known attack is refused by name and writes nothing
     api = await startApi('api_hostile');
     clerk = await api.client(townshipClerk);
     auth = { authorization: `Bearer ${await api.token(townshipClerk)}` };
-    // An edge household taken into monitoring: it receives visits without the identification steps.
-    ({ position: applied } = (await ok(clerk, 'StartMonitoring', {
-      householdId,
-      effectiveAt: '2014-01-01',
-      data: {
-        category: 'edge_vulnerable',
-        risks: ['因病'],
-        household: { villageCode: VILLAGE, address: '张庄村5号' },
-        members: [person('head')],
-      },
-    })) as { position: string });
-    await ok(clerk, 'AssignHelper', {
-      householdId,
-      effectiveAt: '2014-01-01',
-      data: { helper: { helperId: 'helper-1', name: '王干部', unit: '县农业局' } },
+    ({ position: applied } = (await monitoredHousehold(clerk, householdId, '2014-01-01', '张庄村5号')) as {
+      position: string;
     });
   });
   afterAll(async () => {

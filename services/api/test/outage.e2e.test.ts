@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ensureDatabase, freePort, type RunningPostgres, startEmbeddedPostgres } from '@registry/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../src/auth.js';
-import { person, SECRET, townshipClerk, VILLAGE } from './harness.js';
+import { clientAt, monitoredHousehold, SECRET, townshipClerk } from './harness.js';
 import { type Running, startService, stopService } from './service.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,43 +65,7 @@ describe('staying up through database outages', () => {
       PORT: String(await freePort()),
     });
     token = await issueToken(SECRET, townshipClerk);
-    const response = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        query: `mutation($c: ID!, $i: StartMonitoringInput!) { startMonitoring(commandId: $c, input: $i) { __typename } }`,
-        variables: {
-          c: randomUUID(),
-          i: {
-            householdId,
-            effectiveAt: '2020-03-01',
-            data: {
-              category: 'edge_vulnerable',
-              risks: ['因病'],
-              household: { villageCode: VILLAGE, address: '张庄村1号' },
-              members: [person('head')],
-            },
-          },
-        },
-      }),
-    });
-    expect(await response.json()).toEqual({ data: { startMonitoring: { __typename: 'CommandSuccess' } } });
-    const helper = await fetch(`${service.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        query: `mutation($c: ID!, $i: AssignHelperInput!) { assignHelper(commandId: $c, input: $i) { __typename } }`,
-        variables: {
-          c: randomUUID(),
-          i: {
-            householdId,
-            effectiveAt: '2020-03-01',
-            data: { helper: { helperId: 'h1', name: '王干部', unit: '县农业局' } },
-          },
-        },
-      }),
-    });
-    expect(await helper.json()).toEqual({ data: { assignHelper: { __typename: 'CommandSuccess' } } });
+    await monitoredHousehold(clientAt(service.url, token), householdId);
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ok, person, query, type RunningApi, startApi, townshipClerk, VILLAGE } from './harness.js';
+import { monitoredHousehold, ok, query, type RunningApi, startApi, townshipClerk } from './harness.js';
 
 type Ready = {
   status: string;
@@ -32,21 +32,7 @@ describe('readiness while the read models are behind or the log is held back', (
   beforeAll(async () => {
     api = await startApi('api_readiness', { READY_MAX_LAG_EVENTS: '5', READY_MAX_LAG_SECONDS: '60' });
     clerk = await api.client(townshipClerk);
-    await ok(clerk, 'StartMonitoring', {
-      householdId,
-      effectiveAt: '2020-03-01',
-      data: {
-        category: 'edge_vulnerable',
-        risks: ['因病'],
-        household: { villageCode: VILLAGE, address: '张庄村1号' },
-        members: [person('head')],
-      },
-    });
-    await ok(clerk, 'AssignHelper', {
-      householdId,
-      effectiveAt: '2020-03-01',
-      data: { helper: { helperId: 'h1', name: '王干部', unit: '县农业局' } },
-    });
+    await monitoredHousehold(clerk, householdId);
   });
   afterAll(async () => {
     await api?.close();
