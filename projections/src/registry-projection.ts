@@ -334,7 +334,10 @@ export class RegistryProjection implements Projection {
           event.position,
         );
       }
-      const at = event.recordedAt;
+      // The household's recording clock: never earlier than its last event's (EventStoreDB's
+      // leader clock can step back on a failover), so its intervals on that clock stay ordered.
+      // biome-ignore lint/complexity/useMathMinMax: ISO timestamps compared as strings, not numbers
+      const at = event.recordedAt > w.updatedAt ? event.recordedAt : w.updatedAt;
       if (event.type === 'EventCorrected') {
         // The past changed: refold the household from its stream, as known at this event.
         const history = historyOf(w.householdId, 'all').filter((r) => r.revision <= event.revision);

@@ -1,6 +1,7 @@
 import {
   type EventFilter,
   type EventStore,
+  isTransientStoreError,
   matchesFilter,
   type Position,
   type RecordedEvent,
@@ -72,6 +73,8 @@ export class ProjectionBehind extends Error {
 export class CheckpointConflict extends Error {}
 
 const IDLE = Symbol('idle');
+/** How long a caught-up, filtered runner waits in silence before it checks the log's end. */
+const QUIET_MS = 1_000;
 
 /** The next message, or IDLE when none comes within `ms`. */
 async function raceIdle<T>(next: Promise<T>, ms: number): Promise<T | typeof IDLE> {
@@ -86,32 +89,12 @@ async function raceIdle<T>(next: Promise<T>, ms: number): Promise<T | typeof IDL
   }
 }
 
-const TRANSIENT_CODES = new Set([
-  '57P01', // admin_shutdown: the server is restarting or the connection was terminated
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now: starting up
-  '53300', // too_many_connections
-  '40001', // serialization_failure
-  '40P01', // deadlock_detected
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-]);
-
 /**
- * Whether an error is the connection's, not the event's: the server restarted, the network
- * dropped, a deadlock. Worth retrying; anything else stops the projection.
+ * Whether an error is the connection's, not the event's: the database or the event store
+ * restarted, failed over or dropped the connection, a deadlock. Worth retrying; anything else
+ * stops the projection.
  */
-export function isTransient(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | null;
-  if (typeof e?.code === 'string' && (e.code.startsWith('08') || TRANSIENT_CODES.has(e.code))) return true;
-  return (
-    typeof e?.message === 'string' &&
-    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(e.message)
-  );
-}
+export const isTransient = isTransientStoreError;
 
 export interface RunnerOptions {
   store: EventStore;
@@ -315,16 +298,31 @@ export class ProjectionRunner {
     const iterator = subscription[Symbol.asyncIterator]();
     let next = iterator.next();
     let batch: RecordedEvent[] = [];
+    /** The furthest position up to which everything matching has been delivered: the last event's, or a checkpoint after it. */
+    let reached: Position | undefined;
     const idleMs = this.options.idleFlushMs ?? 50;
+    const ahead = () => reached !== undefined && (this.checkpoint === null || reached > this.checkpoint);
     try {
       for (;;) {
         // A subscriber may not count on a caught-up message after every live batch (EventStoreDB
-        // sends one, when it first goes live): events that stop coming are flushed all the same.
-        const result = batch.length > 0 ? await raceIdle(next, idleMs) : await next;
+        // sends one, when it first goes live): what was delivered is flushed when messages stop
+        // coming. Quiet for a while and caught up, a filtered runner moves its checkpoint past
+        // the log's end when none of the events there is its own (EventStoreDB's filter never
+        // delivers them, and its caught-up position stops at the last matching event).
+        const pending = batch.length > 0 || ahead();
+        const result = pending
+          ? await raceIdle(next, idleMs)
+          : this.state === 'caught_up' && projection.filter
+            ? await raceIdle(next, QUIET_MS)
+            : await next;
         if (result === IDLE) {
-          await this.flush(batch, (batch.at(-1) as RecordedEvent).position);
-          batch = [];
-          await this.caughtUp();
+          if (pending) {
+            await this.flush(batch, reached as Position);
+            batch = [];
+            await this.caughtUp();
+          } else {
+            await this.passTheEnd();
+          }
           continue;
         }
         if (result.done || this.state === 'stopped' || this.state === 'failed') break;
@@ -332,14 +330,20 @@ export class ProjectionRunner {
         const message = result.value;
         if (message.kind === 'event') {
           batch.push(message.event);
+          reached = message.event.position;
           if (batch.length >= this.batchSize) {
             // A full batch: more are waiting; the read models are behind until they drain.
             if (this.state === 'caught_up') this.setState('catching_up');
-            await this.flush(batch, message.event.position);
+            await this.flush(batch, reached);
             batch = [];
           }
+        } else if (message.kind === 'checkpoint') {
+          if (reached === undefined || message.position > reached) reached = message.position;
         } else {
-          const position = message.position ?? batch.at(-1)?.position;
+          const position = [message.position, reached, batch.at(-1)?.position]
+            .filter((p): p is Position => p !== undefined)
+            .sort()
+            .at(-1);
           if (position && (batch.length > 0 || this.checkpoint === null || position > this.checkpoint)) {
             if (batch.length > 0 && this.state === 'caught_up') {
               const wait = this.lastFlushAt + (this.options.minFlushIntervalMs ?? 20) - performance.now();
@@ -348,6 +352,7 @@ export class ProjectionRunner {
             await this.flush(batch, position);
             batch = [];
           }
+          reached = undefined;
           await this.caughtUp();
         }
       }
@@ -355,6 +360,18 @@ export class ProjectionRunner {
       // The read ahead of a subscription that stops (or fails) must not surface as unhandled.
       next.catch(() => {});
     }
+  }
+
+  /**
+   * Caught up and quiet: when the log's end lies beyond the checkpoint and none of the events
+   * in between is this projection's, move the checkpoint to the end, so waiting for the log's
+   * head (read-your-writes, a rebuild) ends.
+   */
+  private async passTheEnd(): Promise<void> {
+    const head = await this.options.store.headPosition();
+    if (head === undefined || (this.checkpoint !== null && head <= this.checkpoint)) return;
+    if ((await this.backlog(0)).events > 0) return;
+    await this.flush([], head);
   }
 
   /** The runner has all there is for now: build what waits for that, and say so once. */

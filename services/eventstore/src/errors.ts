@@ -48,3 +48,15 @@ export class InvalidPosition extends EventStoreError {
     this.name = 'InvalidPosition';
   }
 }
+
+/**
+ * The stream was deleted (tombstoned) in EventStoreDB. Registry streams are never deleted:
+ * this is an operator's action against the store, and what the stream held is gone from reads.
+ */
+export class StreamDeleted extends EventStoreError {
+  readonly code = 'STREAM_DELETED';
+  constructor(readonly stream: string) {
+    super(`stream "${stream}" was deleted in the event store; registry streams must never be deleted`);
+    this.name = 'StreamDeleted';
+  }
+}

@@ -1,6 +1,14 @@
-export { EventIdConflict, EventStoreError, InvalidAppend, InvalidPosition, WrongExpectedVersion } from './errors.js';
+export {
+  EventIdConflict,
+  EventStoreError,
+  InvalidAppend,
+  InvalidPosition,
+  StreamDeleted,
+  WrongExpectedVersion,
+} from './errors.js';
 export { matchesFilter } from './filter.js';
 export { decodePosition, encodePosition } from './position.js';
+export { isTransientStoreError } from './transient.js';
 export type {
   AppendResult,
   EventFilter,

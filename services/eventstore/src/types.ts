@@ -81,7 +81,13 @@ export type SubscriptionMessage =
    * Everything committed and visible up to `position` has been delivered (with a filter,
    * `position` may be past the last delivered event: checkpointing it skips nothing that matches).
    */
-  | { kind: 'caughtUp'; position: Position | undefined };
+  | { kind: 'caughtUp'; position: Position | undefined }
+  /**
+   * Every matching event up to `position` has been delivered; more may follow at once. A
+   * filtered subscription reports how far the server has searched (EventStoreDB's
+   * checkpoints), so a consumer can move its checkpoint past events that do not match.
+   */
+  | { kind: 'checkpoint'; position: Position };
 
 export interface Subscription extends AsyncIterable<SubscriptionMessage> {
   close(): Promise<void>;
@@ -108,6 +114,15 @@ export interface ListStreamsOptions {
 }
 
 export interface EventStore {
+  /**
+   * Appends all the events or none. Idempotent by event id: the same events sent again come
+   * back with the first result and nothing is written. How far that holds depends on the
+   * expected revision on EventStoreDB: with an exact revision or `no_stream` the server
+   * compares the ids with the stream itself (durable); with `any` or `stream_exists` it
+   * recognises them only from an in-memory cache, so after a server restart a retry is
+   * written twice. Writers that must be idempotent (every command handler here) append at an
+   * exact revision. PostgreSQL recognises a retry whatever the expected revision.
+   */
   append(
     stream: string,
     events: readonly EventToAppend[],

@@ -9,23 +9,31 @@ import { eventStoreContract } from './contract.js';
  */
 const IMAGE = 'eventstore/eventstore:24.10';
 
-type Server = { connectionString: string; stop: () => Promise<void> } | { skipped: string };
+type Server =
+  | { connectionString: string; stop: () => Promise<void>; restart?: () => Promise<void> }
+  | { skipped: string };
 
 async function findServer(): Promise<Server> {
   const configured = process.env.EVENTSTORE_CONNECTION_STRING;
   if (configured) return { connectionString: configured, stop: async () => {} };
   try {
     const { GenericContainer, Wait } = await import('testcontainers');
+    const { freePort } = await import('@registry/postgres');
+    // A fixed host port and data on disk (not in memory): a restart keeps both.
+    const port = await freePort();
     const container = await new GenericContainer(IMAGE)
-      .withEnvironment({ EVENTSTORE_INSECURE: 'true', EVENTSTORE_MEM_DB: 'true', EVENTSTORE_RUN_PROJECTIONS: 'None' })
-      .withExposedPorts(2113)
+      .withEnvironment({ EVENTSTORE_INSECURE: 'true', EVENTSTORE_RUN_PROJECTIONS: 'None' })
+      .withExposedPorts({ container: 2113, host: port })
       .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCode(204))
       .withStartupTimeout(120_000)
       .start();
     return {
-      connectionString: `esdb://${container.getHost()}:${container.getMappedPort(2113)}?tls=false`,
+      connectionString: `esdb://${container.getHost()}:${port}?tls=false`,
       stop: async () => {
         await container.stop();
+      },
+      restart: async () => {
+        await container.restart();
       },
     };
   } catch (error) {
@@ -55,6 +63,7 @@ if ('skipped' in server) {
         others.push(other);
         return other;
       },
+      ...(server.restart ? { restartServer: server.restart } : {}),
       dispose: async () => {
         await Promise.all([store, ...others].map((s) => s.close()));
         await server.stop();

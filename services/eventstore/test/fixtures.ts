@@ -28,8 +28,9 @@ export function streamName(prefix = 'test'): string {
 }
 
 /**
- * Collects subscription events until `until` says stop; fails after `timeoutMs` so a
- * lost event makes the test fail rather than hang.
+ * Collects subscription events until `until` says stop. When `timeoutMs` passes first it
+ * throws, saying what it had: a slow or lost delivery fails the test rather than passing with
+ * what arrived.
  */
 export async function collect(
   subscription: Subscription,
@@ -37,14 +38,22 @@ export async function collect(
   timeoutMs = 20_000,
 ): Promise<RecordedEvent[]> {
   const received: RecordedEvent[] = [];
-  const timer = setTimeout(() => void subscription.close(), timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void subscription.close();
+  }, timeoutMs);
   try {
     for await (const message of subscription) {
       if (message.kind === 'event') received.push(message.event);
-      if (until(received, message.kind === 'caughtUp')) break;
+      if (until(received, message.kind === 'caughtUp')) return received;
     }
   } finally {
     clearTimeout(timer);
   }
-  return received;
+  throw new Error(
+    timedOut
+      ? `the subscription did not deliver what was awaited within ${timeoutMs} ms (it delivered ${received.length} events)`
+      : `the subscription ended before delivering what was awaited (${received.length} events)`,
+  );
 }

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createPool, freePort, startEmbeddedPostgres } from '@registry/postgres';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,23 +14,47 @@ import { collect, events, streamName } from './fixtures.js';
 const OVERSIZE = 64 * 1024;
 
 eventStoreContract('PostgreSQL', async () => {
-  const db = await createTestDatabase('es_contract');
+  // Its own server, so the contract can restart it under the store.
+  const dir = await mkdtemp(path.join(tmpdir(), 'es-contract-'));
+  await chmod(dir, 0o755);
+  const port = await freePort();
+  const start = () =>
+    startEmbeddedPostgres({
+      dataDir: path.join(dir, 'pg'),
+      port,
+      persistent: true,
+      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+    });
+  let server = await start();
+  const url = server.url('postgres');
+  const pools: pg.Pool[] = [];
+  const newPool = (max: number) => {
+    const pool = createPool({ connectionString: url, max }, () => {});
+    pools.push(pool);
+    return pool;
+  };
   const open = (pool: pg.Pool) =>
     PostgresEventStore.open({ pool, limits: { maxEventBytes: OVERSIZE }, subscriptionBatchSize: 50 });
-  const store = await open(db.pool);
+  const store = await open(newPool(20));
   const others: PostgresEventStore[] = [];
   return {
     store,
     oversizeBytes: OVERSIZE,
     // Polls only once a minute, so the test sees LISTEN/NOTIFY doing the waking.
     secondStore: async () => {
-      const other = await PostgresEventStore.open({ pool: db.newPool(4), pollIntervalMs: 60_000 });
+      const other = await PostgresEventStore.open({ pool: newPool(4), pollIntervalMs: 60_000 });
       others.push(other);
       return other;
     },
+    restartServer: async () => {
+      await server.stop();
+      server = await start();
+    },
     dispose: async () => {
       await Promise.all([store, ...others].map((s) => s.close()));
-      await db.close();
+      await Promise.all(pools.map((p) => p.end()));
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 });

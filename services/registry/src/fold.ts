@@ -54,8 +54,24 @@ export function stateAtRevision(events: readonly HistoryEvent[], revision: numbe
  * only what had taken effect by `effectiveOn`. The same arguments always give the same state.
  */
 export function stateAsOf(events: readonly HistoryEvent[], effectiveOn: string, knownAt: string): HouseholdState {
-  const known = events.filter((e) => e.recordedAt <= knownAt);
+  const known = events.slice(0, knownCount(events, knownAt));
   return foldEvents(applyCorrections(known).filter((e) => e.effectiveAt <= effectiveOn));
+}
+
+/**
+ * How many of a stream's first events were recorded by `knownAt`. A store's clock need not
+ * increase along a stream (EventStoreDB stamps events with the leader's clock, which a
+ * failover can set back), so an event counts as recorded no earlier than the one before it:
+ * what was known at a time is always a prefix of the stream, as the read models keep it.
+ */
+export function knownCount(events: readonly HistoryEvent[], knownAt: string): number {
+  let clock = '';
+  for (let i = 0; i < events.length; i++) {
+    const recordedAt = (events[i] as HistoryEvent).recordedAt;
+    if (recordedAt > clock) clock = recordedAt;
+    if (clock > knownAt) return i;
+  }
+  return events.length;
 }
 
 export interface TimelineEntry {

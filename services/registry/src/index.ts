@@ -7,7 +7,15 @@ export { ConcurrencyConflict, DomainError, HouseholdNotFound, RuleViolation, Val
 export type { DomainEvent } from './evolve.js';
 export { evolve } from './evolve.js';
 export type { HistoryEvent, TimelineEntry } from './fold.js';
-export { applyCorrections, foldEvents, foldHistory, stateAsOf, stateAtRevision, timeline } from './fold.js';
+export {
+  applyCorrections,
+  foldEvents,
+  foldHistory,
+  knownCount,
+  stateAsOf,
+  stateAtRevision,
+  timeline,
+} from './fold.js';
 export type { CommandGuard, CommandResult, HandlerOptions } from './handler.js';
 export { eventsToAppend, HouseholdCommandHandler, toHistoryEvent } from './handler.js';
 export { deriveId } from './ids.js';

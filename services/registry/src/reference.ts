@@ -1,4 +1,4 @@
-import { EventIdConflict, type EventStore } from '@registry/eventstore';
+import { EventIdConflict, type EventStore, WrongExpectedVersion } from '@registry/eventstore';
 import { type Actor, AreaEvents, areaStream, RecordRuralPopulation } from '@registry/schema';
 import type { FieldIssue } from './errors.js';
 import { ValidationError } from './errors.js';
@@ -34,31 +34,35 @@ export class AreaReferenceHandler {
     if (future.length > 0) throw new ValidationError(future);
     const id = deriveId(c.commandId, 'event-0');
     const stream = areaStream(c.areaCode);
-    const existing = (await this.store.readStream(stream)).find((e) => e.id === id);
-    if (existing) return { areaCode: c.areaCode, position: existing.position, duplicate: true };
-    const appended = await this.store
-      .append(
-        stream,
-        [
-          {
-            id,
-            type: AreaEvents.RuralPopulationRecorded.type,
-            data: { areaCode: c.areaCode, year: c.year, population: c.population },
-            metadata: {
-              actor,
-              effectiveAt: c.effectiveAt,
-              ...(c.reason ? { reason: c.reason } : {}),
-              correlationId: deriveId(c.commandId, 'correlation'),
-              commandId: c.commandId,
-              schemaVersion: AreaEvents.RuralPopulationRecorded.version,
-            },
-          },
-        ],
-        { expectedRevision: 'any' },
-      )
-      .catch((error: unknown) => {
-        throw error instanceof EventIdConflict ? commandIdTaken() : error;
-      });
+    const event = {
+      id,
+      type: AreaEvents.RuralPopulationRecorded.type,
+      data: { areaCode: c.areaCode, year: c.year, population: c.population },
+      metadata: {
+        actor,
+        effectiveAt: c.effectiveAt,
+        ...(c.reason ? { reason: c.reason } : {}),
+        correlationId: deriveId(c.commandId, 'correlation'),
+        commandId: c.commandId,
+        schemaVersion: AreaEvents.RuralPopulationRecorded.version,
+      },
+    };
+    // Appended at the exact revision read, never "any": EventStoreDB recognises a retried
+    // event id durably only then (with "any" only from a cache a restart empties).
+    let appended: Awaited<ReturnType<EventStore['append']>> | undefined;
+    for (let attempt = 1; !appended; attempt++) {
+      const recorded = await this.store.readStream(stream);
+      const existing = recorded.find((e) => e.id === id);
+      if (existing) return { areaCode: c.areaCode, position: existing.position, duplicate: true };
+      try {
+        appended = await this.store.append(stream, [event], {
+          expectedRevision: recorded.length === 0 ? 'no_stream' : recorded.length - 1,
+        });
+      } catch (error) {
+        if (error instanceof EventIdConflict) throw commandIdTaken();
+        if (!(error instanceof WrongExpectedVersion) || attempt >= 10) throw error;
+      }
+    }
     return { areaCode: c.areaCode, position: appended.position, duplicate: appended.duplicate === true };
   }
 }

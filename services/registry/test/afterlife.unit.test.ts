@@ -1,6 +1,6 @@
 import { NATIONAL_POLICY, type Policy } from '@registry/schema';
 import { describe, expect, it } from 'vitest';
-import { applyCorrections, type HistoryEvent, stateAsOf, stateAtRevision, timeline } from '../src/fold.js';
+import { applyCorrections, type HistoryEvent, knownCount, stateAsOf, stateAtRevision, timeline } from '../src/fold.js';
 import { replayExits } from '../src/replay.js';
 import {
   applied,
@@ -281,6 +281,18 @@ describe('time travel', () => {
     expect(stateAsOf(events, '2019-12-31', '2020-01-15T00:00:00.000Z')).toEqual(
       stateAsOf(events, '2019-12-31', '2020-01-15T00:00:00.000Z'),
     );
+  });
+
+  it('counts an event recorded no earlier than the one before it, when the store’s clock stepped back', () => {
+    // EventStoreDB stamps with the leader's clock; after a failover an event can carry an
+    // earlier time than the one before it. What was known at a time is a prefix of the stream.
+    const stepped = events.map((e) => ({ ...e }));
+    const approval = stepped.findIndex((e) => e.type === 'RegistrationApproved');
+    (stepped[approval] as HistoryEvent).recordedAt = '2016-01-01T00:00:00.000Z';
+    (stepped[approval + 1] as HistoryEvent).recordedAt = '2015-12-31T00:00:00.000Z';
+    expect(knownCount(stepped, '2015-12-31T12:00:00.000Z')).toBe(approval);
+    expect(knownCount(stepped, '2016-01-01T00:00:00.000Z')).toBe(approval + 2);
+    expect(stateAsOf(stepped, '2019-12-31', '2015-12-31T12:00:00.000Z').status).toBe('applicant');
   });
 
   it('gives the state after each event, ending at the folded state', () => {

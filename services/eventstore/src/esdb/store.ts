@@ -15,12 +15,13 @@ import {
   type ResolvedEvent,
   START,
   STREAM_EXISTS,
+  StreamDeletedError,
   StreamNotFoundError,
   streamNameFilter,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import type { EventMetadata } from '@registry/schema';
-import { InvalidAppend, WrongExpectedVersion } from '../errors.js';
+import { InvalidAppend, StreamDeleted, WrongExpectedVersion } from '../errors.js';
 import { matchesFilter } from '../filter.js';
 import { decodePosition, encodePosition } from '../position.js';
 import type {
@@ -38,7 +39,20 @@ import type {
   Subscription,
   SubscriptionMessage,
 } from '../types.js';
-import { type AppendLimits, DEFAULT_LIMITS, prepareAppend, validateReadAll, validateReadStream } from '../validate.js';
+import {
+  type AppendLimits,
+  DEFAULT_LIMITS,
+  prepareAppend,
+  validateReadAll,
+  validateReadStream,
+  validateStreamName,
+} from '../validate.js';
+
+/** How many events past a caught-up filtered subscription's position are looked at for one that matches. */
+const TAIL_SCAN_LIMIT = 10_000;
+
+/** Events a subscription holds before the server is made to wait for a slow consumer. */
+const SUBSCRIPTION_BUFFER = 512;
 
 export interface EventStoreDbOptions {
   connectionString: string;
@@ -79,14 +93,41 @@ function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedE
   };
 }
 
-function serverFilter(filter: EventFilter | undefined): Filter {
-  if (filter?.streamPrefixes?.length) return streamNameFilter({ prefixes: [...filter.streamPrefixes] });
+type CheckpointReached = (subscription: unknown, position: { commit: bigint; prepare: bigint }) => void;
+
+/**
+ * The server-side filter, reporting the server's checkpoints: with a filter, events that do
+ * not match never reach the client, and the client reports how far the server has searched
+ * only to a `checkpointReached` callback (db-client 6.2.1, streams/utils/Subscription.js).
+ */
+function serverFilter(filter: EventFilter | undefined, checkpointReached: CheckpointReached): Filter {
+  if (filter?.streamPrefixes?.length) {
+    return streamNameFilter({ prefixes: [...filter.streamPrefixes], checkpointReached });
+  }
   if (filter?.eventTypes?.length) {
     const alternatives = filter.eventTypes.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-    return eventTypeFilter({ regex: `^(${alternatives})$` });
+    return eventTypeFilter({ regex: `^(${alternatives})$`, checkpointReached });
   }
-  return excludeSystemEvents();
+  return excludeSystemEvents({ checkpointReached });
 }
+
+/** A message of ours, pushed into the client's own object stream in order with its events. */
+interface Marker {
+  marker: 'caughtUp' | 'checkpoint';
+  position?: Position;
+}
+const isMarker = (item: unknown): item is Marker => typeof item === 'object' && item !== null && 'marker' in item;
+
+/**
+ * One client per connection string in this process. db-client 6.2.1 keeps its batch-append
+ * bookkeeping in a module-level map shared by every client of the process
+ * (streams/appendToStream/batchAppend.js, `promiseBank`): one client's stream error rejects
+ * the in-flight appends of all, and a response arriving after that throws a TypeError in the
+ * gRPC 'data' handler. With a single client no other client's appends are at stake; the
+ * TypeError is an uncaught exception, which the service logs as a bug and survives. The
+ * renamed client (@kurrent/kurrentdb-client) fixes the map; the project card fixes this one.
+ */
+const clients = new Map<string, { client: EventStoreDBClient; users: number }>();
 
 /**
  * Event store on EventStoreDB (the production log). Same contract as the PostgreSQL
@@ -95,11 +136,19 @@ function serverFilter(filter: EventFilter | undefined): Filter {
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
+  private readonly connectionString: string;
   private readonly limits: AppendLimits;
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(options: EventStoreDbOptions) {
-    this.client = EventStoreDBClient.connectionString(options.connectionString);
+    this.connectionString = options.connectionString;
+    const shared = clients.get(options.connectionString) ?? {
+      client: EventStoreDBClient.connectionString(options.connectionString),
+      users: 0,
+    };
+    shared.users++;
+    clients.set(options.connectionString, shared);
+    this.client = shared.client;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
   }
 
@@ -136,6 +185,7 @@ export class EventStoreDbEventStore implements EventStore {
       if (error instanceof MaxAppendSizeExceededError) {
         throw new InvalidAppend('events', `exceed EventStoreDB's maximum append size of ${error.maxAppendSize} bytes`);
       }
+      if (error instanceof StreamDeletedError) throw new StreamDeleted(stream);
       throw error;
     }
   }
@@ -156,12 +206,16 @@ export class EventStoreDbEventStore implements EventStore {
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
+      if (error instanceof StreamDeletedError) throw new StreamDeleted(stream);
       throw error;
     }
     return result;
   }
 
   async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    streams.forEach((stream, i) => {
+      validateStreamName(stream, `streams[${i}]`);
+    });
     const read = await Promise.all(streams.map(async (s) => [s, await this.readStream(s)] as const));
     return new Map(read);
   }
@@ -218,64 +272,84 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /**
+   * Catch-up subscription to $all. Read as an async iterable of the client's object stream,
+   * so a slow consumer holds the stream back (the stream's buffer, then gRPC flow control)
+   * rather than letting events pile up in memory. "Caught up" (sent once, when the
+   * subscription first goes live) and the server's checkpoints arrive as stream events, out
+   * of band; they are pushed into the same object stream, so they reach the consumer after
+   * every event that came before them and never ahead of one.
+   */
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    const esdb = this.client.subscribeToAll({
-      fromPosition: options.after === undefined ? START : this.toEsdbPosition(options.after),
-      filter: serverFilter(options.filter),
-    });
-    const queue: SubscriptionMessage[] = [];
-    let wake: (() => void) | undefined;
-    let ended = false;
-    let failure: Error | undefined;
-    let lastPosition = options.after;
-    const push = (message: SubscriptionMessage) => {
-      queue.push(message);
-      wake?.();
+    let esdb: ReturnType<EventStoreDBClient['subscribeToAll']> | undefined;
+    const checkpointReached: CheckpointReached = (_subscription, position) => {
+      esdb?.push({ marker: 'checkpoint', position: encodePosition(position.commit, position.prepare) });
     };
-    esdb.on('data', (resolved: AllStreamResolvedEvent) => {
-      const event = toRecorded(resolved);
-      if (!event) return;
-      lastPosition = event.position;
-      if (matchesFilter(options.filter, event)) push({ kind: 'event', event });
-    });
-    esdb.on('caughtUp', () => push({ kind: 'caughtUp', position: lastPosition }));
-    esdb.on('error', (error: Error) => {
-      failure = error;
-      wake?.();
-    });
-    esdb.on('end', () => {
-      ended = true;
-      wake?.();
-    });
+    esdb = this.client.subscribeToAll(
+      {
+        fromPosition: options.after === undefined ? START : this.toEsdbPosition(options.after),
+        filter: serverFilter(options.filter, checkpointReached),
+      },
+      { highWaterMark: SUBSCRIPTION_BUFFER },
+    );
+    const stream = esdb;
+    stream.on('caughtUp', () => stream.push({ marker: 'caughtUp' }));
     const subscriptions = this.subscriptions;
-    const iterator = async function* (): AsyncGenerator<SubscriptionMessage> {
+    let subscription: Subscription;
+    /**
+     * Where a caught-up subscription stands: the server stops its position at the last
+     * matching event, so when none of the events after it up to the log's end matches, the
+     * end is where it stands (what matches and comes later has a later position).
+     */
+    const passNonMatchingTail = async (after: Position | undefined): Promise<Position | undefined> => {
+      if (!options.filter) return after;
+      let end = after;
+      for (let scanned = 0; scanned < TAIL_SCAN_LIMIT; scanned += 1000) {
+        const page = await this.readAll(end === undefined ? { maxCount: 1000 } : { after: end, maxCount: 1000 });
+        if (page.some((e) => matchesFilter(options.filter, e))) return after;
+        if (page.length === 0) return end;
+        end = page[page.length - 1]?.position;
+        if (page.length < 1000) return end;
+      }
+      return after;
+    };
+    const iterate = async function* (): AsyncGenerator<SubscriptionMessage> {
+      let lastPosition = options.after;
       try {
-        for (;;) {
-          const next = queue.shift();
-          if (next) {
-            yield next;
+        for await (const item of stream as AsyncIterable<AllStreamResolvedEvent | Marker>) {
+          if (isMarker(item)) {
+            if (item.marker === 'checkpoint' && item.position) {
+              if (lastPosition === undefined || item.position > lastPosition) lastPosition = item.position;
+              yield { kind: 'checkpoint', position: item.position };
+            } else if (item.marker === 'caughtUp') {
+              lastPosition = await passNonMatchingTail(lastPosition);
+              yield { kind: 'caughtUp', position: lastPosition };
+            }
             continue;
           }
-          if (failure) throw failure;
-          if (ended) return;
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-          wake = undefined;
+          const raw = item.event;
+          if (!raw) continue;
+          const position = encodePosition(raw.position.commit, raw.position.prepare);
+          if (lastPosition === undefined || position > lastPosition) lastPosition = position;
+          const event = toRecorded(item);
+          if (event && matchesFilter(options.filter, event)) yield { kind: 'event', event };
         }
       } finally {
-        await esdb.unsubscribe().catch(() => {});
+        // Ended by the consumer (a `break` included), by close() or by an error: the server-side
+        // subscription is cancelled and forgotten.
+        subscriptions.delete(subscription);
+        await stream.unsubscribe().catch(() => {});
+        stream.destroy();
       }
     };
-    const generator = iterator();
-    const subscription: Subscription = {
+    const generator = iterate();
+    subscription = {
       [Symbol.asyncIterator]: () => generator,
       close: async () => {
-        ended = true;
-        wake?.();
         subscriptions.delete(subscription);
         await generator.return(undefined);
-        await esdb.unsubscribe().catch(() => {});
+        await stream.unsubscribe().catch(() => {});
+        stream.destroy();
       },
     };
     subscriptions.add(subscription);
@@ -284,6 +358,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.subscriptions].map((s) => s.close()));
+    const shared = clients.get(this.connectionString);
+    if (shared && --shared.users > 0) return;
+    clients.delete(this.connectionString);
     await this.client.dispose();
   }
 

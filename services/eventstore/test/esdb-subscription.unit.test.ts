@@ -1,0 +1,178 @@
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import type { AllStreamResolvedEvent } from '@eventstore/db-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EventStoreDbEventStore } from '../src/esdb/index.js';
+import type { RecordedEvent, SubscriptionMessage } from '../src/index.js';
+import { encodePosition } from '../src/index.js';
+import { metadata } from './fixtures.js';
+
+/**
+ * The adapter's subscription on the client's own subscription stream (db-client 6.2.1,
+ * streams/utils/Subscription.js: the Transform that turns gRPC read responses into events,
+ * emits "caughtUp" and calls `checkpointReached`), fed by a fake gRPC response stream instead
+ * of a server. No EventStoreDB can run here; this is how it delivers what the server sends.
+ */
+const { Subscription } = createRequire(import.meta.url)('@eventstore/db-client/dist/streams/utils/Subscription.js') as {
+  Subscription: new (
+    create: () => Promise<Readable & { cancel(): void }>,
+    convert: (e: unknown) => unknown,
+    options: object,
+    checkpointReached?: (s: unknown, p: { commit: bigint; prepare: bigint }) => Promise<void> | void,
+  ) => Readable & { unsubscribe(): Promise<void> };
+};
+
+type Response = {
+  hasEvent?: () => boolean;
+  getEvent?: () => AllStreamResolvedEvent;
+  hasCaughtUp?: () => boolean;
+  hasCheckpoint?: () => boolean;
+  getCheckpoint?: () => { getCommitPosition: () => string; getPreparePosition: () => string };
+};
+
+const at = (n: number) => BigInt(n * 100);
+function resolved(n: number, stream: string): AllStreamResolvedEvent {
+  return {
+    event: {
+      streamId: stream,
+      id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      revision: BigInt(n),
+      type: 'Tested',
+      data: { n },
+      metadata: metadata(),
+      isJson: true,
+      created: new Date(Date.UTC(2026, 0, 1, 0, 0, n)),
+      position: { commit: at(n), prepare: at(n) },
+    },
+    commitPosition: at(n),
+  } as unknown as AllStreamResolvedEvent;
+}
+const eventResponse = (n: number, stream = 'household-a'): Response => ({
+  hasEvent: () => true,
+  getEvent: () => resolved(n, stream),
+});
+const caughtUp: Response = { hasCaughtUp: () => true };
+const checkpoint = (n: number): Response => ({
+  hasCheckpoint: () => true,
+  getCheckpoint: () => ({ getCommitPosition: () => String(at(n)), getPreparePosition: () => String(at(n)) }),
+});
+const position = (n: number) => encodePosition(at(n), at(n));
+
+interface Fake {
+  store: EventStoreDbEventStore;
+  /** Responses the fake server has produced so far. */
+  produced(): number;
+  cancelled(): boolean;
+}
+
+/** An adapter whose client subscribes to a fake server sending `responses` (a function of the index, until it returns undefined). */
+function fakeServer(responses: (i: number) => Response | undefined, log: RecordedEvent[] = []): Fake {
+  const store = new EventStoreDbEventStore({ connectionString: 'esdb://127.0.0.1:1?tls=false' });
+  let produced = 0;
+  let cancelled = false;
+  const client = {
+    dispose: async () => {},
+    subscribeToAll: (options: { filter?: { checkpointReached?: never } }, readableOptions: object) =>
+      new Subscription(
+        async () => {
+          const grpc = new Readable({
+            objectMode: true,
+            highWaterMark: 16,
+            read() {
+              const next = responses(produced);
+              if (next === undefined) return;
+              produced++;
+              this.push(next);
+            },
+          }) as Readable & { cancel(): void };
+          grpc.cancel = () => {
+            cancelled = true;
+            grpc.destroy();
+          };
+          return grpc;
+        },
+        (e) => e,
+        readableOptions,
+        options.filter?.checkpointReached,
+      ),
+  };
+  Object.assign(store, { client });
+  // The log as readAll sees it, for the caught-up position of a filtered subscription.
+  Object.assign(store, {
+    readAll: async (o: { after?: string; maxCount?: number }) =>
+      log.filter((e) => o.after === undefined || e.position > o.after).slice(0, o.maxCount),
+  });
+  return { store, produced: () => produced, cancelled: () => cancelled };
+}
+
+const stores: EventStoreDbEventStore[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+describe('EventStoreDB adapter: catch-up subscription', () => {
+  it('delivers "caught up" and the server’s checkpoints after every event that came before them, never ahead', async () => {
+    const sent = [eventResponse(1), eventResponse(2), checkpoint(3), eventResponse(4), caughtUp, eventResponse(5)];
+    const fake = fakeServer((i) => sent[i]);
+    stores.push(fake.store);
+    const received: SubscriptionMessage[] = [];
+    for await (const message of fake.store.subscribeToAll({ filter: { streamPrefixes: ['household-'] } })) {
+      // Slow: the client's stream runs ahead into its buffer meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      received.push(message);
+      if (received.length === 6) break;
+    }
+    expect(received.map((m) => (m.kind === 'event' ? `event ${m.event.revision}` : `${m.kind} ${m.position}`))).toEqual(
+      ['event 1', 'event 2', `checkpoint ${position(3)}`, 'event 4', `caughtUp ${position(4)}`, 'event 5'],
+    );
+  });
+
+  it('makes the server wait for a slow consumer instead of holding the backlog in memory', async () => {
+    const fake = fakeServer((i) => (i < 100_000 ? eventResponse(i + 1) : undefined));
+    stores.push(fake.store);
+    let consumed = 0;
+    let mostAhead = 0;
+    for await (const message of fake.store.subscribeToAll({})) {
+      if (message.kind !== 'event') continue;
+      consumed++;
+      mostAhead = Math.max(mostAhead, fake.produced() - consumed);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (consumed === 5_000) break;
+    }
+    // What the server has sent beyond what was consumed: the stream buffers, not the backlog.
+    expect(mostAhead).toBeLessThan(1_200);
+    expect(fake.produced()).toBeLessThan(7_000);
+  });
+
+  it('stands at the log’s end once caught up when no event after its last match matches', async () => {
+    const tail = [3, 4].map((n) => ({
+      ...(resolved(n, 'area-320924000000').event as unknown as RecordedEvent),
+      streamName: 'area-320924000000',
+      revision: n,
+      position: position(n),
+      recordedAt: new Date().toISOString(),
+    }));
+    const sent = [eventResponse(1), eventResponse(2), caughtUp];
+    const fake = fakeServer((i) => sent[i], tail);
+    stores.push(fake.store);
+    const received: SubscriptionMessage[] = [];
+    for await (const message of fake.store.subscribeToAll({ filter: { streamPrefixes: ['household-'] } })) {
+      received.push(message);
+      if (message.kind === 'caughtUp') break;
+    }
+    expect(received.at(-1)).toEqual({ kind: 'caughtUp', position: position(4) });
+  });
+
+  it('cancels the server-side subscription when the consumer breaks off', async () => {
+    const fake = fakeServer((i) => (i < 1_000 ? eventResponse(i + 1) : undefined));
+    stores.push(fake.store);
+    for await (const message of fake.store.subscribeToAll({})) if (message.kind === 'event') break;
+    expect(fake.cancelled()).toBe(true);
+  });
+
+  it('names each bad stream of a multi-stream read by its place', async () => {
+    const store = new EventStoreDbEventStore({ connectionString: 'esdb://127.0.0.1:1?tls=false' });
+    stores.push(store);
+    await expect(store.readStreams(['household-a', '$all'])).rejects.toThrow(/^streams\[1\]: /);
+  });
+});

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+
+type Service = {
+  environment?: Record<string, string>;
+  volumes?: string[];
+  profiles?: string[];
+  depends_on?: Record<string, unknown>;
+};
+
+/**
+ * docker compose cannot run here (no Docker engine); what made the API fail to start under it
+ * is checked as configuration: a secret it is given, and a data path its user can write.
+ */
+describe('docker-compose.yml and the Dockerfile', () => {
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+  const dockerfile = read('Dockerfile');
+
+  it('give the API a signing secret from .env, refusing to start without one', () => {
+    for (const name of ['api', 'api-cluster']) {
+      expect(compose.services[name]?.environment?.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);
+    }
+    expect(read('.env.example')).toMatch(/^JWT_SECRET=.{32,}$/m);
+    expect(read('.gitignore')).toMatch(/^\.env$/m);
+  });
+
+  it('give the API a data path that the user it runs as owns', () => {
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/chown node:node \/data/);
+    expect(dockerfile).toMatch(/DATA_DIR=\/data/);
+    for (const name of ['api', 'api-cluster']) {
+      expect(compose.services[name]?.environment?.DATA_DIR).toBe('/data');
+      expect(compose.services[name]?.volumes?.some((v) => v.endsWith(':/data'))).toBe(true);
+    }
+  });
+
+  it('have a three-node EventStoreDB cluster profile whose API knows every node', () => {
+    const nodes = ['esdb-node1', 'esdb-node2', 'esdb-node3'];
+    for (const node of nodes) {
+      expect(compose.services[node]?.profiles).toEqual(['cluster']);
+      expect(compose.services[node]?.environment?.EVENTSTORE_CLUSTER_SIZE).toBe('3');
+    }
+    const cluster = compose.services['api-cluster'];
+    expect(cluster?.profiles).toEqual(['cluster']);
+    for (const node of nodes) expect(cluster?.environment?.EVENTSTORE_CONNECTION_STRING).toContain(`${node}:2113`);
+    expect(Object.keys(cluster?.depends_on ?? {})).toEqual(expect.arrayContaining(nodes));
+  });
+});
