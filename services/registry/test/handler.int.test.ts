@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyConflict, RuleViolation, ValidationError } from '../src/errors.js';
 import { HouseholdCommandHandler } from '../src/handler.js';
+import { AreaReferenceHandler } from '../src/reference.js';
 import { child, head, helper, household, spouse } from './fixtures.js';
 
 const clerk: Actor = { id: 'clerk-zhang', role: 'clerk', unit: '320924101000' };
@@ -310,5 +311,34 @@ describe('household command handler on the PostgreSQL event store', () => {
     expect(phases).toEqual([`before:${household().villageCode}`, 'after:320924102203']);
     expect(await store.readStream(householdStream(id))).toHaveLength((await handler.history(id)).length);
     expect((await handler.history(id)).some((e) => e.type === 'EventCorrected')).toBe(false);
+  });
+
+  it('appends at the exact revision it read, never "any": EventStoreDB recognises retries durably only then', async () => {
+    const expected: unknown[] = [];
+    const recording: typeof store = Object.create(store);
+    recording.append = (stream, events, options) => {
+      expected.push(options.expectedRevision);
+      return store.append(stream, events, options);
+    };
+    const recorder = new HouseholdCommandHandler(recording, { policy: NATIONAL_POLICY });
+    const id = randomUUID();
+    let n = 0;
+    const send = (type: string, data: unknown, effectiveAt: string) =>
+      recorder.handle({ commandId: `exact-${id}-${++n}`, householdId: id, effectiveAt }, type, data, clerk);
+    await send('ApplyForRegistration', { household: household(), members: [head, spouse] }, '2015-03-01');
+    await send('RecordVillageReview', { approved: true }, '2015-03-10');
+    await new AreaReferenceHandler(recording).recordRuralPopulation(
+      {
+        commandId: `population-${id}`,
+        areaCode: '320924000000',
+        year: 2019,
+        population: 5000,
+        effectiveAt: '2019-12-31',
+      },
+      { ...clerk, role: 'admin' },
+    );
+    expect(expected).toHaveLength(3);
+    expect(expected.filter((e) => e === 'any' || e === 'stream_exists')).toEqual([]);
+    expect(expected.slice(0, 2)).toEqual(['no_stream', 0]);
   });
 });
