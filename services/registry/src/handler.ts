@@ -1,31 +1,19 @@
-import {
-  EventIdConflict,
-  type EventStore,
-  type EventToAppend,
-  type RecordedEvent,
-  WrongExpectedVersion,
-} from '@registry/eventstore';
+import { EventIdConflict, type EventStore, WrongExpectedVersion } from '@registry/eventstore';
 import {
   type Actor,
   CommandEnvelope,
-  chinaDate,
-  type EventMetadata,
-  HOUSEHOLD_STREAM_PREFIX,
   type HouseholdCommand,
   HouseholdCommands,
   type HouseholdCommandType,
-  type HouseholdEvent,
-  HouseholdEvents,
   householdStream,
   type Policy,
-  parseHouseholdEvent,
 } from '@registry/schema';
-import type { z } from 'zod';
 import { decide } from './decide.js';
-import { ConcurrencyConflict, type FieldIssue, ValidationError } from './errors.js';
+import { commandIdTaken, futureDate, issues } from './envelope.js';
+import { ConcurrencyConflict, ValidationError } from './errors.js';
 import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
-import { deriveId } from './ids.js';
 import type { HouseholdState } from './state.js';
+import { eventsToAppend, stateAfter, toHistoryEvent } from './stored.js';
 
 export interface CommandResult {
   householdId: string;
@@ -59,56 +47,6 @@ export interface HandlerOptions {
   cacheSize?: number;
   /** The time now, to refuse effective dates in the future. Default: the system clock. */
   clock?: () => Date;
-}
-
-function issues(error: z.ZodError, prefix: string): FieldIssue[] {
-  return error.issues.map((i) => ({ path: [prefix, ...i.path].filter((p) => p !== '').join('.'), message: i.message }));
-}
-
-/** Turns a stored event of a household stream into a history event; refuses what is not one. */
-export function toHistoryEvent(recorded: RecordedEvent): HistoryEvent {
-  if (!recorded.streamName.startsWith(HOUSEHOLD_STREAM_PREFIX)) {
-    throw new Error(`${recorded.streamName} is not a household stream`);
-  }
-  const event = parseHouseholdEvent(recorded.type, recorded.data, recorded.metadata.schemaVersion ?? 1);
-  // Spelled out rather than spread: `{ ...event, ... }` cost five times the parse itself,
-  // and every read of a history and every projected event comes through here.
-  return {
-    type: event.type,
-    data: event.data,
-    id: recorded.id,
-    householdId: recorded.streamName.slice(HOUSEHOLD_STREAM_PREFIX.length),
-    revision: recorded.revision,
-    position: recorded.position,
-    effectiveAt: recorded.metadata.effectiveAt,
-    recordedAt: recorded.recordedAt,
-    metadata: recorded.metadata,
-  } as HistoryEvent;
-}
-
-/**
- * The events a decided command appends: ids derived from the command id (a retry appends the
- * same), and the metadata every event carries. Shared with bulk loaders that decide in memory.
- */
-export function eventsToAppend(
-  envelope: CommandEnvelope,
-  decided: readonly HouseholdEvent[],
-  actor: Actor,
-): EventToAppend[] {
-  const metadata: EventMetadata = {
-    actor,
-    effectiveAt: envelope.effectiveAt,
-    ...(envelope.reason ? { reason: envelope.reason } : {}),
-    correlationId: envelope.correlationId ?? deriveId(envelope.commandId, 'correlation'),
-    ...(envelope.causationId ? { causationId: envelope.causationId } : {}),
-    commandId: envelope.commandId,
-  };
-  return decided.map((event, i) => ({
-    id: deriveId(envelope.commandId, `event-${i}`),
-    type: event.type,
-    data: event.data as EventToAppend['data'],
-    metadata: { ...metadata, schemaVersion: HouseholdEvents[event.type].version },
-  }));
 }
 
 /**
@@ -289,48 +227,3 @@ export class HouseholdCommandHandler {
 }
 
 const noop = () => {};
-
-/** A command id already used for a different command (on another household, or another command). */
-export function commandIdTaken(): ValidationError {
-  return new ValidationError([
-    { path: 'commandId', message: 'was already used for a different command; every command needs a new id' },
-  ]);
-}
-
-/**
- * Refuses an effective date after today in China (UTC+8): the registry records what has
- * taken effect, and a date ahead would count in indicators before it happens.
- */
-export function futureDate(date: string, now: Date, path: string): FieldIssue[] {
-  const today = chinaDate(now);
-  return date > today ? [{ path, message: `must not be in the future (today is ${today}, China Standard Time)` }] : [];
-}
-
-/**
- * The state the appended events would make: the household the guard checks after the
- * command. A correction changes the past, so it refolds the whole history.
- */
-function stateAfter(
-  history: HistoryEvent[],
-  state: HouseholdState,
-  toAppend: EventToAppend[],
-  householdId: string,
-): HouseholdState {
-  const pending = toAppend.map(
-    (e, i) =>
-      ({
-        type: e.type,
-        data: e.data,
-        id: e.id,
-        householdId,
-        revision: history.length + i,
-        position: '',
-        effectiveAt: e.metadata.effectiveAt,
-        recordedAt: '',
-        metadata: e.metadata,
-      }) as HistoryEvent,
-  );
-  return pending.some((e) => e.type === 'EventCorrected')
-    ? foldHistory([...history, ...pending])
-    : foldEvents(pending, state);
-}

@@ -17,7 +17,7 @@ export {
   timeline,
 } from './fold.js';
 export type { CommandGuard, CommandResult, HandlerOptions } from './handler.js';
-export { eventsToAppend, HouseholdCommandHandler, toHistoryEvent } from './handler.js';
+export { HouseholdCommandHandler } from './handler.js';
 export { deriveId } from './ids.js';
 export type { ReferenceResult } from './reference.js';
 export { AreaReferenceHandler } from './reference.js';
@@ -25,3 +25,4 @@ export type { ExitReplay } from './replay.js';
 export { replayExits } from './replay.js';
 export type { Assessment, HouseholdState, Measure, OpenCase, Status, Visit } from './state.js';
 export { ASSISTED, initialState, storedState } from './state.js';
+export { eventsToAppend, toHistoryEvent } from './stored.js';

@@ -1,8 +1,8 @@
 import { EventIdConflict, type EventStore, WrongExpectedVersion } from '@registry/eventstore';
 import { type Actor, AreaEvents, areaStream, RecordRuralPopulation } from '@registry/schema';
+import { commandIdTaken, futureDate } from './envelope.js';
 import type { FieldIssue } from './errors.js';
 import { ValidationError } from './errors.js';
-import { commandIdTaken, futureDate } from './handler.js';
 import { deriveId } from './ids.js';
 
 export interface ReferenceResult {

@@ -1,0 +1,66 @@
+import { ValidationError } from '../errors.js';
+import type { HouseholdState, Status } from '../state.js';
+import { refuse, requireStatus } from './guards.js';
+import type { Deciders, Evolvers } from './types.js';
+
+/**
+ * 防返贫监测 (2020 on): unstable exited households, edge households never registered (the
+ * registry then records them), and households hit by sudden hardship are monitored until the
+ * risk is eliminated.
+ */
+export const decide: Deciders<'StartMonitoring' | 'EndMonitoring'> = {
+  StartMonitoring: (command, state, ctx) => {
+    if (state.monitoring) refuse('ALREADY_MONITORED', `already monitored as ${state.monitoring.category}`);
+    const allowed: Record<typeof command.data.category, readonly Status[]> = {
+      unstable_exited: ['exited'],
+      edge_vulnerable: ['none', 'unregistered', 'rejected', 'removed'],
+      sudden_hardship: ['none', 'unregistered', 'rejected', 'removed', 'exited'],
+    };
+    requireStatus(state, allowed[command.data.category], `start monitoring as ${command.data.category}`);
+    const isNew = state.status === 'none';
+    if (isNew && !command.data.household) {
+      throw new ValidationError([
+        { path: 'household', message: 'is required for a household the registry has not recorded yet' },
+      ]);
+    }
+    if (!isNew && command.data.household) {
+      throw new ValidationError([{ path: 'household', message: 'must be omitted: the household is already recorded' }]);
+    }
+    return [{ type: 'MonitoringStarted', data: { householdId: ctx.householdId, ...command.data } }];
+  },
+
+  EndMonitoring: (command, state) => {
+    if (!state.monitoring) refuse('NOT_MONITORED', 'the household is not being monitored');
+    return [{ type: 'MonitoringEnded', data: { reason: 'risk_eliminated', ...command.data } }];
+  },
+};
+
+/** Monitoring ends on a date: released, or the household returned to poverty or left the registry. */
+export function endMonitoring(state: HouseholdState, on: string): Partial<HouseholdState> {
+  if (!state.monitoring) return {};
+  const periods = state.monitoringPeriods.map((p, i) =>
+    i === state.monitoringPeriods.length - 1 && p.to === undefined ? { ...p, to: on } : p,
+  );
+  return { monitoring: undefined, monitoringPeriods: periods };
+}
+
+export const evolve: Evolvers<'MonitoringStarted' | 'MonitoringEnded'> = {
+  MonitoringStarted: (state, event) => {
+    const isNew = state.status === 'none';
+    return {
+      ...state,
+      ...(isNew
+        ? {
+            status: 'unregistered' as const,
+            householdId: event.data.householdId,
+            household: event.data.household,
+            members: Object.fromEntries((event.data.members ?? []).map((m) => [m.memberId, m])),
+            headMemberId: event.data.members?.find((m) => m.relation === 'head')?.memberId,
+          }
+        : {}),
+      monitoring: { category: event.data.category, since: event.effectiveAt, risks: event.data.risks },
+      monitoringPeriods: [...state.monitoringPeriods, { category: event.data.category, from: event.effectiveAt }],
+    };
+  },
+  MonitoringEnded: (state, event) => ({ ...state, ...endMonitoring(state, event.effectiveAt) }),
+};
