@@ -13,6 +13,7 @@ import { expect } from 'vitest';
 import { type DecideContext, decide } from '../src/decide.js';
 import { DomainError, RuleViolation, ValidationError } from '../src/errors.js';
 import type { DomainEvent } from '../src/evolve.js';
+import type { HistoryEvent } from '../src/fold.js';
 import { foldEvents } from '../src/fold.js';
 import { deriveId } from '../src/ids.js';
 import type { HouseholdState } from '../src/state.js';
@@ -300,4 +301,24 @@ export function given(...eventLists: Given[][]) {
       };
     },
   };
+}
+
+/** A stored history from fixture events: ids, revisions and both clocks. */
+export function history(
+  events: ReturnType<typeof exited>,
+  recordedAt = (i: number) => `2020-01-${String(1 + (i % 28)).padStart(2, '0')}T00:00:00.000Z`,
+): HistoryEvent[] {
+  return events.map((e, i) => ({
+    ...e,
+    id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    revision: i,
+    position: String(i).padStart(33, '0'),
+    effectiveAt: e.effectiveAt ?? '2019-01-01',
+    recordedAt: recordedAt(i),
+    metadata: {
+      actor: { id: 'c', role: 'clerk', unit: 'u' },
+      effectiveAt: e.effectiveAt ?? '2019-01-01',
+      correlationId: '00000000-0000-4000-8000-000000000000',
+    },
+  })) as HistoryEvent[];
 }
