@@ -49,6 +49,39 @@ module.exports = {
       },
     },
     {
+      name: 'adapters-only-in-composition-roots',
+      severity: 'error',
+      comment:
+        'Only the composition roots (the service and its commands) choose an event-store adapter; the core depends on the port.',
+      from: {
+        path: '^(schema|services/[^/]+|projections)/src',
+        pathNot: ['^services/api/src/(infrastructure|cli/[^/]+)\\.ts$', '^services/eventstore/src/'],
+      },
+      to: { path: '^services/eventstore/src/(postgres|esdb)/' },
+    },
+    {
+      name: 'layers-in-order',
+      severity: 'error',
+      comment:
+        'schema ← eventstore ← registry ← projections ← api (postgres, the database helpers, beside eventstore): nothing imports a layer above it.',
+      from: { path: '^(services/(eventstore|postgres)|services/registry|projections)/src' },
+      to: { path: '^services/api/src' },
+    },
+    {
+      name: 'eventstore-below-registry',
+      severity: 'error',
+      comment: 'The event store and the database helpers know nothing of households or read models.',
+      from: { path: '^services/(eventstore|postgres)/src' },
+      to: { path: '^(services/registry|projections)/src' },
+    },
+    {
+      name: 'registry-below-projections',
+      severity: 'error',
+      comment: 'The household rules know nothing of the read models or the API.',
+      from: { path: '^services/registry/src' },
+      to: { path: '^(projections|services/api)/src' },
+    },
+    {
       name: 'no-tests-in-production-code',
       severity: 'error',
       comment: 'Production code never imports tests, fixtures or benchmarks.',

@@ -7,14 +7,30 @@ import { defineConfig } from 'vitest/config';
 // the way Node does.
 const graphql = createRequire(new URL('./services/api/package.json', import.meta.url)).resolve('graphql');
 
+const exclude = ['**/node_modules/**', '.data/**'];
+
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphql }] },
   test: {
-    include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**', '.data/**'],
-    globalSetup: ['./test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    projects: [
+      {
+        // `vitest run --project unit`: the rules, schemas and pure functions, in seconds, with no database.
+        extends: true,
+        test: { name: 'unit', include: ['**/*.unit.test.ts'], exclude },
+      },
+      {
+        // Everything on a real PostgreSQL (one per run; a fresh database per file) and real processes.
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['**/*.int.test.ts', '**/*.e2e.test.ts'],
+          exclude,
+          globalSetup: ['./test/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 });
