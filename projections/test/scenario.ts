@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HouseholdCommandHandler } from '@registry/registry';
 import type { Actor, Member } from '@registry/schema';
-import { nationalIdCheckChar } from '@registry/schema';
+import { ALL_CONDITIONS_MET, nationalIdCheckChar } from '@registry/schema';
 
 export const clerk: Actor = { id: 'clerk-zhang', role: 'clerk', unit: '320924101000' };
 export const VILLAGE = '320924101201';
@@ -72,12 +72,7 @@ export function clerkFor(handler: HouseholdCommandHandler, householdId = randomU
         {
           year,
           incomePerCapitaFen: 720_000,
-          food: true,
-          clothing: true,
-          compulsoryEducation: true,
-          basicMedical: true,
-          safeHousing: true,
-          safeDrinkingWater: true,
+          ...ALL_CONDITIONS_MET,
         },
         `${year}-11-15`,
       );

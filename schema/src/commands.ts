@@ -127,19 +127,8 @@ export const HouseholdCommands = {
   AssessConditions: command(
     'AssessConditions',
     'Records the living conditions assessed on the effective date.',
-    z
-      .object({
-        assessmentId: Uuid.optional(),
-        year: Year,
-        incomePerCapitaFen: Fen,
-        food: z.boolean(),
-        clothing: z.boolean(),
-        compulsoryEducation: z.boolean(),
-        basicMedical: z.boolean(),
-        safeHousing: z.boolean(),
-        safeDrinkingWater: z.boolean(),
-      })
-      .strict(),
+    // The event's data, but for the date (the command's own) and an id derived when not given.
+    E.ConditionsAssessed.schema.omit({ assessedOn: true }).extend({ assessmentId: Uuid.optional() }),
   ),
   AssignHelper: command(
     'AssignHelper',
@@ -149,16 +138,8 @@ export const HouseholdCommands = {
   PlanAssistance: command(
     'PlanAssistance',
     'Plans an assistance measure with its funds.',
-    z
-      .object({
-        measureId: Uuid.optional(),
-        category: E.AssistancePlanned.schema.shape.category,
-        description: Text2000,
-        amountFen: Fen,
-        fundingSource: E.AssistancePlanned.schema.shape.fundingSource,
-        year: Year,
-      })
-      .strict(),
+    // The event's data, with an id derived from the command when not given.
+    E.AssistancePlanned.schema.extend({ measureId: Uuid.optional() }),
   ),
   RecordAssistanceDelivered: command(
     'RecordAssistanceDelivered',

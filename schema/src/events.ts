@@ -14,6 +14,7 @@ import {
   ComparisonFinding,
   Helper,
   HouseholdDetails,
+  LivingConditions,
   Member,
   MemberChanges,
   MemberList,
@@ -57,6 +58,16 @@ export const ExitCriterion = z.enum([
   'safe_drinking_water',
 ]);
 export type ExitCriterion = z.infer<typeof ExitCriterion>;
+
+/** The exit criterion each living condition stands for. */
+export const CONDITION_CRITERIA: Readonly<Record<keyof LivingConditions, ExitCriterion>> = {
+  food: 'food',
+  clothing: 'clothing',
+  compulsoryEducation: 'compulsory_education',
+  basicMedical: 'basic_medical',
+  safeHousing: 'safe_housing',
+  safeDrinkingWater: 'safe_drinking_water',
+};
 
 /** The assessment an exit relied on, copied into the exit so the evidence cannot drift. */
 export const ExitEvidence = z
@@ -186,12 +197,7 @@ export const HouseholdEvents = {
         year: Year,
         assessedOn: IsoDate,
         incomePerCapitaFen: Fen,
-        food: z.boolean(),
-        clothing: z.boolean(),
-        compulsoryEducation: z.boolean(),
-        basicMedical: z.boolean(),
-        safeHousing: z.boolean(),
-        safeDrinkingWater: z.boolean(),
+        ...LivingConditions.shape,
       })
       .strict(),
   ),

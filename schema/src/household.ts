@@ -136,6 +136,33 @@ export const Causes = z
     message: 'must not repeat the main cause',
   });
 
+/**
+ * 两不愁三保障 and safe drinking water, as an assessment finds them: enough food and clothing;
+ * compulsory schooling, basic medical insurance and care, safe housing; safe drinking water.
+ * The one shape events, commands, exit criteria, the demo, the simulator and fixtures share.
+ */
+export const LivingConditions = z
+  .object({
+    food: z.boolean(),
+    clothing: z.boolean(),
+    compulsoryEducation: z.boolean(),
+    basicMedical: z.boolean(),
+    safeHousing: z.boolean(),
+    safeDrinkingWater: z.boolean(),
+  })
+  .strict();
+export type LivingConditions = z.infer<typeof LivingConditions>;
+
+/** Every condition met. */
+export const ALL_CONDITIONS_MET: Readonly<LivingConditions> = Object.freeze({
+  food: true,
+  clothing: true,
+  compulsoryEducation: true,
+  basicMedical: true,
+  safeHousing: true,
+  safeDrinkingWater: true,
+});
+
 export const Text500 = Text(500);
 export const Text2000 = Text(2000);
 export { Text };

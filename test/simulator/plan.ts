@@ -1,6 +1,7 @@
 import { deriveId } from '@registry/registry';
 import {
   type Actor,
+  ALL_CONDITIONS_MET,
   type HouseholdCommandData,
   type HouseholdCommandType,
   type Member,
@@ -82,14 +83,7 @@ const CAUSES: HouseholdCauses[] = [
   'disaster',
   'lack_of_land',
 ];
-const CONDITIONS = {
-  food: true,
-  clothing: true,
-  compulsoryEducation: true,
-  basicMedical: true,
-  safeHousing: true,
-  safeDrinkingWater: true,
-};
+const CONDITIONS = ALL_CONDITIONS_MET;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 const date = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;

@@ -1,5 +1,5 @@
 import { type AreaReferenceHandler, deriveId, type HouseholdCommandHandler } from '@registry/registry';
-import { type Actor, type Member, nationalIdCheckChar } from '@registry/schema';
+import { type Actor, ALL_CONDITIONS_MET, type Member, nationalIdCheckChar } from '@registry/schema';
 
 /**
  * `--demo`: a small county (射阳县-like code 320924) written through the command handlers, so
@@ -131,14 +131,7 @@ export async function loadDemo(handler: HouseholdCommandHandler, reference: Area
       }
     }
     if (!exitYear) continue;
-    const conditions = {
-      food: true,
-      clothing: true,
-      compulsoryEducation: true,
-      basicMedical: true,
-      safeHousing: true,
-      safeDrinkingWater: true,
-    };
+    const conditions = ALL_CONDITIONS_MET;
     if (h === 1) {
       // Low income: the proposal is refused (RuleViolation), then the income rises.
       await send('AssessConditions', `${exitYear}-09-15`, {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ALL_CONDITIONS_MET } from '@registry/schema';
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskName } from '../src/mask.js';
@@ -110,14 +111,7 @@ describe('a household from application to return to poverty, through GraphQL ove
     for (const month of ['02', '04', '06', '08', '10', '11']) {
       await ok(clerk, 'RecordVisit', at(`2019-${month}-15`, { notes: '入户走访，了解养殖情况' }));
     }
-    const conditions = {
-      food: true,
-      clothing: true,
-      compulsoryEducation: true,
-      basicMedical: true,
-      safeHousing: true,
-      safeDrinkingWater: true,
-    };
+    const conditions = ALL_CONDITIONS_MET;
     await ok(clerk, 'AssessConditions', at('2019-10-15', { year: 2019, incomePerCapitaFen: 300_000, ...conditions }));
     refusedExit = await send(clerk, 'ProposeExit', at('2019-10-20', { year: 2019 }));
     await ok(clerk, 'AssessConditions', at('2019-11-15', { year: 2019, incomePerCapitaFen: 720_000, ...conditions }));

@@ -1,4 +1,10 @@
-import { type ExitCriterion, type ExitEvidence, incomeLineFor, type Policy } from '@registry/schema';
+import {
+  CONDITION_CRITERIA,
+  type ExitCriterion,
+  type ExitEvidence,
+  incomeLineFor,
+  type Policy,
+} from '@registry/schema';
 import type { z } from 'zod';
 import type { Assessment, HouseholdState } from './state.js';
 
@@ -29,12 +35,9 @@ export function evaluateExit(state: HouseholdState, year: number, policy: Policy
   };
   if (!line) unmet.push('income_line_known');
   else if (!(assessment.incomePerCapitaFen > line.lineFen)) unmet.push('income_above_line');
-  if (!assessment.food) unmet.push('food');
-  if (!assessment.clothing) unmet.push('clothing');
-  if (!assessment.compulsoryEducation) unmet.push('compulsory_education');
-  if (!assessment.basicMedical) unmet.push('basic_medical');
-  if (!assessment.safeHousing) unmet.push('safe_housing');
-  if (!assessment.safeDrinkingWater) unmet.push('safe_drinking_water');
+  for (const [condition, criterion] of Object.entries(CONDITION_CRITERIA)) {
+    if (!assessment[condition as keyof typeof CONDITION_CRITERIA]) unmet.push(criterion);
+  }
   const evidence = line
     ? {
         assessmentId: assessment.assessmentId,

@@ -1,4 +1,5 @@
 import {
+  ALL_CONDITIONS_MET,
   type HouseholdCommand,
   HouseholdCommands,
   type HouseholdCommandType,
@@ -168,12 +169,7 @@ export function assessed(
       year,
       assessedOn: `${year}-11-15`,
       incomePerCapitaFen: 700_000,
-      food: true,
-      clothing: true,
-      compulsoryEducation: true,
-      basicMedical: true,
-      safeHousing: true,
-      safeDrinkingWater: true,
+      ...ALL_CONDITIONS_MET,
       ...overrides,
     },
   });

@@ -1,3 +1,4 @@
+import { ALL_CONDITIONS_MET } from '@registry/schema';
 import { describe, expect, it } from 'vitest';
 import { cmd, given, registered } from '../fixtures.js';
 
@@ -27,12 +28,7 @@ describe('assessment', () => {
         cmd('AssessConditions', {
           year: 2017,
           incomePerCapitaFen: 1,
-          food: true,
-          clothing: true,
-          compulsoryEducation: true,
-          basicMedical: true,
-          safeHousing: true,
-          safeDrinkingWater: true,
+          ...ALL_CONDITIONS_MET,
         }),
         { effectiveAt: '2020-01-10' },
       )
@@ -41,12 +37,7 @@ describe('assessment', () => {
       cmd('AssessConditions', {
         year: 2019,
         incomePerCapitaFen: 512.5,
-        food: true,
-        clothing: true,
-        compulsoryEducation: true,
-        basicMedical: true,
-        safeHousing: true,
-        safeDrinkingWater: true,
+        ...ALL_CONDITIONS_MET,
       }),
     ).toThrow(/whole number of fen/);
   });
