@@ -1,17 +1,17 @@
+export { areaCondition } from './areas.js';
 export type { FollowerOptions } from './follower.js';
 export { RegistryVersionFollower } from './follower.js';
 export type { AreaIndicators } from './indicators.js';
 export { areaIndicators } from './indicators.js';
 export { buildIndexes, RUNNER_MIGRATIONS, referenceTables, registryIndexes, registryTables } from './migrations.js';
 export type {
-  AreaLevel,
   RawSnapshotHousehold,
   SnapshotHousehold,
   SnapshotQuery,
   SnapshotRow,
   SnapshotTotals,
 } from './queries.js';
-export { areaLevel, registryAsOf, snapshotSql, snapshotTotals, toSnapshotHousehold } from './queries.js';
+export { registryAsOf, snapshotSql, snapshotTotals, toSnapshotHousehold } from './queries.js';
 export { ReferenceProjection } from './reference-projection.js';
 export { EventProjectionError, RegistryProjection } from './registry-projection.js';
 export type { EffectiveInterval, RollFields } from './rows.js';

@@ -1,6 +1,6 @@
 import type { Policy } from '@registry/schema';
 import type pg from 'pg';
-import { areaLevel } from './queries.js';
+import { areaCondition } from './areas.js';
 import type { ReferenceProjection } from './reference-projection.js';
 import type { RegistryProjection } from './registry-projection.js';
 
@@ -42,14 +42,15 @@ export async function areaIndicators(
   query: { areaCode: string; year: number; policy: Policy },
 ): Promise<AreaIndicators> {
   const t = projections.registry.tables;
-  const column = `${areaLevel(query.areaCode)}_code`;
+  const area = areaCondition(query.areaCode, '$1');
+  const areaOfH = areaCondition(query.areaCode, '$1', 'h.');
   const endOfYear = `${query.year}-12-31`;
   const params = [query.areaCode, endOfYear];
 
   const statuses = await db.query<{ status: string; households: string; people: string; monitored: string }>(
     `SELECT status, count(*) AS households, sum(member_count) AS people, count(monitoring_category) AS monitored
        FROM ${t.history}
-      WHERE ${column} = $1 AND recorded_to IS NULL
+      WHERE ${area} AND recorded_to IS NULL
         AND effective_from <= $2::date AND (effective_to IS NULL OR effective_to > $2::date)
       GROUP BY status`,
     params,
@@ -66,7 +67,7 @@ export async function areaIndicators(
 
   const transitions = await db.query<{ event_type: string; n: string }>(
     `SELECT event_type, count(*) AS n FROM ${t.audit}
-      WHERE ${column} = $1 AND effective_at BETWEEN $2::date AND $3::date
+      WHERE ${area} AND effective_at BETWEEN $2::date AND $3::date
         AND event_type IN ('ExitApproved', 'ReturnedToPoverty', 'RemovedFromRegistry', 'NaturalDecreaseRecorded', 'RegistrationApproved')
       GROUP BY event_type`,
     [query.areaCode, `${query.year}-01-01`, endOfYear],
@@ -83,7 +84,7 @@ export async function areaIndicators(
   const visits = await db.query<{ on_roll: string; compliant: string }>(
     `WITH roll AS (
        SELECT household_id FROM ${t.history}
-        WHERE ${column} = $1 AND recorded_to IS NULL AND status IN ('registered', 'returned', 'exited')
+        WHERE ${area} AND recorded_to IS NULL AND status IN ('registered', 'returned', 'exited')
           AND effective_from <= $2::date AND (effective_to IS NULL OR effective_to > $2::date)
      )
      SELECT count(*) AS on_roll,
@@ -109,7 +110,7 @@ export async function areaIndicators(
        FROM ${t.households} h
        LEFT JOIN LATERAL (SELECT count(*) AS measures, coalesce(sum(amount_fen), 0) AS funds
                             FROM ${t.measures} x WHERE x.household_id = h.household_id) m ON true
-      WHERE h.${column} = $1 AND h.status IN ('registered', 'returned', 'exited')`,
+      WHERE ${areaOfH} AND h.status IN ('registered', 'returned', 'exited')`,
     [query.areaCode],
   );
   const f = five.rows[0] ?? {};
@@ -117,7 +118,7 @@ export async function areaIndicators(
   const funds = await db.query<{ category: string; funding_source: string; planned: string; delivered: string }>(
     `SELECT x.category, x.funding_source, sum(x.amount_fen) AS planned, sum(x.delivered_fen) AS delivered
        FROM ${t.measures} x JOIN ${t.households} h ON h.household_id = x.household_id
-      WHERE h.${column} = $1 AND x.year = $2
+      WHERE ${areaOfH} AND x.year = $2
       GROUP BY x.category, x.funding_source ORDER BY x.category, x.funding_source`,
     [query.areaCode, query.year],
   );

@@ -1,15 +1,6 @@
 import type pg from 'pg';
+import { areaCondition } from './areas.js';
 import type { RegistryProjection } from './registry-projection.js';
-
-export type AreaLevel = 'county' | 'township' | 'village';
-
-/** County codes end in 000000, township codes in 000; anything else names a village. */
-export function areaLevel(code: string): AreaLevel {
-  if (!/^\d{12}$/.test(code)) throw new Error(`area code ${JSON.stringify(code)} must be 12 digits`);
-  if (code.endsWith('000000')) return 'county';
-  if (code.endsWith('000')) return 'township';
-  return 'village';
-}
 
 export interface SnapshotRow {
   householdId: string;
@@ -30,7 +21,6 @@ export async function registryAsOf(
   projection: Pick<RegistryProjection, 'tables'>,
   query: { areaCode: string; effectiveOn: string; knownAt: string },
 ): Promise<SnapshotRow[]> {
-  const column = `${areaLevel(query.areaCode)}_code`;
   const result = await db.query<{
     household_id: string;
     status: string;
@@ -41,7 +31,7 @@ export async function registryAsOf(
   }>(
     `SELECT household_id, status, member_count, attribute, monitoring_category, village_code
        FROM ${projection.tables.history}
-      WHERE ${column} = $1
+      WHERE ${areaCondition(query.areaCode, '$1')}
         AND effective_from <= $2::date AND (effective_to IS NULL OR effective_to > $2::date)
         AND recorded_from <= $3::timestamptz AND (recorded_to IS NULL OR recorded_to > $3::timestamptz)
       ORDER BY household_id`,
@@ -98,7 +88,7 @@ export const toSnapshotHousehold = (r: RawSnapshotHousehold): SnapshotHousehold 
 function asOfCondition(query: SnapshotQuery, values: unknown[]): string {
   values.push(query.areaCode, query.effectiveOn, query.knownAt);
   const n = values.length;
-  return `s.${areaLevel(query.areaCode)}_code = $${n - 2}
+  return `${areaCondition(query.areaCode, `$${n - 2}`, 's.')}
         AND s.effective_from <= $${n - 1}::date AND (s.effective_to IS NULL OR s.effective_to > $${n - 1}::date)
         AND s.recorded_from <= $${n}::timestamptz AND (s.recorded_to IS NULL OR s.recorded_to > $${n}::timestamptz)`;
 }

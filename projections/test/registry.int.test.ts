@@ -152,6 +152,15 @@ describe('registry read models: given events, then rows', () => {
       await registryAsOf(db.pool, projection, { areaCode: '320924000000', effectiveOn: '2019-12-31', knownAt: cutOff }),
     ).toEqual(county);
     expect(county.find((r) => r.householdId === c.householdId)?.attribute).toBe('ordinary');
+    // The province and the city hold the county: the same rows, by the county code's prefix.
+    for (const areaCode of ['320000000000', '320900000000']) {
+      expect(await registryAsOf(db.pool, projection, { areaCode, effectiveOn: '2019-12-31', knownAt: cutOff })).toEqual(
+        county,
+      );
+    }
+    expect(
+      await registryAsOf(db.pool, projection, { areaCode: '110000000000', effectiveOn: '2019-12-31', knownAt: cutOff }),
+    ).toEqual([]);
   });
 
   it('re-draws the past when a backdated event arrives, keeping what was known before', async () => {

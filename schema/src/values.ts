@@ -117,6 +117,38 @@ export const VillageCode = AreaCode.refine(
   'must be a village-level code (township and village parts not 000)',
 );
 
+/** The levels a 12-digit statistical area code can name. */
+export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
+
+const AREA_SEGMENTS: readonly [AreaLevel, number][] = [
+  ['province', 2],
+  ['city', 4],
+  ['county', 6],
+  ['township', 9],
+  ['village', 12],
+];
+
+/**
+ * The significant prefix of an area code: province 2 digits, city 4, county 6, township 9,
+ * village 12 (the zeros below the level named dropped). An area contains the codes that
+ * start with its prefix.
+ */
+export function areaPrefix(code: string): string {
+  for (const [, length] of AREA_SEGMENTS) {
+    if (/^0*$/.test(code.slice(length))) return code.slice(0, length);
+  }
+  return code;
+}
+
+/** The level a 12-digit code names. */
+export function areaLevelOf(code: string): AreaLevel {
+  const length = areaPrefix(code).length;
+  return (AREA_SEGMENTS.find(([, l]) => l === length) as [AreaLevel, number])[0];
+}
+
+/** Whether `code` (any area or village) lies within `area`. */
+export const withinArea = (area: string, code: string): boolean => code.startsWith(areaPrefix(area));
+
 export const countyOf = (code: string): string => `${code.slice(0, 6)}000000`;
 export const townshipOf = (code: string): string => `${code.slice(0, 9)}000`;
 export const provinceOf = (code: string): string => code.slice(0, 2);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Actor, PlainText } from '@registry/schema';
+import { type Actor, PlainText, withinArea } from '@registry/schema';
 import { importSPKI, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 
@@ -48,22 +48,9 @@ const Claims = z.object({
 });
 export type TokenClaims = z.infer<typeof Claims>;
 
-const SEGMENTS = [2, 2, 2, 3, 3];
-
-/** The significant prefix of an area code: province 2 digits, city 4, county 6, township 9, village 12. */
-export function areaPrefix(code: string): string {
-  let end = 12;
-  for (let i = SEGMENTS.length - 1; i > 0; i--) {
-    const start = end - (SEGMENTS[i] as number);
-    if (code.slice(start, end) !== '0'.repeat(end - start)) break;
-    end = start;
-  }
-  return code.slice(0, end);
-}
-
 /** Whether `code` (an area or village code) lies inside `scope`. A null scope covers everything. */
 export function withinScope(scope: string | null, code: string): boolean {
-  return scope === null || code.startsWith(areaPrefix(scope));
+  return scope === null || withinArea(scope, code);
 }
 
 export function requireRole(viewer: Viewer, roles: readonly ViewerRole[], what: string): void {

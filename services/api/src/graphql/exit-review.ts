@@ -1,9 +1,9 @@
+import { areaCondition } from '@registry/projections';
 import { type ExitReplay, replayExits, toHistoryEvent, ValidationError } from '@registry/registry';
 import { householdStream, Policy } from '@registry/schema';
 import { requireRole } from '../auth.js';
 import { builder } from './builder.js';
 import { ExitCriterionEnum } from './enums.js';
-import { areaCondition } from './roll-data.js';
 import { requireAreaCode } from './snapshot.js';
 
 const YearLine = builder.inputType('YearLineInput', {

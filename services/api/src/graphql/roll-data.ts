@@ -1,5 +1,6 @@
+import { areaCondition } from '@registry/projections';
 import { type HouseholdState, storedState } from '@registry/registry';
-import { areaPrefix, requireArea } from '../auth.js';
+import { requireArea } from '../auth.js';
 import type { Context } from './context.js';
 import type { StateView } from './household-types.js';
 import { badInput } from './problems.js';
@@ -55,25 +56,6 @@ export async function loadHouseholds(ctx: Context, ids: string[]): Promise<RollR
     [valid],
   );
   return result.rows.map(toRow);
-}
-
-/**
- * The SQL condition selecting an area's rows by its county, township or village column
- * (indexed); provinces and cities by the county code's prefix.
- */
-export function areaCondition(code: string, param: string, prefix = ''): string {
-  if (!/^\d{12}$/.test(code)) throw new Error(`area code ${JSON.stringify(code)} must be 12 digits`);
-  const significant = areaPrefix(code);
-  switch (significant.length) {
-    case 12:
-      return `${prefix}village_code = ${param}`;
-    case 9:
-      return `${prefix}township_code = ${param}`;
-    case 6:
-      return `${prefix}county_code = ${param}`;
-    default:
-      return `${prefix}county_code LIKE substr(${param}, 1, ${significant.length}) || '%'`;
-  }
 }
 
 /** Numbered SQL parameters and WHERE conditions, built together. */

@@ -1,6 +1,5 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import {
-  areaLevel,
   type RawSnapshotHousehold,
   type SnapshotHousehold,
   type SnapshotQuery,
@@ -19,13 +18,8 @@ import { HouseholdStatusEnum } from './household-types.js';
 import { badInput } from './problems.js';
 import { householdCursor } from './roll-data.js';
 
-/** A county, township or village code the caller may read: refused otherwise, naming the rule. */
+/** An area the caller may read (the AreaCode scalar has checked its form): refused otherwise. */
 export function requireAreaCode(ctx: Context, areaCode: string): void {
-  try {
-    areaLevel(areaCode);
-  } catch (error) {
-    throw badInput('areaCode', (error as Error).message);
-  }
   requireArea(ctx.viewer, areaCode, `area ${areaCode}`);
 }
 

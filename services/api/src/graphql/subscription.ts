@@ -1,6 +1,5 @@
 import { type HistoryEvent, toHistoryEvent } from '@registry/registry';
-import { HOUSEHOLD_STREAM_PREFIX } from '@registry/schema';
-import { areaPrefix } from '../auth.js';
+import { areaPrefix, HOUSEHOLD_STREAM_PREFIX } from '@registry/schema';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { EventType } from './event-type.js';
