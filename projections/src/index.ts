@@ -14,6 +14,15 @@ export type {
 export { registryAsOf, snapshotSql, snapshotTotals, toSnapshotHousehold } from './queries.js';
 export { ReferenceProjection } from './reference-projection.js';
 export { EventProjectionError, RegistryProjection } from './registry-projection.js';
+export type { AuditQuery, AuditRow, KeysetPage, RollQuery, RollRow } from './roll.js';
+export {
+  auditTrail,
+  countHouseholds,
+  exitedHouseholds,
+  findHouseholds,
+  HOUSEHOLD_ID,
+  loadHouseholds,
+} from './roll.js';
 export type { EffectiveInterval, RollFields } from './rows.js';
 export { effectiveTimeline, rollFields } from './rows.js';
 export type { Backlog, Projection, RunnerOptions, RunnerState, RunnerStatus } from './runner.js';

@@ -144,6 +144,11 @@ export interface EventStore {
   /** Position of the last visible event in the log, or undefined for an empty log. */
   headPosition(): Promise<Position | undefined>;
   /**
+   * How many events the streams with these name prefixes hold: for progress bars. Optional: a
+   * store that can only count by reading every event (EventStoreDB) leaves it out.
+   */
+  countEvents?(streamPrefixes: readonly string[]): Promise<number>;
+  /**
    * Whether committed events are held back from readers, and by what. PostgreSQL hides an
    * event from readers until every transaction older than it has ended (so none is ever
    * skipped); a transaction left open anywhere on the server holds back everything committed

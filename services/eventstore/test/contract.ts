@@ -264,6 +264,18 @@ export function eventStoreContract(name: string, open: () => Promise<ContractTar
         expect(await store.readAll({ after: positions.at(-1) as string })).toEqual([]);
       });
 
+      it('counts the events of streams by name prefix, an underscore in the prefix taken literally', async (context) => {
+        if (!store.countEvents)
+          return context.skip('this store leaves countEvents out (it could only count by reading)');
+        const tag = randomUUID().slice(0, 8);
+        await store.append(`count_${tag}-a`, events(2), { expectedRevision: 'any' });
+        await store.append(`count_${tag}-b`, events(3), { expectedRevision: 'any' });
+        await store.append(`countX${tag}-c`, events(4), { expectedRevision: 'any' });
+        expect(await store.countEvents([`count_${tag}-`])).toBe(5);
+        expect(await store.countEvents([`count_${tag}-a`, `countX${tag}`])).toBe(6);
+        expect(await store.countEvents([`none_${tag}`])).toBe(0);
+      });
+
       it('keeps bigints out of results: positions are tokens, revisions safe integers, all JSON-serialisable', async () => {
         const stream = streamName();
         const data = {

@@ -9,7 +9,6 @@ import type { Config } from '../config.js';
 export interface CliStores {
   pool: pg.Pool;
   store: EventStore;
-  usesEventStoreDb: boolean;
   close(): Promise<void>;
 }
 
@@ -61,14 +60,12 @@ export async function connectForCli(config: Config): Promise<CliStores> {
   const pool = createPool({ connectionString: url, max: 6 }, (error, where) =>
     process.stderr.write(`PostgreSQL ${where} lost: ${error.message}\n`),
   );
-  const usesEventStoreDb = Boolean(config.eventStoreConnectionString);
   const store: EventStore = config.eventStoreConnectionString
     ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
     : await PostgresEventStore.open({ pool });
   return {
     pool,
     store,
-    usesEventStoreDb,
     close: async () => {
       await store.close();
       await pool.end();

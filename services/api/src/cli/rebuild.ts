@@ -22,6 +22,7 @@ import {
   switchVersion,
   unfinishedVersion,
 } from '@registry/projections';
+import { HOUSEHOLD_STREAM_PREFIX } from '@registry/schema';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { connectForCli } from './connect.js';
@@ -37,7 +38,7 @@ const { values: args } = parseArgs({
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { pool, store, usesEventStoreDb, close } = await connectForCli(config);
+  const { pool, store, close } = await connectForCli(config);
   try {
     const active = await activeVersion(pool, 'registry');
     const unfinished = await unfinishedVersion(pool, 'registry');
@@ -54,11 +55,7 @@ async function main(): Promise<void> {
     }
     const head = (await store.headPosition()) ?? null;
     // Only the PostgreSQL log can count its events cheaply; without a total the bar counts up.
-    const total = usesEventStoreDb
-      ? 0
-      : Number(
-          (await pool.query("SELECT count(*) AS n FROM es_events WHERE stream_name LIKE 'household-%'")).rows[0].n,
-        );
+    const total = (await store.countEvents?.([HOUSEHOLD_STREAM_PREFIX])) ?? 0;
     process.stdout.write(
       `rebuilding registry read models: v${active} serves, building v${version} from ${total.toLocaleString('en')} events\n`,
     );

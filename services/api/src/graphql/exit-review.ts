@@ -1,4 +1,4 @@
-import { areaCondition } from '@registry/projections';
+import { exitedHouseholds } from '@registry/projections';
 import { type ExitReplay, replayExits, toHistoryEvent, ValidationError } from '@registry/registry';
 import { householdStream, Policy } from '@registry/schema';
 import { requireRole } from '../auth.js';
@@ -114,21 +114,17 @@ builder.queryField('exitReview', (t) =>
           parsed.error.issues.map((i) => ({ path: `policy.${i.path.join('.')}`, message: i.message })),
         );
       }
-      const households = await ctx.deps.pool.query<{ household_id: string; card_number: string | null }>(
-        `SELECT household_id, card_number FROM ${ctx.deps.projections.registry.tables.households}
-          WHERE ${areaCondition(args.areaCode, '$1')} AND exit_count > 0 ORDER BY household_id`,
-        [args.areaCode],
-      );
+      const households = await exitedHouseholds(ctx.deps.pool, ctx.deps.projections.registry, args.areaCode);
       const reviews: HouseholdReview[] = [];
       // Streams in batches: a county has thousands of exited households.
-      for (let i = 0; i < households.rows.length; i += 500) {
-        const batch = households.rows.slice(i, i + 500);
-        const streams = await ctx.deps.eventStore.readStreams(batch.map((h) => householdStream(h.household_id)));
+      for (let i = 0; i < households.length; i += 500) {
+        const batch = households.slice(i, i + 500);
+        const streams = await ctx.deps.eventStore.readStreams(batch.map((h) => householdStream(h.householdId)));
         for (const h of batch) {
-          const events = (streams.get(householdStream(h.household_id)) ?? []).map(toHistoryEvent);
+          const events = (streams.get(householdStream(h.householdId)) ?? []).map(toHistoryEvent);
           reviews.push({
-            householdId: h.household_id,
-            cardNumber: h.card_number,
+            householdId: h.householdId,
+            cardNumber: h.cardNumber,
             exits: replayExits(events, parsed.data),
           });
         }

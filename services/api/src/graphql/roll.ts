@@ -1,9 +1,10 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
+import { countHouseholds, findHouseholds, type RollQuery } from '@registry/projections';
 import { builder, pageComplexity } from './builder.js';
 import { HouseholdAttributeEnum, PovertyCauseEnum } from './enums.js';
 import { HouseholdType, readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
-import { areaFilter, COLUMNS, type DbRollRow, householdCursor, type RollRow, toRow } from './roll-data.js';
+import { householdCursor, listArea, type RollRow } from './roll-data.js';
 
 const HouseholdFilter = builder.inputType('HouseholdFilter', {
   fields: (t) => ({
@@ -30,54 +31,33 @@ builder.queryField('households', (t) =>
       resolve: async (_root, args, ctx) => {
         await readYourWrites(ctx, args.waitFor);
         const f = args.filter ?? {};
-        const filter = areaFilter(ctx, f.areaCode);
-        const { params, where } = filter;
-        const p = filter.param;
-        if (f.status?.length) where.push(`status = ANY(${p(f.status)}::text[])`);
-        if (f.attribute) where.push(`attribute = ${p(f.attribute)}`);
-        if (f.cause) {
-          const c = p(f.cause);
-          where.push(`(main_cause = ${c} OR ${c} = ANY(other_causes))`);
-        }
-        if (f.helperId) where.push(`helper_id = ${p(f.helperId)}`);
-        if (f.monitored !== null && f.monitored !== undefined) {
-          where.push(f.monitored ? 'monitoring_category IS NOT NULL' : 'monitoring_category IS NULL');
-        }
-        const tables = ctx.deps.projections.registry.tables;
-        if (f.text) {
-          const like = p(`%${f.text.replace(/[\\%_]/g, '\\$&')}%`);
-          // Assessors see names and ID numbers masked, so they may not probe for them either.
-          const byPerson = ctx.viewer.masked
-            ? ''
-            : ` OR EXISTS (SELECT 1 FROM ${tables.members} m WHERE m.household_id = h.household_id
-                        AND (m.name ILIKE ${like} OR m.national_id = ${p(f.text.trim())}))`;
-          where.push(`(card_number ILIKE ${like} OR state #>> '{household,address}' ILIKE ${like}${byPerson})`);
-        }
-        const filterSql = filter.sql();
-        const filterParams = [...params];
-        const total = ctx.deps.pool.query<{ n: string }>(
-          `SELECT count(*) AS n FROM ${tables.households} h WHERE ${filterSql}`,
-          filterParams,
-        );
+        const { pool, projections } = ctx.deps;
+        // Assessors see names and ID numbers masked, so they may not probe for them either.
+        const query: RollQuery = {
+          areaCode: listArea(ctx, f.areaCode),
+          status: f.status?.map(String),
+          attribute: f.attribute ? String(f.attribute) : null,
+          cause: f.cause ? String(f.cause) : null,
+          helperId: f.helperId,
+          monitored: f.monitored,
+          text: f.text,
+          people: !ctx.viewer.masked,
+        };
+        const total = countHouseholds(pool, projections.registry, query);
         const rows = resolveCursorConnection<Promise<RollRow[]>>(
           { args, toCursor: (row: RollRow) => row.householdId, defaultSize: 50, maxSize: 500 },
-          async ({ before, after, limit, inverted }) => {
-            const page: string[] = [];
-            if (householdCursor(after, 'after')) page.push(`household_id > ${p(after)}::uuid`);
-            if (householdCursor(before, 'before')) page.push(`household_id < ${p(before)}::uuid`);
-            const result = await ctx.deps.pool.query<DbRollRow>(
-              `SELECT ${COLUMNS} FROM ${tables.households} h
-                WHERE ${[filterSql, ...page].join(' AND ')}
-                ORDER BY household_id ${inverted ? 'DESC' : 'ASC'} LIMIT ${p(limit)}`,
-              params,
-            );
-            return result.rows.map(toRow);
-          },
+          async ({ before, after, limit, inverted }) =>
+            findHouseholds(pool, projections.registry, query, {
+              after: householdCursor(after, 'after'),
+              before: householdCursor(before, 'before'),
+              limit,
+              descending: inverted,
+            }),
         );
         // Both awaited together: a count left unawaited while the page fails would reject with
         // no one listening, which ends a Node process.
-        const [connection, count] = await Promise.all([rows, total]);
-        return { ...connection, totalCount: Number(count.rows[0]?.n ?? 0) };
+        const [connection, totalCount] = await Promise.all([rows, total]);
+        return { ...connection, totalCount };
       },
     },
     {

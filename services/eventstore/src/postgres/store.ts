@@ -300,6 +300,15 @@ export class PostgresEventStore implements EventStore {
     return row ? encodeDecimalPosition(row.tx, row.position) : undefined;
   }
 
+  async countEvents(streamPrefixes: readonly string[]): Promise<number> {
+    const patterns = streamPrefixes.map((p) => `${p.replace(/[\\%_]/g, '\\$&')}%`);
+    const result = await this.pool.query<{ n: string }>(
+      'SELECT count(*) AS n FROM es_events WHERE stream_name LIKE ANY ($1::text[])',
+      [patterns],
+    );
+    return Number(result.rows[0]?.n ?? 0);
+  }
+
   async readBlockage(): Promise<ReadBlockage | undefined> {
     // Committed rows beyond the xmin horizon: visible to this snapshot, hidden from readers.
     const held = await this.pool.query<{ tx: string; position: string; n: string }>(
