@@ -13,6 +13,7 @@ export type {
 } from './queries.js';
 export { registryAsOf, snapshotSql, snapshotTotals, toSnapshotHousehold } from './queries.js';
 export { ReferenceProjection } from './reference-projection.js';
+export type { StoredState } from './registry-projection.js';
 export { EventProjectionError, RegistryProjection } from './registry-projection.js';
 export type { AuditQuery, AuditRow, KeysetPage, RollQuery, RollRow } from './roll.js';
 export {
@@ -37,3 +38,5 @@ export {
   switchVersion,
   unfinishedVersion,
 } from './versions.js';
+export type { HouseholdView } from './view.js';
+export { toView, VIEW_VERSION } from './view.js';

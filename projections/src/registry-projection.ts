@@ -6,7 +6,8 @@ import {
   type HistoryEvent,
   type HouseholdState,
   initialState,
-  storedState,
+  STATE_SHAPE,
+  stateAtRevision,
   toHistoryEvent,
 } from '@registry/registry';
 import { countyOf, HOUSEHOLD_STREAM_PREFIX, householdStream, townshipOf } from '@registry/schema';
@@ -46,6 +47,8 @@ interface Working {
   rewrite: Set<'members' | 'measures' | 'visits'> | 'all';
   /** Visits recorded in this batch, appended without rewriting the household's others. */
   newVisits: string[];
+  /** The stored state is of another shape than this code's (STATE_SHAPE): fold it again. */
+  staleState?: boolean;
 }
 
 /** Which child table an event changes, when the household is not refolded. */
@@ -58,6 +61,14 @@ const CHILD_TABLE: Partial<Record<string, 'members' | 'measures'>> = {
   AssistancePlanned: 'measures',
   AssistanceDelivered: 'measures',
 };
+
+/** A household's state as the roll stores it, with the shape it was stored in and its revision. */
+export interface StoredState {
+  householdId: string;
+  state: HouseholdState;
+  stateShape: number;
+  version: number;
+}
 
 /** A household's whole stream (to refold it), or only what can change its status history. */
 type HistoryScope = 'all' | 'roll';
@@ -125,6 +136,7 @@ const HOUSEHOLD_COLUMNS = [
   'last_effective_at',
   'updated_at',
   'state',
+  'state_shape',
 ];
 
 const HISTORY_COLUMNS = [
@@ -210,6 +222,22 @@ export class RegistryProjection implements Projection {
     }
   }
 
+  /**
+   * The states of roll rows, each in this code's shape: a row stored in another shape (after
+   * an upgrade, until its household next changes) is folded again from its events, up to the
+   * row's revision, so readers never see a shape they do not know.
+   */
+  async currentStates(rows: readonly StoredState[]): Promise<HouseholdState[]> {
+    const stale = rows.filter((r) => r.stateShape !== STATE_SHAPE);
+    if (stale.length === 0) return rows.map((r) => r.state);
+    const streams = await this.store.readStreams(stale.map((r) => householdStream(r.householdId)));
+    return rows.map((r) =>
+      r.stateShape === STATE_SHAPE
+        ? r.state
+        : stateAtRevision(this.parse(streams.get(householdStream(r.householdId)) ?? []), r.version),
+    );
+  }
+
   private parse(recorded: readonly RecordedEvent[]): HistoryEvent[] {
     return recorded.map((r) => {
       try {
@@ -230,6 +258,7 @@ export class RegistryProjection implements Projection {
     // Households whose past changes in this batch (a correction, or an event effective before
     // one already seen) are refolded from their streams: read them all in one go.
     const refold = new Set<string>();
+    for (const w of working.values()) if (w.staleState) refold.add(w.householdId);
     const maxSeen = new Map([...working.values()].map((w) => [w.householdId, w.lastEffectiveAt]));
     for (const e of events) {
       const seen = maxSeen.get(e.householdId) as string;
@@ -253,6 +282,9 @@ export class RegistryProjection implements Projection {
       }
       return history;
     };
+    for (const w of working.values()) {
+      if (w.staleState) w.state = stateAtRevision(historyOf(w.householdId, 'all'), w.version);
+    }
     const changes = await this.fold(events, working, historyOf);
     await this.prepareWrite([...working.values()], changes, false)(tx);
   }
@@ -401,11 +433,12 @@ export class RegistryProjection implements Projection {
     const snapshots = await tx.query<{
       household_id: string;
       state: HouseholdState;
+      state_shape: number;
       version: string;
       last_effective_at: string;
       updated_at: Date;
     }>(
-      `SELECT household_id, state, version, to_char(last_effective_at, 'YYYY-MM-DD') AS last_effective_at, updated_at
+      `SELECT household_id, state, state_shape, version, to_char(last_effective_at, 'YYYY-MM-DD') AS last_effective_at, updated_at
            FROM ${t.households} WHERE household_id = ANY($1::uuid[])`,
       [householdIds],
     );
@@ -432,7 +465,8 @@ export class RegistryProjection implements Projection {
     for (const id of householdIds) working.set(id, emptyWorking(id));
     for (const row of snapshots.rows) {
       const w = working.get(row.household_id) as Working;
-      w.state = storedState(row.state);
+      w.state = row.state;
+      w.staleState = row.state_shape !== STATE_SHAPE;
       w.version = Number(row.version);
       w.lastEffectiveAt = row.last_effective_at;
       w.updatedAt = row.updated_at.toISOString();
@@ -492,7 +526,8 @@ export class RegistryProjection implements Projection {
          monitoring_category = EXCLUDED.monitoring_category, exit_count = EXCLUDED.exit_count,
          exits_missing_evidence = EXCLUDED.exits_missing_evidence,
          return_count = EXCLUDED.return_count, open_case = EXCLUDED.open_case, version = EXCLUDED.version,
-         last_effective_at = EXCLUDED.last_effective_at, updated_at = EXCLUDED.updated_at, state = EXCLUDED.state`,
+         last_effective_at = EXCLUDED.last_effective_at, updated_at = EXCLUDED.updated_at, state = EXCLUDED.state,
+         state_shape = EXCLUDED.state_shape`,
         },
       );
     }

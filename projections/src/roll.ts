@@ -1,7 +1,8 @@
-import { type HouseholdState, storedState } from '@registry/registry';
+import type { HouseholdState } from '@registry/registry';
 import type pg from 'pg';
 import { areaCondition } from './areas.js';
 import type { RegistryProjection } from './registry-projection.js';
+import { type HouseholdView, toView } from './view.js';
 
 /**
  * The read side's questions about the roll and the audit trail, each a named function: the API
@@ -10,11 +11,12 @@ import type { RegistryProjection } from './registry-projection.js';
  */
 type Db = pg.Pool | pg.PoolClient;
 type Tables = Pick<RegistryProjection, 'tables'>;
+/** The roll's reader: its tables, and its stored states in this code's shape. */
+type Roll = Pick<RegistryProjection, 'tables' | 'currentStates'>;
 
-/** A row of the registry roll: the household's current state and its bookkeeping. */
-export interface RollRow {
-  householdId: string;
-  state: HouseholdState;
+/** A row of the registry roll: the household as it is now, and its bookkeeping. */
+export interface RollRow extends HouseholdView {
+  /** Revision of its last event. */
   version: number;
   countyCode: string | null;
   townshipCode: string | null;
@@ -34,34 +36,44 @@ interface DbRollRow {
   last_effective_at: string;
   exits_missing_evidence: number;
   state: HouseholdState;
+  state_shape: number;
 }
 
 const ROLL_COLUMNS = `household_id, version, county_code, township_code, village_code, updated_at,
-  to_char(last_effective_at, 'YYYY-MM-DD') AS last_effective_at, exits_missing_evidence, state`;
+  to_char(last_effective_at, 'YYYY-MM-DD') AS last_effective_at, exits_missing_evidence, state, state_shape`;
 
-const toRollRow = (r: DbRollRow): RollRow => ({
-  householdId: r.household_id,
-  state: storedState(r.state),
-  version: Number(r.version),
-  countyCode: r.county_code,
-  townshipCode: r.township_code,
-  villageCode: r.village_code,
-  updatedAt: r.updated_at.toISOString(),
-  lastEffectiveAt: r.last_effective_at,
-  exitsMissingEvidence: r.exits_missing_evidence,
-});
+async function toRollRows(projection: Roll, rows: DbRollRow[]): Promise<RollRow[]> {
+  const states = await projection.currentStates(
+    rows.map((r) => ({
+      householdId: r.household_id,
+      state: r.state,
+      stateShape: r.state_shape,
+      version: Number(r.version),
+    })),
+  );
+  return rows.map((r, i) => ({
+    ...toView(r.household_id, states[i] as HouseholdState),
+    version: Number(r.version),
+    countyCode: r.county_code,
+    townshipCode: r.township_code,
+    villageCode: r.village_code,
+    updatedAt: r.updated_at.toISOString(),
+    lastEffectiveAt: r.last_effective_at,
+    exitsMissingEvidence: r.exits_missing_evidence,
+  }));
+}
 
 export const HOUSEHOLD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The roll rows of these households (ids that are not UUIDs, or unknown, are simply absent). */
-export async function loadHouseholds(db: Db, projection: Tables, ids: readonly string[]): Promise<RollRow[]> {
+export async function loadHouseholds(db: Db, projection: Roll, ids: readonly string[]): Promise<RollRow[]> {
   const valid = ids.filter((id) => HOUSEHOLD_ID.test(id));
   if (valid.length === 0) return [];
   const result = await db.query<DbRollRow>(
     `SELECT ${ROLL_COLUMNS} FROM ${projection.tables.households} WHERE household_id = ANY($1::uuid[])`,
     [valid],
   );
-  return result.rows.map(toRollRow);
+  return toRollRows(projection, result.rows);
 }
 
 /** Numbered parameters and WHERE conditions, built together. */
@@ -131,14 +143,14 @@ function rollConditions(projection: Tables, q: RollQuery): Conditions {
 }
 
 /** A page of the roll matching the query, in household id order (the id is the page key). */
-export async function findHouseholds(db: Db, projection: Tables, q: RollQuery, page: KeysetPage): Promise<RollRow[]> {
+export async function findHouseholds(db: Db, projection: Roll, q: RollQuery, page: KeysetPage): Promise<RollRow[]> {
   const c = rollConditions(projection, q);
   const tail = pageSql(c, 'h.household_id', '::uuid', page);
   const result = await db.query<DbRollRow>(
     `SELECT ${ROLL_COLUMNS} FROM ${projection.tables.households} h ${tail}`,
     c.values,
   );
-  return result.rows.map(toRollRow);
+  return toRollRows(projection, result.rows);
 }
 
 /** How many households on the roll match the query. */

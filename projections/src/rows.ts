@@ -5,6 +5,7 @@ import {
   type HistoryEvent,
   type HouseholdState,
   initialState,
+  STATE_SHAPE,
 } from '@registry/registry';
 import { countyOf, townshipOf } from '@registry/schema';
 
@@ -163,6 +164,7 @@ export function householdRow(
     last_effective_at: meta.lastEffectiveAt,
     updated_at: meta.updatedAt,
     state,
+    state_shape: STATE_SHAPE,
   };
 }
 

@@ -63,7 +63,8 @@ export async function verifyRegistry(
         .at(-1) as string,
       updatedAt: last.recordedAt,
     });
-    const { state: _state, updated_at: _u, ...expectedColumns } = expected;
+    // The stored state is the projection's working memory (of whatever shape), not a read model.
+    const { state: _state, state_shape: _shape, updated_at: _u, ...expectedColumns } = expected;
     const actual = await pool.query(
       `SELECT household_id, county_code, township_code, village_code, status, card_number, attribute, main_cause, other_causes,
               helper_id, helper_name, helper_unit, member_count, latest_assessment_year, latest_income_fen::float8 AS latest_income_fen,

@@ -1,5 +1,5 @@
 import { PostgresEventStore } from '@registry/eventstore/postgres';
-import { HouseholdCommandHandler } from '@registry/registry';
+import { HouseholdCommandHandler, STATE_SHAPE } from '@registry/registry';
 import { NATIONAL_POLICY } from '@registry/schema';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ describe('roll and audit queries: the read side’s named questions', () => {
   let runner: ProjectionRunner;
   let ids: { exited: string; registered: string; elsewhere: string };
   let headName: string;
+  let registered: ReturnType<typeof clerkFor>;
   beforeAll(async () => {
     db = await createTestDatabase('roll');
     store = await PostgresEventStore.open({ pool: db.pool });
@@ -42,6 +43,7 @@ describe('roll and audit queries: the read side’s named questions', () => {
     await runner.waitFor(last.position);
     ids = { exited: a.householdId, registered: b.householdId, elsewhere: c.householdId };
     headName = b.head.name;
+    registered = b;
   });
   afterAll(async () => {
     await runner.stop();
@@ -94,7 +96,7 @@ describe('roll and audit queries: the read side’s named questions', () => {
       householdId: ids.exited,
       villageCode: VILLAGE,
       townshipCode: TOWNSHIP,
-      state: { status: 'exited' },
+      status: 'exited',
     });
     expect(loaded[0]?.lastEffectiveAt).toBe('2019-12-31');
   });
@@ -130,5 +132,30 @@ describe('roll and audit queries: the read side’s named questions', () => {
     expect(
       await auditTrail(db.pool, projection, { householdId: ids.exited, areaCode: OTHER_VILLAGE }, { limit: 10 }),
     ).toEqual([]);
+  });
+
+  it('never shows a state stored in another shape: readers and the projection fold that household again from its events', async () => {
+    const t = projection.tables;
+    const before = (await loadHouseholds(db.pool, projection, [ids.registered]))[0];
+    // As an older version stored it: another shape, with fields this code does not know.
+    await db.pool.query(
+      `UPDATE ${t.households} SET state_shape = 1, state = '{"status":"none","members":{},"visits":{"x":{}}}' WHERE household_id = $1`,
+      [ids.registered],
+    );
+    const read = (await loadHouseholds(db.pool, projection, [ids.registered]))[0];
+    expect(read).toEqual(before);
+    expect(read?.members).toHaveLength(2);
+
+    const visit = await registered.send('RecordVisit', { notes: '走访' }, '2016-05-01');
+    await runner.waitFor(visit.position);
+    const stored = await db.pool.query(`SELECT state_shape, state FROM ${t.households} WHERE household_id = $1`, [
+      ids.registered,
+    ]);
+    expect(stored.rows[0].state_shape).toBe(STATE_SHAPE);
+    expect(stored.rows[0].state.status).toBe('registered');
+    expect(Object.keys(stored.rows[0].state.members)).toHaveLength(2);
+    const after = (await loadHouseholds(db.pool, projection, [ids.registered]))[0];
+    expect(after?.visits.map((v) => v.notes)).toEqual(['走访']);
+    expect(after?.version).toBe((before?.version ?? 0) + 1);
   });
 });

@@ -24,5 +24,5 @@ export { AreaReferenceHandler } from './reference.js';
 export type { ExitReplay } from './replay.js';
 export { replayExits } from './replay.js';
 export type { Assessment, HouseholdState, Measure, OpenCase, Status, Visit } from './state.js';
-export { ASSISTED, initialState, storedState } from './state.js';
+export { ASSISTED, initialState, STATE_SHAPE } from './state.js';
 export { eventsToAppend, toHistoryEvent } from './stored.js';

@@ -90,18 +90,14 @@ export const initialState = (): HouseholdState => ({
   monitoringPeriods: [],
 });
 
-/** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 /**
- * A state stored as JSON by an earlier version (the roll keeps one per household), in today's
- * shape: until 2026-11-24 visits were a record keyed by visit id.
+ * The shape of `HouseholdState`, for states kept outside this process (the roll keeps one per
+ * household for its projection to go on from). Bump it with any change to the state's fields
+ * or their meaning: a state stored in another shape is never read as this one, the read side
+ * folds that household again from its events instead. 1: visits keyed by visit id (until
+ * 2026-11-24); 2: visits in stream order.
  */
-export function storedState(raw: HouseholdState): HouseholdState {
-  const visits = raw.visits as unknown;
-  if (Array.isArray(visits) || visits === null || typeof visits !== 'object') return raw;
-  return {
-    ...raw,
-    visits: Object.entries(visits as Record<string, Omit<Visit, 'visitId'>>).map(([visitId, v]) => ({ visitId, ...v })),
-  };
-}
+export const STATE_SHAPE = 2;
 
+/** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

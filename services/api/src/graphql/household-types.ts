@@ -1,4 +1,4 @@
-import type { HouseholdState, Measure, OpenCase } from '@registry/registry';
+import type { HouseholdView } from '@registry/projections';
 import type { Member } from '@registry/schema';
 import { maskNationalId } from '@registry/schema';
 import { maskBankAccount, maskName, maskPhone } from '../mask.js';
@@ -17,11 +17,7 @@ import {
   SexEnum,
 } from './enums.js';
 
-/** A household's state with its id: the current one, one as of a date, or one after an event. */
-export interface StateView {
-  householdId: string;
-  state: HouseholdState;
-}
+type View = HouseholdView;
 
 export const HouseholdStatusEnum = enumOf('HouseholdStatus', [
   'none',
@@ -72,7 +68,7 @@ const MemberType = builder.objectRef<Member>('Member').implement({
   }),
 });
 
-const HelperType = builder.objectRef<NonNullable<HouseholdState['helper']>>('Helper').implement({
+const HelperType = builder.objectRef<NonNullable<View['helper']>>('Helper').implement({
   description: 'The responsible helper (帮扶责任人).',
   fields: (t) => ({
     helperId: t.exposeString('helperId'),
@@ -85,7 +81,7 @@ const HelperType = builder.objectRef<NonNullable<HouseholdState['helper']>>('Hel
   }),
 });
 
-type AssessmentShape = HouseholdState['assessments'][number];
+type AssessmentShape = View['assessments'][number];
 const AssessmentType = builder.objectRef<AssessmentShape>('Assessment').implement({
   description: 'Living conditions assessed on a date: income, 两不愁三保障 and safe drinking water.',
   fields: (t) => ({
@@ -102,7 +98,7 @@ const AssessmentType = builder.objectRef<AssessmentShape>('Assessment').implemen
   }),
 });
 
-const MeasureType = builder.objectRef<Measure>('Measure').implement({
+const MeasureType = builder.objectRef<View['measures'][number]>('Measure').implement({
   description: 'An assistance measure (一户一策) with its funds.',
   fields: (t) => ({
     measureId: t.exposeID('measureId'),
@@ -115,35 +111,33 @@ const MeasureType = builder.objectRef<Measure>('Measure').implement({
   }),
 });
 
-const VisitType = builder
-  .objectRef<{ visitId: string; helperId: string; visitedOn: string; notes: string }>('Visit')
-  .implement({
-    fields: (t) => ({
-      visitId: t.exposeID('visitId'),
-      helperId: t.exposeString('helperId'),
-      visitedOn: t.field({ type: 'Date', resolve: (v) => v.visitedOn }),
-      notes: t.exposeString('notes'),
-    }),
-  });
-
-const ExitType = builder.objectRef<HouseholdState['exits'][number]>('Exit').implement({
+const VisitType = builder.objectRef<View['visits'][number]>('Visit').implement({
   fields: (t) => ({
-    year: t.exposeInt('year'),
-    exitedOn: t.field({ type: 'Date', resolve: (e) => e.exitedOn }),
-    incomePerCapitaFen: t.field({ type: 'Fen', resolve: (e) => e.evidence.incomePerCapitaFen }),
-    incomeLineFen: t.field({ type: 'Fen', resolve: (e) => e.evidence.incomeLineFen }),
-    policyId: t.string({ resolve: (e) => e.evidence.policyId }),
+    visitId: t.exposeID('visitId'),
+    helperId: t.exposeString('helperId'),
+    visitedOn: t.field({ type: 'Date', resolve: (v) => v.visitedOn }),
+    notes: t.exposeString('notes'),
   }),
 });
 
-const ReturnEntryType = builder.objectRef<HouseholdState['returns'][number]>('Return').implement({
+const ExitType = builder.objectRef<View['exits'][number]>('Exit').implement({
+  fields: (t) => ({
+    year: t.exposeInt('year'),
+    exitedOn: t.field({ type: 'Date', resolve: (e) => e.exitedOn }),
+    incomePerCapitaFen: t.field({ type: 'Fen', resolve: (e) => e.incomePerCapitaFen }),
+    incomeLineFen: t.field({ type: 'Fen', resolve: (e) => e.incomeLineFen }),
+    policyId: t.exposeString('policyId'),
+  }),
+});
+
+const ReturnEntryType = builder.objectRef<View['returns'][number]>('Return').implement({
   fields: (t) => ({
     returnedOn: t.field({ type: 'Date', resolve: (r) => r.returnedOn }),
     mainCause: t.field({ type: PovertyCauseEnum, resolve: (r) => r.mainCause as 'illness' }),
   }),
 });
 
-const MonitoringType = builder.objectRef<NonNullable<HouseholdState['monitoring']>>('Monitoring').implement({
+const MonitoringType = builder.objectRef<NonNullable<View['monitoring']>>('Monitoring').implement({
   description: '防返贫监测: the household is monitored for risk.',
   fields: (t) => ({
     category: t.field({ type: MonitoringCategoryEnum, resolve: (m) => m.category }),
@@ -152,12 +146,12 @@ const MonitoringType = builder.objectRef<NonNullable<HouseholdState['monitoring'
   }),
 });
 
-const OpenCaseType = builder.objectRef<OpenCase>('OpenCase').implement({
+const OpenCaseType = builder.objectRef<NonNullable<View['openCase']>>('OpenCase').implement({
   description: 'An identification or exit case under way.',
   fields: (t) => ({
     kind: t.exposeString('kind'),
     step: t.exposeString('step'),
-    year: t.int({ nullable: true, resolve: (c) => c.year ?? null }),
+    year: t.int({ nullable: true, resolve: (c) => c.year }),
     noticeLevel: t.string({ nullable: true, resolve: (c) => c.notice?.level ?? null }),
     noticeOpenedOn: t.field({ type: 'Date', nullable: true, resolve: (c) => c.notice?.openedOn ?? null }),
     noticeClosesOn: t.field({ type: 'Date', nullable: true, resolve: (c) => c.notice?.closesOn ?? null }),
@@ -165,19 +159,19 @@ const OpenCaseType = builder.objectRef<OpenCase>('OpenCase').implement({
 });
 
 /** What every view of a household shows, from its folded state. */
-export const HouseholdFacts = builder.interfaceRef<StateView>('HouseholdFacts').implement({
+export const HouseholdFacts = builder.interfaceRef<View>('HouseholdFacts').implement({
   fields: (t) => ({
     id: t.id({ resolve: (v) => v.householdId }),
-    status: t.field({ type: HouseholdStatusEnum, resolve: (v) => v.state.status }),
-    monitored: t.boolean({ resolve: (v) => v.state.monitoring !== undefined }),
-    villageCode: t.string({ nullable: true, resolve: (v) => v.state.household?.villageCode ?? null }),
-    group: t.string({ nullable: true, resolve: (v) => v.state.household?.group ?? null }),
-    address: t.string({ nullable: true, resolve: (v) => v.state.household?.address ?? null }),
+    status: t.field({ type: HouseholdStatusEnum, resolve: (v) => v.status }),
+    monitored: t.boolean({ resolve: (v) => v.monitoring !== null }),
+    villageCode: t.string({ nullable: true, resolve: (v) => v.household?.villageCode ?? null }),
+    group: t.string({ nullable: true, resolve: (v) => v.household?.group ?? null }),
+    address: t.string({ nullable: true, resolve: (v) => v.household?.address ?? null }),
     phone: t.string({
       nullable: true,
       description: 'Masked for assessors.',
       resolve: (v, _a, ctx) => {
-        const phone = v.state.household?.phone;
+        const phone = v.household?.phone;
         return phone ? (ctx.viewer.masked ? maskPhone(phone) : phone) : null;
       },
     }),
@@ -185,53 +179,53 @@ export const HouseholdFacts = builder.interfaceRef<StateView>('HouseholdFacts').
       nullable: true,
       description: 'Account for transfers (一卡通); masked for assessors.',
       resolve: (v, _a, ctx) => {
-        const account = v.state.household?.bankAccount;
+        const account = v.household?.bankAccount;
         return account ? (ctx.viewer.masked ? maskBankAccount(account) : account) : null;
       },
     }),
-    cardNumber: t.string({ nullable: true, resolve: (v) => v.state.registration?.cardNumber ?? null }),
+    cardNumber: t.string({ nullable: true, resolve: (v) => v.registration?.cardNumber ?? null }),
     attribute: t.field({
       type: HouseholdAttributeEnum,
       nullable: true,
-      resolve: (v) => v.state.registration?.attribute ?? null,
+      resolve: (v) => v.registration?.attribute ?? null,
     }),
     mainCause: t.field({
       type: PovertyCauseEnum,
       nullable: true,
-      resolve: (v) => v.state.registration?.mainCause ?? null,
+      resolve: (v) => v.registration?.mainCause ?? null,
     }),
-    otherCauses: t.field({ type: [PovertyCauseEnum], resolve: (v) => v.state.registration?.otherCauses ?? [] }),
-    registeredOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.state.registration?.registeredOn ?? null }),
-    helper: t.field({ type: HelperType, nullable: true, resolve: (v) => v.state.helper ?? null }),
-    memberCount: t.int({ resolve: (v) => Object.keys(v.state.members).length }),
-    headMemberId: t.id({ nullable: true, resolve: (v) => v.state.headMemberId ?? null }),
-    members: t.field({ type: [MemberType], resolve: (v) => Object.values(v.state.members) }),
+    otherCauses: t.field({ type: [PovertyCauseEnum], resolve: (v) => v.registration?.otherCauses ?? [] }),
+    registeredOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.registration?.registeredOn ?? null }),
+    helper: t.field({ type: HelperType, nullable: true, resolve: (v) => v.helper }),
+    memberCount: t.int({ resolve: (v) => v.members.length }),
+    headMemberId: t.id({ nullable: true, resolve: (v) => v.headMemberId }),
+    members: t.field({ type: [MemberType], resolve: (v) => v.members }),
     latestAssessment: t.field({
       type: AssessmentType,
       nullable: true,
-      resolve: (v) => v.state.assessments.at(-1) ?? null,
+      resolve: (v) => v.assessments.at(-1) ?? null,
     }),
-    assessments: t.field({ type: [AssessmentType], resolve: (v) => v.state.assessments }),
-    measures: t.field({ type: [MeasureType], resolve: (v) => Object.values(v.state.measures) }),
+    assessments: t.field({ type: [AssessmentType], resolve: (v) => v.assessments }),
+    measures: t.field({ type: [MeasureType], resolve: (v) => v.measures }),
     visits: t.field({
       type: [VisitType],
       args: { year: t.arg.int({ description: 'Only visits in this calendar year.' }) },
       resolve: (v, args) =>
-        v.state.visits
+        v.visits
           .filter((visit) => !args.year || visit.visitedOn.startsWith(`${args.year}-`))
           .sort((a, b) => a.visitedOn.localeCompare(b.visitedOn)),
     }),
-    exits: t.field({ type: [ExitType], resolve: (v) => v.state.exits }),
-    returns: t.field({ type: [ReturnEntryType], resolve: (v) => v.state.returns }),
-    monitoring: t.field({ type: MonitoringType, nullable: true, resolve: (v) => v.state.monitoring ?? null }),
-    openCase: t.field({ type: OpenCaseType, nullable: true, resolve: (v) => v.state.case ?? null }),
-    removedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.state.removedOn ?? null }),
-    decreasedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.state.decreasedOn ?? null }),
+    exits: t.field({ type: [ExitType], resolve: (v) => v.exits }),
+    returns: t.field({ type: [ReturnEntryType], resolve: (v) => v.returns }),
+    monitoring: t.field({ type: MonitoringType, nullable: true, resolve: (v) => v.monitoring }),
+    openCase: t.field({ type: OpenCaseType, nullable: true, resolve: (v) => v.openCase }),
+    removedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.removedOn }),
+    decreasedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.decreasedOn }),
   }),
 });
 
 /** A household as it stood at some point: as of two dates, or after an event. */
-export const HouseholdStateType = builder.objectRef<StateView>('HouseholdState').implement({
+export const HouseholdStateType = builder.objectRef<View>('HouseholdState').implement({
   description: 'A household as it stood: as of a business date and a system time, or after an event.',
   interfaces: [HouseholdFacts],
   fields: () => ({}),

@@ -1,11 +1,12 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
+import { type HouseholdView, toView } from '@registry/projections';
 import { type HistoryEvent, stateAsOf, timeline } from '@registry/registry';
 import { GraphQLError } from 'graphql';
 import { withinScope } from '../auth.js';
 import { builder, pageComplexity } from './builder.js';
 import type { Context } from './context.js';
 import { EventType } from './event-type.js';
-import { HouseholdFacts, HouseholdStateType, type StateView } from './household-types.js';
+import { HouseholdFacts, HouseholdStateType } from './household-types.js';
 import { badInput, ERROR_CODES } from './problems.js';
 import { loadHouseholds, type RollRow } from './roll-data.js';
 
@@ -53,7 +54,7 @@ export const HouseholdType = builder.objectRef<RollRow>('Household').implement({
       resolve: async (h, _args, ctx) =>
         timeline(await ctx.history(h.householdId)).map((entry) => ({
           event: entry.event,
-          view: { householdId: h.householdId, state: entry.state },
+          view: toView(h.householdId, entry.state),
         })),
     }),
     asOf: t.field({
@@ -64,19 +65,16 @@ export const HouseholdType = builder.objectRef<RollRow>('Household').implement({
         effectiveOn: t.arg({ type: 'Date', required: true }),
         knownAt: t.arg({ type: 'DateTime' }),
       },
-      resolve: async (h, args, ctx) => ({
-        householdId: h.householdId,
-        state: stateAsOf(
-          await ctx.history(h.householdId),
-          args.effectiveOn,
-          knownAtOrNow(ctx, args.knownAt, 'knownAt'),
+      resolve: async (h, args, ctx) =>
+        toView(
+          h.householdId,
+          stateAsOf(await ctx.history(h.householdId), args.effectiveOn, knownAtOrNow(ctx, args.knownAt, 'knownAt')),
         ),
-      }),
     }),
   }),
 });
 
-const TimelineEntryType = builder.objectRef<{ event: HistoryEvent; view: StateView }>('TimelineEntry').implement({
+const TimelineEntryType = builder.objectRef<{ event: HistoryEvent; view: HouseholdView }>('TimelineEntry').implement({
   fields: (t) => ({
     event: t.field({ type: EventType, resolve: (e) => e.event }),
     state: t.field({ type: HouseholdStateType, resolve: (e) => e.view }),
