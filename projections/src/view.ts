@@ -109,7 +109,7 @@ export function toView(householdId: string, state: HouseholdState): HouseholdVie
       ? {
           kind: open.kind,
           step: open.step,
-          year: open.year ?? null,
+          year: open.kind === 'exit' ? open.year : null,
           notice: open.notice
             ? { level: open.notice.level, openedOn: open.notice.openedOn, closesOn: open.notice.closesOn }
             : null,

@@ -41,6 +41,8 @@ export const ExitStep = z.enum([
   'township_verification',
   'county_approval',
 ]);
+export type IdentificationStep = z.infer<typeof IdentificationStep>;
+export type ExitStep = z.infer<typeof ExitStep>;
 export const CaseStep = z.union([IdentificationStep, ExitStep]);
 export type CaseStep = z.infer<typeof CaseStep>;
 

@@ -12,7 +12,7 @@ import * as monitoring from './rules/monitoring.js';
 import * as notices from './rules/notices.js';
 import * as removal from './rules/removal.js';
 import * as returns from './rules/return.js';
-import type { DecideContext, Decider, Deciders } from './rules/types.js';
+import type { CommandOf, DecideContext, Decider, Deciders } from './rules/types.js';
 import type { HouseholdState } from './state.js';
 
 export { CORRECTION_KEYS, VOIDABLE } from './rules/corrections.js';
@@ -47,5 +47,16 @@ export function decide(command: HouseholdCommand, state: HouseholdState, ctx: De
     });
   }
   if (state.status === 'none' && !CREATES.has(command.type)) throw new HouseholdNotFound(ctx.householdId);
-  return (DECIDERS[command.type] as Decider<HouseholdCommandType>)(command, state, ctx);
+  return decideBy(command.type, command, state, ctx);
+}
+
+/** The decider of `type`, typed by it: TypeScript pairs a union's members with their table entries through a type parameter. */
+function decideBy<T extends HouseholdCommandType>(
+  type: T,
+  command: CommandOf<T>,
+  state: HouseholdState,
+  ctx: DecideContext,
+): HouseholdEvent[] {
+  const decider: Decider<T> = DECIDERS[type];
+  return decider(command, state, ctx);
 }

@@ -10,7 +10,7 @@ import * as monitoring from './rules/monitoring.js';
 import * as notices from './rules/notices.js';
 import * as removal from './rules/removal.js';
 import * as returns from './rules/return.js';
-import type { DomainEvent, Evolver, Evolvers } from './rules/types.js';
+import type { DomainEvent, EventOf, Evolver, Evolvers } from './rules/types.js';
 import type { HouseholdState } from './state.js';
 
 export type { DomainEvent } from './rules/types.js';
@@ -35,5 +35,11 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
  * job), so any stored history folds, also one corrected after the fact.
  */
 export function evolve(state: HouseholdState, event: DomainEvent): HouseholdState {
-  return (EVOLVERS[event.type] as Evolver<HouseholdEventType>)(state, event as never);
+  return evolveBy(event.type, state, event);
+}
+
+/** The evolver of `type`, typed by it: TypeScript pairs a union's members with their table entries through a type parameter. */
+function evolveBy<T extends HouseholdEventType>(type: T, state: HouseholdState, event: EventOf<T>): HouseholdState {
+  const evolver: Evolver<T> = EVOLVERS[type];
+  return evolver(state, event);
 }

@@ -1,4 +1,12 @@
-import type { CaseStep, ExitEvidence, Helper, HouseholdDetails, HouseholdEventData, Member } from '@registry/schema';
+import type {
+  ExitEvidence,
+  ExitStep,
+  Helper,
+  HouseholdDetails,
+  HouseholdEventData,
+  IdentificationStep,
+  Member,
+} from '@registry/schema';
 import type { z } from 'zod';
 
 export type Status =
@@ -20,14 +28,24 @@ export interface OpenNotice {
   objections: Record<string, { summary: string; resolved: boolean; upheld?: boolean }>;
 }
 
-export interface OpenCase {
-  kind: 'identification' | 'exit';
-  step: CaseStep;
-  /** Exit year (exit cases). */
-  year?: number;
+/** An identification case (识别) under way, at one of its steps. */
+export interface IdentificationCase {
+  kind: 'identification';
+  step: IdentificationStep;
+  notice?: OpenNotice;
+}
+
+/** An exit case (退出) for a year under way, at one of its steps. */
+export interface ExitCase {
+  kind: 'exit';
+  step: ExitStep;
+  year: number;
   notice?: OpenNotice;
   confirmedBy?: { memberId: string; helperId: string };
 }
+
+export type OpenCase = IdentificationCase | ExitCase;
+export type CaseKind = OpenCase['kind'];
 
 export type Assessment = HouseholdEventData<'ConditionsAssessed'>;
 export type Measure = HouseholdEventData<'AssistancePlanned'> & {

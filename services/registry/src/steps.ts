@@ -1,19 +1,29 @@
 import { type CaseStep, ExitStep, IdentificationStep } from '@registry/schema';
+import type { OpenCase } from './state.js';
 
-export const STEPS: Record<'identification' | 'exit', readonly CaseStep[]> = {
+/** The steps of each kind of case, in order. */
+export const STEPS = {
   identification: IdentificationStep.options,
   exit: ExitStep.options,
-};
+} as const;
 
-export function nextStep(kind: 'identification' | 'exit', step: CaseStep): CaseStep | undefined {
-  const steps = STEPS[kind];
-  return steps[steps.indexOf(step) + 1];
+/** The step `by` places after (1) or before (-1) `step` among `steps`, if there is one. */
+function stepFrom<S extends CaseStep>(steps: readonly S[], step: S, by: 1 | -1): S | undefined {
+  return steps[steps.indexOf(step) + by];
 }
 
-/** The review a notice posts: where an upheld objection sends the case back to. */
-export function reviewBefore(kind: 'identification' | 'exit', step: CaseStep): CaseStep {
-  const steps = STEPS[kind];
-  return steps[Math.max(0, steps.indexOf(step) - 1)] as CaseStep;
+/**
+ * The case moved one step on (`next`: undefined after its last step) or back to the review
+ * before its notice (`back`: where an upheld objection sends it), its notice gone either way.
+ */
+export function moveCase(open: OpenCase, way: 'next' | 'back'): OpenCase | undefined {
+  const by = way === 'next' ? 1 : -1;
+  if (open.kind === 'identification') {
+    const step = stepFrom(STEPS.identification, open.step, by) ?? (way === 'back' ? open.step : undefined);
+    return step && { ...open, step, notice: undefined };
+  }
+  const step = stepFrom(STEPS.exit, open.step, by) ?? (way === 'back' ? open.step : undefined);
+  return step && { ...open, step, notice: undefined };
 }
 
 export const STEP_NAMES: Record<CaseStep, string> = {

@@ -48,7 +48,7 @@ export const decide: Deciders<'ProposeExit' | 'ConfirmExit' | 'VerifyExit' | 'Ap
 
   ApproveExit: (_command, state, ctx) => {
     const open = requireStep(state, 'exit', 'county_approval');
-    const exitYear = open.year as number;
+    const exitYear = open.year;
     const evaluation = evaluateExit(state, exitYear, ctx.policy);
     if (evaluation.unmet.length > 0 || !evaluation.evidence) throw unmetCriteria(evaluation.unmet, evaluation.facts);
     return [
@@ -59,7 +59,7 @@ export const decide: Deciders<'ProposeExit' | 'ConfirmExit' | 'VerifyExit' | 'Ap
   RejectExit: (_command, state, ctx) => {
     const open = state.case;
     if (open?.kind !== 'exit') refuse('NO_OPEN_CASE', 'there is no open exit case');
-    return [rejection('exit', open.step, requireReason(ctx, 'refuse an exit'), state, ctx)];
+    return [rejection(open, requireReason(ctx, 'refuse an exit'), state, ctx)];
   },
 };
 
@@ -69,18 +69,12 @@ function unmetCriteria(unmet: RuleViolation['unmetCriteria'], facts: Record<stri
 
 export const evolve: Evolvers<'ExitProposed' | 'ExitConfirmed' | 'ExitVerified' | 'ExitApproved' | 'ExitRejected'> = {
   ExitProposed: (state, event) => ({ ...state, case: { kind: 'exit', step: 'village_review', year: event.data.year } }),
-  ExitConfirmed: (state, event) => ({
-    ...state,
-    case: state.case
-      ? advance({
-          ...state,
-          case: {
-            ...state.case,
-            confirmedBy: { memberId: event.data.signedByMemberId, helperId: event.data.helperId },
-          },
-        })
-      : advance(state),
-  }),
+  ExitConfirmed: (state, event) => {
+    const open = state.case;
+    if (open?.kind !== 'exit') return { ...state, case: advance(state) };
+    const confirmedBy = { memberId: event.data.signedByMemberId, helperId: event.data.helperId };
+    return { ...state, case: advance({ ...state, case: { ...open, confirmedBy } }) };
+  },
   ExitVerified: (state) => ({ ...state, case: advance(state) }),
   ExitApproved: (state, event) => ({
     ...state,

@@ -1,5 +1,14 @@
+import type { CaseStep, ExitStep, IdentificationStep } from '@registry/schema';
 import { RuleViolation, ValidationError } from '../errors.js';
-import { ASSISTED, type HouseholdState, type Status } from '../state.js';
+import {
+  ASSISTED,
+  type CaseKind,
+  type ExitCase,
+  type HouseholdState,
+  type IdentificationCase,
+  type OpenCase,
+  type Status,
+} from '../state.js';
 import { STEP_NAMES } from '../steps.js';
 import type { DecideContext } from './types.js';
 
@@ -25,16 +34,24 @@ export function requireStatus(state: HouseholdState, allowed: readonly Status[],
   }
 }
 
-export function requireStep(state: HouseholdState, kind: 'identification' | 'exit' | 'any', step: string | string[]) {
+/** The open case, which must be of this kind (or any) and at one of these steps, its notice closed unless a notice step is asked for. */
+export function requireStep(
+  state: HouseholdState,
+  kind: 'identification',
+  step: IdentificationStep | IdentificationStep[],
+): IdentificationCase;
+export function requireStep(state: HouseholdState, kind: 'exit', step: ExitStep | ExitStep[]): ExitCase;
+export function requireStep(state: HouseholdState, kind: 'any', step: CaseStep | CaseStep[]): OpenCase;
+export function requireStep(state: HouseholdState, kind: CaseKind | 'any', step: CaseStep | CaseStep[]): OpenCase {
   const open = state.case;
-  const steps = Array.isArray(step) ? step : [step];
+  const steps: CaseStep[] = Array.isArray(step) ? step : [step];
   if (!open || (kind !== 'any' && open.kind !== kind)) {
     refuse('NO_OPEN_CASE', `there is no open ${kind === 'any' ? '' : `${kind} `}case`, { status: state.status });
   }
   if (!steps.includes(open.step)) {
     refuse(
       'OUT_OF_ORDER',
-      `the ${open.kind} case is at ${STEP_NAMES[open.step]}, not ${steps.map((s) => STEP_NAMES[s as keyof typeof STEP_NAMES]).join(' or ')}`,
+      `the ${open.kind} case is at ${STEP_NAMES[open.step]}, not ${steps.map((s) => STEP_NAMES[s]).join(' or ')}`,
       { expectedStep: open.step, attemptedStep: steps },
     );
   }

@@ -26,17 +26,14 @@ export const decide: Deciders<
     const review: HouseholdEvent = { type: 'VillageReviewRecorded', data: { case: open.kind, ...command.data } };
     if (command.data.approved) return [review];
     const reason = requireReason(ctx, 'record a rejecting review');
-    return [review, rejection(open.kind, 'village_review', reason, state, ctx)];
+    return [review, rejection(open, reason, state, ctx)];
   },
 
   RecordTownshipReview: (command, state, ctx) => {
-    requireStep(state, 'identification', 'township_review');
+    const open = requireStep(state, 'identification', 'township_review');
     const review: HouseholdEvent = { type: 'TownshipReviewRecorded', data: command.data };
     if (command.data.approved) return [review];
-    return [
-      review,
-      rejection('identification', 'township_review', requireReason(ctx, 'record a rejecting review'), state, ctx),
-    ];
+    return [review, rejection(open, requireReason(ctx, 'record a rejecting review'), state, ctx)];
   },
 
   RecordDataComparison: (command, state) => {
@@ -58,7 +55,7 @@ export const decide: Deciders<
   RejectApplication: (_command, state, ctx) => {
     const open = state.case;
     if (open?.kind !== 'identification') refuse('NO_OPEN_CASE', 'there is no open identification case');
-    return [rejection('identification', open.step, requireReason(ctx, 'reject an application'), state, ctx)];
+    return [rejection(open, requireReason(ctx, 'reject an application'), state, ctx)];
   },
 };
 

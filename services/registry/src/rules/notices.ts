@@ -1,6 +1,6 @@
 import { addDays, type HouseholdEvent } from '@registry/schema';
 import { deriveId } from '../ids.js';
-import { reviewBefore } from '../steps.js';
+import { moveCase } from '../steps.js';
 import { advance, rejection } from './cases.js';
 import { refuse, requireStep } from './guards.js';
 import type { Deciders, Evolvers } from './types.js';
@@ -58,7 +58,7 @@ export const decide: Deciders<'OpenPublicNotice' | 'RecordObjection' | 'ResolveO
     if (objection.resolved) refuse('OBJECTION_RESOLVED', 'the objection is already resolved');
     const resolved: HouseholdEvent = { type: 'ObjectionResolved', data: command.data };
     if (command.data.consequence !== 'rejected') return [resolved];
-    return [resolved, rejection(open.kind, open.step, command.data.resolution, state, ctx)];
+    return [resolved, rejection(open, command.data.resolution, state, ctx)];
   },
 
   ClosePublicNotice: (_command, state, ctx) => {
@@ -114,7 +114,7 @@ export const evolve: Evolvers<'PublicNoticeOpened' | 'ObjectionRecorded' | 'Obje
       const objection = notice.objections[event.data.objectionId];
       if (!objection) return state;
       if (event.data.upheld && event.data.consequence === 'sent_back') {
-        return { ...state, case: { ...open, step: reviewBefore(open.kind, open.step), notice: undefined } };
+        return { ...state, case: moveCase(open, 'back') };
       }
       const objections = {
         ...notice.objections,
