@@ -130,6 +130,19 @@ describe('hostile input: each known attack is refused by name and writes nothing
     expect(oldBirth.issues?.map((i) => i.path)).toEqual(
       expect.arrayContaining(['input.data.member.nationalId', 'input.data.member.birthDate']),
     );
+    // What a rule finds wrong is named where the caller put the field, too: in the envelope or in the data.
+    const noReason = await send(clerk, 'CorrectEvent', {
+      householdId,
+      effectiveAt: '2016-04-01',
+      data: { eventId: randomUUID(), action: 'void' },
+    });
+    expect(noReason.issues).toEqual([{ path: 'input.reason', message: 'is required to correct an event' }]);
+    const noHousehold = await send(clerk, 'StartMonitoring', {
+      householdId: randomUUID(),
+      effectiveAt: '2016-04-01',
+      data: { category: 'edge_vulnerable', risks: ['因病'] },
+    });
+    expect(noHousehold.issues?.map((i) => i.path)).toEqual(['input.data.household']);
     expect(await stored()).toBe(before);
 
     // The first and last days the registry takes are accepted, and projected.

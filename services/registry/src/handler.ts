@@ -1,15 +1,7 @@
 import { EventIdConflict, type EventStore, WrongExpectedVersion } from '@registry/eventstore';
-import {
-  type Actor,
-  CommandEnvelope,
-  type HouseholdCommand,
-  HouseholdCommands,
-  type HouseholdCommandType,
-  householdStream,
-  type Policy,
-} from '@registry/schema';
+import { type Actor, type HouseholdCommand, householdStream, type Policy } from '@registry/schema';
 import { decide } from './decide.js';
-import { commandIdTaken, futureDate, issues } from './envelope.js';
+import { atPaths, commandIdTaken, type IssuePaths, type ParsedCommand, parseCommand } from './envelope.js';
 import { ConcurrencyConflict, ValidationError } from './errors.js';
 import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
 import type { HouseholdState } from './state.js';
@@ -113,6 +105,8 @@ export class HouseholdCommandHandler {
   }
 
   /**
+   * Parses and runs a command given as plain input (scripts, tests, loaders). Issues name the
+   * envelope's fields as such and the data's under `input`.
    * @param envelopeInput command id, household, expected version, effective date, reason
    * @param type the command's name, e.g. `ApproveExit`
    * @param dataInput the command's own fields, validated against its schema
@@ -125,19 +119,20 @@ export class HouseholdCommandHandler {
     actor: Actor,
     options: { guard?: CommandGuard } = {},
   ): Promise<CommandResult> {
-    const envelope = CommandEnvelope.safeParse(envelopeInput);
-    if (!Object.hasOwn(HouseholdCommands, type)) {
-      throw new ValidationError([{ path: 'type', message: `is not a household command: ${type}` }]);
-    }
-    const data = HouseholdCommands[type as HouseholdCommandType].schema.safeParse(dataInput);
-    const problems = [
-      ...(envelope.success ? [] : issues(envelope.error, '')),
-      ...(data.success ? [] : issues(data.error, 'input')),
-    ];
-    if (envelope.success) problems.push(...futureDate(envelope.data.effectiveAt, this.clock(), 'effectiveAt'));
-    if (!envelope.success || !data.success || problems.length > 0) throw new ValidationError(problems);
-    const command = { type, data: data.data } as HouseholdCommand;
-    return this.once(envelope.data.commandId, () => this.execute(envelope.data, command, actor, options.guard));
+    return this.run(this.parse(envelopeInput, type, dataInput), actor, options);
+  }
+
+  /**
+   * Parses a command once, at the edge that received it: typed, every issue named at `paths`
+   * (where that edge's caller put the fields), effective dates after today refused.
+   */
+  parse(envelopeInput: unknown, type: string, dataInput: unknown, paths?: IssuePaths): ParsedCommand {
+    return parseCommand(envelopeInput, type, dataInput, this.clock(), paths);
+  }
+
+  /** Decides a parsed command and appends its events: all or none, once per command id. */
+  async run(parsed: ParsedCommand, actor: Actor, options: { guard?: CommandGuard } = {}): Promise<CommandResult> {
+    return this.once(parsed.envelope.commandId, () => this.execute(parsed, actor, options.guard));
   }
 
   /**
@@ -157,8 +152,7 @@ export class HouseholdCommandHandler {
   }
 
   private async execute(
-    envelope: CommandEnvelope,
-    command: HouseholdCommand,
+    { envelope, command, paths }: ParsedCommand,
     actor: Actor,
     guard: CommandGuard | undefined,
   ): Promise<CommandResult> {
@@ -175,14 +169,7 @@ export class HouseholdCommandHandler {
       }
 
       const byId = new Map(history.map((e) => [e.id, e]));
-      const decided = decide(command, state, {
-        commandId: envelope.commandId,
-        householdId: envelope.householdId,
-        effectiveAt: envelope.effectiveAt,
-        ...(envelope.reason ? { reason: envelope.reason } : {}),
-        policy: this.options.policy,
-        findEvent: (id) => byId.get(id),
-      });
+      const decided = this.decide(command, state, envelope, byId, paths);
       const toAppend = eventsToAppend(envelope, decided, actor);
       if (guard) guard(stateAfter(history, state, toAppend, envelope.householdId), command, 'after');
       try {
@@ -203,7 +190,7 @@ export class HouseholdCommandHandler {
         }
         return this.result(envelope.householdId, fresh, appended.duplicate === true);
       } catch (error) {
-        if (error instanceof EventIdConflict) throw commandIdTaken();
+        if (error instanceof EventIdConflict) throw commandIdTaken(paths);
         if (!(error instanceof WrongExpectedVersion)) throw error;
         if (envelope.expectedVersion !== undefined) {
           const actual = error.actual === 'no_stream' ? -1 : error.actual;
@@ -216,6 +203,28 @@ export class HouseholdCommandHandler {
         // Jitter, so writers that collided do not collide again in lockstep.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 3 * attempt));
       }
+    }
+  }
+
+  /** The command's events; a rule's issues named where the caller put the fields. */
+  private decide(
+    command: HouseholdCommand,
+    state: HouseholdState,
+    envelope: ParsedCommand['envelope'],
+    byId: ReadonlyMap<string, HistoryEvent>,
+    paths: IssuePaths,
+  ) {
+    try {
+      return decide(command, state, {
+        commandId: envelope.commandId,
+        householdId: envelope.householdId,
+        effectiveAt: envelope.effectiveAt,
+        ...(envelope.reason ? { reason: envelope.reason } : {}),
+        policy: this.options.policy,
+        findEvent: (id) => byId.get(id),
+      });
+    } catch (error) {
+      throw error instanceof ValidationError ? atPaths(error, paths) : error;
     }
   }
 

@@ -2,6 +2,8 @@ export type { ExitEvaluation } from './criteria.js';
 export { evaluateExit } from './criteria.js';
 export type { DecideContext } from './decide.js';
 export { CORRECTION_KEYS, decide, VOIDABLE } from './decide.js';
+export type { IssuePaths, ParsedCommand } from './envelope.js';
+export { HANDLER_PATHS, parseCommand } from './envelope.js';
 export type { FieldIssue } from './errors.js';
 export { ConcurrencyConflict, DomainError, HouseholdNotFound, RuleViolation, ValidationError } from './errors.js';
 export type { DomainEvent } from './evolve.js';
@@ -23,6 +25,16 @@ export type { ReferenceResult } from './reference.js';
 export { AreaReferenceHandler } from './reference.js';
 export type { ExitReplay } from './replay.js';
 export { replayExits } from './replay.js';
-export type { Assessment, HouseholdState, Measure, OpenCase, Status, Visit } from './state.js';
+export type {
+  Assessment,
+  CaseKind,
+  ExitCase,
+  HouseholdState,
+  IdentificationCase,
+  Measure,
+  OpenCase,
+  Status,
+  Visit,
+} from './state.js';
 export { ASSISTED, initialState, STATE_SHAPE } from './state.js';
 export { eventsToAppend, toHistoryEvent } from './stored.js';

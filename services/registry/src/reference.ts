@@ -1,7 +1,6 @@
 import { EventIdConflict, type EventStore, WrongExpectedVersion } from '@registry/eventstore';
 import { type Actor, AreaEvents, areaStream, RecordRuralPopulation } from '@registry/schema';
-import { commandIdTaken, futureDate } from './envelope.js';
-import type { FieldIssue } from './errors.js';
+import { commandIdTaken, commandMetadata, futureDate, HANDLER_PATHS, type IssuePaths, issues } from './envelope.js';
 import { ValidationError } from './errors.js';
 import { deriveId } from './ids.js';
 
@@ -22,15 +21,16 @@ export class AreaReferenceHandler {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async recordRuralPopulation(input: unknown, actor: Actor): Promise<ReferenceResult> {
+  /** `paths` names the input's fields in issues, as the caller's caller sent them. */
+  async recordRuralPopulation(
+    input: unknown,
+    actor: Actor,
+    paths: Pick<IssuePaths, 'envelope'> = HANDLER_PATHS,
+  ): Promise<ReferenceResult> {
     const parsed = RecordRuralPopulation.safeParse(input);
-    if (!parsed.success) {
-      throw new ValidationError(
-        parsed.error.issues.map((i): FieldIssue => ({ path: i.path.join('.'), message: i.message })),
-      );
-    }
+    if (!parsed.success) throw new ValidationError(issues(parsed.error, paths));
     const c = parsed.data;
-    const future = futureDate(c.effectiveAt, this.clock(), 'effectiveAt');
+    const future = futureDate(c.effectiveAt, this.clock(), paths.envelope('effectiveAt'));
     if (future.length > 0) throw new ValidationError(future);
     const id = deriveId(c.commandId, 'event-0');
     const stream = areaStream(c.areaCode);
@@ -38,14 +38,7 @@ export class AreaReferenceHandler {
       id,
       type: AreaEvents.RuralPopulationRecorded.type,
       data: { areaCode: c.areaCode, year: c.year, population: c.population },
-      metadata: {
-        actor,
-        effectiveAt: c.effectiveAt,
-        ...(c.reason ? { reason: c.reason } : {}),
-        correlationId: deriveId(c.commandId, 'correlation'),
-        commandId: c.commandId,
-        schemaVersion: AreaEvents.RuralPopulationRecorded.version,
-      },
+      metadata: { ...commandMetadata(c, actor), schemaVersion: AreaEvents.RuralPopulationRecorded.version },
     };
     // Appended at the exact revision read, never "any": EventStoreDB recognises a retried
     // event id durably only then (with "any" only from a cache a restart empties).
@@ -59,7 +52,7 @@ export class AreaReferenceHandler {
           expectedRevision: recorded.length === 0 ? 'no_stream' : recorded.length - 1,
         });
       } catch (error) {
-        if (error instanceof EventIdConflict) throw commandIdTaken();
+        if (error instanceof EventIdConflict) throw commandIdTaken(paths);
         if (!(error instanceof WrongExpectedVersion) || attempt >= 10) throw error;
       }
     }

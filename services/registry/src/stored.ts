@@ -2,12 +2,12 @@ import type { EventToAppend, RecordedEvent } from '@registry/eventstore';
 import {
   type Actor,
   type CommandEnvelope,
-  type EventMetadata,
   HOUSEHOLD_STREAM_PREFIX,
   type HouseholdEvent,
   HouseholdEvents,
   parseHouseholdEvent,
 } from '@registry/schema';
+import { commandMetadata } from './envelope.js';
 import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
 import { deriveId } from './ids.js';
 import type { HouseholdState } from './state.js';
@@ -44,14 +44,7 @@ export function eventsToAppend(
   decided: readonly HouseholdEvent[],
   actor: Actor,
 ): EventToAppend[] {
-  const metadata: EventMetadata = {
-    actor,
-    effectiveAt: envelope.effectiveAt,
-    ...(envelope.reason ? { reason: envelope.reason } : {}),
-    correlationId: envelope.correlationId ?? deriveId(envelope.commandId, 'correlation'),
-    ...(envelope.causationId ? { causationId: envelope.causationId } : {}),
-    commandId: envelope.commandId,
-  };
+  const metadata = commandMetadata(envelope, actor);
   return decided.map((event, i) => ({
     id: deriveId(envelope.commandId, `event-${i}`),
     type: event.type,

@@ -2,8 +2,8 @@ import {
   type CommandGuard,
   type CommandResult,
   HouseholdNotFound,
+  type IssuePaths,
   type ReferenceResult,
-  ValidationError,
 } from '@registry/registry';
 import { HOUSEHOLD_COMMAND_TYPES, HouseholdCommands, type HouseholdCommandType } from '@registry/schema';
 import { Forbidden, requireArea, requireRole, type Viewer, withinScope } from '../auth.js';
@@ -40,19 +40,15 @@ interface EnvelopeInput {
   data?: Record<string, unknown> | null;
 }
 
-const ENVELOPE_FIELDS = new Set(['householdId', 'effectiveAt', 'reason', 'correlationId', 'causationId']);
-
-/** The handler's issue paths, rewritten to the mutation's argument paths. */
-function toArgumentPaths(error: ValidationError): ValidationError {
-  return new ValidationError(
-    error.issues.map((issue) => {
-      const [head, ...rest] = issue.path.split('.');
-      if (head === 'input') return { ...issue, path: ['input', 'data', ...rest].join('.') };
-      if (head && ENVELOPE_FIELDS.has(head)) return { ...issue, path: `input.${issue.path}` };
-      return issue;
-    }),
-  );
-}
+/**
+ * Where a command's fields sit in a mutation's arguments: commandId and expectedVersion at the
+ * top, the rest of the envelope in `input`, the command's own fields in `input.data`.
+ */
+const ARGUMENT_PATHS: IssuePaths = {
+  envelope: (field) =>
+    field === 'commandId' || field === 'expectedVersion' ? field : ['input', field].filter(Boolean).join('.'),
+  data: 'input.data',
+};
 
 /**
  * Writes only within the viewer's area, before and after the command: the household must be
@@ -119,13 +115,9 @@ function commandMutation(type: HouseholdCommandType) {
             ([, v]) => v !== null && v !== undefined,
           ),
         );
-        try {
-          return await ctx.deps.handler.handle(envelope, type, data.normalize(dataInput ?? {}), ctx.viewer.actor, {
-            guard: areaGuard(ctx.viewer, args.input.householdId),
-          });
-        } catch (error) {
-          throw error instanceof ValidationError ? toArgumentPaths(error) : error;
-        }
+        const { handler } = ctx.deps;
+        const parsed = handler.parse(envelope, type, data.normalize(dataInput ?? {}), ARGUMENT_PATHS);
+        return handler.run(parsed, ctx.viewer.actor, { guard: areaGuard(ctx.viewer, args.input.householdId) });
       },
     }),
   );
@@ -163,17 +155,9 @@ builder.mutationField('recordRuralPopulation', (t) =>
       // clerks do not set it. Reference data is the province's (an admin's) to record.
       requireRole(ctx.viewer, ['admin'], 'record reference data');
       const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
-      try {
-        return await ctx.deps.reference.recordRuralPopulation(
-          { ...input, commandId: args.commandId },
-          ctx.viewer.actor,
-        );
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        throw new ValidationError(
-          error.issues.map((i) => ({ ...i, path: i.path === 'commandId' ? i.path : `input.${i.path}` })),
-        );
-      }
+      return ctx.deps.reference.recordRuralPopulation({ ...input, commandId: args.commandId }, ctx.viewer.actor, {
+        envelope: (field) => (field === 'commandId' ? field : ['input', field].filter(Boolean).join('.')),
+      });
     },
   }),
 );
