@@ -38,6 +38,11 @@ export interface AppendResult {
   /** Position of the last appended event. */
   position: Position;
   /**
+   * Each appended event's position and recording time, in the order given (for a retry, those
+   * of the events stored by the first write): a writer need not read back what it wrote.
+   */
+  events: { position: Position; recordedAt: string }[];
+  /**
    * True when every event was already stored by an earlier append (a retry): nothing was
    * written. The PostgreSQL adapter always tells; EventStoreDB answers a retry exactly as it
    * answered the first write, so its adapter leaves this undefined.

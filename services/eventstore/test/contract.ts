@@ -104,6 +104,18 @@ export function eventStoreContract(name: string, open: () => Promise<ContractTar
         expect((read[0]?.position ?? '') < (read[1]?.position ?? '')).toBe(true);
       });
 
+      it('answers with each appended event’s position and recording time, as a read of the stream gives them', async () => {
+        const stream = streamName();
+        await store.append(stream, events(2), { expectedRevision: 'no_stream' });
+        const appended = await store.append(stream, events(3), { expectedRevision: 1 });
+        const read = await store.readStream(stream, { fromRevision: 2 });
+        expect(appended.events).toEqual(read.map((e) => ({ position: e.position, recordedAt: e.recordedAt })));
+        expect(appended.position).toBe(read.at(-1)?.position);
+        const positions = appended.events.map((e) => e.position);
+        expect([...positions].sort()).toEqual(positions);
+        expect(new Set(positions).size).toBe(3);
+      });
+
       it('given metadata without optional fields, then it round-trips without gaining any', async () => {
         const stream = streamName();
         const meta = {

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createPool, freePort, startEmbeddedPostgres } from '@registry/postgres';
+import { createPool, freePort, migrate, startEmbeddedPostgres } from '@registry/postgres';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventIdConflict } from '../src/index.js';
 import { PostgresEventStore } from '../src/postgres/index.js';
+import { EVENT_STORE_MIGRATIONS } from '../src/postgres/migrations.js';
 import { eventStoreContract } from './contract.js';
 import { collect, events, streamName } from './fixtures.js';
 
@@ -109,7 +110,34 @@ describe('PostgreSQL event store: guarantees the database itself keeps', () => {
     const again = await PostgresEventStore.open({ pool: db.pool });
     await again.close();
     const { rows } = await db.pool.query('SELECT version FROM eventstore_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual(EVENT_STORE_MIGRATIONS.map((m) => ({ version: m.version })));
+  });
+
+  it('given a log written before appends answered with every position, a retry of an old append after the upgrade answers with its stored events', async () => {
+    const old = await createTestDatabase('es_upgrade');
+    try {
+      await migrate(old.pool, 'eventstore', EVENT_STORE_MIGRATIONS.slice(0, 1));
+      const stream = streamName();
+      const batch = events(2);
+      const payload = JSON.stringify(
+        batch.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })),
+      );
+      await old.pool.query('SELECT * FROM es_append($1, -1, $2::jsonb)', [stream, payload]);
+      const upgraded = await PostgresEventStore.open({ pool: old.pool });
+      try {
+        const retry = await upgraded.append(stream, batch, { expectedRevision: 'no_stream' });
+        const stored = await upgraded.readStream(stream);
+        expect(retry.duplicate).toBe(true);
+        expect(retry.events).toEqual(stored.map((e) => ({ position: e.position, recordedAt: e.recordedAt })));
+        const next = await upgraded.append(stream, events(1), { expectedRevision: 1 });
+        expect(next.events).toHaveLength(1);
+        expect(next.nextExpectedRevision).toBe(2);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await old.close();
+    }
   });
 
   it('given a long open write transaction, subscribers wait for it and then receive everything in order', async () => {

@@ -1,4 +1,4 @@
-import { EventIdConflict, type EventStore, WrongExpectedVersion } from '@registry/eventstore';
+import { EventIdConflict, type EventStore, type EventToAppend, WrongExpectedVersion } from '@registry/eventstore';
 import { type Actor, type HouseholdCommand, householdStream, type Policy } from '@registry/schema';
 import { decide } from './decide.js';
 import { atPaths, commandIdTaken, type IssuePaths, type ParsedCommand, parseCommand } from './envelope.js';
@@ -177,9 +177,13 @@ export class HouseholdCommandHandler {
           expectedRevision: version < 0 ? 'no_stream' : version,
         });
         const first = appended.nextExpectedRevision - toAppend.length + 1;
-        // The store reports the position of the last event; re-read to give every event its own.
-        const written = await this.store.readStream(stream, { fromRevision: first, maxCount: toAppend.length });
-        const fresh = written.map(toHistoryEvent);
+        // A first write is known whole: its events as sent, at the positions the store gave.
+        // A retry that another process wrote first is read back, to answer with what is stored.
+        const fresh = appended.duplicate
+          ? (await this.store.readStream(stream, { fromRevision: first, maxCount: toAppend.length })).map(
+              toHistoryEvent,
+            )
+          : toAppend.map((e, i) => recordedAs(e, stream, first + i, appended.events[i]));
         if (fresh.length === toAppend.length && fresh[0]?.revision === history.length) {
           this.remember(envelope.householdId, {
             events: [...history, ...fresh],
@@ -236,3 +240,14 @@ export class HouseholdCommandHandler {
 }
 
 const noop = () => {};
+
+/** An event just appended, as a read of the stream would give it. */
+function recordedAs(
+  event: EventToAppend,
+  streamName: string,
+  revision: number,
+  placed: { position: string; recordedAt: string } | undefined,
+): HistoryEvent {
+  if (!placed) throw new Error(`${streamName}@${revision}: the store did not say where the event landed`);
+  return toHistoryEvent({ ...event, streamName, revision, position: placed.position, recordedAt: placed.recordedAt });
+}

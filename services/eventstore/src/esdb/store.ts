@@ -166,13 +166,23 @@ export class EventStoreDbEventStore implements EventStore {
         { expectedRevision: toExpected(expected) },
       );
       const nextExpectedRevision = toNumber(result.nextExpectedRevision, 'revision');
-      const position = result.position;
-      if (!position) {
-        const [last] = await this.readStream(stream, { fromRevision: nextExpectedRevision, maxCount: 1 });
-        if (!last) throw new Error(`EventStoreDB reported no position for the append to "${stream}"`);
-        return { nextExpectedRevision, position: last.position };
+      // EventStoreDB answers with the last event's position only: each event's own position
+      // and time are read back here, so the port's writers never need to.
+      const written = await this.readStream(stream, {
+        fromRevision: nextExpectedRevision - events.length + 1,
+        maxCount: events.length,
+      });
+      const last = written.at(-1);
+      if (written.length !== events.length || !last) {
+        throw new Error(
+          `EventStoreDB reported ${events.length} events appended to "${stream}" but ${written.length} read back`,
+        );
       }
-      return { nextExpectedRevision, position: encodePosition(position.commit, position.prepare) };
+      return {
+        nextExpectedRevision,
+        position: last.position,
+        events: written.map((e) => ({ position: e.position, recordedAt: e.recordedAt })),
+      };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
         const actual = error.actualVersion;

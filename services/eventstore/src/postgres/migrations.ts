@@ -93,4 +93,66 @@ BEGIN
 END $$;
 `,
   },
+  {
+    version: 2,
+    name: 'append returns every event its position and recording time',
+    // The same append, answering with each event's position (in revision order) and the
+    // recording time they share, so a writer need not read back what it wrote. A retry
+    // answers with those of the events it matched.
+    sql: `
+DROP FUNCTION es_append(text, bigint, jsonb);
+CREATE FUNCTION es_append(p_stream text, p_expected bigint, p_events jsonb)
+RETURNS TABLE (next_revision bigint, tx xid8, positions bigint[], recorded_at timestamptz, duplicate boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  n integer := jsonb_array_length(p_events);
+  v_first record;
+  v_matching integer;
+  v_current bigint;
+  v_tx xid8;
+  v_positions bigint[];
+  v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
+BEGIN
+  SELECT e.stream_name, e.revision INTO v_first FROM es_events e WHERE e.event_id = (p_events->0->>'id')::uuid;
+  IF FOUND THEN
+    SELECT count(*) INTO v_matching
+      FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(ev, ord)
+      JOIN es_events e ON e.event_id = (x.ev->>'id')::uuid
+     WHERE e.stream_name = p_stream AND e.revision = v_first.revision + x.ord - 1 AND e.event_type = x.ev->>'type';
+    IF v_first.stream_name = p_stream AND v_matching = n THEN
+      RETURN QUERY SELECT v_first.revision + n - 1, (array_agg(e.transaction_id))[1],
+                          array_agg(e.position ORDER BY e.revision), max(e.recorded_at), true
+        FROM es_events e
+       WHERE e.stream_name = p_stream AND e.revision BETWEEN v_first.revision AND v_first.revision + n - 1;
+      RETURN;
+    END IF;
+    RAISE EXCEPTION 'event id % is already stored in stream "%" at revision %, but this append differs from that one',
+      p_events->0->>'id', v_first.stream_name, v_first.revision USING ERRCODE = 'RE002';
+  END IF;
+
+  -- Writers of one stream queue here; the statement below then sees the last one's
+  -- commit (each statement of a volatile function takes a fresh snapshot).
+  PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 0));
+  SELECT coalesce(max(e.revision), -1) INTO v_current FROM es_events e WHERE e.stream_name = p_stream;
+
+  IF (p_expected = -1 AND v_current <> -1)
+     OR (p_expected = -4 AND v_current = -1)
+     OR (p_expected >= 0 AND v_current <> p_expected) THEN
+    RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'RE001', DETAIL = v_current::text;
+  END IF;
+
+  v_tx := pg_current_xact_id();
+  WITH inserted AS (
+    INSERT INTO es_events (transaction_id, stream_name, revision, event_id, event_type, data, metadata, recorded_at)
+    SELECT v_tx, p_stream, v_current + x.ord, (x.ev->>'id')::uuid, x.ev->>'type', x.ev->'data', x.ev->'metadata', v_now
+      FROM jsonb_array_elements(p_events) WITH ORDINALITY AS x(ev, ord)
+     ORDER BY x.ord
+    RETURNING revision, position
+  )
+  SELECT array_agg(position ORDER BY revision) INTO v_positions FROM inserted;
+
+  RETURN QUERY SELECT v_current + n, v_tx, v_positions, v_now, false;
+END $$;
+`,
+  },
 ];

@@ -46,6 +46,26 @@ export interface PostgresEventStoreOptions {
 const CHANNEL = 'es_events';
 const NOTIFY_INTERVAL_MS = 50;
 const EXPECTED_CODES: Record<string, number> = { any: -2, no_stream: -1, stream_exists: -4 };
+/** What es_append answers: the stream's next revision, and each event's place and time. */
+interface AppendRow {
+  next_revision: string;
+  tx: string;
+  positions: string[];
+  recorded_at: string;
+  duplicate: boolean;
+}
+
+const APPEND_COLUMNS =
+  "next_revision, tx::text AS tx, positions::text[] AS positions, (recorded_at AT TIME ZONE 'UTC')::text AS recorded_at, duplicate";
+
+function appendResult(row: AppendRow): AppendResult {
+  const recordedAt = isoFromUtcText(row.recorded_at);
+  const events = row.positions.map((position) => ({ position: encodeDecimalPosition(row.tx, position), recordedAt }));
+  const last = events.at(-1);
+  if (!last) throw new Error('es_append answered with no events');
+  return { nextExpectedRevision: Number(row.next_revision), position: last.position, events, duplicate: row.duplicate };
+}
+
 /**
  * The recording time comes as UTC text, made ISO by `isoFromUtcText`: parsing it into a Date
  * and formatting it again was a tenth of a projection rebuild's client time.
@@ -134,24 +154,15 @@ export class PostgresEventStore implements EventStore {
     for (let attempt = 1; ; attempt++) {
       try {
         // Named, so each connection parses and plans the call once.
-        const result = await this.pool.query<{
-          next_revision: string;
-          tx: string;
-          last_position: string;
-          duplicate: boolean;
-        }>({
-          name: 'es_append',
-          text: 'SELECT next_revision, tx::text AS tx, last_position, duplicate FROM es_append($1, $2, $3::jsonb)',
+        const result = await this.pool.query<AppendRow>({
+          name: 'es_append_v2',
+          text: `SELECT ${APPEND_COLUMNS} FROM es_append($1, $2, $3::jsonb)`,
           values: [stream, code, payload],
         });
         const row = result.rows[0];
         if (!row) throw new Error('es_append returned no row');
         if (!row.duplicate) this.afterAppend();
-        return {
-          nextExpectedRevision: Number(row.next_revision),
-          position: encodeDecimalPosition(row.tx, row.last_position),
-          duplicate: row.duplicate,
-        };
+        return appendResult(row);
       } catch (error) {
         const pgError = error as { code?: string; detail?: string; constraint?: string; message: string };
         if (pgError.code === 'RE001') {
@@ -201,13 +212,8 @@ export class PostgresEventStore implements EventStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await client.query<{
-        next_revision: string;
-        tx: string;
-        last_position: string;
-        duplicate: boolean;
-      }>(
-        `SELECT r.next_revision, r.tx::text AS tx, r.last_position, r.duplicate
+      const result = await client.query<AppendRow>(
+        `SELECT ${APPEND_COLUMNS}
            FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS u(stream, expected, events, n),
                 LATERAL es_append(u.stream, u.expected, u.events) AS r
           ORDER BY u.n`,
@@ -215,11 +221,7 @@ export class PostgresEventStore implements EventStore {
       );
       await client.query('COMMIT');
       this.afterAppend();
-      return result.rows.map((row) => ({
-        nextExpectedRevision: Number(row.next_revision),
-        position: encodeDecimalPosition(row.tx, row.last_position),
-        duplicate: row.duplicate,
-      }));
+      return result.rows.map(appendResult);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       const pgError = error as { code?: string; detail?: string; message: string };
