@@ -1,11 +1,11 @@
-import { EventIdConflict, type EventStore, type EventToAppend, WrongExpectedVersion } from '@registry/eventstore';
+import { EventIdConflict, type EventStore, WrongExpectedVersion } from '@registry/eventstore';
 import { type Actor, type HouseholdCommand, householdStream, type Policy } from '@registry/schema';
 import { decide } from './decide.js';
 import { atPaths, commandIdTaken, type IssuePaths, type ParsedCommand, parseCommand } from './envelope.js';
 import { ConcurrencyConflict, ValidationError } from './errors.js';
 import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
 import type { HouseholdState } from './state.js';
-import { eventsToAppend, stateAfter, toHistoryEvent } from './stored.js';
+import { eventsToAppend, recordedAs, stateAfter, toHistoryEvent } from './stored.js';
 
 export interface CommandResult {
   householdId: string;
@@ -240,14 +240,3 @@ export class HouseholdCommandHandler {
 }
 
 const noop = () => {};
-
-/** An event just appended, as a read of the stream would give it. */
-function recordedAs(
-  event: EventToAppend,
-  streamName: string,
-  revision: number,
-  placed: { position: string; recordedAt: string } | undefined,
-): HistoryEvent {
-  if (!placed) throw new Error(`${streamName}@${revision}: the store did not say where the event landed`);
-  return toHistoryEvent({ ...event, streamName, revision, position: placed.position, recordedAt: placed.recordedAt });
-}

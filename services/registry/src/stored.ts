@@ -81,3 +81,14 @@ export function stateAfter(
     ? foldHistory([...history, ...pending])
     : foldEvents(pending, state);
 }
+
+/** An event just appended, as a read of the stream would give it. */
+export function recordedAs(
+  event: EventToAppend,
+  streamName: string,
+  revision: number,
+  placed: { position: string; recordedAt: string } | undefined,
+): HistoryEvent {
+  if (!placed) throw new Error(`${streamName}@${revision}: the store did not say where the event landed`);
+  return toHistoryEvent({ ...event, streamName, revision, position: placed.position, recordedAt: placed.recordedAt });
+}
