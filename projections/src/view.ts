@@ -116,6 +116,6 @@ export function toView(householdId: string, state: HouseholdState): HouseholdVie
         }
       : null,
     removedOn: state.removedOn ?? null,
-    decreasedOn: state.decreasedOn ?? null,
+    decreasedOn: state.status === 'decreased' ? state.decreasedOn : null,
   };
 }

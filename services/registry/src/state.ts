@@ -55,8 +55,17 @@ export type Measure = HouseholdEventData<'AssistancePlanned'> & {
 export type ComparisonFindings = HouseholdEventData<'DataComparisonRecorded'>['findings'];
 type ExitEvidenceT = z.infer<typeof ExitEvidence>;
 
-export interface HouseholdState {
-  status: Status;
+/**
+ * A household's folded state: what every status has, and what only its status has. A natural
+ * decrease (自然减少) is final and carries its date. A removal's date (清退) is not bound to
+ * its status: a household removed and taken in again keeps it on record, as the registry
+ * always showed, so it stays with the common facts (as do the card and causes, kept after an
+ * exit or a removal).
+ */
+export type HouseholdState = HouseholdFacts &
+  ({ status: Exclude<Status, 'decreased'> } | { status: 'decreased'; decreasedOn: string });
+
+export interface HouseholdFacts {
   householdId?: string;
   household?: HouseholdDetails;
   members: Record<string, Member>;
@@ -86,7 +95,6 @@ export interface HouseholdState {
   monitoring?: { category: HouseholdEventData<'MonitoringStarted'>['category']; since: string; risks: string[] };
   monitoringPeriods: { category: string; from: string; to?: string }[];
   removedOn?: string;
-  decreasedOn?: string;
 }
 
 export interface Visit {

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { HouseholdState, Status } from '../state.js';
+import type { HouseholdFacts, HouseholdState, Status } from '../state.js';
 import { refuse, requireStatus } from './guards.js';
 import type { Deciders, Evolvers } from './types.js';
 
@@ -36,7 +36,10 @@ export const decide: Deciders<'StartMonitoring' | 'EndMonitoring'> = {
 };
 
 /** Monitoring ends on a date: released, or the household returned to poverty or left the registry. */
-export function endMonitoring(state: HouseholdState, on: string): Partial<HouseholdState> {
+export function endMonitoring(
+  state: HouseholdState,
+  on: string,
+): Partial<Pick<HouseholdFacts, 'monitoring' | 'monitoringPeriods'>> {
   if (!state.monitoring) return {};
   const periods = state.monitoringPeriods.map((p, i) =>
     i === state.monitoringPeriods.length - 1 && p.to === undefined ? { ...p, to: on } : p,
