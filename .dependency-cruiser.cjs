@@ -95,8 +95,10 @@ module.exports = {
     tsPreCompilationDeps: true,
     enhancedResolveOptions: {
       exportsFields: ['exports'],
-      conditionNames: ['import', 'default'],
-      extensions: ['.ts', '.js'],
+      conditionNames: ['import', 'types', 'default'],
+      // The console imports without extensions (Vite) and uses a types-only package.
+      extensions: ['.ts', '.tsx', '.js', '.d.ts'],
+      mainFields: ['module', 'main', 'types', 'typings'],
     },
   },
 };

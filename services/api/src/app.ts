@@ -3,6 +3,7 @@ import { isTransient } from '@registry/projections';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
 import { type TokenVerifier, Unauthenticated, type Viewer } from './auth.js';
+import { type ConsoleOptions, mountConsole } from './console.js';
 import { exportSnapshot } from './export.js';
 import type { ApiDeps } from './graphql/context.js';
 import { createGraphql, type GraphqlOptions, RETRY_AFTER_SECONDS } from './graphql/server.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   readiness?: ReadinessLimits;
   /** The GraphQL API and export; without it only health and readiness are served. */
   api?: { deps: ApiDeps; verifier: TokenVerifier; options: GraphqlOptions };
+  /** The console at `/` (its built files) and, with `--demo`, its demo sign-in. */
+  console?: ConsoleOptions;
   /** Where a request that failed unexpectedly (a bug) is reported. */
   logger?: { error(obj: object, msg: string): void };
 }
@@ -43,6 +46,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   if (deps.api) mountApi(app, deps.api);
+  if (deps.console) mountConsole(app, deps.console);
   app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const transient = isTransient(error);
     // Anything but the client's own mistakes and the database being away is a bug: logged

@@ -1,5 +1,6 @@
 import { type AreaReferenceHandler, deriveId, type HouseholdCommandHandler } from '@registry/registry';
 import { type Actor, ALL_CONDITIONS_MET, type Member, nationalIdCheckChar } from '@registry/schema';
+import type { DemoArea } from './console.js';
 
 /**
  * `--demo`: a small county (射阳县-like code 320924) written through the command handlers, so
@@ -11,6 +12,17 @@ import { type Actor, ALL_CONDITIONS_MET, type Member, nationalIdCheckChar } from
 export const DEMO_COUNTY = '320924000000';
 export const DEMO_TOWNSHIPS = ['320924101000', '320924102000'] as const;
 const VILLAGES = ['320924101201', '320924101202', '320924102201', '320924102202'] as const;
+
+/** The demo county's areas with names, for the console's demo sign-in (names made up). */
+export const DEMO_AREAS = [
+  { code: DEMO_COUNTY, name: '示范县', level: 'county' },
+  { code: DEMO_TOWNSHIPS[0], name: '示范县海河镇', level: 'township' },
+  { code: VILLAGES[0], name: '海河镇东港村', level: 'village' },
+  { code: VILLAGES[1], name: '海河镇西湖村', level: 'village' },
+  { code: DEMO_TOWNSHIPS[1], name: '示范县合德镇', level: 'township' },
+  { code: VILLAGES[2], name: '合德镇南河村', level: 'village' },
+  { code: VILLAGES[3], name: '合德镇北岸村', level: 'village' },
+] as const satisfies readonly DemoArea[];
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙'];
 const GIVEN = ['建国', '秀英', '志强', '桂兰', '海燕', '德明', '春梅', '永福', '玉珍', '国华', '红梅', '长江'];

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { developmentSecret, issueToken, TokenVerifier } from './auth.js';
 import { ConfigError, loadConfig } from './config.js';
-import { DEMO_COUNTY, loadDemo } from './demo.js';
+import type { ConsoleOptions } from './console.js';
+import { DEMO_AREAS, DEMO_COUNTY, loadDemo } from './demo.js';
 import { startInfrastructure } from './infrastructure.js';
 
 /** The composition root: the only place that wires adapters to the core, and the only listener. */
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const demo = process.argv.includes('--demo');
   const infrastructure = await startInfrastructure(config, logger);
   let graphiqlHeaders: Record<string, string> | undefined;
+  const consoleOptions: ConsoleOptions = {};
   if (demo) {
     logger.info('loading the demo county (commands already loaded are skipped)');
     const loaded = await loadDemo(infrastructure.handler, infrastructure.reference);
@@ -44,12 +46,23 @@ async function main(): Promise<void> {
       const secret = config.jwtSecret ?? (await developmentSecret(config.dataDir));
       const token = await issueToken(secret, { sub: 'demo-clerk', role: 'clerk', unit: '县扶贫办', area: DEMO_COUNTY });
       graphiqlHeaders = { Authorization: `Bearer ${token}` };
+      // The console's sign-in page offers every role in every demo area (demo only).
+      consoleOptions.demo = {
+        areas: [...DEMO_AREAS],
+        issue: (role, area) =>
+          issueToken(
+            secret,
+            { sub: `demo-${role}-${area.code}`, role, unit: `${area.name}（演示）`, area: area.code },
+            '8h',
+          ),
+      };
     }
   }
   const app = buildApp({
     ...infrastructure,
     logger,
     readiness: config.readiness,
+    console: consoleOptions,
     api: {
       deps: infrastructure,
       verifier,
@@ -70,6 +83,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       url: `http://${config.host}:${port}`,
+      console: `http://${config.host}:${port}/`,
       graphiql: `http://${config.host}:${port}/graphql`,
       ...infrastructure.describe,
     },

@@ -1,0 +1,340 @@
+/**
+ * The message catalogue the API and the console share: every word a clerk reads, in Simplified
+ * Chinese first and English second. Codes (enum values, rule codes, event types) stay stable for
+ * machines; the texts are what people read. Plain data and small pure functions, no imports, so
+ * the browser bundle takes it as it is.
+ */
+
+export const LANGUAGES = ['zh', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export interface Text {
+  zh: string;
+  en: string;
+}
+
+const t = (zh: string, en: string): Text => ({ zh, en });
+
+/** Labels of the GraphQL enums' values, by enum name, in DOMAIN.md's words. */
+export const ENUM_LABELS = {
+  HouseholdStatus: {
+    none: t('未登记', 'not on file'),
+    applicant: t('申请中', 'applicant'),
+    registered: t('建档立卡', 'registered'),
+    rejected: t('未通过识别', 'rejected'),
+    exited: t('已脱贫', 'exited'),
+    returned: t('返贫', 'returned to poverty'),
+    removed: t('已清退', 'removed'),
+    decreased: t('自然减少', 'natural decrease'),
+    unregistered: t('监测对象（未建档）', 'monitored, never registered'),
+  },
+  HouseholdAttribute: {
+    ordinary: t('一般贫困户', 'ordinary poor'),
+    low_income_guarantee: t('低保贫困户', 'low-income guarantee'),
+    extreme_poverty_support: t('特困供养户', 'extreme-poverty support'),
+  },
+  PovertyCause: {
+    illness: t('因病', 'illness'),
+    disability: t('因残', 'disability'),
+    schooling: t('因学', 'schooling costs'),
+    disaster: t('因灾', 'disaster'),
+    lack_of_land: t('缺土地', 'lack of land'),
+    lack_of_water: t('缺水', 'lack of water'),
+    lack_of_skills: t('缺技术', 'lack of skills'),
+    lack_of_labour: t('缺劳力', 'lack of labour'),
+    lack_of_capital: t('缺资金', 'lack of capital'),
+    poor_transport: t('交通条件落后', 'poor transport'),
+    lack_of_drive: t('自身发展动力不足', 'lack of drive'),
+  },
+  Role: {
+    clerk: t('扶贫专干', 'registry clerk'),
+    evaluator: t('考核评估人员', 'evaluator'),
+    assessor: t('第三方评估人员', 'third-party assessor'),
+    admin: t('系统管理员', 'administrator'),
+    system: t('系统', 'system'),
+  },
+  Sex: { male: t('男', 'male'), female: t('女', 'female') },
+  Relation: {
+    head: t('户主', 'head'),
+    spouse: t('配偶', 'spouse'),
+    child: t('子女', 'child'),
+    child_in_law: t('儿媳/女婿', 'child-in-law'),
+    grandchild: t('孙辈', 'grandchild'),
+    parent: t('父母', 'parent'),
+    parent_in_law: t('公婆/岳父母', 'parent-in-law'),
+    grandparent: t('祖父母', 'grandparent'),
+    sibling: t('兄弟姐妹', 'sibling'),
+    other: t('其他', 'other'),
+  },
+  Health: {
+    healthy: t('健康', 'healthy'),
+    chronic_illness: t('长期慢性病', 'chronic illness'),
+    serious_illness: t('大病', 'serious illness'),
+    disabled: t('残疾', 'disabled'),
+  },
+  LabourCapacity: {
+    ordinary: t('普通劳动力', 'ordinary labour'),
+    skilled: t('技能劳动力', 'skilled labour'),
+    weak: t('弱劳动力', 'weak labour'),
+    lost: t('丧失劳动力', 'lost labour capacity'),
+    none: t('无劳动力', 'no labour capacity'),
+  },
+  Schooling: {
+    not_in_school: t('非在校生', 'not in school'),
+    preschool: t('学前教育', 'preschool'),
+    primary: t('小学', 'primary'),
+    junior_secondary: t('初中', 'junior secondary'),
+    senior_secondary: t('高中', 'senior secondary'),
+    secondary_vocational: t('中职', 'secondary vocational'),
+    higher_vocational: t('高职', 'higher vocational'),
+    university: t('大学', 'university'),
+  },
+  AssistanceCategory: {
+    industry: t('产业扶贫', 'industry'),
+    employment: t('就业扶贫', 'employment'),
+    public_welfare_job: t('公益岗位', 'public-welfare job'),
+    training: t('技能培训', 'training'),
+    education_aid: t('教育资助', 'education aid'),
+    health_aid: t('健康扶贫', 'health aid'),
+    housing_renovation: t('危房改造', 'housing renovation'),
+    relocation: t('易地扶贫搬迁', 'relocation'),
+    micro_credit: t('小额信贷', 'micro-credit'),
+    minimum_living_guarantee: t('低保兜底', 'minimum living guarantee'),
+    ecological_ranger: t('生态护林员', 'ecological ranger'),
+    asset_income: t('资产收益', 'asset income'),
+    other: t('其他', 'other'),
+  },
+  FundingSource: {
+    central: t('中央财政', 'central government'),
+    provincial: t('省级财政', 'province'),
+    municipal: t('市级财政', 'municipality'),
+    county: t('县级财政', 'county'),
+    pairing_assistance: t('结对帮扶', 'pairing assistance'),
+    bank_credit: t('银行信贷', 'bank credit'),
+    social_donation: t('社会捐助', 'social donation'),
+    self_raised: t('自筹', 'self-raised'),
+    other: t('其他', 'other'),
+  },
+  MonitoringCategory: {
+    unstable_exited: t('脱贫不稳定户', 'unstable exited household'),
+    edge_vulnerable: t('边缘易致贫户', 'edge household'),
+    sudden_hardship: t('突发严重困难户', 'sudden hardship'),
+  },
+  ExitCriterion: {
+    assessment_in_exit_year: t('退出年度有入户核查', 'an assessment in the exit year'),
+    income_line_known: t('当年收入标准已知', 'the year’s income line is known'),
+    income_above_line: t('人均纯收入高于当年标准', 'income per head above the line'),
+    food: t('不愁吃', 'enough food'),
+    clothing: t('不愁穿', 'enough clothing'),
+    compulsory_education: t('义务教育有保障', 'compulsory education'),
+    basic_medical: t('基本医疗有保障', 'basic medical care'),
+    safe_housing: t('住房安全有保障', 'safe housing'),
+    safe_drinking_water: t('饮水安全有保障', 'safe drinking water'),
+  },
+  ComparisonAgency: {
+    household_registration: t('公安户籍', 'household registration'),
+    vehicles: t('车辆登记', 'vehicles'),
+    real_estate: t('不动产登记', 'real estate'),
+    business_registration: t('工商登记', 'business registration'),
+    public_payroll: t('财政供养人员', 'public payroll'),
+    social_assistance: t('社会救助', 'social assistance'),
+    disability: t('残联', 'disability federation'),
+  },
+  NaturalDecreaseReason: { died_out: t('死亡销户', 'died out'), moved_away: t('迁出', 'moved away') },
+  MemberJoinReason: {
+    birth: t('出生', 'birth'),
+    marriage: t('婚入', 'marriage'),
+    moving_in: t('迁入', 'moving in'),
+    other: t('其他', 'other'),
+  },
+  MemberLeaveReason: {
+    death: t('死亡', 'death'),
+    marriage: t('婚出', 'marriage'),
+    moving_out: t('迁出', 'moving out'),
+    other: t('其他', 'other'),
+  },
+} as const satisfies Record<string, Record<string, Text>>;
+
+export type EnumName = keyof typeof ENUM_LABELS;
+
+/** Event types as a timeline shows them. */
+export const EVENT_LABELS: Record<string, Text> = {
+  ApplicationSubmitted: t('农户申请', 'application submitted'),
+  VillageReviewRecorded: t('村民代表评议', 'village review'),
+  PublicNoticeOpened: t('公示开始', 'public notice opened'),
+  ObjectionRecorded: t('公示异议', 'objection recorded'),
+  ObjectionResolved: t('异议处理', 'objection resolved'),
+  PublicNoticeClosed: t('公示结束', 'public notice closed'),
+  TownshipReviewRecorded: t('乡镇审核', 'township review'),
+  DataComparisonRecorded: t('数据比对', 'data comparison'),
+  RegistrationApproved: t('县级审定，建档立卡', 'registration approved'),
+  ApplicationRejected: t('识别未通过', 'application rejected'),
+  HelperAssigned: t('确定帮扶责任人', 'helper assigned'),
+  ConditionsAssessed: t('入户核查（两不愁三保障）', 'conditions assessed'),
+  AssistancePlanned: t('帮扶措施计划', 'assistance planned'),
+  AssistanceDelivered: t('帮扶措施落实', 'assistance delivered'),
+  VisitRecorded: t('走访', 'visit'),
+  MemberAdded: t('增加成员', 'member added'),
+  MemberUpdated: t('成员信息变更', 'member updated'),
+  MemberRemoved: t('减少成员', 'member removed'),
+  ExitProposed: t('拟退出', 'exit proposed'),
+  ExitConfirmed: t('户签字确认', 'exit confirmed by household'),
+  ExitVerified: t('乡镇核实', 'exit verified'),
+  ExitApproved: t('县级批准脱贫退出', 'exit approved'),
+  ExitRejected: t('退出未通过', 'exit refused'),
+  ReturnedToPoverty: t('返贫', 'returned to poverty'),
+  MonitoringStarted: t('纳入监测', 'monitoring started'),
+  MonitoringEnded: t('风险消除，解除监测', 'monitoring ended'),
+  RemovedFromRegistry: t('清退', 'removed from registry'),
+  NaturalDecreaseRecorded: t('自然减少', 'natural decrease'),
+  EventCorrected: t('更正', 'correction'),
+};
+
+/** Steps of the identification and exit cases. */
+export const CASE_LABELS: Record<string, Text> = {
+  identification: t('识别', 'identification'),
+  exit: t('退出', 'exit'),
+  village_review: t('村级评议', 'village review'),
+  village_notice: t('村级公示', 'village notice'),
+  township_review: t('乡镇审核', 'township review'),
+  township_notice: t('乡镇公示', 'township notice'),
+  data_comparison: t('数据比对', 'data comparison'),
+  county_approval: t('县级审定', 'county approval'),
+  confirmation: t('户签字确认', 'household confirmation'),
+  township_verification: t('乡镇核实', 'township verification'),
+};
+
+/**
+ * What a refusal says, by its stable code: the GraphQL problem types' codes and the rules'
+ * codes (RuleViolation.rule). The English text is the rule's; the API's own English message
+ * keeps the details (ids, statuses) the rule found.
+ */
+export const REFUSAL_LABELS: Record<string, Text> = {
+  VALIDATION: t('输入有误', 'invalid input'),
+  BAD_USER_INPUT: t('输入有误', 'invalid input'),
+  GRAPHQL_VALIDATION_FAILED: t('请求不符合接口定义', 'the request does not fit the API'),
+  FORBIDDEN: t('无权执行此操作', 'not allowed'),
+  NOT_FOUND: t('找不到该户', 'no such household'),
+  CONCURRENCY_CONFLICT: t('该户已被他人更新，请刷新后重试', 'the household changed meanwhile: reload and retry'),
+  STATUS: t('该户当前状态不允许此操作', 'the household’s status does not allow this'),
+  CASE_OPEN: t('该户已有进行中的识别或退出流程', 'a case is already open'),
+  NO_OPEN_CASE: t('该户没有进行中的流程', 'there is no open case'),
+  OUT_OF_ORDER: t('流程步骤顺序不对', 'not the case’s current step'),
+  NOTICE_OPEN: t('公示尚未结束', 'a public notice is still open'),
+  NO_OPEN_NOTICE: t('没有正在进行的公示', 'no public notice is open'),
+  NOTICE_PERIOD_NOT_OVER: t('公示期未满', 'the notice period is not over'),
+  OUTSIDE_NOTICE_PERIOD: t('不在公示期内', 'outside the notice period'),
+  OBJECTIONS_PENDING: t('仍有未处理的异议', 'objections are pending'),
+  OBJECTION_RESOLVED: t('该异议已处理', 'the objection is already resolved'),
+  NO_SUCH_OBJECTION: t('没有该异议', 'no such objection'),
+  DISQUALIFYING_FINDINGS: t('数据比对发现不符合条件的情况', 'the data comparison found disqualifying facts'),
+  FINDING_NOT_DISQUALIFYING: t('所引比对结果并不构成清退理由', 'the finding cited does not disqualify'),
+  EXIT_CRITERIA_UNMET: t('未达到脱贫退出标准', 'the exit criteria are not met'),
+  NO_HELPER: t('该户尚未确定帮扶责任人', 'the household has no helper'),
+  ALREADY_ASSIGNED: t('已是该户的帮扶责任人', 'already the household’s helper'),
+  NO_SUCH_MEMBER: t('该户没有这名成员', 'no such member'),
+  MEMBER_EXISTS: t('该成员已在户内', 'the member is already in the household'),
+  NATIONAL_ID_EXISTS: t('该身份证号已在户内', 'this national ID number is already in the household'),
+  HEAD_EXISTS: t('该户已有户主', 'the household already has a head'),
+  NOT_HEAD: t('此人不是户主', 'not the head'),
+  NEW_HEAD_REQUIRED: t('户主离开时须指定新户主', 'a new head is required'),
+  LAST_MEMBER: t('不能移除最后一名成员，请登记自然减少', 'the last member cannot leave; record a natural decrease'),
+  NO_SUCH_MEASURE: t('没有该帮扶措施', 'no such measure'),
+  MEASURE_EXISTS: t('该帮扶措施已存在', 'the measure exists'),
+  OVER_DELIVERY: t('落实资金超过计划', 'more delivered than planned'),
+  NOT_ASSISTED: t('该户不在帮扶中', 'the household is not assisted'),
+  ALREADY_MONITORED: t('该户已在监测中', 'already monitored'),
+  NOT_MONITORED: t('该户不在监测中', 'not monitored'),
+  HOUSEHOLD_CLOSED: t('该户已退出名册', 'the household has left the registry'),
+  NO_SUCH_EVENT: t('没有该事件', 'no such event'),
+  NOT_CORRECTABLE: t('该事件不可更正', 'this event cannot be corrected'),
+  KEY_FIELD_CHANGED: t('关键字段不可通过更正修改', 'a key field cannot be changed by correction'),
+  READ_MODEL_BEHIND: t('数据仍在同步，请稍后重试', 'the read models are catching up: retry shortly'),
+  DATABASE_UNAVAILABLE: t('数据库暂时不可用，请稍后重试', 'the database is unavailable: retry shortly'),
+  UNAUTHENTICATED: t('登录已失效，请重新登录', 'your sign-in has expired: sign in again'),
+  NETWORK: t('无法连接服务器', 'cannot reach the server'),
+  INTERNAL: t('服务器内部错误', 'internal error'),
+};
+
+/** A text in a language. */
+export function say(text: Text, language: Language): string {
+  return text[language];
+}
+
+/** The label of an enum value; the value itself when the catalogue does not know it. */
+export function enumLabel(name: EnumName, value: string, language: Language): string {
+  const labels: Record<string, Text> = ENUM_LABELS[name];
+  return labels[value]?.[language] ?? value;
+}
+
+/** Fen as yuan, two decimals, with the unit: 460000 → "4,600.00 元" / "¥4,600.00". */
+export function formatYuan(fen: number, language: Language): string {
+  const yuan = (fen / 100).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return language === 'zh' ? `${yuan} 元` : `¥${yuan}`;
+}
+
+/** An ISO date as Chinese users write it: 2019-12-01 → 2019年12月1日. */
+export function formatDate(iso: string, language: Language): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  return language === 'zh' ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : `${m[1]}-${m[2]}-${m[3]}`;
+}
+
+/**
+ * One unmet exit criterion, and by how much where it is a number: the income criterion names
+ * the income per head, the line and the shortfall.
+ */
+export function unmetCriterionText(criterion: string, facts: Record<string, unknown>, language: Language): string {
+  const label = enumLabel('ExitCriterion', criterion, language);
+  const income = facts.incomePerCapitaFen;
+  const line = facts.incomeLineFen;
+  if (criterion === 'income_above_line' && typeof income === 'number' && typeof line === 'number') {
+    const short = formatYuan(line - income + 1, language);
+    return language === 'zh'
+      ? `${label}：人均纯收入 ${formatYuan(income, 'zh')}，当年标准 ${formatYuan(line, 'zh')}，至少还差 ${short}`
+      : `${label}: ${formatYuan(income, 'en')} a head against a line of ${formatYuan(line, 'en')}, short by at least ${short}`;
+  }
+  if (criterion === 'assessment_in_exit_year' && typeof facts.year === 'number') {
+    return language === 'zh' ? `${label}：${facts.year}年没有入户核查记录` : `${label}: none in ${facts.year}`;
+  }
+  return language === 'zh' ? `${label}：未达到` : `${label}: not met`;
+}
+
+/**
+ * The text of a refusal in a language: the code's label, and for unmet exit criteria each
+ * criterion with its shortfall. `detail` is the API's English message, kept in English.
+ */
+export function refusalText(
+  refusal: { code: string; detail?: string; unmetCriteria?: readonly string[]; facts?: Record<string, unknown> },
+  language: Language,
+): string {
+  const label = REFUSAL_LABELS[refusal.code]?.[language];
+  const unmet = refusal.unmetCriteria ?? [];
+  if (unmet.length > 0) {
+    const items = unmet.map((c) => unmetCriterionText(c, refusal.facts ?? {}, language));
+    return `${label ?? refusal.code}${language === 'zh' ? '：' : ': '}${items.join(language === 'zh' ? '；' : '; ')}`;
+  }
+  if (label && language === 'zh') return label;
+  return label ?? refusal.detail ?? refusal.code;
+}
+
+/** The caller's language from an Accept-Language header: English only when preferred over Chinese. */
+export function languageOf(acceptLanguage: string | undefined | null): Language {
+  if (!acceptLanguage) return 'zh';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((r) => r.tag && Number.isFinite(r.q) && r.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const r of ranked) {
+    if (r.tag === 'zh' || r.tag.startsWith('zh-')) return 'zh';
+    if (r.tag === 'en' || r.tag.startsWith('en-')) return 'en';
+  }
+  return 'zh';
+}

@@ -1,0 +1,107 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitStep, HOUSEHOLD_EVENT_TYPES, IdentificationStep } from '../src/index.js';
+import {
+  CASE_LABELS,
+  ENUM_LABELS,
+  EVENT_LABELS,
+  formatDate,
+  formatYuan,
+  languageOf,
+  REFUSAL_LABELS,
+  refusalText,
+  unmetCriterionText,
+} from '../src/messages.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The values of each enum in the checked-in SDL. */
+async function sdlEnums(): Promise<Map<string, string[]>> {
+  const sdl = await readFile(path.join(ROOT, 'schema/registry.graphql'), 'utf8');
+  const enums = new Map<string, string[]>();
+  for (const match of sdl.matchAll(/^enum (\w+) \{\n([\s\S]*?)\n\}/gm)) {
+    const values = (match[2] ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => /^\w+$/.test(l));
+    enums.set(match[1] as string, values);
+  }
+  return enums;
+}
+
+async function sources(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return Promise.all(
+    entries
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => readFile(path.join(e.parentPath, e.name), 'utf8')),
+  );
+}
+
+describe('the shared message catalogue', () => {
+  it('labels every value of every catalogued enum the API has, in both languages, and no value it lacks', async () => {
+    const enums = await sdlEnums();
+    for (const [name, labels] of Object.entries(ENUM_LABELS)) {
+      const values = enums.get(name);
+      expect(values, `enum ${name} in the SDL`).toBeDefined();
+      expect(Object.keys(labels).sort(), name).toEqual([...(values ?? [])].sort());
+      for (const [value, text] of Object.entries(labels)) {
+        expect(text.zh, `${name}.${value}`).toMatch(/\p{Script=Han}/u);
+        expect(text.en, `${name}.${value}`).not.toBe('');
+      }
+    }
+  });
+
+  it('names every household event type and every case step', () => {
+    expect(Object.keys(EVENT_LABELS).sort()).toEqual([...HOUSEHOLD_EVENT_TYPES].sort());
+    for (const step of [...IdentificationStep.options, ...ExitStep.options, 'identification', 'exit']) {
+      expect(CASE_LABELS[step], step).toBeDefined();
+    }
+  });
+
+  it('says every refusal code the rules use', async () => {
+    const code = /(?:refuse|new RuleViolation)\(\s*'([A-Z_]+)'/g;
+    const used = new Set<string>();
+    for (const text of await sources(path.join(ROOT, 'services/registry/src'))) {
+      for (const match of text.matchAll(code)) used.add(match[1] as string);
+    }
+    expect(used.size).toBeGreaterThan(20);
+    for (const rule of used) expect(REFUSAL_LABELS[rule], rule).toBeDefined();
+  });
+
+  it('says by how much an exit misses the income line, in yuan, in Chinese and in English', () => {
+    const facts = { year: 2019, incomePerCapitaFen: 350_000, incomeLineFen: 374_700 };
+    expect(unmetCriterionText('income_above_line', facts, 'zh')).toBe(
+      '人均纯收入高于当年标准：人均纯收入 3,500.00 元，当年标准 3,747.00 元，至少还差 247.01 元',
+    );
+    expect(unmetCriterionText('income_above_line', facts, 'en')).toContain('short by at least ¥247.01');
+    expect(
+      refusalText({ code: 'EXIT_CRITERIA_UNMET', unmetCriteria: ['income_above_line', 'safe_housing'], facts }, 'zh'),
+    ).toBe(
+      '未达到脱贫退出标准：人均纯收入高于当年标准：人均纯收入 3,500.00 元，当年标准 3,747.00 元，至少还差 247.01 元；住房安全有保障：未达到',
+    );
+    expect(refusalText({ code: 'NOTICE_PERIOD_NOT_OVER', detail: 'the notice runs until 2019-05-08' }, 'en')).toBe(
+      'the notice period is not over',
+    );
+    expect(refusalText({ code: 'SOMETHING_NEW', detail: 'a detail' }, 'zh')).toBe('a detail');
+  });
+
+  it('writes money in yuan and dates as Chinese users write them', () => {
+    expect(formatYuan(460_000, 'zh')).toBe('4,600.00 元');
+    expect(formatYuan(5, 'en')).toBe('¥0.05');
+    expect(formatDate('2019-12-01', 'zh')).toBe('2019年12月1日');
+    expect(formatDate('2019-12-01', 'en')).toBe('2019-12-01');
+  });
+
+  it('answers in Chinese unless the caller prefers English', () => {
+    expect(languageOf(undefined)).toBe('zh');
+    expect(languageOf('')).toBe('zh');
+    expect(languageOf('en-GB,en;q=0.9')).toBe('en');
+    expect(languageOf('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh');
+    expect(languageOf('en;q=0.5,zh-TW;q=0.8')).toBe('zh');
+    expect(languageOf('fr-FR,en;q=0.7')).toBe('en');
+    expect(languageOf('fr-FR')).toBe('zh');
+    expect(languageOf('en;q=0,zh;q=0.1')).toBe('zh');
+  });
+});

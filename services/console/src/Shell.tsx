@@ -1,0 +1,52 @@
+import { LogoutOutlined, TeamOutlined } from '@ant-design/icons';
+import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { useSession } from './auth';
+import { useWords } from './i18n';
+
+/** The frame of every signed-in page: who is signed in, the pages their role may use, the language. */
+export function Shell() {
+  const { session, signOut } = useSession();
+  const words = useWords();
+  const location = useLocation();
+  const navigate = useNavigate();
+  if (!session) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  const { claims } = session;
+  const items = [{ key: '/', icon: <TeamOutlined />, label: words.t('households') }];
+  const selected = items.find((i) => i.key !== '/' && location.pathname.startsWith(i.key))?.key ?? '/';
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
+        <Typography.Title level={4} style={{ color: '#fff', margin: 0, whiteSpace: 'nowrap' }}>
+          {words.t('appTitle')}
+        </Typography.Title>
+        <Menu
+          theme="dark"
+          mode="horizontal"
+          selectedKeys={[selected]}
+          items={items}
+          onClick={(e) => navigate(e.key)}
+          style={{ flex: 1, minWidth: 0 }}
+        />
+        <Space data-testid="whoami" style={{ color: '#fff' }}>
+          <Tag color="gold">{words.label('Role', claims.role)}</Tag>
+          <span>{claims.unit}</span>
+          {claims.area && <span style={{ opacity: 0.7 }}>{claims.area}</span>}
+          <Button
+            size="small"
+            onClick={() => words.setLanguage(words.language === 'zh' ? 'en' : 'zh')}
+            data-testid="language"
+          >
+            {words.t('language')}
+          </Button>
+          <Button size="small" icon={<LogoutOutlined />} onClick={signOut}>
+            {words.t('signOut')}
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 24 }}>
+        <Outlet />
+      </Layout.Content>
+    </Layout>
+  );
+}

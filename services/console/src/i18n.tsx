@@ -1,0 +1,191 @@
+import {
+  CASE_LABELS,
+  ENUM_LABELS,
+  type EnumName,
+  EVENT_LABELS,
+  enumLabel,
+  formatDate,
+  formatYuan,
+  type Language,
+  refusalText,
+  type Text,
+} from '@registry/schema/messages';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
+
+/** The console's own words; the domain's (statuses, causes, refusals …) come from the shared catalogue. */
+export const UI = {
+  appTitle: { zh: '建档立卡动态管理台', en: 'Poor-household registry console' },
+  workbench: { zh: '工作台', en: 'Workbench' },
+  households: { zh: '贫困户名册', en: 'Households' },
+  signOut: { zh: '退出登录', en: 'Sign out' },
+  signIn: { zh: '登录', en: 'Sign in' },
+  demoOnly: {
+    zh: '演示环境：任选角色和地区登录，仅供演示，切勿用于真实数据',
+    en: 'Demo only: pick any role and area. Never use with real data.',
+  },
+  role: { zh: '角色', en: 'Role' },
+  area: { zh: '地区', en: 'Area' },
+  token: { zh: '访问令牌', en: 'Access token' },
+  tokenHelp: {
+    zh: '请粘贴本单位统一身份认证签发的访问令牌（JWT）',
+    en: 'Paste the access token (JWT) your organisation’s identity provider issued',
+  },
+  tokenInvalid: { zh: '令牌无法识别或已过期', en: 'The token cannot be read or has expired' },
+  filters: { zh: '筛选', en: 'Filters' },
+  status: { zh: '状态', en: 'Status' },
+  attribute: { zh: '贫困户属性', en: 'Attribute' },
+  cause: { zh: '致贫原因', en: 'Cause' },
+  mainCause: { zh: '主要致贫原因', en: 'Main cause' },
+  otherCauses: { zh: '其他致贫原因', en: 'Other causes' },
+  helper: { zh: '帮扶责任人', en: 'Helper' },
+  helperId: { zh: '帮扶责任人编号', en: 'Helper id' },
+  monitoring: { zh: '防返贫监测', en: 'Monitoring' },
+  monitored: { zh: '监测中', en: 'Monitored' },
+  notMonitored: { zh: '未监测', en: 'Not monitored' },
+  any: { zh: '全部', en: 'All' },
+  search: { zh: '搜索户编号、地址、姓名或完整身份证号', en: 'Search card number, address, name or a whole ID number' },
+  searchMasked: { zh: '搜索户编号或地址', en: 'Search card number or address' },
+  reset: { zh: '重置', en: 'Reset' },
+  cardNumber: { zh: '户编号', en: 'Card number' },
+  head: { zh: '户主', en: 'Head' },
+  village: { zh: '行政村', en: 'Village' },
+  group: { zh: '村民小组', en: 'Group' },
+  address: { zh: '住址', en: 'Address' },
+  phone: { zh: '联系电话', en: 'Phone' },
+  bankAccount: { zh: '一卡通账号', en: 'Transfer account' },
+  members: { zh: '家庭成员', en: 'Members' },
+  memberCount: { zh: '人口', en: 'People' },
+  openCase: { zh: '进行中的流程', en: 'Open case' },
+  noticeUntil: { zh: '公示截止', en: 'Notice ends' },
+  updatedAt: { zh: '最近更新', en: 'Updated' },
+  total: { zh: '共 {n} 户', en: '{n} households' },
+  previous: { zh: '上一页', en: 'Previous' },
+  next: { zh: '下一页', en: 'Next' },
+  pageSize: { zh: '每页 {n} 户', en: '{n} a page' },
+  open: { zh: '查看', en: 'Open' },
+  back: { zh: '返回名册', en: 'Back to the roll' },
+  notFound: { zh: '找不到该户，或不在您的管辖范围内', en: 'No such household in your area' },
+  registeredOn: { zh: '建档日期', en: 'Registered on' },
+  removedOn: { zh: '清退日期', en: 'Removed on' },
+  decreasedOn: { zh: '自然减少日期', en: 'Decreased on' },
+  since: { zh: '纳入日期', en: 'Since' },
+  risks: { zh: '风险', en: 'Risks' },
+  none: { zh: '无', en: 'none' },
+  name: { zh: '姓名', en: 'Name' },
+  nationalId: { zh: '身份证号', en: 'National ID' },
+  sex: { zh: '性别', en: 'Sex' },
+  birth: { zh: '出生', en: 'Born' },
+  relation: { zh: '与户主关系', en: 'Relation' },
+  health: { zh: '健康状况', en: 'Health' },
+  labour: { zh: '劳动能力', en: 'Labour' },
+  schooling: { zh: '在校情况', en: 'Schooling' },
+  insurance: { zh: '参保', en: 'Insurance' },
+  basicMedical: { zh: '基本医保', en: 'basic medical' },
+  seriousIllness: { zh: '大病保险', en: 'serious illness' },
+  pension: { zh: '养老保险', en: 'pension' },
+  assessments: { zh: '入户核查', en: 'Assessments' },
+  year: { zh: '年度', en: 'Year' },
+  assessedOn: { zh: '核查日期', en: 'Assessed on' },
+  income: { zh: '人均纯收入', en: 'Income per head' },
+  conditions: { zh: '两不愁三保障', en: 'Two no-worries, three guarantees' },
+  measures: { zh: '帮扶措施', en: 'Measures' },
+  category: { zh: '类别', en: 'Category' },
+  description: { zh: '内容', en: 'Description' },
+  source: { zh: '资金来源', en: 'Source' },
+  planned: { zh: '计划资金', en: 'Planned' },
+  delivered: { zh: '已落实', en: 'Delivered' },
+  visits: { zh: '走访记录', en: 'Visits' },
+  visitedOn: { zh: '走访日期', en: 'Visited on' },
+  notes: { zh: '情况记录', en: 'Notes' },
+  exits: { zh: '脱贫记录', en: 'Exits' },
+  history: { zh: '历史记录', en: 'History' },
+  asOf: { zh: '时点查询', en: 'As of' },
+  effectiveOn: { zh: '业务日期', en: 'Effective on' },
+  knownAt: { zh: '截至系统时间', en: 'As known at' },
+  knownAtHelp: {
+    zh: '不填则为现在；填写后只看该时间之前已录入的记录',
+    en: 'Empty: now. Otherwise only what had been recorded by then',
+  },
+  show: { zh: '查询', en: 'Show' },
+  effectiveAt: { zh: '生效日期', en: 'Effective' },
+  recordedAt: { zh: '录入时间', en: 'Recorded' },
+  actor: { zh: '操作人', en: 'By' },
+  reason: { zh: '事由', en: 'Reason' },
+  after: { zh: '操作后', en: 'After' },
+  details: { zh: '数据', en: 'Data' },
+  error: { zh: '出错了', en: 'Something went wrong' },
+  retry: { zh: '重试', en: 'Retry' },
+  loading: { zh: '加载中…', en: 'Loading…' },
+  yes: { zh: '是', en: 'yes' },
+  no: { zh: '否', en: 'no' },
+  language: { zh: 'English', en: '中文' },
+  signedInAs: { zh: '当前用户', en: 'Signed in as' },
+  tokenExpires: { zh: '登录有效期至', en: 'Signed in until' },
+  noData: { zh: '暂无数据', en: 'No data' },
+} satisfies Record<string, Text>;
+export type UiKey = keyof typeof UI;
+
+const STORAGE_KEY = 'registry.language';
+
+export interface Words {
+  language: Language;
+  setLanguage(language: Language): void;
+  /** A console text, with {placeholders} filled. */
+  t(key: UiKey, values?: Record<string, string | number>): string;
+  /** An enum value's label. */
+  label(name: EnumName, value: string | null | undefined): string;
+  event(type: string): string;
+  step(step: string | null | undefined): string;
+  date(iso: string | null | undefined): string;
+  dateTime(iso: string | null | undefined): string;
+  yuan(fen: number | null | undefined): string;
+  refusal: (refusal: Parameters<typeof refusalText>[0]) => string;
+}
+
+const WordsContext = createContext<Words | null>(null);
+
+function initialLanguage(): Language {
+  const stored = globalThis.localStorage?.getItem(STORAGE_KEY);
+  return stored === 'en' ? 'en' : 'zh';
+}
+
+export function LanguageProvider({ children }: { children: ReactNode }) {
+  const [language, setLanguageState] = useState<Language>(initialLanguage);
+  const setLanguage = useCallback((next: Language) => {
+    localStorage.setItem(STORAGE_KEY, next);
+    document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+    setLanguageState(next);
+  }, []);
+  const words = useMemo<Words>(() => {
+    const dateTimeFormat = new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'medium',
+      timeZone: 'Asia/Shanghai',
+    });
+    return {
+      language,
+      setLanguage,
+      t: (key, values) =>
+        UI[key][language].replace(/\{(\w+)\}/g, (whole, name: string) => String(values?.[name] ?? whole)),
+      label: (name, value) => (value ? enumLabel(name, value, language) : '—'),
+      event: (type) => EVENT_LABELS[type]?.[language] ?? type,
+      step: (step) => (step ? (CASE_LABELS[step]?.[language] ?? step) : '—'),
+      date: (iso) => (iso ? formatDate(iso, language) : '—'),
+      dateTime: (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : '—'),
+      yuan: (fen) => (fen === null || fen === undefined ? '—' : formatYuan(fen, language)),
+      refusal: (refusal) => refusalText(refusal, language),
+    };
+  }, [language, setLanguage]);
+  return <WordsContext.Provider value={words}>{children}</WordsContext.Provider>;
+}
+
+export function useWords(): Words {
+  const words = useContext(WordsContext);
+  if (!words) throw new Error('useWords outside LanguageProvider');
+  return words;
+}
+
+/** Options for a select of an enum's values, labelled in the current language. */
+export function enumOptions(name: EnumName, language: Language): { value: string; label: string }[] {
+  return Object.entries(ENUM_LABELS[name]).map(([value, text]) => ({ value, label: (text as Text)[language] }));
+}

@@ -1,0 +1,281 @@
+import { Button, Card, Col, Form, Input, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Link, useSearchParams } from 'react-router';
+import { useGraphqlQuery, useSignedIn } from '../auth';
+import { useAreaName, useConsoleConfig } from '../config';
+import { ErrorView } from '../ErrorView';
+import {
+  HouseholdsDocument,
+  type HouseholdsQuery,
+  type HouseholdsQueryVariables,
+  StatusCountsDocument,
+} from '../generated';
+import { enumOptions, useWords } from '../i18n';
+import { StatusTag } from '../StatusTag';
+
+const PAGE_SIZE = 20;
+type HouseholdRow = HouseholdsQuery['households']['edges'][number]['node'];
+type Filter = NonNullable<HouseholdsQueryVariables['filter']>;
+const COUNTED = [
+  'applicant',
+  'registered',
+  'returned',
+  'exited',
+  'unregistered',
+  'rejected',
+  'removed',
+  'decreased',
+] as const;
+
+/** The filter as the address bar holds it: back from a household returns to the same page of the same list. */
+function filterFrom(params: URLSearchParams): Filter {
+  const filter: Filter = {};
+  const area = params.get('area');
+  if (area) filter.areaCode = area;
+  const status = params.getAll('status');
+  if (status.length > 0) filter.status = status as NonNullable<Filter['status']>;
+  const attribute = params.get('attribute');
+  if (attribute) filter.attribute = attribute as Filter['attribute'];
+  const cause = params.get('cause');
+  if (cause) filter.cause = cause as Filter['cause'];
+  const monitored = params.get('monitored');
+  if (monitored) filter.monitored = monitored === 'true';
+  const helper = params.get('helper');
+  if (helper) filter.helperId = helper;
+  const text = params.get('text');
+  if (text) filter.text = text;
+  return filter;
+}
+
+/** The clerk's workbench: the households of the area, filtered and paged, with counts by status. */
+export function WorkbenchPage() {
+  const words = useWords();
+  const session = useSignedIn();
+  const areaName = useAreaName();
+  const areas = useConsoleConfig().data?.areas ?? [];
+  const [params, setParams] = useSearchParams();
+  const filter = filterFrom(params);
+  const after = params.get('after') ?? undefined;
+  const before = params.get('before') ?? undefined;
+  const households = useGraphqlQuery(
+    HouseholdsDocument,
+    before ? { filter, last: PAGE_SIZE, before } : { filter, first: PAGE_SIZE, ...(after ? { after } : {}) },
+    { placeholderData: (previous) => previous },
+  );
+  const counts = useGraphqlQuery(StatusCountsDocument, filter.areaCode ? { areaCode: filter.areaCode } : {});
+  const scope = session.claims.area;
+  const areaOptions = areas
+    .filter((a) => !scope || a.code.startsWith(scope.replace(/(000)+$/, '')))
+    .map((a) => ({ value: a.code, label: `${a.name}（${a.code}）` }));
+
+  const update = (changes: Record<string, string | string[] | undefined>) => {
+    const next = new URLSearchParams(params);
+    next.delete('after');
+    next.delete('before');
+    for (const [key, value] of Object.entries(changes)) {
+      next.delete(key);
+      for (const v of Array.isArray(value) ? value : value ? [value] : []) next.append(key, v);
+    }
+    setParams(next);
+  };
+  const page = (cursor: { after?: string | null; before?: string | null }) => {
+    const next = new URLSearchParams(params);
+    next.delete('after');
+    next.delete('before');
+    if (cursor.after) next.set('after', cursor.after);
+    if (cursor.before) next.set('before', cursor.before);
+    setParams(next);
+  };
+
+  const columns = [
+    {
+      title: words.t('cardNumber'),
+      key: 'card',
+      render: (_: unknown, row: HouseholdRow) => <Link to={`/households/${row.id}`}>{row.cardNumber ?? '—'}</Link>,
+    },
+    {
+      title: words.t('head'),
+      key: 'head',
+      render: (_: unknown, row: HouseholdRow) => (
+        <Link to={`/households/${row.id}`}>
+          {row.members.find((m) => m.memberId === row.headMemberId)?.name ?? row.members[0]?.name ?? '—'}
+        </Link>
+      ),
+    },
+    { title: words.t('village'), key: 'village', render: (_: unknown, row: HouseholdRow) => areaName(row.villageCode) },
+    {
+      title: words.t('status'),
+      key: 'status',
+      render: (_: unknown, row: HouseholdRow) => <StatusTag status={row.status} />,
+    },
+    {
+      title: words.t('attribute'),
+      key: 'attr',
+      render: (_: unknown, row: HouseholdRow) => words.label('HouseholdAttribute', row.attribute),
+    },
+    {
+      title: words.t('mainCause'),
+      key: 'cause',
+      render: (_: unknown, row: HouseholdRow) => words.label('PovertyCause', row.mainCause),
+    },
+    { title: words.t('memberCount'), dataIndex: 'memberCount', key: 'members' },
+    { title: words.t('helper'), key: 'helper', render: (_: unknown, row: HouseholdRow) => row.helper?.name ?? '—' },
+    {
+      title: words.t('monitoring'),
+      key: 'monitored',
+      render: (_: unknown, row: HouseholdRow) =>
+        row.monitored ? <Tag color="orange">{words.t('monitored')}</Tag> : null,
+    },
+    {
+      title: words.t('openCase'),
+      key: 'case',
+      render: (_: unknown, row: HouseholdRow) =>
+        row.openCase ? (
+          <span>
+            {words.step(row.openCase.kind)} · {words.step(row.openCase.step)}
+            {row.openCase.noticeClosesOn && (
+              <Typography.Text type="secondary">
+                {' '}
+                ({words.t('noticeUntil')} {words.date(row.openCase.noticeClosesOn)})
+              </Typography.Text>
+            )}
+          </span>
+        ) : null,
+    },
+  ];
+
+  const connection = households.data?.households;
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Row gutter={[12, 12]} data-testid="status-counts">
+        {COUNTED.map((status) => (
+          <Col key={status} xs={12} sm={8} md={6} lg={3}>
+            <Card
+              size="small"
+              hoverable
+              onClick={() => update({ status })}
+              data-testid={`count-${status}`}
+              style={filter.status?.length === 1 && filter.status[0] === status ? { borderColor: '#c8161d' } : {}}
+            >
+              <Statistic
+                title={words.label('HouseholdStatus', status)}
+                value={counts.data ? counts.data[status].totalCount : '—'}
+              />
+            </Card>
+          </Col>
+        ))}
+      </Row>
+      {counts.error && <ErrorView error={counts.error} retry={() => counts.refetch()} />}
+      <Card size="small" title={words.t('filters')}>
+        <Form layout="inline" style={{ rowGap: 8 }}>
+          <Form.Item label={words.t('area')}>
+            <Select
+              allowClear
+              style={{ width: 240 }}
+              value={filter.areaCode}
+              options={areaOptions}
+              showSearch
+              onChange={(v?: string) => update({ area: v })}
+              placeholder={scope ?? words.t('any')}
+              data-testid="filter-area"
+            />
+          </Form.Item>
+          <Form.Item label={words.t('status')}>
+            <Select
+              mode="multiple"
+              allowClear
+              style={{ minWidth: 200 }}
+              value={filter.status ?? []}
+              options={enumOptions('HouseholdStatus', words.language)}
+              onChange={(v: string[]) => update({ status: v })}
+              data-testid="filter-status"
+            />
+          </Form.Item>
+          <Form.Item label={words.t('attribute')}>
+            <Select
+              allowClear
+              style={{ width: 160 }}
+              value={filter.attribute ?? undefined}
+              options={enumOptions('HouseholdAttribute', words.language)}
+              onChange={(v?: string) => update({ attribute: v })}
+            />
+          </Form.Item>
+          <Form.Item label={words.t('cause')}>
+            <Select
+              allowClear
+              style={{ width: 160 }}
+              value={filter.cause ?? undefined}
+              options={enumOptions('PovertyCause', words.language)}
+              onChange={(v?: string) => update({ cause: v })}
+            />
+          </Form.Item>
+          <Form.Item label={words.t('monitoring')}>
+            <Select
+              allowClear
+              style={{ width: 120 }}
+              value={params.get('monitored') ?? undefined}
+              options={[
+                { value: 'true', label: words.t('monitored') },
+                { value: 'false', label: words.t('notMonitored') },
+              ]}
+              onChange={(v?: string) => update({ monitored: v })}
+            />
+          </Form.Item>
+          <Form.Item label={words.t('helperId')}>
+            <Input.Search
+              allowClear
+              style={{ width: 180 }}
+              defaultValue={filter.helperId ?? ''}
+              onSearch={(v) => update({ helper: v.trim() || undefined })}
+            />
+          </Form.Item>
+          <Form.Item>
+            <Input.Search
+              allowClear
+              style={{ width: 320 }}
+              defaultValue={filter.text ?? ''}
+              placeholder={session.claims.role === 'assessor' ? words.t('searchMasked') : words.t('search')}
+              onSearch={(v) => update({ text: v.trim() || undefined })}
+              data-testid="filter-text"
+            />
+          </Form.Item>
+          <Form.Item>
+            <Button onClick={() => setParams(new URLSearchParams())}>{words.t('reset')}</Button>
+          </Form.Item>
+        </Form>
+      </Card>
+      {households.error ? (
+        <ErrorView error={households.error} retry={() => households.refetch()} />
+      ) : (
+        <Table<HouseholdRow>
+          data-testid="households"
+          rowKey="id"
+          size="middle"
+          loading={households.isFetching}
+          columns={columns}
+          dataSource={connection?.edges.map((e) => e.node) ?? []}
+          pagination={false}
+          footer={() => (
+            <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+              <span data-testid="total">{words.t('total', { n: connection?.totalCount ?? 0 })}</span>
+              <Space>
+                <Button
+                  disabled={!(before ? connection?.pageInfo.hasPreviousPage : after)}
+                  onClick={() => page({ before: connection?.pageInfo.startCursor })}
+                >
+                  {words.t('previous')}
+                </Button>
+                <Button
+                  disabled={!(before ? true : connection?.pageInfo.hasNextPage)}
+                  onClick={() => page({ after: connection?.pageInfo.endCursor })}
+                  data-testid="next-page"
+                >
+                  {words.t('next')}
+                </Button>
+              </Space>
+            </Space>
+          )}
+        />
+      )}
+    </Space>
+  );
+}

@@ -1,0 +1,241 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '@registry/postgres';
+import { createTestDatabase, type TestDatabase } from '@registry/test/support';
+import { GraphQLClient } from 'graphql-request';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Running, startService, stopService } from '../../api/test/service.js';
+import { ensureBuilt } from '../scripts/ensure-built.js';
+import { launchBrowser } from './browser.js';
+
+/** Where the tests leave screenshots of the main pages; the README shows them. */
+const SHOTS = path.resolve(import.meta.dirname, '../../../docs/screenshots');
+const launched = await launchBrowser();
+
+if ('skipped' in launched) {
+  console.warn(`console browser suite skipped: ${launched.skipped}`);
+  describe.skip(`console in a real browser — SKIPPED: ${launched.skipped}`, () => {
+    it('runs the console in headless chromium', () => {});
+  });
+} else {
+  const browser: Browser = launched.browser;
+  describe('console in a real browser (headless chromium, the demo county)', () => {
+    let db: TestDatabase;
+    let dir: string;
+    let service: Running;
+    const pageErrors: string[] = [];
+
+    /** What the API itself answers, with a demo token: the page must show the same. */
+    const api = async (role: string, areaCode: string) => {
+      const response = await fetch(`${service.url}/console-api/demo-session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ role, areaCode }),
+      });
+      const { token } = (await response.json()) as { token: string };
+      return new GraphQLClient(`${service.url}/graphql`, { headers: { Authorization: `Bearer ${token}` } });
+    };
+
+    const newPage = async (): Promise<Page> => {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      return page;
+    };
+
+    const signIn = async (page: Page, roleLabel: string, areaName: string) => {
+      await page.goto(`${service.url}/`);
+      await page.getByTestId('demo-warning').waitFor();
+      await page.getByTestId('role').click();
+      await page.locator(`.ant-select-item-option[title="${roleLabel}"]`).click();
+      await page.getByTestId('area').click();
+      await page.locator('.ant-select-item-option', { hasText: areaName }).first().click();
+      await page.getByTestId('demo-sign-in').click();
+      await page.getByTestId('whoami').waitFor();
+    };
+
+    beforeAll(async () => {
+      await ensureBuilt(() => {});
+      await mkdir(SHOTS, { recursive: true });
+      db = await createTestDatabase('console');
+      dir = await mkdtemp(path.join(tmpdir(), 'registry-console-'));
+      service = await startService(
+        {
+          DATABASE_URL: db.url,
+          DATA_DIR: dir,
+          PORT: String(await freePort()),
+          JWT_SECRET: 'console-e2e-secret-console-e2e-secret-0123',
+        },
+        ['--demo'],
+      );
+    }, 180_000);
+
+    afterAll(async () => {
+      await browser.close();
+      if (service) await stopService(service);
+      await db?.close();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('the demo sign-in page is marked demo only and offers every role and the demo areas, in Chinese', async () => {
+      const page = await newPage();
+      await page.goto(`${service.url}/`);
+      await expect.poll(() => page.url()).toContain('/sign-in');
+      await expect.poll(() => page.getByTestId('demo-warning').textContent()).toContain('仅供演示');
+      await page.screenshot({ path: path.join(SHOTS, 'sign-in.png') });
+      await page.getByTestId('role').click();
+      for (const role of ['扶贫专干', '考核评估人员', '第三方评估人员', '系统管理员']) {
+        await expect(page.locator(`.ant-select-item-option[title="${role}"]`).count()).resolves.toBe(1);
+      }
+      await page.close();
+    });
+
+    it('a county clerk sees the roll of the county with counts by status that match the API, filters and pages it', async () => {
+      const client = await api('clerk', '320924000000');
+      const expected = await client.request<Record<string, { totalCount: number }>>(
+        `{ all: households(first: 0) { totalCount }
+           exited: households(first: 0, filter: { status: [exited] }) { totalCount }
+           registered: households(first: 0, filter: { status: [registered] }) { totalCount } }`,
+      );
+      expect(expected.exited?.totalCount).toBeGreaterThan(0);
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await expect.poll(() => page.getByTestId('whoami').textContent()).toContain('扶贫专干');
+      await expect
+        .poll(() => page.getByTestId('count-exited').textContent())
+        .toBe(`已脱贫${expected.exited?.totalCount}`);
+      await expect
+        .poll(() => page.getByTestId('count-registered').textContent())
+        .toBe(`建档立卡${expected.registered?.totalCount}`);
+      await expect.poll(() => page.getByTestId('total').textContent()).toBe(`共 ${expected.all?.totalCount} 户`);
+      await page.screenshot({ path: path.join(SHOTS, 'workbench.png') });
+
+      // A page holds 20; the next page holds the rest.
+      const total = expected.all?.totalCount ?? 0;
+      await expect
+        .poll(() => page.locator('[data-testid=households] tbody tr.ant-table-row').count())
+        .toBe(Math.min(20, total));
+      if (total > 20) {
+        await page.getByTestId('next-page').click();
+        await expect
+          .poll(() => page.locator('[data-testid=households] tbody tr.ant-table-row').count())
+          .toBe(total - 20);
+      }
+
+      // A count is a filter: the exited households only.
+      await page.getByTestId('count-exited').click();
+      await expect.poll(() => page.getByTestId('total').textContent()).toBe(`共 ${expected.exited?.totalCount} 户`);
+      const statuses = await page
+        .locator('[data-testid=households] tbody tr.ant-table-row [data-testid=status]')
+        .allTextContents();
+      expect(new Set(statuses)).toEqual(new Set(['已脱贫']));
+      await page.close();
+    });
+
+    it('a household page shows its facts, its members and every event of its history with both clocks and the state after it', async () => {
+      const client = await api('clerk', '320924000000');
+      const { households } = await client.request<{
+        households: { edges: { node: { id: string; cardNumber: string; history: { totalCount: number } } }[] };
+      }>(
+        `{ households(first: 1, filter: { status: [exited] }) { edges { node { id cardNumber history { totalCount } } } } }`,
+      );
+      const household = households.edges[0]?.node;
+      expect(household).toBeDefined();
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/households/${household?.id}`);
+      await expect.poll(() => page.getByTestId('card-number').textContent()).toBe(household?.cardNumber);
+      await expect.poll(() => page.getByTestId('members').locator('tbody tr').count()).toBeGreaterThan(0);
+      await page.screenshot({ path: path.join(SHOTS, 'household.png'), fullPage: true });
+      await page.getByRole('tab', { name: '历史记录' }).click();
+      await expect.poll(() => page.getByTestId('timeline-entry').count()).toBe(household?.history.totalCount);
+      const first = await page.getByTestId('timeline-entry').first().textContent();
+      expect(first).toContain('农户申请');
+      expect(first).toMatch(/生效日期 \d{4}年\d{1,2}月\d{1,2}日 · 录入时间/);
+      expect(first).toContain('操作后：申请中');
+      await page.screenshot({ path: path.join(SHOTS, 'history.png') });
+
+      // As of a date in 2016 the household was still registered, not yet exited.
+      await page.getByRole('tab', { name: '时点查询' }).click();
+      await page.getByTestId('as-of-date').click();
+      await page.keyboard.type('2016-06-30');
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: '查 询' }).click();
+      await expect.poll(() => page.getByTestId('as-of-result').textContent()).toContain('建档立卡');
+      await page.close();
+    });
+
+    it('a GraphQL error is shown as a readable message, and a refused token sends the user back to sign in', async () => {
+      const client = await api('clerk', '320924000000');
+      const { households } = await client.request<{ households: { edges: { node: { id: string } }[] } }>(
+        '{ households(first: 1) { edges { node { id } } } }',
+      );
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/households/${households.edges[0]?.node.id}`);
+      await page.getByRole('tab', { name: '时点查询' }).click();
+      await page.getByTestId('as-of-date').click();
+      // A known-at time after now is refused by the API (BAD_USER_INPUT).
+      await page.keyboard.type('2016-06-30');
+      await page.keyboard.press('Enter');
+      await page.locator('.ant-picker-input input').nth(1).click();
+      await page.keyboard.type('2099-01-01 00:00:00');
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: '查 询' }).click();
+      await expect.poll(() => page.getByTestId('error').textContent()).toContain('输入有误');
+      await expect.poll(() => page.getByTestId('error').textContent()).toContain('knownAt');
+
+      // A token the API no longer accepts (here: not signed by it) ends the session.
+      await page.evaluate(() => {
+        const token = localStorage.getItem('registry.session') ?? '';
+        localStorage.setItem('registry.session', `${token.slice(0, token.lastIndexOf('.'))}.forged`);
+      });
+      await page.reload();
+      await expect.poll(() => page.url()).toContain('/sign-in');
+      await page.close();
+    });
+
+    it('switching to English changes the labels, and the choice is kept', async () => {
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.getByTestId('language').click();
+      await expect.poll(() => page.getByTestId('count-exited').textContent()).toMatch(/^exited\d+$/);
+      await expect.poll(() => page.getByTestId('whoami').textContent()).toContain('registry clerk');
+      await expect.poll(() => page.getByTestId('total').textContent()).toMatch(/^\d+ households$/);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('count-registered').textContent()).toMatch(/^registered\d+$/);
+      await page.screenshot({ path: path.join(SHOTS, 'workbench-en.png') });
+      await page.getByTestId('language').click();
+      await expect.poll(() => page.getByTestId('count-exited').textContent()).toMatch(/^已脱贫\d+$/);
+      await page.close();
+    });
+
+    it('an assessor sees no full national ID number anywhere on the roll or a household page', async () => {
+      const page = await newPage();
+      await signIn(page, '第三方评估人员', '示范县');
+      await page.getByTestId('total').waitFor();
+      const client = await api('assessor', '320924000000');
+      const { households } = await client.request<{ households: { edges: { node: { id: string } }[] } }>(
+        '{ households(first: 3) { edges { node { id } } } }',
+      );
+      const fullId = /\d{17}[\dX]/;
+      expect(await page.locator('body').textContent()).not.toMatch(fullId);
+      for (const { node } of households.edges) {
+        await page.goto(`${service.url}/households/${node.id}`);
+        await page.getByTestId('members').locator('tbody tr').first().waitFor();
+        const text = (await page.locator('body').textContent()) ?? '';
+        expect(text).not.toMatch(fullId);
+        expect(text).toMatch(/\*{4}/);
+        await page.getByRole('tab', { name: '历史记录' }).click();
+        await page.getByTestId('timeline-entry').first().waitFor();
+        expect(await page.locator('body').textContent()).not.toMatch(fullId);
+      }
+      await page.close();
+    });
+
+    it('no page threw an uncaught error', () => {
+      expect(pageErrors).toEqual([]);
+    });
+  });
+}
