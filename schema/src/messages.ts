@@ -303,11 +303,19 @@ export function unmetCriterionText(criterion: string, facts: Record<string, unkn
 }
 
 /**
- * The text of a refusal in a language: the code's label, and for unmet exit criteria each
- * criterion with its shortfall. `detail` is the API's English message, kept in English.
+ * The text of a refusal in a language: in Chinese the code's label, and for unmet exit criteria
+ * each criterion with its shortfall; in English the API's own message (`detail`) where there is
+ * one. A validation refusal names each field with its rule.
  */
 export function refusalText(
-  refusal: { code: string; detail?: string; unmetCriteria?: readonly string[]; facts?: Record<string, unknown> },
+  refusal: {
+    code: string;
+    detail?: string;
+    unmetCriteria?: readonly string[];
+    facts?: Record<string, unknown>;
+    /** A validation refusal's fields and rules (the rules' texts are English). */
+    issues?: readonly { path: string; message: string }[];
+  },
   language: Language,
 ): string {
   const label = REFUSAL_LABELS[refusal.code]?.[language];
@@ -316,7 +324,13 @@ export function refusalText(
     const items = unmet.map((c) => unmetCriterionText(c, refusal.facts ?? {}, language));
     return `${label ?? refusal.code}${language === 'zh' ? '：' : ': '}${items.join(language === 'zh' ? '；' : '; ')}`;
   }
-  if (label && language === 'zh') return label;
+  if (refusal.issues && refusal.issues.length > 0) {
+    const colon = language === 'zh' ? '：' : ': ';
+    const items = refusal.issues.map((i) => `${i.path || '(input)'}${colon}${i.message}`);
+    return `${label ?? refusal.code}${colon}${items.join(language === 'zh' ? '；' : '; ')}`;
+  }
+  // In English the rule's own message says more (dates, ids); in Chinese the catalogue's text.
+  if (language === 'en' && refusal.detail) return refusal.detail;
   return label ?? refusal.detail ?? refusal.code;
 }
 

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { nationalIdCheckChar } from './national-id.js';
+
+export { birthDateOfNationalId, nationalIdCheckChar, sexOfNationalId } from './national-id.js';
 
 /**
  * The calendar dates the registry holds. Births go back to 1900; nothing is dated after 2099.
@@ -153,16 +156,6 @@ export const countyOf = (code: string): string => `${code.slice(0, 6)}000000`;
 export const townshipOf = (code: string): string => `${code.slice(0, 9)}000`;
 export const provinceOf = (code: string): string => code.slice(0, 2);
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
-
-/** Check character of an 18-character resident ID number (GB 11643, ISO 7064 MOD 11-2). */
-export function nationalIdCheckChar(first17: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (ID_WEIGHTS[i] as number);
-  return ID_CHECK[sum % 11] as string;
-}
-
 /** 18-character resident identity number: area, birth date, sequence, check character. PII. */
 export const NationalId = z
   .string()
@@ -175,11 +168,6 @@ export const NationalId = z
     { message: `must contain a real birth date (${DATE_RANGE.earliest} to ${DATE_RANGE.latest}) in characters 7-14` },
   )
   .refine((id) => nationalIdCheckChar(id.slice(0, 17)) === id[17], { message: 'has a wrong check character' });
-
-export const birthDateOfNationalId = (id: string): string =>
-  `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-/** The 17th character is odd for men, even for women. */
-export const sexOfNationalId = (id: string): 'male' | 'female' => (Number(id[16]) % 2 === 1 ? 'male' : 'female');
 
 /** Masks an ID number for roles that may not see it: area and check remain. */
 export const maskNationalId = (id: string): string =>

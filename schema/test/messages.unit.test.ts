@@ -81,9 +81,15 @@ describe('the shared message catalogue', () => {
     ).toBe(
       '未达到脱贫退出标准：人均纯收入高于当年标准：人均纯收入 3,500.00 元，当年标准 3,747.00 元，至少还差 247.01 元；住房安全有保障：未达到',
     );
-    expect(refusalText({ code: 'NOTICE_PERIOD_NOT_OVER', detail: 'the notice runs until 2019-05-08' }, 'en')).toBe(
-      'the notice period is not over',
-    );
+    const notice = { code: 'NOTICE_PERIOD_NOT_OVER', detail: 'the notice runs until 2019-05-08' };
+    expect(refusalText(notice, 'zh')).toBe('公示期未满');
+    expect(refusalText(notice, 'en')).toBe('the notice runs until 2019-05-08');
+    expect(
+      refusalText(
+        { code: 'VALIDATION', issues: [{ path: 'input.effectiveAt', message: 'must not be after today' }] },
+        'zh',
+      ),
+    ).toBe('输入有误：input.effectiveAt：must not be after today');
     expect(refusalText({ code: 'SOMETHING_NEW', detail: 'a detail' }, 'zh')).toBe('a detail');
   });
 

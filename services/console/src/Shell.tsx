@@ -1,8 +1,9 @@
-import { LogoutOutlined, TeamOutlined } from '@ant-design/icons';
+import { FileAddOutlined, LogoutOutlined, TeamOutlined } from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession } from './auth';
 import { useWords } from './i18n';
+import { CAN } from './session';
 
 /** The frame of every signed-in page: who is signed in, the pages their role may use, the language. */
 export function Shell() {
@@ -12,7 +13,10 @@ export function Shell() {
   const navigate = useNavigate();
   if (!session) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   const { claims } = session;
-  const items = [{ key: '/', icon: <TeamOutlined />, label: words.t('households') }];
+  const items = [
+    { key: '/', icon: <TeamOutlined />, label: words.t('households') },
+    ...(CAN.command(claims.role) ? [{ key: '/apply', icon: <FileAddOutlined />, label: words.t('apply') }] : []),
+  ];
   const selected = items.find((i) => i.key !== '/' && location.pathname.startsWith(i.key))?.key ?? '/';
   return (
     <Layout style={{ minHeight: '100vh' }}>

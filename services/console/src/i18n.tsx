@@ -9,6 +9,7 @@ import {
   type Language,
   refusalText,
   type Text,
+  unmetCriterionText,
 } from '@registry/schema/messages';
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 
@@ -122,6 +123,22 @@ export const UI = {
   signedInAs: { zh: '当前用户', en: 'Signed in as' },
   tokenExpires: { zh: '登录有效期至', en: 'Signed in until' },
   noData: { zh: '暂无数据', en: 'No data' },
+  nextSteps: { zh: '下一步', en: 'Next steps' },
+  noNextSteps: { zh: '当前状态下没有可办理的事项', en: 'Nothing can be done in this status' },
+  submit: { zh: '提交', en: 'Submit' },
+  required: { zh: '必填', en: 'Required' },
+  reasonRequired: { zh: '请填写事由', en: 'A reason is required' },
+  done: { zh: '已办理', en: 'Done' },
+  apply: { zh: '农户申请', en: 'New application' },
+  applicationDate: { zh: '申请日期', en: 'Applied on' },
+  villageCode: { zh: '请填写12位行政村代码', en: 'A 12-digit village code' },
+  statement: { zh: '申请陈述', en: 'Statement' },
+  member: { zh: '成员', en: 'Member' },
+  addMember: { zh: '增加成员', en: 'Add a member' },
+  submitApplication: { zh: '提交申请', en: 'Submit the application' },
+  idForm: { zh: '身份证号应为18位：17位数字加1位数字或X', en: '18 characters: 17 digits and a digit or X' },
+  idBirthDate: { zh: '身份证号中的出生日期（第7–14位）不是有效日期', en: 'characters 7–14 are not a real birth date' },
+  idCheck: { zh: '校验码不对：按前17位应为 {expected}', en: 'wrong check character: the first 17 give {expected}' },
 } satisfies Record<string, Text>;
 export type UiKey = keyof typeof UI;
 
@@ -140,6 +157,8 @@ export interface Words {
   dateTime(iso: string | null | undefined): string;
   yuan(fen: number | null | undefined): string;
   refusal: (refusal: Parameters<typeof refusalText>[0]) => string;
+  /** An unmet exit criterion and by how much. */
+  unmet(criterion: string, facts: Record<string, unknown>): string;
 }
 
 const WordsContext = createContext<Words | null>(null);
@@ -174,6 +193,7 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
       dateTime: (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : '—'),
       yuan: (fen) => (fen === null || fen === undefined ? '—' : formatYuan(fen, language)),
       refusal: (refusal) => refusalText(refusal, language),
+      unmet: (criterion, facts) => unmetCriterionText(criterion, facts, language),
     };
   }, [language, setLanguage]);
   return <WordsContext.Provider value={words}>{children}</WordsContext.Provider>;

@@ -1,4 +1,5 @@
 import { createBrowserRouter } from 'react-router';
+import { ApplyPage } from './pages/Apply';
 import { HouseholdPage } from './pages/Household';
 import { SignInPage } from './pages/SignIn';
 import { WorkbenchPage } from './pages/Workbench';
@@ -12,6 +13,7 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <WorkbenchPage /> },
       { path: 'households/:id', element: <HouseholdPage /> },
+      { path: 'apply', element: <ApplyPage /> },
     ],
   },
 ]);

@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@registry/postgres';
+import { nationalIdCheckChar } from '@registry/schema/national-id';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import { GraphQLClient } from 'graphql-request';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Running, startService, stopService } from '../../api/test/service.js';
 import { ensureBuilt } from '../scripts/ensure-built.js';
@@ -53,6 +54,31 @@ if ('skipped' in launched) {
       await page.locator('.ant-select-item-option', { hasText: areaName }).first().click();
       await page.getByTestId('demo-sign-in').click();
       await page.getByTestId('whoami').waitFor();
+    };
+
+    /** Types a date into an Ant Design date picker. */
+    const setDate = async (page: Page, picker: Locator, date: string) => {
+      await picker.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(date);
+      // Tab, not Enter: Enter in a form's field submits the form.
+      await page.keyboard.press('Tab');
+    };
+
+    /** Picks an option of an Ant Design select by its label. */
+    const choose = async (page: Page, select: Locator, label: string) => {
+      await select.click();
+      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`).click();
+    };
+
+    /** Runs one of the household page's next steps: its form, its effective date, submitted and closed. */
+    const step = async (page: Page, name: string, date: string, fill?: (form: Locator) => Promise<void>) => {
+      await page.getByTestId(`step-${name}`).click();
+      const form = page.getByTestId('command-form');
+      await setDate(page, form.getByTestId('field-effectiveAt'), date);
+      await fill?.(form);
+      await form.getByTestId('submit').click();
+      await form.waitFor({ state: 'detached' });
     };
 
     beforeAll(async () => {
@@ -231,6 +257,86 @@ if ('skipped' in launched) {
         await page.getByTestId('timeline-entry').first().waitFor();
         expect(await page.locator('body').textContent()).not.toMatch(fullId);
       }
+      await page.close();
+    });
+
+    it('a township clerk takes a household from application to registration through the console, and a refused exit shows its unmet criteria in Chinese', async () => {
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县海河镇');
+      await page.getByRole('menuitem', { name: '农户申请' }).click();
+      const apply = page.getByTestId('apply');
+      await setDate(page, apply.getByTestId('field-effectiveAt'), '2019-03-01');
+      await apply.getByTestId('field-address').fill('东港村五组18号');
+      await apply.getByTestId('member-name').fill('测试户主');
+      // The ID number is checked as it is typed: a wrong check character is named with the right one.
+      const first17 = '32092419780315201';
+      const right = nationalIdCheckChar(first17);
+      const wrong = right === '1' ? '2' : '1';
+      await apply.getByTestId('member-nationalId').fill(`${first17}${wrong}`);
+      await expect.poll(() => apply.textContent()).toContain(`校验码不对：按前17位应为 ${right}`);
+      await apply.getByTestId('member-nationalId').fill(`${first17}${right}`);
+      await expect.poll(() => apply.textContent()).not.toContain('校验码不对');
+      await page.screenshot({ path: path.join(SHOTS, 'apply.png') });
+      await apply.getByTestId('submit').click();
+
+      await page.waitForURL(/\/households\//);
+      await expect.poll(() => page.getByTestId('facts').textContent()).toContain('申请中');
+      await step(page, 'recordVillageReview', '2019-03-02', (form) => form.getByTestId('field-votesFor').fill('31'));
+      await step(page, 'openPublicNotice', '2019-03-03');
+      await step(page, 'closePublicNotice', '2019-03-10');
+      await step(page, 'recordTownshipReview', '2019-03-11');
+      await step(page, 'openPublicNotice', '2019-03-12');
+      await step(page, 'closePublicNotice', '2019-03-19');
+      await step(page, 'recordDataComparison', '2019-03-20');
+      await step(page, 'approveRegistration', '2019-03-25', async (form) => {
+        await form.getByTestId('field-cardNumber').fill('320924-2019-0901');
+        await choose(page, form.getByTestId('field-mainCause'), '因病');
+      });
+      await expect.poll(() => page.getByTestId('card-number').textContent()).toBe('320924-2019-0901');
+      await expect.poll(() => page.getByTestId('facts').textContent()).toContain('建档立卡');
+      await page.getByRole('tab', { name: '历史记录' }).click();
+      await expect.poll(() => page.getByTestId('timeline-entry').count()).toBe(9);
+
+      // An assessment below the line, then an exit proposal: refused, each unmet criterion in Chinese, by how much.
+      await step(page, 'assessConditions', '2019-06-01', async (form) => {
+        await form.getByTestId('field-year').fill('2019');
+        await form.getByTestId('field-income').fill('5000');
+        await form.getByTestId('field-safeHousing').click();
+      });
+      await page.getByTestId('step-proposeExit').click();
+      const form = page.getByTestId('command-form');
+      await setDate(page, form.getByTestId('field-effectiveAt'), '2019-11-01');
+      await form.getByTestId('field-year').fill('2019');
+      await form.getByTestId('submit').click();
+      await expect.poll(() => form.getByTestId('refusal').textContent()).toContain('未达到脱贫退出标准');
+      const unmet = await form.getByTestId('unmet-criterion').allTextContents();
+      expect(unmet).toEqual([
+        '人均纯收入高于当年标准：人均纯收入 5,000.00 元，当年标准 6,000.00 元，至少还差 1,000.01 元',
+        '住房安全有保障：未达到',
+      ]);
+      // The form keeps what was typed.
+      await expect(form.getByTestId('field-year').inputValue()).resolves.toBe('2019');
+      await page.screenshot({ path: path.join(SHOTS, 'exit-refused.png'), fullPage: true });
+
+      // What the API holds agrees: registered, no exit.
+      const client = await api('clerk', '320924101000');
+      const id = page.url().split('/households/')[1];
+      const { household } = await client.request<{ household: { status: string; exits: unknown[] } }>(
+        'query ($id: ID!) { household(id: $id) { status exits { year } } }',
+        { id },
+      );
+      expect(household).toEqual({ status: 'registered', exits: [] });
+      await page.close();
+    });
+
+    it('an assessor is offered no command and no application form', async () => {
+      const page = await newPage();
+      await signIn(page, '第三方评估人员', '示范县');
+      await page.getByTestId('total').waitFor();
+      expect(await page.getByRole('menuitem', { name: '农户申请' }).count()).toBe(0);
+      await page.locator('[data-testid=households] tbody a').first().click();
+      await page.getByTestId('facts').waitFor();
+      expect(await page.getByTestId('next-steps').count()).toBe(0);
       await page.close();
     });
 

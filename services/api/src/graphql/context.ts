@@ -2,6 +2,7 @@ import type { EventStore } from '@registry/eventstore';
 import type { ReferenceProjection, RegistryProjection } from '@registry/projections';
 import type { AreaReferenceHandler, HistoryEvent, HouseholdCommandHandler } from '@registry/registry';
 import type { Policy } from '@registry/schema';
+import type { Language } from '@registry/schema/messages';
 import type pg from 'pg';
 import type { Viewer } from '../auth.js';
 
@@ -21,6 +22,8 @@ export interface ApiDeps {
 export interface Context {
   viewer: Viewer;
   deps: ApiDeps;
+  /** The caller's language (Accept-Language; Chinese unless English is preferred), for texts people read. */
+  language: Language;
   /** The request's time: the default "known at" of as-of queries, echoed back so answers repeat. */
   now: string;
   /** A household's events from its stream, read once per request. */

@@ -1,4 +1,5 @@
 import { ConcurrencyConflict, HouseholdNotFound, RuleViolation, ValidationError } from '@registry/registry';
+import { refusalText } from '@registry/schema/messages';
 import { Forbidden } from '../auth.js';
 import { builder } from './builder.js';
 import { ExitCriterionEnum } from './enums.js';
@@ -6,8 +7,26 @@ import { ExitCriterionEnum } from './enums.js';
 /** Expected failures, returned as members of each mutation's result union. */
 export const ProblemInterface = builder.interfaceRef<Error>('Problem').implement({
   description: 'A refusal: nothing was written.',
-  fields: (t) => ({ message: t.exposeString('message') }),
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'The rule’s own message, in English, with its details.' }),
+    localizedMessage: t.string({
+      description:
+        'The refusal for people, in the caller’s language (Accept-Language; Chinese by default), from the shared message catalogue: for an exit, each unmet criterion and by how much.',
+      resolve: (error, _args, ctx) => refusalText(describeRefusal(error), ctx.language),
+    }),
+  }),
 });
+
+/** A refusal as the message catalogue reads it: its stable code and what it found. */
+function describeRefusal(error: Error): Parameters<typeof refusalText>[0] {
+  if (error instanceof RuleViolation) {
+    return { code: error.rule, detail: error.message, unmetCriteria: error.unmetCriteria, facts: error.facts };
+  }
+  if (error instanceof ValidationError) return { code: 'VALIDATION', detail: error.message, issues: error.issues };
+  if (error instanceof ConcurrencyConflict) return { code: 'CONCURRENCY_CONFLICT', detail: error.message };
+  if (error instanceof HouseholdNotFound) return { code: 'NOT_FOUND', detail: error.message };
+  return { code: error instanceof Forbidden ? 'FORBIDDEN' : 'INTERNAL', detail: error.message };
+}
 
 const FieldIssue = builder.objectRef<{ path: string; message: string }>('FieldIssue').implement({
   fields: (t) => ({

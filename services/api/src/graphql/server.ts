@@ -6,6 +6,7 @@ import { type ExecutionArgs, execute, GraphQLError, NoSchemaIntrospectionCustomR
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { Forbidden, type Viewer } from '../auth.js';
 import { LIMITS } from './builder.js';
+import { languageOf } from '@registry/schema/messages';
 import type { ApiDeps, Context } from './context.js';
 import { inputGuard } from './input-guard.js';
 import { ERROR_CODES } from './problems.js';
@@ -134,12 +135,13 @@ export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
         return maskError(error, message, isDev);
       },
     },
-    context: ({ viewer }) => {
+    context: ({ viewer, request }) => {
       if (!viewer) throw new GraphQLError('unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } });
       const histories = new Map<string, Promise<HistoryEvent[]>>();
       return {
         viewer,
         deps,
+        language: languageOf(request.headers.get('accept-language')),
         now: new Date().toISOString(),
         history: (householdId: string) => {
           let history = histories.get(householdId);

@@ -1,5 +1,6 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import {
+  App as AntApp,
   Button,
   Card,
   DatePicker,
@@ -16,13 +17,15 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { Link, useParams } from 'react-router';
-import { useGraphqlQuery } from '../auth';
+import { Link, useLocation, useParams } from 'react-router';
+import { useGraphqlQuery, useSignedIn } from '../auth';
 import { useAreaName } from '../config';
 import { ErrorView } from '../ErrorView';
 import { HouseholdAsOfDocument, HouseholdDocument, type StateFactsFragment } from '../generated';
 import { useWords } from '../i18n';
+import { NextSteps } from '../NextSteps';
 import { StatusTag } from '../StatusTag';
+import { CAN } from '../session';
 
 type Entry = NonNullable<import('../generated').HouseholdQuery['household']>['timeline'][number];
 type Facts = StateFactsFragment;
@@ -40,7 +43,15 @@ const CONDITIONS = [
 export function HouseholdPage() {
   const { id = '' } = useParams();
   const words = useWords();
-  const household = useGraphqlQuery(HouseholdDocument, { id });
+  const session = useSignedIn();
+  const { message } = AntApp.useApp();
+  // After a command, the page reads the household once the read models include it.
+  const [waitFor, setWaitFor] = useState<string | undefined>(
+    (useLocation().state as { waitFor?: string } | null)?.waitFor,
+  );
+  const household = useGraphqlQuery(HouseholdDocument, waitFor ? { id, waitFor } : { id }, {
+    placeholderData: (previous) => previous,
+  });
   if (household.error) return <ErrorView error={household.error} retry={() => household.refetch()} />;
   if (household.isPending) return <Spin />;
   const h = household.data.household;
@@ -63,6 +74,17 @@ export function HouseholdPage() {
       >
         <FactsView facts={h} />
       </Card>
+      {CAN.command(session.claims.role) && (
+        <Card size="small" title={words.t('nextSteps')}>
+          <NextSteps
+            household={h}
+            onDone={(position) => {
+              message.success(words.t('done'));
+              setWaitFor(position);
+            }}
+          />
+        </Card>
+      )}
       <Card>
         <Tabs
           items={[

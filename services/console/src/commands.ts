@@ -1,0 +1,363 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { EnumName, Text } from '@registry/schema/messages';
+import {
+  ApproveExitDocument,
+  ApproveRegistrationDocument,
+  AssessConditionsDocument,
+  AssignHelperDocument,
+  ClosePublicNoticeDocument,
+  ConfirmExitDocument,
+  OpenPublicNoticeDocument,
+  PlanAssistanceDocument,
+  ProposeExitDocument,
+  RecordAssistanceDeliveredDocument,
+  RecordDataComparisonDocument,
+  RecordTownshipReviewDocument,
+  RecordVillageReviewDocument,
+  RecordVisitDocument,
+  RejectApplicationDocument,
+  RejectExitDocument,
+  type StateFactsFragment,
+  VerifyExitDocument,
+} from './generated';
+
+const t = (zh: string, en: string): Text => ({ zh, en });
+
+/** A form field of a command; values come back from the form under `name`. */
+export type Field =
+  | { name: string; label: Text; kind: 'bool'; initial?: boolean }
+  | { name: string; label: Text; kind: 'text' | 'textarea'; required?: boolean; initial?: string }
+  | { name: string; label: Text; kind: 'int'; required?: boolean; min?: number; initial?: number }
+  | { name: string; label: Text; kind: 'yuan'; required?: boolean }
+  | { name: string; label: Text; kind: 'enum'; enum: EnumName; required?: boolean; initial?: string }
+  | { name: string; label: Text; kind: 'enums'; enum: EnumName }
+  | {
+      name: string;
+      label: Text;
+      kind: 'choice';
+      options: { value: string; label: Text | string }[];
+      required?: boolean;
+    };
+
+/** What every command mutation answers: success, or a refusal with nothing written. */
+export type Outcome =
+  | { __typename: 'CommandSuccess'; householdId: string; version: number; position: string; duplicate: boolean }
+  | {
+      __typename: 'ConcurrencyConflict' | 'Forbidden' | 'NotFound' | 'RuleViolation' | 'ValidationError';
+      message: string;
+      localizedMessage: string;
+      rule?: string;
+      unmetCriteria?: string[];
+      facts?: Record<string, unknown>;
+      issues?: { path: string; message: string }[];
+    };
+
+type Values = Record<string, unknown>;
+interface CommandVariables {
+  commandId: string | number;
+  expectedVersion?: number | null;
+  input: { householdId: string | number; effectiveAt: string; reason?: string | null };
+}
+type DataOf<V> = V extends { input: { data?: infer D } } ? D | undefined : undefined;
+
+/** A command the household page offers: its mutation, form and how the form's values become its data. */
+export interface CommandSpec<TResult = unknown, TVariables extends CommandVariables = CommandVariables> {
+  /** The mutation's field name, e.g. recordVillageReview. */
+  name: string;
+  title: Text;
+  document: TypedDocumentNode<TResult, TVariables>;
+  fields(household: StateFactsFragment): Field[];
+  data(values: Values, household: StateFactsFragment): DataOf<TVariables>;
+  /** Refusals and rejections need a reason on the event. */
+  reasonRequired?: boolean;
+  danger?: boolean;
+}
+
+function command<TResult, TVariables extends CommandVariables>(
+  spec: CommandSpec<TResult, TVariables>,
+): CommandSpec<TResult, TVariables> {
+  return spec;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const yuanToFen = (v: unknown): number => Math.round(Number(v) * 100);
+const thisYear = () => new Date().getFullYear();
+const notes = { name: 'notes', label: t('意见', 'Notes'), kind: 'textarea' } as const;
+
+export const COMMANDS = {
+  recordVillageReview: command({
+    name: 'recordVillageReview',
+    title: t('村民代表评议', 'Village review'),
+    document: RecordVillageReviewDocument,
+    fields: () => [
+      { name: 'approved', label: t('评议通过', 'Approved'), kind: 'bool', initial: true },
+      { name: 'votesFor', label: t('赞成票', 'Votes for'), kind: 'int', min: 0 },
+      { name: 'votesAgainst', label: t('反对票', 'Votes against'), kind: 'int', min: 0 },
+      notes,
+    ],
+    data: (v) => ({
+      approved: Boolean(v.approved),
+      ...(typeof v.votesFor === 'number' ? { votesFor: v.votesFor } : {}),
+      ...(typeof v.votesAgainst === 'number' ? { votesAgainst: v.votesAgainst } : {}),
+      ...(str(v.notes) ? { notes: str(v.notes) } : {}),
+    }),
+  }),
+  openPublicNotice: command({
+    name: 'openPublicNotice',
+    title: t('开始公示', 'Open the public notice'),
+    document: OpenPublicNoticeDocument,
+    fields: () => [],
+    data: () => ({}),
+  }),
+  closePublicNotice: command({
+    name: 'closePublicNotice',
+    title: t('结束公示', 'Close the public notice'),
+    document: ClosePublicNoticeDocument,
+    fields: () => [],
+    data: () => undefined,
+  }),
+  recordTownshipReview: command({
+    name: 'recordTownshipReview',
+    title: t('乡镇审核', 'Township review'),
+    document: RecordTownshipReviewDocument,
+    fields: () => [{ name: 'approved', label: t('审核通过', 'Approved'), kind: 'bool', initial: true }, notes],
+    data: (v) => ({ approved: Boolean(v.approved), ...(str(v.notes) ? { notes: str(v.notes) } : {}) }),
+  }),
+  recordDataComparison: command({
+    name: 'recordDataComparison',
+    title: t('数据比对', 'Data comparison'),
+    document: RecordDataComparisonDocument,
+    fields: () => [
+      {
+        name: 'agency',
+        label: t('发现问题的部门（无则不填）', 'Agency with a finding (none: leave empty)'),
+        kind: 'enum',
+        enum: 'ComparisonAgency',
+      },
+      { name: 'detail', label: t('比对结果', 'Finding'), kind: 'text' },
+      { name: 'disqualifying', label: t('不符合条件', 'Disqualifying'), kind: 'bool', initial: false },
+    ],
+    data: (v) => ({
+      findings: str(v.agency)
+        ? [
+            {
+              agency: v.agency as 'vehicles',
+              detail: str(v.detail) ?? '',
+              disqualifying: Boolean(v.disqualifying),
+            },
+          ]
+        : [],
+    }),
+  }),
+  approveRegistration: command({
+    name: 'approveRegistration',
+    title: t('县级审定，建档立卡', 'Approve and register'),
+    document: ApproveRegistrationDocument,
+    fields: () => [
+      { name: 'cardNumber', label: t('户编号', 'Card number'), kind: 'text', required: true },
+      {
+        name: 'attribute',
+        label: t('贫困户属性', 'Attribute'),
+        kind: 'enum',
+        enum: 'HouseholdAttribute',
+        required: true,
+        initial: 'ordinary',
+      },
+      { name: 'mainCause', label: t('主要致贫原因', 'Main cause'), kind: 'enum', enum: 'PovertyCause', required: true },
+      { name: 'otherCauses', label: t('其他致贫原因', 'Other causes'), kind: 'enums', enum: 'PovertyCause' },
+    ],
+    data: (v) => ({
+      cardNumber: str(v.cardNumber) ?? '',
+      attribute: v.attribute as 'ordinary',
+      mainCause: v.mainCause as 'illness',
+      otherCauses: (v.otherCauses as 'illness'[] | undefined) ?? [],
+    }),
+  }),
+  rejectApplication: command({
+    name: 'rejectApplication',
+    title: t('识别不通过', 'Reject the application'),
+    document: RejectApplicationDocument,
+    fields: () => [],
+    data: () => undefined,
+    reasonRequired: true,
+    danger: true,
+  }),
+  assignHelper: command({
+    name: 'assignHelper',
+    title: t('确定帮扶责任人', 'Assign a helper'),
+    document: AssignHelperDocument,
+    fields: () => [
+      { name: 'helperId', label: t('帮扶责任人编号', 'Helper id'), kind: 'text', required: true },
+      { name: 'name', label: t('姓名', 'Name'), kind: 'text', required: true },
+      { name: 'unit', label: t('单位', 'Unit'), kind: 'text', required: true },
+      { name: 'phone', label: t('联系电话', 'Phone'), kind: 'text' },
+    ],
+    data: (v) => ({
+      helper: {
+        helperId: str(v.helperId) ?? '',
+        name: str(v.name) ?? '',
+        unit: str(v.unit) ?? '',
+        ...(str(v.phone) ? { phone: str(v.phone) } : {}),
+      },
+    }),
+  }),
+  assessConditions: command({
+    name: 'assessConditions',
+    title: t('入户核查（两不愁三保障）', 'Assess conditions'),
+    document: AssessConditionsDocument,
+    fields: () => [
+      { name: 'year', label: t('年度', 'Year'), kind: 'int', required: true, initial: thisYear() },
+      { name: 'income', label: t('人均纯收入（元）', 'Income per head (yuan)'), kind: 'yuan', required: true },
+      { name: 'food', label: t('不愁吃', 'Enough food'), kind: 'bool', initial: true },
+      { name: 'clothing', label: t('不愁穿', 'Enough clothing'), kind: 'bool', initial: true },
+      { name: 'compulsoryEducation', label: t('义务教育有保障', 'Compulsory education'), kind: 'bool', initial: true },
+      { name: 'basicMedical', label: t('基本医疗有保障', 'Basic medical care'), kind: 'bool', initial: true },
+      { name: 'safeHousing', label: t('住房安全有保障', 'Safe housing'), kind: 'bool', initial: true },
+      { name: 'safeDrinkingWater', label: t('饮水安全有保障', 'Safe drinking water'), kind: 'bool', initial: true },
+    ],
+    data: (v) => ({
+      year: Number(v.year),
+      incomePerCapitaFen: yuanToFen(v.income),
+      food: Boolean(v.food),
+      clothing: Boolean(v.clothing),
+      compulsoryEducation: Boolean(v.compulsoryEducation),
+      basicMedical: Boolean(v.basicMedical),
+      safeHousing: Boolean(v.safeHousing),
+      safeDrinkingWater: Boolean(v.safeDrinkingWater),
+    }),
+  }),
+  planAssistance: command({
+    name: 'planAssistance',
+    title: t('制定帮扶措施', 'Plan assistance'),
+    document: PlanAssistanceDocument,
+    fields: () => [
+      { name: 'year', label: t('年度', 'Year'), kind: 'int', required: true, initial: thisYear() },
+      { name: 'category', label: t('类别', 'Category'), kind: 'enum', enum: 'AssistanceCategory', required: true },
+      { name: 'description', label: t('内容', 'Description'), kind: 'text', required: true },
+      { name: 'fundingSource', label: t('资金来源', 'Source'), kind: 'enum', enum: 'FundingSource', required: true },
+      { name: 'amount', label: t('计划资金（元）', 'Planned (yuan)'), kind: 'yuan', required: true },
+    ],
+    data: (v) => ({
+      year: Number(v.year),
+      category: v.category as 'industry',
+      description: str(v.description) ?? '',
+      fundingSource: v.fundingSource as 'county',
+      amountFen: yuanToFen(v.amount),
+    }),
+  }),
+  recordAssistanceDelivered: command({
+    name: 'recordAssistanceDelivered',
+    title: t('登记措施落实', 'Record a delivery'),
+    document: RecordAssistanceDeliveredDocument,
+    fields: (h) => [
+      {
+        name: 'measureId',
+        label: t('帮扶措施', 'Measure'),
+        kind: 'choice',
+        required: true,
+        options: h.measures.map((m) => ({ value: m.measureId, label: `${m.year} ${m.description}` })),
+      },
+      { name: 'amount', label: t('落实资金（元）', 'Delivered (yuan)'), kind: 'yuan', required: true },
+    ],
+    data: (v) => ({ measureId: String(v.measureId), amountFen: yuanToFen(v.amount) }),
+  }),
+  recordVisit: command({
+    name: 'recordVisit',
+    title: t('登记走访', 'Record a visit'),
+    document: RecordVisitDocument,
+    fields: () => [{ name: 'notes', label: t('情况记录', 'Notes'), kind: 'textarea', required: true }],
+    data: (v) => ({ notes: str(v.notes) ?? '' }),
+  }),
+  proposeExit: command({
+    name: 'proposeExit',
+    title: t('拟退出', 'Propose an exit'),
+    document: ProposeExitDocument,
+    fields: () => [
+      { name: 'year', label: t('退出年度', 'Exit year'), kind: 'int', required: true, initial: thisYear() },
+    ],
+    data: (v) => ({ year: Number(v.year) }),
+  }),
+  confirmExit: command({
+    name: 'confirmExit',
+    title: t('户签字确认', 'Household confirms'),
+    document: ConfirmExitDocument,
+    fields: (h) => [
+      {
+        name: 'signedByMemberId',
+        label: t('签字成员', 'Signed by'),
+        kind: 'choice',
+        required: true,
+        options: h.members.map((m) => ({ value: m.memberId, label: m.name })),
+      },
+    ],
+    data: (v) => ({ signedByMemberId: String(v.signedByMemberId) }),
+  }),
+  verifyExit: command({
+    name: 'verifyExit',
+    title: t('乡镇核实', 'Township verifies'),
+    document: VerifyExitDocument,
+    fields: () => [notes],
+    data: (v) => ({ ...(str(v.notes) ? { notes: str(v.notes) } : {}) }),
+  }),
+  approveExit: command({
+    name: 'approveExit',
+    title: t('县级批准脱贫退出', 'Approve the exit'),
+    document: ApproveExitDocument,
+    fields: () => [],
+    data: () => undefined,
+  }),
+  rejectExit: command({
+    name: 'rejectExit',
+    title: t('退出不通过', 'Refuse the exit'),
+    document: RejectExitDocument,
+    fields: () => [],
+    data: () => undefined,
+    reasonRequired: true,
+    danger: true,
+  }),
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+
+/**
+ * The commands the rules allow now, from the household's status and open case: the page
+ * offers these and nothing else (the API refuses anything else regardless).
+ */
+export function nextSteps(h: StateFactsFragment): CommandName[] {
+  const open = h.openCase;
+  const notice = (): CommandName[] => (open?.noticeOpenedOn ? ['closePublicNotice'] : ['openPublicNotice']);
+  if (open?.kind === 'identification') {
+    const reject: CommandName[] = ['rejectApplication'];
+    switch (open.step) {
+      case 'village_review':
+        return ['recordVillageReview', ...reject];
+      case 'village_notice':
+      case 'township_notice':
+        return [...notice(), ...reject];
+      case 'township_review':
+        return ['recordTownshipReview', ...reject];
+      case 'data_comparison':
+        return ['recordDataComparison', ...reject];
+      case 'county_approval':
+        return ['approveRegistration', ...reject];
+      default:
+        return reject;
+    }
+  }
+  const assisted: CommandName[] = ['assignHelper', 'assessConditions', 'planAssistance'];
+  if (h.measures.some((m) => m.deliveredFen < m.amountFen)) assisted.push('recordAssistanceDelivered');
+  if (h.helper) assisted.push('recordVisit');
+  if (open?.kind === 'exit') {
+    const step: Record<string, CommandName[]> = {
+      village_review: ['recordVillageReview'],
+      village_notice: notice(),
+      confirmation: ['confirmExit'],
+      township_verification: ['verifyExit'],
+      county_approval: ['approveExit'],
+    };
+    return [...(step[open.step] ?? []), 'rejectExit', ...assisted];
+  }
+  if (h.status === 'registered' || h.status === 'returned') return ['proposeExit', ...assisted];
+  if (h.status === 'exited' || h.monitored) return assisted;
+  return [];
+}

@@ -1,0 +1,303 @@
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { birthDateOfNationalId, nationalIdProblem, sexOfNationalId } from '@registry/schema/national-id';
+import { Alert, Button, Card, Checkbox, Col, DatePicker, Form, Input, Row, Select, Space } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { graphql } from '../api';
+import { useSignedIn } from '../auth';
+import { useConsoleConfig } from '../config';
+import { ApplyForRegistrationDocument, type ApplyForRegistrationMutation } from '../generated';
+import { enumOptions, useWords } from '../i18n';
+
+type Refusal = Exclude<ApplyForRegistrationMutation['applyForRegistration'], { __typename: 'CommandSuccess' }>;
+
+interface MemberValues {
+  name?: string;
+  nationalId?: string;
+  relation?: string;
+  health?: string;
+  labourCapacity?: string;
+  schooling?: string;
+  insurance?: string[];
+}
+
+interface ApplyValues {
+  effectiveAt: Dayjs;
+  villageCode: string;
+  group?: string;
+  address: string;
+  phone?: string;
+  bankAccount?: string;
+  statement?: string;
+  members: MemberValues[];
+}
+
+const INSURANCE = ['basicMedical', 'seriousIllness', 'pension'] as const;
+
+/** Where an issue's path (input.data.members.0.nationalId) is on this form. */
+function fieldOf(path: string): (string | number)[] | undefined {
+  const parts = path.split('.');
+  if (parts[0] !== 'input') return undefined;
+  if (parts[1] === 'effectiveAt') return ['effectiveAt'];
+  if (parts[1] !== 'data') return undefined;
+  if (parts[2] === 'household' && parts[3]) return [parts[3]];
+  if (parts[2] === 'members' && parts[3] && parts[4]) return ['members', Number(parts[3]), parts[4]];
+  if (parts[2] === 'statement') return ['statement'];
+  return undefined;
+}
+
+/** 农户申请: a new household applies, with its members; ID numbers are checked as they are typed. */
+export function ApplyPage() {
+  const words = useWords();
+  const session = useSignedIn();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<ApplyValues>();
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string>();
+  // The household's and the command's ids are the client's: a retry after a network failure
+  // is the same application, handled once.
+  const [ids] = useState(() => ({ householdId: crypto.randomUUID(), commandId: crypto.randomUUID() }));
+  const [memberIds] = useState<string[]>([]);
+  const scope = session.claims.area ?? '';
+  const villages = (useConsoleConfig().data?.areas ?? []).filter(
+    (a) => a.level === 'village' && a.code.startsWith(scope.replace(/(000)+$/, '')),
+  );
+
+  const idRule = {
+    validator: async (_: unknown, value: string | undefined) => {
+      if (!value) throw new Error(words.t('required'));
+      const problem = nationalIdProblem(value.toUpperCase());
+      if (!problem) return;
+      if (problem.problem === 'check') throw new Error(words.t('idCheck', { expected: problem.expected }));
+      throw new Error(words.t(problem.problem === 'form' ? 'idForm' : 'idBirthDate'));
+    },
+  };
+
+  const submit = async (values: ApplyValues) => {
+    setBusy(true);
+    setRefusal(undefined);
+    try {
+      const members = values.members.map((m, index) => {
+        memberIds[index] ??= crypto.randomUUID();
+        const nationalId = (m.nationalId ?? '').toUpperCase();
+        return {
+          memberId: memberIds[index] as string,
+          name: m.name ?? '',
+          nationalId,
+          sex: sexOfNationalId(nationalId),
+          birthDate: birthDateOfNationalId(nationalId),
+          relation: (m.relation ?? 'other') as 'head',
+          health: (m.health ?? 'healthy') as 'healthy',
+          labourCapacity: (m.labourCapacity ?? 'ordinary') as 'ordinary',
+          schooling: (m.schooling ?? 'not_in_school') as 'not_in_school',
+          insurance: {
+            basicMedical: m.insurance?.includes('basicMedical') ?? false,
+            seriousIllness: m.insurance?.includes('seriousIllness') ?? false,
+            pension: m.insurance?.includes('pension') ?? false,
+          },
+        };
+      });
+      const answer = await graphql(session, words.language, ApplyForRegistrationDocument, {
+        commandId: ids.commandId,
+        expectedVersion: -1,
+        input: {
+          householdId: ids.householdId,
+          effectiveAt: values.effectiveAt.format('YYYY-MM-DD'),
+          data: {
+            household: {
+              villageCode: values.villageCode,
+              address: values.address,
+              ...(values.group ? { group: values.group } : {}),
+              ...(values.phone ? { phone: values.phone } : {}),
+              ...(values.bankAccount ? { bankAccount: values.bankAccount } : {}),
+            },
+            members,
+            ...(values.statement ? { statement: values.statement } : {}),
+          },
+        },
+      });
+      const outcome = answer.applyForRegistration;
+      if (outcome.__typename === 'CommandSuccess') {
+        navigate(`/households/${outcome.householdId}`, { state: { waitFor: outcome.position } });
+        return;
+      }
+      showRefusal(outcome);
+    } catch (error) {
+      setRefusal(words.refusal({ code: (error as { code?: string }).code ?? 'INTERNAL', detail: String(error) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const showRefusal = (outcome: Refusal) => {
+    setRefusal(outcome.localizedMessage);
+    if (outcome.__typename === 'ValidationError') {
+      form.setFields(
+        outcome.issues.flatMap((issue) => {
+          const name = fieldOf(issue.path);
+          // The path comes from the API at run time; the form takes any of its own names.
+          return name ? [{ name: name as ['statement'], errors: [issue.message] }] : [];
+        }),
+      );
+    }
+  };
+
+  return (
+    <Card title={words.t('apply')} data-testid="apply">
+      <Form<ApplyValues>
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        initialValues={{
+          effectiveAt: dayjs(),
+          villageCode: villages[0]?.code,
+          members: [{ relation: 'head', insurance: ['basicMedical'] }],
+        }}
+      >
+        <Row gutter={16}>
+          <Col xs={24} md={6}>
+            <Form.Item name="effectiveAt" label={words.t('applicationDate')} rules={[{ required: true }]}>
+              <DatePicker data-testid="field-effectiveAt" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={6}>
+            <Form.Item
+              name="villageCode"
+              label={words.t('village')}
+              rules={[{ required: true, pattern: /^\d{12}$/, message: words.t('villageCode') }]}
+            >
+              {villages.length > 0 ? (
+                <Select
+                  options={villages.map((v) => ({ value: v.code, label: `${v.name}（${v.code}）` }))}
+                  data-testid="field-villageCode"
+                />
+              ) : (
+                <Input placeholder={scope} data-testid="field-villageCode" />
+              )}
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={4}>
+            <Form.Item name="group" label={words.t('group')}>
+              <Input data-testid="field-group" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={8}>
+            <Form.Item
+              name="address"
+              label={words.t('address')}
+              rules={[{ required: true, message: words.t('required') }]}
+            >
+              <Input data-testid="field-address" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={6}>
+            <Form.Item name="phone" label={words.t('phone')}>
+              <Input data-testid="field-phone" />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={6}>
+            <Form.Item name="bankAccount" label={words.t('bankAccount')}>
+              <Input />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={12}>
+            <Form.Item name="statement" label={words.t('statement')}>
+              <Input.TextArea rows={1} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Form.List name="members">
+          {(fields, { add, remove }) => (
+            <Space direction="vertical" style={{ width: '100%' }}>
+              {fields.map((field, index) => (
+                <Card
+                  key={field.key}
+                  size="small"
+                  title={`${words.t('member')} ${index + 1}`}
+                  data-testid="member"
+                  extra={
+                    fields.length > 1 && (
+                      <Button type="text" icon={<MinusCircleOutlined />} onClick={() => remove(field.name)} />
+                    )
+                  }
+                >
+                  <Row gutter={12}>
+                    <Col xs={24} md={4}>
+                      <Form.Item
+                        name={[field.name, 'name']}
+                        label={words.t('name')}
+                        rules={[{ required: true, message: words.t('required') }]}
+                      >
+                        <Input data-testid="member-name" />
+                      </Form.Item>
+                    </Col>
+                    <Col xs={24} md={6}>
+                      <Form.Item
+                        name={[field.name, 'nationalId']}
+                        label={words.t('nationalId')}
+                        rules={[idRule]}
+                        validateTrigger={['onChange', 'onBlur']}
+                        hasFeedback
+                      >
+                        <Input maxLength={18} data-testid="member-nationalId" />
+                      </Form.Item>
+                    </Col>
+                    <Col xs={12} md={3}>
+                      <Form.Item
+                        name={[field.name, 'relation']}
+                        label={words.t('relation')}
+                        rules={[{ required: true }]}
+                      >
+                        <Select options={enumOptions('Relation', words.language)} />
+                      </Form.Item>
+                    </Col>
+                    <Col xs={12} md={3}>
+                      <Form.Item name={[field.name, 'health']} label={words.t('health')}>
+                        <Select
+                          allowClear
+                          options={enumOptions('Health', words.language)}
+                          placeholder={words.label('Health', 'healthy')}
+                        />
+                      </Form.Item>
+                    </Col>
+                    <Col xs={12} md={3}>
+                      <Form.Item name={[field.name, 'labourCapacity']} label={words.t('labour')}>
+                        <Select
+                          allowClear
+                          options={enumOptions('LabourCapacity', words.language)}
+                          placeholder={words.label('LabourCapacity', 'ordinary')}
+                        />
+                      </Form.Item>
+                    </Col>
+                    <Col xs={12} md={3}>
+                      <Form.Item name={[field.name, 'schooling']} label={words.t('schooling')}>
+                        <Select
+                          allowClear
+                          options={enumOptions('Schooling', words.language)}
+                          placeholder={words.label('Schooling', 'not_in_school')}
+                        />
+                      </Form.Item>
+                    </Col>
+                    <Col xs={24} md={8}>
+                      <Form.Item name={[field.name, 'insurance']} label={words.t('insurance')}>
+                        <Checkbox.Group options={INSURANCE.map((k) => ({ value: k, label: words.t(k) }))} />
+                      </Form.Item>
+                    </Col>
+                  </Row>
+                </Card>
+              ))}
+              <Button icon={<PlusOutlined />} onClick={() => add({ relation: 'child', insurance: ['basicMedical'] })}>
+                {words.t('addMember')}
+              </Button>
+            </Space>
+          )}
+        </Form.List>
+        {refusal && <Alert type="error" showIcon title={refusal} data-testid="refusal" style={{ marginTop: 16 }} />}
+        <Button type="primary" htmlType="submit" loading={busy} style={{ marginTop: 16 }} data-testid="submit">
+          {words.t('submitApplication')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
