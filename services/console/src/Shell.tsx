@@ -1,4 +1,12 @@
-import { FileAddOutlined, LogoutOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  AuditOutlined,
+  BarChartOutlined,
+  CameraOutlined,
+  FileAddOutlined,
+  FileSearchOutlined,
+  LogoutOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession } from './auth';
@@ -16,6 +24,10 @@ export function Shell() {
   const items = [
     { key: '/', icon: <TeamOutlined />, label: words.t('households') },
     ...(CAN.command(claims.role) ? [{ key: '/apply', icon: <FileAddOutlined />, label: words.t('apply') }] : []),
+    { key: '/dashboard', icon: <BarChartOutlined />, label: words.t('dashboard') },
+    ...(CAN.audit(claims.role) ? [{ key: '/audit', icon: <AuditOutlined />, label: words.t('auditTrail') }] : []),
+    { key: '/exit-review', icon: <FileSearchOutlined />, label: words.t('exitReview') },
+    { key: '/snapshot', icon: <CameraOutlined />, label: words.t('snapshot') },
   ];
   const selected = items.find((i) => i.key !== '/' && location.pathname.startsWith(i.key))?.key ?? '/';
   return (

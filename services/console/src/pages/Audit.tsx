@@ -1,0 +1,162 @@
+import { EVENT_LABELS } from '@registry/schema/messages';
+import { Button, Card, DatePicker, Form, Input, Select, Space, Table, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { Link, useSearchParams } from 'react-router';
+import { useGraphqlQuery } from '../auth';
+import { useAreaName, useConsoleConfig } from '../config';
+import { ErrorView } from '../ErrorView';
+import { AuditTrailDocument, type AuditTrailQuery, type AuditTrailQueryVariables } from '../generated';
+import { useWords } from '../i18n';
+
+const PAGE_SIZE = 50;
+type Entry = AuditTrailQuery['auditTrail']['edges'][number]['node'];
+type Filter = NonNullable<AuditTrailQueryVariables['filter']>;
+
+/** The audit trail explorer: every event in log order, by actor, area, event type and recorded time. */
+export function AuditPage() {
+  const words = useWords();
+  const areaName = useAreaName();
+  const areas = useConsoleConfig().data?.areas ?? [];
+  const [params, setParams] = useSearchParams();
+  const filter: Filter = {};
+  for (const key of ['actorId', 'areaCode', 'eventType', 'householdId', 'recordedFrom', 'recordedTo'] as const) {
+    const value = params.get(key);
+    if (value) filter[key] = value;
+  }
+  const after = params.get('after') ?? undefined;
+  const before = params.get('before') ?? undefined;
+  const trail = useGraphqlQuery(
+    AuditTrailDocument,
+    before ? { filter, last: PAGE_SIZE, before } : { filter, first: PAGE_SIZE, ...(after ? { after } : {}) },
+    { placeholderData: (previous) => previous },
+  );
+  const update = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    next.delete('after');
+    next.delete('before');
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    setParams(next);
+  };
+  const connection = trail.data?.auditTrail;
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="audit">
+      <Card size="small" title={words.t('auditTrail')}>
+        <Form layout="inline" style={{ rowGap: 8 }}>
+          <Form.Item label={words.t('actorId')}>
+            <Input.Search
+              allowClear
+              defaultValue={filter.actorId ?? ''}
+              onSearch={(v) => update({ actorId: v.trim() || undefined })}
+              style={{ width: 220 }}
+              data-testid="audit-actor"
+            />
+          </Form.Item>
+          <Form.Item label={words.t('area')}>
+            <Select
+              allowClear
+              showSearch
+              style={{ width: 220 }}
+              value={filter.areaCode ?? undefined}
+              options={areas.map((a) => ({ value: a.code, label: `${a.name}（${a.code}）` }))}
+              onChange={(v?: string) => update({ areaCode: v })}
+            />
+          </Form.Item>
+          <Form.Item label={words.t('eventType')}>
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              style={{ width: 220 }}
+              value={filter.eventType ?? undefined}
+              options={Object.entries(EVENT_LABELS).map(([value, text]) => ({ value, label: text[words.language] }))}
+              onChange={(v?: string) => update({ eventType: v })}
+              data-testid="audit-type"
+            />
+          </Form.Item>
+          <Form.Item label={words.t('recordedAt')}>
+            <DatePicker.RangePicker
+              showTime
+              value={[
+                filter.recordedFrom ? dayjs(filter.recordedFrom) : null,
+                filter.recordedTo ? dayjs(filter.recordedTo) : null,
+              ]}
+              onChange={(range) =>
+                update({ recordedFrom: range?.[0]?.toISOString(), recordedTo: range?.[1]?.toISOString() })
+              }
+            />
+          </Form.Item>
+          <Form.Item>
+            <Button onClick={() => setParams(new URLSearchParams())}>{words.t('reset')}</Button>
+          </Form.Item>
+        </Form>
+      </Card>
+      {trail.error ? (
+        <ErrorView error={trail.error} retry={() => trail.refetch()} />
+      ) : (
+        <Table<Entry>
+          rowKey="eventId"
+          size="small"
+          data-testid="audit-entries"
+          loading={trail.isFetching}
+          dataSource={connection?.edges.map((e) => e.node) ?? []}
+          pagination={false}
+          expandable={{
+            expandedRowRender: (e) => (
+              <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.changes, null, 2)}</pre>
+            ),
+          }}
+          columns={[
+            { title: words.t('recordedAt'), render: (_, e) => words.dateTime(e.recordedAt) },
+            { title: words.t('effectiveAt'), render: (_, e) => words.date(e.effectiveAt) },
+            {
+              title: words.t('eventType'),
+              render: (_, e) => <span data-testid="audit-type-cell">{words.event(e.eventType)}</span>,
+            },
+            {
+              title: words.t('household'),
+              render: (_, e) => <Link to={`/households/${e.householdId}`}>{e.householdId.slice(0, 8)}</Link>,
+            },
+            { title: words.t('village'), render: (_, e) => areaName(e.villageCode) },
+            {
+              title: words.t('actor'),
+              render: (_, e) => (
+                <span>
+                  {words.label('Role', e.actorRole)} {e.actorUnit}{' '}
+                  <Typography.Text type="secondary">（{e.actorId}）</Typography.Text>
+                </span>
+              ),
+            },
+            { title: words.t('reason'), dataIndex: 'reason' },
+          ]}
+          footer={() => (
+            <Space>
+              <Button
+                disabled={!(before ? connection?.pageInfo.hasPreviousPage : after)}
+                onClick={() =>
+                  setParams({
+                    ...Object.fromEntries(params),
+                    before: connection?.pageInfo.startCursor ?? '',
+                    after: '',
+                  })
+                }
+              >
+                {words.t('previous')}
+              </Button>
+              <Button
+                disabled={!(before ? true : connection?.pageInfo.hasNextPage)}
+                onClick={() =>
+                  setParams({ ...Object.fromEntries(params), after: connection?.pageInfo.endCursor ?? '', before: '' })
+                }
+              >
+                {words.t('next')}
+              </Button>
+            </Space>
+          )}
+        />
+      )}
+    </Space>
+  );
+}
