@@ -25,7 +25,16 @@ export async function ensureBuilt(log: (line: string) => void = (l) => process.s
   if (built > sources) return;
   log('building the console (services/console/dist) …');
   const { build } = await import('vite');
-  await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // A production build whatever NODE_ENV the caller has (vitest sets "test", which would give
+  // React's and Ant Design's development builds).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root, configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   log('console built');
 }
 

@@ -40,7 +40,7 @@ export function NextSteps({
   const steps = nextSteps(household);
   if (steps.length === 0) return <Typography.Text type="secondary">{words.t('noNextSteps')}</Typography.Text>;
   return (
-    <Space direction="vertical" style={{ width: '100%' }} data-testid="next-steps">
+    <Space orientation="vertical" style={{ width: '100%' }} data-testid="next-steps">
       <Space wrap>
         {steps.map((name) => (
           <Button

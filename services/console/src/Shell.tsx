@@ -7,11 +7,12 @@ import {
   LogoutOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
-import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Badge, Button, Layout, List, Menu, Popover, Space, Tag, Typography } from 'antd';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession } from './auth';
 import { useWords } from './i18n';
-import { CAN } from './session';
+import { useLiveEvents } from './live';
+import { CAN, type Session } from './session';
 
 /** The frame of every signed-in page: who is signed in, the pages their role may use, the language. */
 export function Shell() {
@@ -44,6 +45,7 @@ export function Shell() {
           onClick={(e) => navigate(e.key)}
           style={{ flex: 1, minWidth: 0 }}
         />
+        <LiveIndicator session={session} />
         <Space data-testid="whoami" style={{ color: '#fff' }}>
           <Tag color="gold">{words.label('Role', claims.role)}</Tag>
           <span>{claims.unit}</span>
@@ -64,5 +66,39 @@ export function Shell() {
         <Outlet />
       </Layout.Content>
     </Layout>
+  );
+}
+
+/** Whether new events arrive live, and the latest of them. */
+function LiveIndicator({ session }: { session: Session }) {
+  const words = useWords();
+  const { connected, recent } = useLiveEvents(session);
+  if (!session.claims.area) return null;
+  return (
+    <Popover
+      title={words.t('liveTitle')}
+      content={
+        <List
+          size="small"
+          style={{ width: 360 }}
+          dataSource={recent}
+          locale={{ emptyText: words.t('liveNone') }}
+          renderItem={(event) => (
+            <List.Item data-testid="live-event">
+              <Link to={`/households/${event.householdId}`}>{words.event(event.type)}</Link>
+              <Typography.Text type="secondary">
+                {words.label('Role', event.actor.role)} {event.actor.unit} · {words.dateTime(event.recordedAt)}
+              </Typography.Text>
+            </List.Item>
+          )}
+        />
+      }
+    >
+      <Badge count={recent.length} size="small" data-testid="live">
+        <Tag color={connected ? 'green' : 'default'} style={{ marginInlineEnd: 0 }}>
+          {connected ? words.t('live') : words.t('offline')}
+        </Tag>
+      </Badge>
+    </Popover>
   );
 }

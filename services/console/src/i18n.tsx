@@ -131,6 +131,10 @@ export const UI = {
   done: { zh: '已办理', en: 'Done' },
   apply: { zh: '农户申请', en: 'New application' },
   dashboard: { zh: '统计分析', en: 'Dashboard' },
+  live: { zh: '实时', en: 'Live' },
+  offline: { zh: '未连接', en: 'Offline' },
+  liveTitle: { zh: '本辖区最新记录', en: 'Latest in your area' },
+  liveNone: { zh: '登录后暂无新记录', en: 'Nothing new since you signed in' },
   auditTrail: { zh: '操作留痕', en: 'Audit trail' },
   snapshot: { zh: '时点名册', en: 'Registry as of' },
   snapshotOf: {

@@ -209,7 +209,7 @@ export function ApplyPage() {
         </Row>
         <Form.List name="members">
           {(fields, { add, remove }) => (
-            <Space direction="vertical" style={{ width: '100%' }}>
+            <Space orientation="vertical" style={{ width: '100%' }}>
               {fields.map((field, index) => (
                 <Card
                   key={field.key}

@@ -42,7 +42,7 @@ export function AuditPage() {
   };
   const connection = trail.data?.auditTrail;
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="audit">
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="audit">
       <Card size="small" title={words.t('auditTrail')}>
         <Form layout="inline" style={{ rowGap: 8 }}>
           <Form.Item label={words.t('actorId')}>

@@ -47,7 +47,7 @@ export function DashboardPage() {
 
   const charts = useMemo(() => chartOptions(years, selected, words), [years, selected, words]);
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="dashboard">
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="dashboard">
       <Card size="small">
         <Space wrap>
           <Breadcrumb

@@ -48,7 +48,7 @@ export function ExitReviewPage() {
   };
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="exit-review">
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="exit-review">
       <Card size="small" title={words.t('exitReview')}>
         <Form layout="inline" style={{ rowGap: 8 }}>
           <Form.Item label={words.t('area')}>

@@ -57,7 +57,7 @@ export function HouseholdPage() {
   const h = household.data.household;
   if (!h) return <Empty description={words.t('notFound')} />;
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space>
         <Link to="/">
           <ArrowLeftOutlined /> {words.t('back')}
@@ -311,7 +311,7 @@ function AsOfView({ id }: { id: string }) {
   const words = useWords();
   const [asked, setAsked] = useState<{ effectiveOn: string; knownAt?: string }>();
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Form
         layout="inline"
         onFinish={(v: { effectiveOn: Dayjs; knownAt?: Dayjs }) =>

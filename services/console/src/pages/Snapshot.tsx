@@ -23,7 +23,7 @@ export function SnapshotPage() {
   const session = useSignedIn();
   const [asked, setAsked] = useState<Asked>();
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="snapshot">
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="snapshot">
       <Card size="small" title={words.t('snapshot')}>
         <Form
           layout="inline"

@@ -145,7 +145,7 @@ export function WorkbenchPage() {
 
   const connection = households.data?.households;
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Row gutter={[12, 12]} data-testid="status-counts">
         {COUNTED.map((status) => (
           <Col key={status} xs={12} sm={8} md={6} lg={3}>
