@@ -116,6 +116,10 @@ export interface RollQuery {
   text?: string | null | undefined;
   /** Whether `text` may match members' names and ID numbers (not for those who see them masked). */
   people?: boolean;
+  /** An open case: its kind (identification, exit), or its kind and step (identification:village_notice). */
+  openCase?: string | null | undefined;
+  /** Fewer than `minimum` visits effective in `year`. */
+  fewerVisits?: { year: number; minimum: number } | null | undefined;
 }
 
 function rollConditions(projection: Tables, q: RollQuery): Conditions {
@@ -138,6 +142,16 @@ function rollConditions(projection: Tables, q: RollQuery): Conditions {
                   AND (m.name ILIKE ${like} OR m.national_id = ${c.param(q.text.trim())}))`
       : '';
     w.push(`(h.card_number ILIKE ${like} OR h.state #>> '{household,address}' ILIKE ${like}${byPerson})`);
+  }
+  if (q.openCase) {
+    const open = c.param(q.openCase);
+    w.push(`(h.open_case = ${open} OR split_part(h.open_case, ':', 1) = ${open})`);
+  }
+  if (q.fewerVisits) {
+    const { year, minimum } = q.fewerVisits;
+    w.push(`(SELECT count(*) FROM ${projection.tables.visits} v WHERE v.household_id = h.household_id
+              AND v.visited_on BETWEEN ${c.param(`${year}-01-01`)}::date AND ${c.param(`${year}-12-31`)}::date)
+             < ${c.param(minimum)}`);
   }
   return c;
 }

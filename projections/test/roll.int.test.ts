@@ -1,6 +1,6 @@
 import { PostgresEventStore } from '@registry/eventstore/postgres';
 import { HouseholdCommandHandler, STATE_SHAPE } from '@registry/registry';
-import { NATIONAL_POLICY } from '@registry/schema';
+import { ALL_CONDITIONS_MET, NATIONAL_POLICY } from '@registry/schema';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryProjection } from '../src/registry-projection.js';
@@ -157,5 +157,60 @@ describe('roll and audit queries: the read side’s named questions', () => {
     const after = (await loadHouseholds(db.pool, projection, [ids.registered]))[0];
     expect(after?.visits.map((v) => v.notes)).toEqual(['走访']);
     expect(after?.version).toBe((before?.version ?? 0) + 1);
+  });
+
+  // Last: it adds households the cases above do not expect.
+  it('finds households by their open case (kind, or kind and step) and by too few visits in a year', async () => {
+    const QUEUE_VILLAGE = '320924102201';
+    const handler = new HouseholdCommandHandler(store, { policy: NATIONAL_POLICY });
+    const applying = clerkFor(handler);
+    const exiting = clerkFor(handler);
+    const visited = clerkFor(handler);
+    await applying.send(
+      'ApplyForRegistration',
+      { household: { villageCode: QUEUE_VILLAGE, address: '南河村1号' }, members: [applying.head] },
+      '2016-03-01',
+    );
+    await applying.send('RecordVillageReview', { approved: true }, '2016-03-10');
+    await applying.send('OpenPublicNotice', {}, '2016-03-11');
+    await exiting.register(QUEUE_VILLAGE);
+    await exiting.send(
+      'AssessConditions',
+      { year: 2019, incomePerCapitaFen: 720_000, ...ALL_CONDITIONS_MET },
+      '2019-11-15',
+    );
+    await exiting.send('ProposeExit', { year: 2019 }, '2019-11-20');
+    await visited.register(QUEUE_VILLAGE);
+    for (const month of ['01', '03', '05', '07', '09', '11']) {
+      await visited.send('RecordVisit', { notes: '走访' }, `2018-${month}-10`);
+    }
+    const last = await visited.send('RecordVisit', { notes: '走访' }, '2019-01-10');
+    await runner.waitFor(last.position);
+    const cases: [RollQuery, string[]][] = [
+      [{ openCase: 'identification' }, [applying.householdId]],
+      [{ openCase: 'identification:village_notice' }, [applying.householdId]],
+      [{ openCase: 'identification:village_review' }, []],
+      [{ openCase: 'exit' }, [exiting.householdId]],
+      [{ openCase: 'exit:village_review' }, [exiting.householdId]],
+      // A step's name is not a kind, nor a pattern.
+      [{ openCase: 'village_notice' }, []],
+      [{ openCase: 'identification:%' }, []],
+      [
+        { areaCode: QUEUE_VILLAGE, status: ['registered'], fewerVisits: { year: 2018, minimum: 6 } },
+        [exiting.householdId],
+      ],
+      [
+        { areaCode: QUEUE_VILLAGE, status: ['registered'], fewerVisits: { year: 2018, minimum: 7 } },
+        [exiting.householdId, visited.householdId],
+      ],
+      [
+        { areaCode: QUEUE_VILLAGE, status: ['registered'], fewerVisits: { year: 2019, minimum: 1 } },
+        [exiting.householdId],
+      ],
+    ];
+    for (const [query, expected] of cases) {
+      expect(idsOf(await find(query)), JSON.stringify(query)).toEqual([...expected].sort());
+      expect(await countHouseholds(db.pool, projection, query), JSON.stringify(query)).toBe(expected.length);
+    }
   });
 });

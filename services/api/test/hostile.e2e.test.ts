@@ -347,6 +347,17 @@ describe('hostile input: each known attack is refused by name and writes nothing
       message: 'filter.householdId: must be a UUID',
       extensions: { code: 'BAD_USER_INPUT' },
     });
+
+    // Work-queue filters: an open case that is no kind or step, a year outside the registry's.
+    for (const [filter, message] of [
+      ['openCase: "village_notice"', /^filter\.openCase: must be identification or exit/],
+      ['openCase: "exit:%"', /^filter\.openCase: must be identification or exit/],
+      ['visitsBelowMinimumIn: 1999', /^filter\.visitsBelowMinimumIn: must be a year from 2014 to 2099/],
+    ] as const) {
+      const refused = await query(clerk, `{ households(filter: { ${filter} }) { totalCount } }`);
+      expect(refused.errors?.[0]?.extensions?.code, filter).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.message, filter).toMatch(message);
+    }
   });
 
   it('7. read models that do not reach waitFor in time answer READ_MODEL_BEHIND, not "Unexpected error."', async () => {

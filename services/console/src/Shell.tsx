@@ -5,6 +5,7 @@ import {
   FileAddOutlined,
   FileSearchOutlined,
   LogoutOutlined,
+  ScheduleOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Layout, List, Menu, Popover, Space, Tag, Typography } from 'antd';
@@ -24,7 +25,12 @@ export function Shell() {
   const { claims } = session;
   const items = [
     { key: '/', icon: <TeamOutlined />, label: words.t('households') },
-    ...(CAN.command(claims.role) ? [{ key: '/apply', icon: <FileAddOutlined />, label: words.t('apply') }] : []),
+    ...(CAN.command(claims.role)
+      ? [
+          { key: '/queue', icon: <ScheduleOutlined />, label: words.t('queue') },
+          { key: '/apply', icon: <FileAddOutlined />, label: words.t('apply') },
+        ]
+      : []),
     { key: '/dashboard', icon: <BarChartOutlined />, label: words.t('dashboard') },
     ...(CAN.audit(claims.role) ? [{ key: '/audit', icon: <AuditOutlined />, label: words.t('auditTrail') }] : []),
     { key: '/exit-review', icon: <FileSearchOutlined />, label: words.t('exitReview') },

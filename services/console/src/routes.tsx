@@ -4,6 +4,7 @@ import { AuditPage } from './pages/Audit';
 import { DashboardPage } from './pages/Dashboard';
 import { ExitReviewPage } from './pages/ExitReview';
 import { HouseholdPage } from './pages/Household';
+import { QueuePage } from './pages/Queue';
 import { SignInPage } from './pages/SignIn';
 import { SnapshotPage } from './pages/Snapshot';
 import { WorkbenchPage } from './pages/Workbench';
@@ -18,6 +19,7 @@ export const router = createBrowserRouter([
       { index: true, element: <WorkbenchPage /> },
       { path: 'households/:id', element: <HouseholdPage /> },
       { path: 'apply', element: <ApplyPage /> },
+      { path: 'queue', element: <QueuePage /> },
       { path: 'dashboard', element: <DashboardPage /> },
       { path: 'audit', element: <AuditPage /> },
       { path: 'exit-review', element: <ExitReviewPage /> },

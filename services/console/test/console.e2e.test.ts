@@ -515,6 +515,31 @@ if ('skipped' in launched) {
       await page.close();
     });
 
+    it('the work queue counts households at each step as the API does, and opens the roll filtered to them', async () => {
+      const client = await api('clerk', '320924000000');
+      const year = new Date().getFullYear();
+      const expected = await client.request<Record<string, { totalCount: number }>>(
+        `query ($year: Int!) {
+           review: households(first: 0, filter: { openCase: "identification:village_review" }) { totalCount }
+           fewVisits: households(first: 0, filter: { status: [registered, returned], visitsBelowMinimumIn: $year }) { totalCount }
+           monitored: households(first: 0, filter: { monitored: true }) { totalCount } }`,
+        { year },
+      );
+      expect(expected.review?.totalCount).toBeGreaterThan(0);
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.getByRole('menuitem', { name: '待办事项' }).click();
+      const count = (key: string) => page.getByTestId(`queue-${key}`).locator('.ant-badge').textContent();
+      await expect.poll(() => count('identification_village_review')).toBe(String(expected.review?.totalCount));
+      await expect.poll(() => count('fewVisits')).toBe(String(expected.fewVisits?.totalCount));
+      await expect.poll(() => count('monitored')).toBe(String(expected.monitored?.totalCount));
+      await page.screenshot({ path: path.join(SHOTS, 'queue.png') });
+      await page.getByTestId('queue-identification_village_review').click();
+      await expect.poll(() => page.getByTestId('total').textContent()).toBe(`共 ${expected.review?.totalCount} 户`);
+      await expect.poll(() => page.getByTestId('queue-filter').textContent()).toBe('识别 · 村级评议');
+      await page.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });

@@ -1,9 +1,11 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { countHouseholds, findHouseholds, type RollQuery } from '@registry/projections';
+import { ExitStep, IdentificationStep } from '@registry/schema';
 import { builder, pageComplexity } from './builder.js';
 import { HouseholdAttributeEnum, PovertyCauseEnum } from './enums.js';
 import { HouseholdType, readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
+import { badInput } from './problems.js';
 import { householdCursor, listArea, type RollRow } from './roll-data.js';
 
 const HouseholdFilter = builder.inputType('HouseholdFilter', {
@@ -18,8 +20,23 @@ const HouseholdFilter = builder.inputType('HouseholdFilter', {
       description:
         "Part of a card number, address or member's name; or a whole national ID number. Assessors, who see names and ID numbers masked, search card numbers and addresses only.",
     }),
+    openCase: t.string({
+      description:
+        'Households with an open case of this kind (identification, exit), or at this step (identification:village_notice, exit:confirmation …).',
+    }),
+    visitsBelowMinimumIn: t.int({
+      description: "Households with fewer visits effective in this year than the policy's minimum.",
+    }),
   }),
 });
+
+/** The values `openCase` takes: a case kind, or a kind and one of its steps. */
+export const OPEN_CASE_VALUES: readonly string[] = [
+  'identification',
+  'exit',
+  ...IdentificationStep.options.map((step) => `identification:${step}`),
+  ...ExitStep.options.map((step) => `exit:${step}`),
+];
 
 builder.queryField('households', (t) =>
   t.connection(
@@ -42,7 +59,25 @@ builder.queryField('households', (t) =>
           monitored: f.monitored,
           text: f.text,
           people: !ctx.viewer.masked,
+          openCase: f.openCase,
+          fewerVisits:
+            f.visitsBelowMinimumIn === null || f.visitsBelowMinimumIn === undefined
+              ? null
+              : { year: f.visitsBelowMinimumIn, minimum: ctx.deps.policy.minVisitsPerYear },
         };
+        if (f.openCase && !OPEN_CASE_VALUES.includes(f.openCase)) {
+          throw badInput(
+            'filter.openCase',
+            'must be identification or exit, or a kind and its step such as identification:village_notice',
+          );
+        }
+        if (
+          f.visitsBelowMinimumIn !== null &&
+          f.visitsBelowMinimumIn !== undefined &&
+          (f.visitsBelowMinimumIn < 2014 || f.visitsBelowMinimumIn > 2099)
+        ) {
+          throw badInput('filter.visitsBelowMinimumIn', 'must be a year from 2014 to 2099');
+        }
         const total = countHouseholds(pool, projections.registry, query);
         const rows = resolveCursorConnection<Promise<RollRow[]>>(
           { args, toCursor: (row: RollRow) => row.householdId, defaultSize: 50, maxSize: 500 },

@@ -43,6 +43,10 @@ function filterFrom(params: URLSearchParams): Filter {
   if (helper) filter.helperId = helper;
   const text = params.get('text');
   if (text) filter.text = text;
+  const openCase = params.get('case');
+  if (openCase) filter.openCase = openCase;
+  const fewVisits = params.get('fewVisits');
+  if (fewVisits && /^\d{4}$/.test(fewVisits)) filter.visitsBelowMinimumIn = Number(fewVisits);
   return filter;
 }
 
@@ -165,7 +169,27 @@ export function WorkbenchPage() {
         ))}
       </Row>
       {counts.error && <ErrorView error={counts.error} retry={() => counts.refetch()} />}
-      <Card size="small" title={words.t('filters')}>
+      <Card
+        size="small"
+        title={words.t('filters')}
+        extra={
+          (filter.openCase || filter.visitsBelowMinimumIn) && (
+            <Tag
+              closable
+              color="red"
+              onClose={() => update({ case: undefined, fewVisits: undefined })}
+              data-testid="queue-filter"
+            >
+              {filter.openCase
+                ? filter.openCase
+                    .split(':')
+                    .map((part) => words.step(part))
+                    .join(' · ')
+                : words.t('queueFewVisits', { year: filter.visitsBelowMinimumIn ?? '' })}
+            </Tag>
+          )
+        }
+      >
         <Form layout="inline" style={{ rowGap: 8 }}>
           <Form.Item label={words.t('area')}>
             <Select
