@@ -16,11 +16,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
     rolldownOptions: {
       output: {
-        // Libraries change less often than the console: separate files stay cached.
+        // Libraries change less often than the console: separate files stay cached. Ant Design
+        // is left to follow the pages that use it, so the first load takes only the workbench's.
         codeSplitting: {
           groups: [
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ },
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-|@rc-component)/ },
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
           ],
         },

@@ -61,6 +61,19 @@ function operationName(document: TypedDocumentNode<unknown, never>): string {
   return getOperationAST(document)?.name?.value ?? 'anonymous';
 }
 
+/** How a query is cached (its name and variables) and fetched: for the hook, and for prefetching. */
+export function graphqlQuery<TData, TVariables extends object>(
+  session: Session,
+  language: 'zh' | 'en',
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+) {
+  return {
+    queryKey: [operationName(document as TypedDocumentNode<unknown, never>), variables],
+    queryFn: () => graphql(session, language, document, variables),
+  };
+}
+
 /** A typed GraphQL query, cached by its name and variables. */
 export function useGraphqlQuery<TData, TVariables extends object>(
   document: TypedDocumentNode<TData, TVariables>,
@@ -69,11 +82,7 @@ export function useGraphqlQuery<TData, TVariables extends object>(
 ) {
   const session = useSignedIn();
   const { language } = useWords();
-  return useQuery<TData, ApiError>({
-    queryKey: [operationName(document as TypedDocumentNode<unknown, never>), variables],
-    queryFn: () => graphql(session, language, document, variables),
-    ...options,
-  });
+  return useQuery<TData, ApiError>({ ...graphqlQuery(session, language, document, variables), ...options });
 }
 
 /** A typed GraphQL mutation; on success every cached query is refetched. */

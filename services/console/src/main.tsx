@@ -2,14 +2,18 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
+// Ant Design's styles as a stylesheet (zero-runtime mode): no style computed while rendering.
+import 'antd/dist/antd.css';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
-import { SessionProvider } from './auth';
+import { graphqlQuery, SessionProvider } from './auth';
 import { LanguageProvider, useWords } from './i18n';
+import { workbenchQueries } from './pages/Workbench';
 import { router } from './routes';
+import { loadSession } from './session';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -22,12 +26,25 @@ function Localised() {
   const { language } = useWords();
   dayjs.locale(language === 'zh' ? 'zh-cn' : 'en');
   return (
-    <ConfigProvider locale={language === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#c8161d' } }}>
+    <ConfigProvider
+      locale={language === 'zh' ? zhCN : enUS}
+      theme={{ zeroRuntime: true, token: { colorPrimary: '#c8161d' } }}
+    >
       <AntApp>
         <RouterProvider router={router} />
       </AntApp>
     </ConfigProvider>
   );
+}
+
+// The workbench's data is asked for now, while React renders the page for the first time
+// (most of a first load on a slow machine), not once it has.
+const session = loadSession();
+if (session && location.pathname === '/') {
+  const language = localStorage.getItem('registry.language') === 'en' ? 'en' : 'zh';
+  const queries = workbenchQueries(new URLSearchParams(location.search));
+  void queryClient.prefetchQuery(graphqlQuery(session, language, ...queries.households));
+  void queryClient.prefetchQuery(graphqlQuery(session, language, ...queries.counts));
 }
 
 const root = document.getElementById('root');

@@ -1,14 +1,21 @@
+import { Spin } from 'antd';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter } from 'react-router';
-import { ApplyPage } from './pages/Apply';
-import { AuditPage } from './pages/Audit';
-import { DashboardPage } from './pages/Dashboard';
-import { ExitReviewPage } from './pages/ExitReview';
-import { HouseholdPage } from './pages/Household';
-import { QueuePage } from './pages/Queue';
 import { SignInPage } from './pages/SignIn';
-import { SnapshotPage } from './pages/Snapshot';
 import { WorkbenchPage } from './pages/Workbench';
 import { Shell } from './Shell';
+
+// The workbench and sign-in come with the first load; every other page (ECharts with the
+// dashboard) is fetched when first opened.
+const HouseholdPage = lazy(() => import('./pages/Household').then((m) => ({ default: m.HouseholdPage })));
+const ApplyPage = lazy(() => import('./pages/Apply').then((m) => ({ default: m.ApplyPage })));
+const QueuePage = lazy(() => import('./pages/Queue').then((m) => ({ default: m.QueuePage })));
+const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
+const AuditPage = lazy(() => import('./pages/Audit').then((m) => ({ default: m.AuditPage })));
+const ExitReviewPage = lazy(() => import('./pages/ExitReview').then((m) => ({ default: m.ExitReviewPage })));
+const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ default: m.SnapshotPage })));
+
+const later = (page: ReactNode) => <Suspense fallback={<Spin />}>{page}</Suspense>;
 
 export const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
@@ -17,13 +24,13 @@ export const router = createBrowserRouter([
     element: <Shell />,
     children: [
       { index: true, element: <WorkbenchPage /> },
-      { path: 'households/:id', element: <HouseholdPage /> },
-      { path: 'apply', element: <ApplyPage /> },
-      { path: 'queue', element: <QueuePage /> },
-      { path: 'dashboard', element: <DashboardPage /> },
-      { path: 'audit', element: <AuditPage /> },
-      { path: 'exit-review', element: <ExitReviewPage /> },
-      { path: 'snapshot', element: <SnapshotPage /> },
+      { path: 'households/:id', element: later(<HouseholdPage />) },
+      { path: 'apply', element: later(<ApplyPage />) },
+      { path: 'queue', element: later(<QueuePage />) },
+      { path: 'dashboard', element: later(<DashboardPage />) },
+      { path: 'audit', element: later(<AuditPage />) },
+      { path: 'exit-review', element: later(<ExitReviewPage />) },
+      { path: 'snapshot', element: later(<SnapshotPage />) },
     ],
   },
 ]);

@@ -50,6 +50,20 @@ function filterFrom(params: URLSearchParams): Filter {
   return filter;
 }
 
+/** The workbench's two queries for the address bar's parameters: the page asks them, and so may a prefetch. */
+export function workbenchQueries(params: URLSearchParams) {
+  const filter = filterFrom(params);
+  const after = params.get('after') ?? undefined;
+  const before = params.get('before') ?? undefined;
+  return {
+    households: [
+      HouseholdsDocument,
+      before ? { filter, last: PAGE_SIZE, before } : { filter, first: PAGE_SIZE, ...(after ? { after } : {}) },
+    ] as const,
+    counts: [StatusCountsDocument, filter.areaCode ? { areaCode: filter.areaCode } : {}] as const,
+  };
+}
+
 /** The clerk's workbench: the households of the area, filtered and paged, with counts by status. */
 export function WorkbenchPage() {
   const words = useWords();
@@ -60,12 +74,9 @@ export function WorkbenchPage() {
   const filter = filterFrom(params);
   const after = params.get('after') ?? undefined;
   const before = params.get('before') ?? undefined;
-  const households = useGraphqlQuery(
-    HouseholdsDocument,
-    before ? { filter, last: PAGE_SIZE, before } : { filter, first: PAGE_SIZE, ...(after ? { after } : {}) },
-    { placeholderData: (previous) => previous },
-  );
-  const counts = useGraphqlQuery(StatusCountsDocument, filter.areaCode ? { areaCode: filter.areaCode } : {});
+  const queries = workbenchQueries(params);
+  const households = useGraphqlQuery(...queries.households, { placeholderData: (previous) => previous });
+  const counts = useGraphqlQuery(...queries.counts);
   const scope = session.claims.area;
   const areaOptions = areas
     .filter((a) => !scope || a.code.startsWith(scope.replace(/(000)+$/, '')))
