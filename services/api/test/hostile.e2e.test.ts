@@ -34,7 +34,10 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 
 type GraphqlBody = {
   data?: Record<string, unknown> | null;
-  errors?: { message: string; extensions?: { code?: string; issues?: { path: string; message: string }[] } }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; issues?: { path: string; message: string }[]; localizedMessage?: string };
+  }[];
 };
 
 /**
@@ -300,6 +303,16 @@ describe('hostile input: each known attack is refused by name and writes nothing
     );
     const quotedBody = (await quoted.json()) as GraphqlBody;
     expect(quotedBody.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // Every error also reads in the caller's language: Chinese by default, English when preferred.
+    expect(quotedBody.errors?.[0]?.extensions?.localizedMessage).toMatch(/^输入有误/);
+    const english = await post(
+      api.url,
+      { query: `{ households(filter: { areaCode: "320924'" }) { totalCount } }` },
+      { ...auth, 'accept-language': 'en-GB,en;q=0.9' },
+    );
+    expect(((await english.json()) as GraphqlBody).errors?.[0]?.extensions?.localizedMessage).toMatch(
+      /^invalid input: .*must be a 12-digit statistical area code/,
+    );
     expect(quotedBody.errors?.[0]?.message).toMatch(/AreaCode "320924'": must be a 12-digit statistical area code/);
     const surrogate = await post(
       api.url,

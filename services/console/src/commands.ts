@@ -7,16 +7,23 @@ import {
   AssignHelperDocument,
   ClosePublicNoticeDocument,
   ConfirmExitDocument,
+  EndMonitoringDocument,
   OpenPublicNoticeDocument,
   PlanAssistanceDocument,
   ProposeExitDocument,
   RecordAssistanceDeliveredDocument,
   RecordDataComparisonDocument,
+  RecordNaturalDecreaseDocument,
+  RecordObjectionDocument,
   RecordTownshipReviewDocument,
   RecordVillageReviewDocument,
   RecordVisitDocument,
   RejectApplicationDocument,
   RejectExitDocument,
+  RemoveFromRegistryDocument,
+  RemoveMemberDocument,
+  ReportReturnToPovertyDocument,
+  StartMonitoringDocument,
   type StateFactsFragment,
   VerifyExitDocument,
 } from './generated';
@@ -83,6 +90,11 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
 const yuanToFen = (v: unknown): number => Math.round(Number(v) * 100);
 const thisYear = () => new Date().getFullYear();
 const notes = { name: 'notes', label: t('意见', 'Notes'), kind: 'textarea' } as const;
+const MONITORING = {
+  unstable_exited: t('脱贫不稳定户', 'unstable exited household'),
+  edge_vulnerable: t('边缘易致贫户', 'edge household'),
+  sudden_hardship: t('突发严重困难户', 'sudden hardship'),
+};
 
 export const COMMANDS = {
   recordVillageReview: command({
@@ -315,6 +327,130 @@ export const COMMANDS = {
     reasonRequired: true,
     danger: true,
   }),
+  recordObjection: command({
+    name: 'recordObjection',
+    title: t('登记公示异议', 'Record an objection'),
+    document: RecordObjectionDocument,
+    fields: () => [{ name: 'summary', label: t('异议内容', 'Objection'), kind: 'textarea', required: true }],
+    data: (v) => ({ summary: str(v.summary) ?? '' }),
+  }),
+  startMonitoring: command({
+    name: 'startMonitoring',
+    title: t('纳入防返贫监测', 'Start monitoring'),
+    document: StartMonitoringDocument,
+    fields: (h) => [
+      {
+        name: 'category',
+        label: t('监测对象类别', 'Category'),
+        kind: 'choice',
+        required: true,
+        options: (h.status === 'exited'
+          ? (['unstable_exited', 'sudden_hardship'] as const)
+          : (['edge_vulnerable', 'sudden_hardship'] as const)
+        ).map((c) => ({ value: c, label: MONITORING[c] })),
+      },
+      { name: 'risks', label: t('风险（每行一项）', 'Risks (one a line)'), kind: 'textarea', required: true },
+    ],
+    data: (v) => ({
+      category: v.category as 'sudden_hardship',
+      risks: String(v.risks ?? '')
+        .split('\n')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    }),
+  }),
+  endMonitoring: command({
+    name: 'endMonitoring',
+    title: t('风险消除，解除监测', 'End monitoring'),
+    document: EndMonitoringDocument,
+    fields: () => [notes],
+    data: (v) => ({ ...(str(v.notes) ? { notes: str(v.notes) } : {}) }),
+  }),
+  reportReturnToPoverty: command({
+    name: 'reportReturnToPoverty',
+    title: t('返贫，重新纳入', 'Return to poverty'),
+    document: ReportReturnToPovertyDocument,
+    fields: () => [
+      {
+        name: 'attribute',
+        label: t('贫困户属性', 'Attribute'),
+        kind: 'enum',
+        enum: 'HouseholdAttribute',
+        required: true,
+        initial: 'ordinary',
+      },
+      { name: 'mainCause', label: t('主要致贫原因', 'Main cause'), kind: 'enum', enum: 'PovertyCause', required: true },
+      { name: 'otherCauses', label: t('其他致贫原因', 'Other causes'), kind: 'enums', enum: 'PovertyCause' },
+    ],
+    data: (v) => ({
+      attribute: v.attribute as 'ordinary',
+      mainCause: v.mainCause as 'illness',
+      otherCauses: (v.otherCauses as 'illness'[] | undefined) ?? [],
+    }),
+    reasonRequired: true,
+  }),
+  removeMember: command({
+    name: 'removeMember',
+    title: t('减少成员', 'Remove a member'),
+    document: RemoveMemberDocument,
+    fields: (h) => [
+      {
+        name: 'memberId',
+        label: t('成员', 'Member'),
+        kind: 'choice',
+        required: true,
+        options: h.members.map((m) => ({ value: m.memberId, label: m.name })),
+      },
+      { name: 'reason', label: t('减少原因', 'Why'), kind: 'enum', enum: 'MemberLeaveReason', required: true },
+      {
+        name: 'newHeadMemberId',
+        label: t('新户主（户主减少时）', 'New head (when the head leaves)'),
+        kind: 'choice',
+        options: h.members.map((m) => ({ value: m.memberId, label: m.name })),
+      },
+    ],
+    data: (v) => ({
+      memberId: String(v.memberId),
+      reason: v.reason as 'death',
+      ...(str(v.newHeadMemberId) ? { newHeadMemberId: str(v.newHeadMemberId) } : {}),
+    }),
+  }),
+  recordNaturalDecrease: command({
+    name: 'recordNaturalDecrease',
+    title: t('登记自然减少', 'Record a natural decrease'),
+    document: RecordNaturalDecreaseDocument,
+    fields: () => [
+      { name: 'reason', label: t('原因', 'Why'), kind: 'enum', enum: 'NaturalDecreaseReason', required: true },
+      { name: 'detail', label: t('情况说明', 'Detail'), kind: 'text' },
+    ],
+    data: (v) => ({ reason: v.reason as 'died_out', ...(str(v.detail) ? { detail: str(v.detail) } : {}) }),
+    reasonRequired: true,
+    danger: true,
+  }),
+  removeFromRegistry: command({
+    name: 'removeFromRegistry',
+    title: t('清退（识别不准）', 'Remove (misidentified)'),
+    document: RemoveFromRegistryDocument,
+    fields: () => [
+      {
+        name: 'agency',
+        label: t('比对发现问题的部门（回头看清退则不填）', 'Agency of the finding (none: a review)'),
+        kind: 'enum',
+        enum: 'ComparisonAgency',
+      },
+      { name: 'detail', label: t('比对结果或核查结论', 'Finding or review'), kind: 'textarea', required: true },
+    ],
+    data: (v) => ({
+      evidence: str(v.agency)
+        ? {
+            source: 'data_comparison' as const,
+            finding: { agency: v.agency as 'vehicles', detail: str(v.detail) ?? '', disqualifying: true },
+          }
+        : { source: 'review' as const, review: str(v.detail) ?? '' },
+    }),
+    reasonRequired: true,
+    danger: true,
+  }),
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -347,6 +483,14 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
   const assisted: CommandName[] = ['assignHelper', 'assessConditions', 'planAssistance'];
   if (h.measures.some((m) => m.deliveredFen < m.amountFen)) assisted.push('recordAssistanceDelivered');
   if (h.helper) assisted.push('recordVisit');
+  // What the household's own life brings, whatever its case: members leave, it dies out or moves.
+  const life: CommandName[] = h.members.length > 1 ? ['removeMember'] : [];
+  if (!['none', 'decreased'].includes(h.status)) life.push('recordNaturalDecrease');
+  const monitoring: CommandName[] = h.monitored
+    ? ['endMonitoring']
+    : ['exited', 'unregistered', 'rejected', 'removed'].includes(h.status)
+      ? ['startMonitoring']
+      : [];
   if (open?.kind === 'exit') {
     const step: Record<string, CommandName[]> = {
       village_review: ['recordVillageReview'],
@@ -355,9 +499,14 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
       township_verification: ['verifyExit'],
       county_approval: ['approveExit'],
     };
-    return [...(step[open.step] ?? []), 'rejectExit', ...assisted];
+    return [...(step[open.step] ?? []), 'rejectExit', ...assisted, ...life];
   }
-  if (h.status === 'registered' || h.status === 'returned') return ['proposeExit', ...assisted];
-  if (h.status === 'exited' || h.monitored) return assisted;
-  return [];
+  if (h.status === 'registered' || h.status === 'returned') {
+    return ['proposeExit', ...assisted, 'removeFromRegistry', ...life];
+  }
+  if (h.status === 'exited') {
+    return ['reportReturnToPoverty', ...monitoring, ...assisted, 'removeFromRegistry', ...life];
+  }
+  if (h.monitored) return [...monitoring, ...assisted, ...life];
+  return [...monitoring, ...life];
 }

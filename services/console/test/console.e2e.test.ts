@@ -540,6 +540,35 @@ if ('skipped' in launched) {
       await page.close();
     });
 
+    it('a clerk reports an exited household back in poverty: the form asks for a reason, and the household is 返贫', async () => {
+      const client = await api('clerk', '320924000000');
+      const { households } = await client.request<{ households: { edges: { node: { id: string } }[] } }>(
+        '{ households(first: 1, filter: { status: [exited], monitored: false }) { edges { node { id } } } }',
+      );
+      const id = households.edges[0]?.node.id;
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/households/${id}`);
+      await page.getByTestId('step-reportReturnToPoverty').click();
+      const form = page.getByTestId('command-form');
+      await setDate(page, form.getByTestId('field-effectiveAt'), '2021-06-01');
+      await choose(page, form.getByTestId('field-mainCause'), '因病');
+      await form.getByTestId('submit').click();
+      // Without a reason nothing is sent: the field says so, in Chinese.
+      await expect.poll(() => form.textContent()).toContain('请填写事由');
+      await form.getByTestId('field-reason').fill('户主突发重病，入户核查人均纯收入低于标准');
+      await form.getByTestId('submit').click();
+      await form.waitFor({ state: 'detached' });
+      await expect.poll(() => page.getByTestId('facts').textContent()).toContain('返贫');
+      const { household } = await client.request<{ household: { status: string; returns: { mainCause: string }[] } }>(
+        'query ($id: ID!) { household(id: $id) { status returns { mainCause } } }',
+        { id },
+      );
+      expect(household.status).toBe('returned');
+      expect(household.returns.at(-1)?.mainCause).toBe('illness');
+      await page.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });

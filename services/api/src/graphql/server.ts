@@ -2,14 +2,14 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { isTransient, ProjectionBehind, ProjectionFailed } from '@registry/projections';
 import type { HistoryEvent } from '@registry/registry';
-import { languageOf } from '@registry/schema/messages';
+import { type Language, languageOf, refusalText } from '@registry/schema/messages';
 import { type ExecutionArgs, execute, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { Forbidden, type Viewer } from '../auth.js';
 import { LIMITS } from './builder.js';
 import type { ApiDeps, Context } from './context.js';
 import { inputGuard } from './input-guard.js';
-import { ERROR_CODES } from './problems.js';
+import { ERROR_CODES, type InputIssue } from './problems.js';
 import { schema } from './schema.js';
 
 export interface GraphqlOptions {
@@ -74,6 +74,39 @@ function depthLimit(): Plugin {
  * answer its fields in different orders (hayes/pothos#1511); graphql-js keeps the order they
  * were asked in, as the spec's serialized map ordering asks, so equal answers are equal bytes.
  */
+/**
+ * Every error of an answer gains `extensions.localizedMessage`: its code's text from the shared
+ * catalogue in the caller's language (Accept-Language; Chinese unless English is preferred),
+ * beside the stable code and the English message. Streams (subscriptions) are left as they are.
+ */
+function localizedErrors(): Plugin {
+  const localize = (error: GraphQLError, language: Language) => {
+    const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL';
+    const issues = Array.isArray(error.extensions?.issues) ? (error.extensions.issues as InputIssue[]) : undefined;
+    return new GraphQLError(error.message, {
+      ...(error.nodes ? { nodes: error.nodes } : {}),
+      ...(error.source ? { source: error.source } : {}),
+      ...(error.positions ? { positions: error.positions } : {}),
+      ...(error.path ? { path: error.path } : {}),
+      ...(error.originalError ? { originalError: error.originalError } : {}),
+      extensions: {
+        ...error.extensions,
+        localizedMessage: refusalText({ code, detail: error.message, ...(issues ? { issues } : {}) }, language),
+      },
+    });
+  };
+  return {
+    onResultProcess: ({ request, result, setResult }) => {
+      if (Array.isArray(result) || !('errors' in result) || !result.errors?.length) return;
+      const language = languageOf(request.headers.get('accept-language'));
+      setResult({
+        ...result,
+        errors: result.errors.map((e) => localize(e, language)),
+      });
+    },
+  };
+}
+
 function orderedExecution(): Plugin {
   return {
     onExecute({ setExecuteFn }) {
@@ -97,7 +130,13 @@ export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
     },
     logging: false,
     cors: options.corsOrigins?.length ? { origin: options.corsOrigins, credentials: false } : false,
-    plugins: [inputGuard(), depthLimit(), orderedExecution(), ...(options.introspection ? [] : [noIntrospection()])],
+    plugins: [
+      inputGuard(),
+      depthLimit(),
+      orderedExecution(),
+      localizedErrors(),
+      ...(options.introspection ? [] : [noIntrospection()]),
+    ],
     maskedErrors: {
       maskError: (error, message, isDev) => {
         const original = error instanceof GraphQLError ? error.originalError : error;
