@@ -1,4 +1,7 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import pg from 'pg';
@@ -84,6 +87,104 @@ describe('health and readiness', () => {
       await http.close();
       await deadStore.close();
       await dead.end();
+    }
+  });
+});
+
+describe('the console at /', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let dist: string;
+  beforeAll(async () => {
+    db = await createTestDatabase('console');
+    store = await PostgresEventStore.open({ pool: db.pool });
+    dist = await mkdtemp(path.join(tmpdir(), 'registry-console-dist-'));
+    await mkdir(path.join(dist, 'assets'));
+    await writeFile(path.join(dist, 'index.html'), '<!doctype html><title>管理台</title>');
+    await writeFile(path.join(dist, 'assets', 'app-0123.js'), `console.log(${JSON.stringify('x'.repeat(4000))});`);
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+    await rm(dist, { recursive: true, force: true });
+  });
+
+  it('serves its files (assets gzipped, cached for good) and index.html for its own routes, never for the API’s', async () => {
+    const http = await serve(buildApp({ pool: db.pool, eventStore: store, console: { distDir: dist } }));
+    try {
+      for (const route of ['/', '/households/abc', '/dashboard?area=320924000000']) {
+        const page = await fetch(`${http.url}${route}`);
+        expect(page.status, route).toBe(200);
+        expect(await page.text(), route).toContain('管理台');
+        expect(page.headers.get('cache-control'), route).toBe('no-cache');
+      }
+      const asset = await fetch(`${http.url}/assets/app-0123.js`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-encoding')).toBe('gzip');
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+      expect((await fetch(`${http.url}/assets/missing.js`)).status).toBe(404);
+      // The API's paths are never the console's page: without the API mounted they are simply absent.
+      for (const route of ['/graphql', '/export/snapshot', '/console-api/nothing']) {
+        const response = await fetch(`${http.url}${route}`, { headers: { accept: 'text/html' } });
+        expect(response.status, route).toBe(404);
+      }
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('without --demo offers no demo sign-in: the config says so and the session endpoint is absent', async () => {
+    const http = await serve(buildApp({ pool: db.pool, eventStore: store, console: { distDir: dist } }));
+    try {
+      expect(await (await fetch(`${http.url}/console-api/config`)).json()).toEqual({ demo: false, areas: [] });
+      const session = await fetch(`${http.url}/console-api/demo-session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: 'admin', areaCode: '320924000000' }),
+      });
+      expect(session.status).toBe(404);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('with --demo issues a token only for a known role and a demo area', async () => {
+    const issued: string[] = [];
+    const demo = {
+      areas: [{ code: '320924000000', name: '示范县', level: 'county' as const }],
+      issue: async (role: string, area: { code: string }) => {
+        issued.push(`${role}@${area.code}`);
+        return 'token';
+      },
+    };
+    const http = await serve(buildApp({ pool: db.pool, eventStore: store, console: { distDir: dist, demo } }));
+    const ask = (body: unknown) =>
+      fetch(`${http.url}/console-api/demo-session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    try {
+      expect((await ask({ role: 'clerk', areaCode: '320924000000' })).status).toBe(200);
+      expect((await ask({ role: 'system', areaCode: '320924000000' })).status).toBe(400);
+      expect((await ask({ role: 'clerk', areaCode: '110101000000' })).status).toBe(400);
+      expect((await ask({ role: 'clerk', areaCode: '320924000000', sub: 'someone' })).status).toBe(400);
+      expect(issued).toEqual(['clerk@320924000000']);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it('without a built console, / says in Chinese and English how to build it', async () => {
+    const http = await serve(
+      buildApp({ pool: db.pool, eventStore: store, console: { distDir: path.join(dist, 'absent') } }),
+    );
+    try {
+      const page = await fetch(`${http.url}/`);
+      expect(page.status).toBe(503);
+      expect(await page.text()).toMatch(/管理台尚未构建[\s\S]*The console is not built/);
+    } finally {
+      await http.close();
     }
   });
 });

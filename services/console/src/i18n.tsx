@@ -27,6 +27,7 @@ export const UI = {
   role: { zh: '角色', en: 'Role' },
   area: { zh: '地区', en: 'Area' },
   token: { zh: '访问令牌', en: 'Access token' },
+  useToken: { zh: '改用访问令牌登录', en: 'Sign in with an access token instead' },
   tokenHelp: {
     zh: '请粘贴本单位统一身份认证签发的访问令牌（JWT）',
     en: 'Paste the access token (JWT) your organisation’s identity provider issued',

@@ -569,6 +569,26 @@ if ('skipped' in launched) {
       await page.close();
     });
 
+    it('signs in with a token pasted from the identity provider, and refuses an unreadable one in place', async () => {
+      const response = await fetch(`${service.url}/console-api/demo-session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ role: 'evaluator', areaCode: '320924102000' }),
+      });
+      const { token } = (await response.json()) as { token: string };
+      const page = await newPage();
+      await page.goto(`${service.url}/sign-in`);
+      await page.getByTestId('use-token').click();
+      await page.getByTestId('token').fill('not-a-token');
+      await page.getByTestId('token-sign-in').click();
+      await expect.poll(() => page.locator('.ant-alert-error').textContent()).toContain('令牌无法识别或已过期');
+      await page.getByTestId('token').fill(token);
+      await page.getByTestId('token-sign-in').click();
+      await expect.poll(() => page.getByTestId('whoami').textContent()).toContain('考核评估人员');
+      await expect.poll(() => page.getByTestId('whoami').textContent()).toContain('320924102000');
+      await page.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Collapse, Form, Input, Layout, Select, Space, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Layout, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useSession } from '../auth';
@@ -18,6 +18,7 @@ export function SignInPage() {
   const location = useLocation();
   const config = useConsoleConfig();
   const [failed, setFailed] = useState<string>();
+  const [withToken, setWithToken] = useState(false);
   const from = (location.state as { from?: string } | null)?.from ?? '/';
   if (session) return <Navigate to={from} replace />;
 
@@ -44,7 +45,7 @@ export function SignInPage() {
       <Form.Item name="token" label={words.t('token')} extra={words.t('tokenHelp')} rules={[{ required: true }]}>
         <Input.TextArea rows={3} data-testid="token" />
       </Form.Item>
-      <Button type="primary" htmlType="submit">
+      <Button type="primary" htmlType="submit" data-testid="token-sign-in">
         {words.t('signIn')}
       </Button>
     </Form>
@@ -90,7 +91,13 @@ export function SignInPage() {
                   {words.t('signIn')}
                 </Button>
               </Form>
-              <Collapse ghost items={[{ key: 'token', label: words.t('token'), children: tokenForm }]} />
+              {withToken ? (
+                tokenForm
+              ) : (
+                <Button type="link" onClick={() => setWithToken(true)} data-testid="use-token">
+                  {words.t('useToken')}
+                </Button>
+              )}
             </>
           ) : (
             tokenForm
