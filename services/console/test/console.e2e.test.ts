@@ -11,8 +11,15 @@ import { type Running, startService, stopService } from '../../api/test/service.
 import { ensureBuilt } from '../scripts/ensure-built.js';
 import { launchBrowser } from './browser.js';
 
-/** Where the tests leave screenshots of the main pages; the README shows them. */
-const SHOTS = path.resolve(import.meta.dirname, '../../../docs/screenshots');
+/**
+ * Where the tests leave screenshots of the main pages: test-results/screenshots (ignored by
+ * git), or CONSOLE_SCREENSHOTS; `pnpm console:screenshots` refreshes the README's in docs/screenshots.
+ */
+const SHOTS = path.resolve(
+  import.meta.dirname,
+  '../../..',
+  process.env.CONSOLE_SCREENSHOTS ?? 'test-results/screenshots',
+);
 const launched = await launchBrowser();
 
 if ('skipped' in launched) {
