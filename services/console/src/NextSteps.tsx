@@ -1,4 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { nationalIdProblem } from '@registry/schema/national-id';
 import {
   Alert,
   Button,
@@ -103,7 +104,7 @@ function CommandForm({
     setRefusal(undefined);
     setFailure(undefined);
     try {
-      const data = spec.data(values, household);
+      const data = spec.data(values, household, commandId);
       const variables = {
         commandId,
         expectedVersion: household.version,
@@ -225,6 +226,18 @@ function FieldInput({ field }: { field: Field }) {
           />
         </Form.Item>
       );
+    case 'nationalId':
+      return (
+        <Form.Item
+          name={field.name}
+          label={label}
+          rules={[nationalIdRule(words)]}
+          validateTrigger={['onChange', 'onBlur']}
+          hasFeedback
+        >
+          <Input maxLength={18} data-testid={testId} />
+        </Form.Item>
+      );
     case 'choice':
       return (
         <Form.Item name={field.name} label={label} rules={required}>
@@ -238,6 +251,19 @@ function FieldInput({ field }: { field: Field }) {
         </Form.Item>
       );
   }
+}
+
+/** An ID number checked as it is typed, with the API's own arithmetic; the wrong check character names the right one. */
+export function nationalIdRule(words: ReturnType<typeof useWords>) {
+  return {
+    validator: async (_: unknown, value: string | undefined) => {
+      if (!value) throw new Error(words.t('required'));
+      const problem = nationalIdProblem(value.toUpperCase());
+      if (!problem) return;
+      if (problem.problem === 'check') throw new Error(words.t('idCheck', { expected: problem.expected }));
+      throw new Error(words.t(problem.problem === 'form' ? 'idForm' : 'idBirthDate'));
+    },
+  };
 }
 
 /** A refusal in place: its text in the current language, and each unmet exit criterion on its own line. */

@@ -1,6 +1,8 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { EnumName, Text } from '@registry/schema/messages';
+import { birthDateOfNationalId, sexOfNationalId } from '@registry/schema/national-id';
 import {
+  AddMemberDocument,
   ApproveExitDocument,
   ApproveRegistrationDocument,
   AssessConditionsDocument,
@@ -34,6 +36,7 @@ const t = (zh: string, en: string): Text => ({ zh, en });
 export type Field =
   | { name: string; label: Text; kind: 'bool'; initial?: boolean }
   | { name: string; label: Text; kind: 'text' | 'textarea'; required?: boolean; initial?: string }
+  | { name: string; label: Text; kind: 'nationalId' }
   | { name: string; label: Text; kind: 'int'; required?: boolean; min?: number; initial?: number }
   | { name: string; label: Text; kind: 'yuan'; required?: boolean }
   | { name: string; label: Text; kind: 'enum'; enum: EnumName; required?: boolean; initial?: string }
@@ -74,7 +77,8 @@ export interface CommandSpec<TResult = unknown, TVariables extends CommandVariab
   title: Text;
   document: TypedDocumentNode<TResult, TVariables>;
   fields(household: StateFactsFragment): Field[];
-  data(values: Values, household: StateFactsFragment): DataOf<TVariables>;
+  /** `commandId`: the attempt's id, for ids the data must keep across a retry of the same attempt. */
+  data(values: Values, household: StateFactsFragment, commandId: string): DataOf<TVariables>;
   /** Refusals and rejections need a reason on the event. */
   reasonRequired?: boolean;
   danger?: boolean;
@@ -389,6 +393,81 @@ export const COMMANDS = {
     }),
     reasonRequired: true,
   }),
+  addMember: command({
+    name: 'addMember',
+    title: t('增加成员', 'Add a member'),
+    document: AddMemberDocument,
+    fields: () => [
+      { name: 'name', label: t('姓名', 'Name'), kind: 'text', required: true },
+      { name: 'nationalId', label: t('身份证号', 'National ID'), kind: 'nationalId' },
+      {
+        name: 'relation',
+        label: t('与户主关系', 'Relation'),
+        kind: 'enum',
+        enum: 'Relation',
+        required: true,
+        initial: 'child',
+      },
+      {
+        name: 'joinReason',
+        label: t('增加原因', 'Why'),
+        kind: 'enum',
+        enum: 'MemberJoinReason',
+        required: true,
+        initial: 'birth',
+      },
+      {
+        name: 'health',
+        label: t('健康状况', 'Health'),
+        kind: 'enum',
+        enum: 'Health',
+        required: true,
+        initial: 'healthy',
+      },
+      {
+        name: 'labourCapacity',
+        label: t('劳动能力', 'Labour'),
+        kind: 'enum',
+        enum: 'LabourCapacity',
+        required: true,
+        initial: 'none',
+      },
+      {
+        name: 'schooling',
+        label: t('在校情况', 'Schooling'),
+        kind: 'enum',
+        enum: 'Schooling',
+        required: true,
+        initial: 'not_in_school',
+      },
+      { name: 'basicMedical', label: t('基本医保', 'Basic medical insurance'), kind: 'bool', initial: true },
+      { name: 'seriousIllness', label: t('大病保险', 'Serious-illness insurance'), kind: 'bool', initial: false },
+      { name: 'pension', label: t('养老保险', 'Pension'), kind: 'bool', initial: false },
+    ],
+    data: (v, _h, commandId) => {
+      const nationalId = String(v.nationalId ?? '').toUpperCase();
+      return {
+        reason: v.joinReason as 'birth',
+        member: {
+          // The attempt's id: a retry after a network failure names the same member.
+          memberId: commandId,
+          name: str(v.name) ?? '',
+          nationalId,
+          sex: sexOfNationalId(nationalId),
+          birthDate: birthDateOfNationalId(nationalId),
+          relation: v.relation as 'child',
+          health: v.health as 'healthy',
+          labourCapacity: v.labourCapacity as 'none',
+          schooling: v.schooling as 'not_in_school',
+          insurance: {
+            basicMedical: Boolean(v.basicMedical),
+            seriousIllness: Boolean(v.seriousIllness),
+            pension: Boolean(v.pension),
+          },
+        },
+      };
+    },
+  }),
   removeMember: command({
     name: 'removeMember',
     title: t('减少成员', 'Remove a member'),
@@ -484,7 +563,7 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
   if (h.measures.some((m) => m.deliveredFen < m.amountFen)) assisted.push('recordAssistanceDelivered');
   if (h.helper) assisted.push('recordVisit');
   // What the household's own life brings, whatever its case: members leave, it dies out or moves.
-  const life: CommandName[] = h.members.length > 1 ? ['removeMember'] : [];
+  const life: CommandName[] = ['addMember', ...(h.members.length > 1 ? (['removeMember'] as const) : [])];
   if (!['none', 'decreased'].includes(h.status)) life.push('recordNaturalDecrease');
   const monitoring: CommandName[] = h.monitored
     ? ['endMonitoring']

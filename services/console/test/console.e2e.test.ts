@@ -596,6 +596,33 @@ if ('skipped' in launched) {
       await page.close();
     });
 
+    it('a clerk adds a newborn to a household; the ID number is checked as it is typed', async () => {
+      const client = await api('clerk', '320924000000');
+      const { households } = await client.request<{
+        households: { edges: { node: { id: string; memberCount: number } }[] };
+      }>('{ households(first: 1, filter: { status: [registered] }) { edges { node { id memberCount } } } }');
+      const household = households.edges[0]?.node;
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/households/${household?.id}`);
+      await page.getByTestId('step-addMember').click();
+      const form = page.getByTestId('command-form');
+      await setDate(page, form.getByTestId('field-effectiveAt'), '2020-02-03');
+      await form.getByTestId('field-name').fill('新生儿');
+      const first17 = '32092420200201101';
+      const right = nationalIdCheckChar(first17);
+      await form.getByTestId('field-nationalId').fill(`${first17}${right === '3' ? '4' : '3'}`);
+      await expect.poll(() => form.textContent()).toContain(`校验码不对：按前17位应为 ${right}`);
+      await form.getByTestId('field-nationalId').fill(`${first17}${right}`);
+      await form.getByTestId('submit').click();
+      await form.waitFor({ state: 'detached' });
+      await expect
+        .poll(() => page.getByTestId('members').locator('tbody tr').count())
+        .toBe((household?.memberCount ?? 0) + 1);
+      expect(await page.getByTestId('members').textContent()).toContain('新生儿');
+      await page.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });

@@ -1,5 +1,5 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { birthDateOfNationalId, nationalIdProblem, sexOfNationalId } from '@registry/schema/national-id';
+import { birthDateOfNationalId, sexOfNationalId } from '@registry/schema/national-id';
 import { Alert, Button, Card, Checkbox, Col, DatePicker, Form, Input, Row, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -9,6 +9,7 @@ import { useSignedIn } from '../auth';
 import { useConsoleConfig } from '../config';
 import { ApplyForRegistrationDocument, type ApplyForRegistrationMutation } from '../generated';
 import { enumOptions, useWords } from '../i18n';
+import { nationalIdRule } from '../NextSteps';
 
 type Refusal = Exclude<ApplyForRegistrationMutation['applyForRegistration'], { __typename: 'CommandSuccess' }>;
 
@@ -64,15 +65,7 @@ export function ApplyPage() {
     (a) => a.level === 'village' && a.code.startsWith(scope.replace(/(000)+$/, '')),
   );
 
-  const idRule = {
-    validator: async (_: unknown, value: string | undefined) => {
-      if (!value) throw new Error(words.t('required'));
-      const problem = nationalIdProblem(value.toUpperCase());
-      if (!problem) return;
-      if (problem.problem === 'check') throw new Error(words.t('idCheck', { expected: problem.expected }));
-      throw new Error(words.t(problem.problem === 'form' ? 'idForm' : 'idBirthDate'));
-    },
-  };
+  const idRule = nationalIdRule(words);
 
   const submit = async (values: ApplyValues) => {
     setBusy(true);
