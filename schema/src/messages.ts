@@ -219,6 +219,7 @@ export const REFUSAL_LABELS: Record<string, Text> = {
   CASE_OPEN: t('该户已有进行中的识别或退出流程', 'a case is already open'),
   NO_OPEN_CASE: t('该户没有进行中的流程', 'there is no open case'),
   OUT_OF_ORDER: t('流程步骤顺序不对', 'not the case’s current step'),
+  BEFORE_PREVIOUS_STEP: t('生效日期早于上一环节的日期', 'effective before the case’s previous step'),
   NOTICE_OPEN: t('公示尚未结束', 'a public notice is still open'),
   NO_OPEN_NOTICE: t('没有正在进行的公示', 'no public notice is open'),
   NOTICE_PERIOD_NOT_OVER: t('公示期未满', 'the notice period is not over'),

@@ -33,6 +33,23 @@ const DECIDERS: Deciders<HouseholdCommandType> = {
   ...corrections.decide,
 };
 
+/** Commands that record a step of an open case (or its notice): in order on the effective clock too. */
+const CASE_STEPS: ReadonlySet<HouseholdCommandType> = new Set([
+  'RecordVillageReview',
+  'OpenPublicNotice',
+  'RecordObjection',
+  'ResolveObjection',
+  'ClosePublicNotice',
+  'RecordTownshipReview',
+  'RecordDataComparison',
+  'ApproveRegistration',
+  'RejectApplication',
+  'ConfirmExit',
+  'VerifyExit',
+  'ApproveExit',
+  'RejectExit',
+]);
+
 /** Commands that may come before the household is recorded: every other one needs it to exist. */
 const CREATES: ReadonlySet<HouseholdCommandType> = new Set(['ApplyForRegistration', 'StartMonitoring']);
 
@@ -47,7 +64,17 @@ export function decide(command: HouseholdCommand, state: HouseholdState, ctx: De
     });
   }
   if (state.status === 'none' && !CREATES.has(command.type)) throw new HouseholdNotFound(ctx.householdId);
-  return decideBy(command.type, command, state, ctx);
+  const events = decideBy(command.type, command, state, ctx);
+  // Checked once the rule has found the step right: a step out of order is refused as such.
+  const stepOn = state.case?.stepOn;
+  if (CASE_STEPS.has(command.type) && stepOn && ctx.effectiveAt < stepOn) {
+    refuse(
+      'BEFORE_PREVIOUS_STEP',
+      `a step cannot take effect (${ctx.effectiveAt}) before the ${state.case?.kind} case's previous one (${stepOn})`,
+      { effectiveAt: ctx.effectiveAt, previousStepOn: stepOn },
+    );
+  }
+  return events;
 }
 
 /** The decider of `type`, typed by it: TypeScript pairs a union's members with their table entries through a type parameter. */

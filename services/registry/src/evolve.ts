@@ -35,7 +35,15 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
  * job), so any stored history folds, also one corrected after the fact.
  */
 export function evolve(state: HouseholdState, event: DomainEvent): HouseholdState {
-  return evolveBy(event.type, state, event);
+  const next = evolveBy(event.type, state, event);
+  // An event that moves an open case (a step, a notice, an objection) dates it: the case keeps
+  // the latest such effective date, and no later step may take effect before it.
+  if (next.case && next.case !== state.case) {
+    const before = state.case?.kind === next.case.kind ? state.case.stepOn : undefined;
+    const stepOn = before && before > event.effectiveAt ? before : event.effectiveAt;
+    return { ...next, case: { ...next.case, stepOn } };
+  }
+  return next;
 }
 
 /** The evolver of `type`, typed by it: TypeScript pairs a union's members with their table entries through a type parameter. */

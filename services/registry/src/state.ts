@@ -33,6 +33,8 @@ export interface IdentificationCase {
   kind: 'identification';
   step: IdentificationStep;
   notice?: OpenNotice;
+  /** The effective date of the case's last event (set by evolve): no step may take effect before it. */
+  stepOn?: string;
 }
 
 /** An exit case (退出) for a year under way, at one of its steps. */
@@ -42,6 +44,8 @@ export interface ExitCase {
   year: number;
   notice?: OpenNotice;
   confirmedBy?: { memberId: string; helperId: string };
+  /** The effective date of the case's last event (set by evolve): no step may take effect before it. */
+  stepOn?: string;
 }
 
 export type OpenCase = IdentificationCase | ExitCase;
@@ -121,9 +125,10 @@ export const initialState = (): HouseholdState => ({
  * household for its projection to go on from). Bump it with any change to the state's fields
  * or their meaning: a state stored in another shape is never read as this one, the read side
  * folds that household again from its events instead. 1: visits keyed by visit id (until
- * 2026-11-24); 2: visits in stream order.
+ * 2026-11-24); 2: visits in stream order (until 2026-11-29); 3: an open case keeps the
+ * effective date of its last event (stepOn).
  */
-export const STATE_SHAPE = 2;
+export const STATE_SHAPE = 3;
 
 /** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

@@ -90,7 +90,7 @@ describe('exit: proposal → village review → notice → confirmation → town
         },
       ]);
     given(exitAt('confirmation'))
-      .when(cmd('ConfirmExit', { signedByMemberId: ids.measure }))
+      .when(cmd('ConfirmExit', { signedByMemberId: ids.measure }), { effectiveAt: '2019-12-05' })
       .thenRefuses('NO_SUCH_MEMBER');
     given(exitAt('village_review'))
       .when(cmd('ConfirmExit', { signedByMemberId: head.memberId }))
@@ -113,7 +113,7 @@ describe('exit: proposal → village review → notice → confirmation → town
   it('re-checks the criteria at approval: a newer failing assessment blocks it', () => {
     const worse = { ...assessed(2019, { safeHousing: false }), effectiveAt: '2019-12-20' };
     const refusal = given(exitAt('county_approval'), [worse])
-      .when(cmd('ApproveExit', {}))
+      .when(cmd('ApproveExit', {}), { effectiveAt: '2019-12-31' })
       .thenRefuses('EXIT_CRITERIA_UNMET');
     expect(refusal.unmetCriteria).toEqual(['safe_housing']);
   });
@@ -121,7 +121,7 @@ describe('exit: proposal → village review → notice → confirmation → town
   it('refuses an exit case at any step with the reason and the criteria unmet at that moment', () => {
     const worse = { ...assessed(2019, { basicMedical: false }), effectiveAt: '2019-12-20' };
     given(exitAt('township_verification'), [worse])
-      .when(cmd('RejectExit', {}), { reason: '核实发现医保未参保' })
+      .when(cmd('RejectExit', {}), { reason: '核实发现医保未参保', effectiveAt: '2019-12-20' })
       .thenEmits([
         {
           type: 'ExitRejected',

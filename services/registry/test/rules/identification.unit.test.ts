@@ -27,7 +27,7 @@ describe('identification: application → reviews and notices → data compariso
       ]);
     const state = given(applied()).state;
     expect(state.status).toBe('applicant');
-    expect(state.case).toEqual({ kind: 'identification', step: 'village_review' });
+    expect(state.case).toEqual({ kind: 'identification', step: 'village_review', stepOn: '2015-03-01' });
     expect(state.headMemberId).toBe(head.memberId);
   });
 
@@ -38,6 +38,44 @@ describe('identification: application → reviews and notices → data compariso
     given(registered())
       .when(cmd('ApplyForRegistration', { household: household(), members: [head] }))
       .thenRefuses('STATUS');
+  });
+
+  it('refuses a step effective before the case’s previous one; the same day is in order', () => {
+    // The village review was on 2015-03-10: a notice cannot open the day before.
+    given(atVillageNotice())
+      .when(cmd('OpenPublicNotice', {}), { effectiveAt: '2015-03-09' })
+      .thenRefuses('BEFORE_PREVIOUS_STEP', { effectiveAt: '2015-03-09', previousStepOn: '2015-03-10' });
+    expect(
+      given(atVillageNotice()).when(cmd('OpenPublicNotice', {}), { effectiveAt: '2015-03-10' }).result()[0],
+    ).toMatchObject({ type: 'PublicNoticeOpened', data: { openedOn: '2015-03-10' } });
+    // Every event of the case dates it: the data comparison of 2015-04-10, then an approval dated before it.
+    given(atCountyApproval())
+      .when(
+        cmd('ApproveRegistration', {
+          cardNumber: 'C-0001',
+          attribute: 'ordinary',
+          mainCause: 'illness',
+          otherCauses: [],
+        }),
+        { effectiveAt: '2015-04-09' },
+      )
+      .thenRefuses('BEFORE_PREVIOUS_STEP', { previousStepOn: '2015-04-10' });
+    // A wrong step is refused as such, whatever its date.
+    given(atVillageNotice())
+      .when(
+        cmd('ApproveRegistration', {
+          cardNumber: 'C-0001',
+          attribute: 'ordinary',
+          mainCause: 'illness',
+          otherCauses: [],
+        }),
+        {
+          effectiveAt: '2015-03-01',
+        },
+      )
+      .thenRefuses('OUT_OF_ORDER');
+    // Records outside the case (a visit, a member) may still be entered late.
+    expect(given(atVillageNotice()).state.case?.stepOn).toBe('2015-03-10');
   });
 
   it('walks every step in order to registration', () => {

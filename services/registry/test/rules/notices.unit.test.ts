@@ -66,10 +66,13 @@ describe('public notices (公示) and objections', () => {
     const dismissed = {
       type: 'ObjectionResolved' as const,
       data: { objectionId, upheld: false, resolution: '入户核实，收入属实' },
+      effectiveAt: '2015-03-13',
     };
     given(objected)
-      .when(cmd('ResolveObjection', { objectionId, upheld: false, resolution: '入户核实，收入属实' }))
-      .thenEmits([dismissed]);
+      .when(cmd('ResolveObjection', { objectionId, upheld: false, resolution: '入户核实，收入属实' }), {
+        effectiveAt: '2015-03-13',
+      })
+      .thenEmits([{ type: dismissed.type, data: dismissed.data }]);
     given(objected, [dismissed])
       .when(cmd('ClosePublicNotice', {}), { effectiveAt: '2015-03-18' })
       .thenEmits([{ type: 'PublicNoticeClosed', data: { noticeId: ids.villageNotice, closedOn: '2015-03-18' } }]);
@@ -80,11 +83,13 @@ describe('public notices (公示) and objections', () => {
     const sentBack = {
       type: 'ObjectionResolved' as const,
       data: { objectionId, upheld: true, consequence: 'sent_back' as const, resolution: '重新评议' },
+      effectiveAt: '2015-03-14',
     };
     expect(given(objected, [sentBack]).state.case).toEqual({
       kind: 'identification',
       step: 'village_review',
       notice: undefined,
+      stepOn: '2015-03-14',
     });
 
     given(objected)
