@@ -67,6 +67,9 @@ async function load(
   await page.goto(url);
   await usable(page);
   const ms = performance.now() - started;
+  // Sizes count every script the page fetched, also those that arrive after it is usable (the
+  // console's live stream keeps the network busy: it is given 3 s).
+  await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => {});
   const sizes = await Promise.all(scripts);
   const css = await Promise.all(styles);
   await context.close();
