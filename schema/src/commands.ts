@@ -124,6 +124,11 @@ export const HouseholdCommands = {
     "Changes a member's health, labour capacity, schooling, insurance or relation.",
     z.object({ memberId: Uuid, changes: MemberChanges }).strict(),
   ),
+  ChangeHouseholdDetails: command(
+    'ChangeHouseholdDetails',
+    'Changes the address, group, phone or transfer account from the effective date (not the village: a move is its own record).',
+    E.HouseholdDetailsChanged.schema,
+  ),
   AssessConditions: command(
     'AssessConditions',
     'Records the living conditions assessed on the effective date.',

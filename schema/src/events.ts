@@ -12,6 +12,7 @@ import {
 } from './enums.js';
 import {
   ComparisonFinding,
+  DetailsChange,
   Helper,
   HouseholdDetails,
   LivingConditions,
@@ -19,8 +20,8 @@ import {
   MemberChanges,
   MemberList,
   Text,
-  Text500,
   Text2000,
+  Text500,
 } from './household.js';
 import { Fen, IsoDate, PlainText, Uuid, Year } from './values.js';
 
@@ -202,6 +203,11 @@ export const HouseholdEvents = {
         ...LivingConditions.shape,
       })
       .strict(),
+  ),
+  HouseholdDetailsChanged: define(
+    'HouseholdDetailsChanged',
+    '户信息变更: the address, group, phone or transfer account from the effective date (earlier events keep the old ones).',
+    DetailsChange,
   ),
   HelperAssigned: define(
     'HelperAssigned',

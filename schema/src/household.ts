@@ -103,6 +103,17 @@ export const HouseholdDetails = z
   .strict();
 export type HouseholdDetails = z.infer<typeof HouseholdDetails>;
 
+/**
+ * A change of the household's contact and transfer details from a date: at least one of them.
+ * The village is not among them: a move to another village is its own record.
+ */
+export const DetailsChange = HouseholdDetails.omit({ villageCode: true })
+  .partial()
+  .strict()
+  .refine((d) => Object.values(d).some((v) => v !== undefined), {
+    message: 'must change at least one of address, group, phone and bankAccount',
+  });
+
 export const Helper = z
   .object({
     helperId: Text(64),

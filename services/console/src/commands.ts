@@ -7,6 +7,7 @@ import {
   ApproveRegistrationDocument,
   AssessConditionsDocument,
   AssignHelperDocument,
+  ChangeHouseholdDetailsDocument,
   ClosePublicNoticeDocument,
   ConfirmExitDocument,
   EndMonitoringDocument,
@@ -468,6 +469,24 @@ export const COMMANDS = {
       };
     },
   }),
+  changeHouseholdDetails: command({
+    name: 'changeHouseholdDetails',
+    title: t('户信息变更', 'Change details'),
+    document: ChangeHouseholdDetailsDocument,
+    fields: (h) => [
+      { name: 'address', label: t('住址', 'Address'), kind: 'text', initial: h.address ?? '' },
+      { name: 'group', label: t('村民小组', 'Group'), kind: 'text', initial: h.group ?? '' },
+      { name: 'phone', label: t('联系电话', 'Phone'), kind: 'text', initial: h.phone ?? '' },
+      { name: 'bankAccount', label: t('一卡通账号', 'Transfer account'), kind: 'text', initial: h.bankAccount ?? '' },
+    ],
+    // Only what was edited: an untouched field is not sent again.
+    data: (v, h) =>
+      Object.fromEntries(
+        (['address', 'group', 'phone', 'bankAccount'] as const)
+          .map((field) => [field, str(v[field])] as const)
+          .filter(([field, value]) => value !== undefined && value !== (h[field] ?? undefined)),
+      ),
+  }),
   removeMember: command({
     name: 'removeMember',
     title: t('减少成员', 'Remove a member'),
@@ -563,7 +582,11 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
   if (h.measures.some((m) => m.deliveredFen < m.amountFen)) assisted.push('recordAssistanceDelivered');
   if (h.helper) assisted.push('recordVisit');
   // What the household's own life brings, whatever its case: members leave, it dies out or moves.
-  const life: CommandName[] = ['addMember', ...(h.members.length > 1 ? (['removeMember'] as const) : [])];
+  const life: CommandName[] = [
+    'changeHouseholdDetails',
+    'addMember',
+    ...(h.members.length > 1 ? (['removeMember'] as const) : []),
+  ];
   if (!['none', 'decreased'].includes(h.status)) life.push('recordNaturalDecrease');
   const monitoring: CommandName[] = h.monitored
     ? ['endMonitoring']

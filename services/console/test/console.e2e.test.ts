@@ -623,6 +623,30 @@ if ('skipped' in launched) {
       await page.close();
     });
 
+    it('a clerk records a new address as a change from a date, kept in the history', async () => {
+      const client = await api('clerk', '320924000000');
+      const { households } = await client.request<{
+        households: { edges: { node: { id: string; history: { totalCount: number } } }[] };
+      }>('{ households(first: 1, filter: { status: [exited] }) { edges { node { id history { totalCount } } } } }');
+      const household = households.edges[0]?.node;
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/households/${household?.id}`);
+      await page.getByTestId('step-changeHouseholdDetails').click();
+      const form = page.getByTestId('command-form');
+      await setDate(page, form.getByTestId('field-effectiveAt'), '2022-03-01');
+      await form.getByTestId('field-address').fill('易地搬迁安置区3栋201');
+      await form.getByTestId('submit').click();
+      await form.waitFor({ state: 'detached' });
+      await expect.poll(() => page.getByTestId('facts').textContent()).toContain('易地搬迁安置区3栋201');
+      await page.getByRole('tab', { name: '历史记录' }).click();
+      await expect
+        .poll(() => page.getByTestId('timeline-entry').count())
+        .toBe((household?.history.totalCount ?? 0) + 1);
+      expect(await page.getByTestId('timeline-entry').last().textContent()).toContain('户信息变更');
+      await page.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });

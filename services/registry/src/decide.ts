@@ -4,6 +4,7 @@ import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
 import * as decrease from './rules/decrease.js';
+import * as details from './rules/details.js';
 import * as exit from './rules/exit.js';
 import { refuse } from './rules/guards.js';
 import * as identification from './rules/identification.js';
@@ -29,6 +30,7 @@ const DECIDERS: Deciders<HouseholdCommandType> = {
   ...returns.decide,
   ...removal.decide,
   ...decrease.decide,
+  ...details.decide,
   ...monitoring.decide,
   ...corrections.decide,
 };

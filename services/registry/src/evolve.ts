@@ -3,6 +3,7 @@ import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
 import * as decrease from './rules/decrease.js';
+import * as details from './rules/details.js';
 import * as exit from './rules/exit.js';
 import * as identification from './rules/identification.js';
 import * as members from './rules/members.js';
@@ -26,6 +27,7 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
   ...returns.evolve,
   ...removal.evolve,
   ...decrease.evolve,
+  ...details.evolve,
   ...monitoring.evolve,
   ...corrections.evolve,
 };

@@ -10,6 +10,7 @@ export const CORRECTION_KEYS: Partial<Record<HouseholdEventType, (data: Record<s
   MemberUpdated: (d) => d.memberId,
   ConditionsAssessed: (d) => d.assessmentId,
   HelperAssigned: (d) => (d.helper as { helperId?: unknown } | undefined)?.helperId,
+  HouseholdDetailsChanged: () => null,
   AssistancePlanned: (d) => d.measureId,
   AssistanceDelivered: (d) => d.measureId,
   VisitRecorded: (d) => d.visitId,
