@@ -20,8 +20,8 @@ import {
   MemberChanges,
   MemberList,
   Text,
-  Text2000,
   Text500,
+  Text2000,
 } from './household.js';
 import { Fen, IsoDate, PlainText, Uuid, Year } from './values.js';
 
