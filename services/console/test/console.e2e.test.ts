@@ -264,15 +264,18 @@ if ('skipped' in launched) {
         '{ households(first: 3) { edges { node { id } } } }',
       );
       const fullId = /\d{17}[\dX]/;
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText: the text as rendered, cells apart, as a reader sees it
       expect(await page.locator('body').innerText()).not.toMatch(fullId);
       for (const { node } of households.edges) {
         await page.goto(`${service.url}/households/${node.id}`);
         await page.getByTestId('members').locator('tbody tr').first().waitFor();
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText: the text as rendered, cells apart, as a reader sees it
         const text = (await page.locator('body').innerText()) ?? '';
         expect(text).not.toMatch(fullId);
         expect(text).toMatch(/\*{4}/);
         await page.getByRole('tab', { name: '历史记录' }).click();
         await page.getByTestId('timeline-entry').first().waitFor();
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText: the text as rendered, cells apart, as a reader sees it
         expect(await page.locator('body').innerText()).not.toMatch(fullId);
       }
       await page.close();
@@ -466,6 +469,7 @@ if ('skipped' in launched) {
         .toContain(String(registrySnapshot.households));
       const fullId = /\d{17}[\dX]/;
       await page.getByTestId('snapshot-rows').locator('tbody tr').first().waitFor();
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText: the text as rendered, cells apart, as a reader sees it
       expect(await page.locator('body').innerText()).not.toMatch(fullId);
       await page.screenshot({ path: path.join(SHOTS, 'snapshot.png'), fullPage: true });
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
