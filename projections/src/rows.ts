@@ -60,6 +60,7 @@ export const ROLL_EVENT_TYPES: ReadonlySet<string> = new Set([
   'MemberRemoved',
   'ExitApproved',
   'ReturnedToPoverty',
+  'AttributeAndCausesAdjusted',
   'RemovedFromRegistry',
   'NaturalDecreaseRecorded',
   'MonitoringStarted',

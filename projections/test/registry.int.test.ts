@@ -189,6 +189,32 @@ describe('registry read models: given events, then rows', () => {
     expect(await asOf('2020-06-01', now)).toBe('exited');
   });
 
+  it('shows an attribute adjusted from a date (动态调整) from that date on, and the earlier one before it', async () => {
+    const c = clerkFor(handler);
+    await c.register();
+    const adjusted = await c.send(
+      'AdjustAttributeAndCauses',
+      { attribute: 'low_income_guarantee', mainCause: 'illness', otherCauses: ['lack_of_labour'] },
+      '2018-03-01',
+    );
+    await runner.waitFor(adjusted.position);
+    const now = new Date(Date.now() + 1).toISOString();
+    const attributeOn = async (effectiveOn: string) =>
+      (await registryAsOf(db.pool, projection, { areaCode: VILLAGE, effectiveOn, knownAt: now })).find(
+        (r) => r.householdId === c.householdId,
+      )?.attribute;
+    expect(await attributeOn('2017-12-31')).toBe('ordinary');
+    expect(await attributeOn('2018-03-01')).toBe('low_income_guarantee');
+    expect(await attributeOn('2019-06-30')).toBe('low_income_guarantee');
+    const [row] = await db.pool
+      .query<{ attribute: string; main_cause: string; other_causes: string[] }>(
+        `SELECT attribute, main_cause, other_causes FROM ${projection.tables.households} WHERE household_id = $1`,
+        [c.householdId],
+      )
+      .then((r) => r.rows);
+    expect(row).toEqual({ attribute: 'low_income_guarantee', main_cause: 'illness', other_causes: ['lack_of_labour'] });
+  });
+
   it('verifies: the tables equal the fold of the log, and an edited table is caught', async () => {
     const status = runner.status();
     expect(status.state).toBe('caught_up');

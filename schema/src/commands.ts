@@ -178,6 +178,11 @@ export const HouseholdCommands = {
     'An exited household fell back into poverty.',
     z.object({ attribute: HouseholdAttribute }).strict().and(Causes),
   ),
+  AdjustAttributeAndCauses: command(
+    'AdjustAttributeAndCauses',
+    '动态调整: a household on the roll takes another attribute or other causes from the effective date.',
+    z.object({ attribute: HouseholdAttribute }).strict().and(Causes),
+  ),
   RemoveFromRegistry: command(
     'RemoveFromRegistry',
     'Removes a misidentified household, with the finding or review that shows it.',

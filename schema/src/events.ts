@@ -270,6 +270,13 @@ export const HouseholdEvents = {
       .object({ attribute: HouseholdAttribute, mainCause: PovertyCause, otherCauses: z.array(PovertyCause).max(10) })
       .strict(),
   ),
+  AttributeAndCausesAdjusted: define(
+    'AttributeAndCausesAdjusted',
+    '动态调整: the attribute and causes of a household on the roll from the effective date (before it, the earlier ones).',
+    z
+      .object({ attribute: HouseholdAttribute, mainCause: PovertyCause, otherCauses: z.array(PovertyCause).max(10) })
+      .strict(),
+  ),
   RemovedFromRegistry: define(
     'RemovedFromRegistry',
     '清退: the household was found not to qualify (misidentified); not an exit.',

@@ -183,6 +183,7 @@ export const EVENT_LABELS: Record<string, Text> = {
   ExitApproved: t('县级批准脱贫退出', 'exit approved'),
   ExitRejected: t('退出未通过', 'exit refused'),
   ReturnedToPoverty: t('返贫', 'returned to poverty'),
+  AttributeAndCausesAdjusted: t('动态调整（属性、致贫原因）', 'attribute and causes adjusted'),
   MonitoringStarted: t('纳入监测', 'monitoring started'),
   MonitoringEnded: t('风险消除，解除监测', 'monitoring ended'),
   RemovedFromRegistry: t('清退', 'removed from registry'),

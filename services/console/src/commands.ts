@@ -3,6 +3,7 @@ import type { EnumName, Text } from '@registry/schema/messages';
 import { birthDateOfNationalId, sexOfNationalId } from '@registry/schema/national-id';
 import {
   AddMemberDocument,
+  AdjustAttributeAndCausesDocument,
   ApproveExitDocument,
   ApproveRegistrationDocument,
   AssessConditionsDocument,
@@ -41,7 +42,7 @@ export type Field =
   | { name: string; label: Text; kind: 'int'; required?: boolean; min?: number; initial?: number }
   | { name: string; label: Text; kind: 'yuan'; required?: boolean }
   | { name: string; label: Text; kind: 'enum'; enum: EnumName; required?: boolean; initial?: string }
-  | { name: string; label: Text; kind: 'enums'; enum: EnumName }
+  | { name: string; label: Text; kind: 'enums'; enum: EnumName; initial?: string[] }
   | {
       name: string;
       label: Text;
@@ -469,6 +470,42 @@ export const COMMANDS = {
       };
     },
   }),
+  adjustAttributeAndCauses: command({
+    name: 'adjustAttributeAndCauses',
+    title: t('动态调整（属性、致贫原因）', 'Adjust attribute and causes'),
+    document: AdjustAttributeAndCausesDocument,
+    fields: (h) => [
+      {
+        name: 'attribute',
+        label: t('贫困户属性', 'Attribute'),
+        kind: 'enum',
+        enum: 'HouseholdAttribute',
+        required: true,
+        initial: h.attribute ?? 'ordinary',
+      },
+      {
+        name: 'mainCause',
+        label: t('主要致贫原因', 'Main cause'),
+        kind: 'enum',
+        enum: 'PovertyCause',
+        required: true,
+        initial: h.mainCause ?? undefined,
+      },
+      {
+        name: 'otherCauses',
+        label: t('其他致贫原因', 'Other causes'),
+        kind: 'enums',
+        enum: 'PovertyCause',
+        initial: h.otherCauses,
+      },
+    ],
+    data: (v) => ({
+      attribute: v.attribute as 'ordinary',
+      mainCause: v.mainCause as 'illness',
+      otherCauses: (v.otherCauses as 'illness'[] | undefined) ?? [],
+    }),
+    reasonRequired: true,
+  }),
   changeHouseholdDetails: command({
     name: 'changeHouseholdDetails',
     title: t('户信息变更', 'Change details'),
@@ -604,7 +641,7 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
     return [...(step[open.step] ?? []), 'rejectExit', ...assisted, ...life];
   }
   if (h.status === 'registered' || h.status === 'returned') {
-    return ['proposeExit', ...assisted, 'removeFromRegistry', ...life];
+    return ['proposeExit', 'adjustAttributeAndCauses', ...assisted, 'removeFromRegistry', ...life];
   }
   if (h.status === 'exited') {
     return ['reportReturnToPoverty', ...monitoring, ...assisted, 'removeFromRegistry', ...life];

@@ -1,5 +1,6 @@
 import type { HouseholdCommand, HouseholdCommandType, HouseholdEvent } from '@registry/schema';
 import { HouseholdNotFound } from './errors.js';
+import * as adjustment from './rules/adjustment.js';
 import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
@@ -26,6 +27,7 @@ const DECIDERS: Deciders<HouseholdCommandType> = {
   ...members.decide,
   ...assistance.decide,
   ...assessment.decide,
+  ...adjustment.decide,
   ...exit.decide,
   ...returns.decide,
   ...removal.decide,

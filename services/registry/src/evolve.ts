@@ -1,4 +1,5 @@
 import type { HouseholdEventType } from '@registry/schema';
+import * as adjustment from './rules/adjustment.js';
 import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
@@ -23,6 +24,7 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
   ...members.evolve,
   ...assistance.evolve,
   ...assessment.evolve,
+  ...adjustment.evolve,
   ...exit.evolve,
   ...returns.evolve,
   ...removal.evolve,

@@ -16,6 +16,7 @@ export const CORRECTION_KEYS: Partial<Record<HouseholdEventType, (data: Record<s
   VisitRecorded: (d) => d.visitId,
   RegistrationApproved: () => null,
   ReturnedToPoverty: () => null,
+  AttributeAndCausesAdjusted: () => null,
   DataComparisonRecorded: () => null,
   MonitoringStarted: (d) => d.householdId,
 };
