@@ -393,6 +393,7 @@ export class RegistryProjection implements Projection {
           const fields = rollFields(w.state);
           const last = w.open.at(-1);
           if (w.state.status !== 'none' && (!last || !sameRoll(last, fields))) {
+            let goesOn = false;
             if (last) {
               close(w, last, at);
               w.open.pop();
@@ -403,9 +404,22 @@ export class RegistryProjection implements Projection {
                   effectiveTo: event.effectiveAt,
                   recordedFrom: at,
                 } as OpenInterval);
+              } else {
+                // The last interval began this same day and is gone; if the one before it holds
+                // these very fields (a change undone the same day), that one simply goes on:
+                // equal neighbours merge, as in effectiveTimeline.
+                const before = w.open.at(-1);
+                if (before && before.effectiveTo === event.effectiveAt && sameRoll(before, fields)) {
+                  close(w, before, at);
+                  w.open.pop();
+                  w.open.push({ ...before, id: undefined, effectiveTo: null, recordedFrom: at } as OpenInterval);
+                  goesOn = true;
+                }
               }
             }
-            w.open.push({ ...fields, effectiveFrom: event.effectiveAt, effectiveTo: null, recordedFrom: at });
+            if (!goesOn) {
+              w.open.push({ ...fields, effectiveFrom: event.effectiveAt, effectiveTo: null, recordedFrom: at });
+            }
           }
         }
       }

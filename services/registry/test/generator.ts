@@ -14,7 +14,7 @@ import { cmd, HOUSEHOLD_ID, helper, household, member } from './fixtures.js';
  */
 /** One random step: which command, a few numbers to fill it, and how many days pass first. */
 export const Step = fc.record({
-  kind: fc.nat(29),
+  kind: fc.nat(31),
   /** Most steps follow the household's open case, so runs get past identification. */
   guided: fc.nat(9).map((n) => n < 7),
   a: fc.nat(1000),
@@ -188,6 +188,17 @@ function commandFor(
       }
       return cmd('CorrectEvent', { eventId: target.id, action: 'void' });
     }
+    case 31:
+      return cmd('AdjustAttributeAndCauses', {
+        attribute: (['ordinary', 'low_income_guarantee', 'extreme_poverty_support'] as const)[a % 3],
+        mainCause: 'disability',
+        otherCauses: b % 2 ? ['illness'] : [],
+      });
+    case 30:
+      return cmd('ChangeHouseholdDetails', {
+        address: `张庄村${(a % 40) + 1}号`,
+        ...(b % 2 ? { phone: '13900000000' } : {}),
+      });
     default:
       throw new Error(`no command kind ${step.kind}`);
   }
