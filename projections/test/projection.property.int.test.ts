@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
 import { type HistoryEvent, stateAsOf, toHistoryEvent } from '@registry/registry';
-import { householdStream } from '@registry/schema';
+import { householdStream, REGISTRY_START } from '@registry/schema';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,8 @@ function toAppend(history: HistoryEvent[], draw: () => number) {
     if (i > 0 && draw() % 10 === 0) {
       const d = new Date(`${effectiveAt}T00:00:00Z`);
       d.setUTCDate(d.getUTCDate() - (1 + (draw() % 400)));
-      effectiveAt = d.toISOString().slice(0, 10);
+      // Not before the registry's history starts: the store refuses such dates.
+      effectiveAt = d.toISOString().slice(0, 10) < REGISTRY_START ? REGISTRY_START : d.toISOString().slice(0, 10);
     }
     const data =
       e.type === 'EventCorrected'
