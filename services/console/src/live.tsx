@@ -32,7 +32,14 @@ export function useLiveEvents(session: Session): { connected: boolean; recent: L
       while (!stopped) {
         iterator = client.iterate<LiveEventsSubscription>(
           { query: print(LiveEventsDocument), variables: { areaCode, ...(after ? { after } : {}) } },
-          { connected: () => !stopped && setConnected(true) },
+          {
+            connected: () => {
+              if (stopped) return;
+              setConnected(true);
+              // What changed while the stream was not yet (or no longer) open is read again once.
+              void queryClient.invalidateQueries();
+            },
+          },
         );
         try {
           for await (const result of iterator) {

@@ -64,8 +64,10 @@ if ('skipped' in launched) {
       await page.getByTestId('demo-warning').waitFor();
       await page.getByTestId('role').click();
       await page.locator(`.ant-select-item-option[title="${roleLabel}"]`).click();
+      await closed(page);
       await page.getByTestId('area').click();
       await page.locator('.ant-select-item-option', { hasText: areaName }).first().click();
+      await closed(page);
       await page.getByTestId('demo-sign-in').click();
       await page.getByTestId('whoami').waitFor();
     };
@@ -79,6 +81,40 @@ if ('skipped' in launched) {
       await page.keyboard.press('Tab');
     };
 
+    /** A household applies through the API (as another clerk would, elsewhere). */
+    const applyThroughApi = (client: GraphQLClient, villageCode: string, first17: string, name: string) =>
+      client.request<{ applyForRegistration: { __typename: string; position?: string } }>(
+        `mutation ($input: ApplyForRegistrationInput!, $commandId: ID!) {
+           applyForRegistration(commandId: $commandId, input: $input) { __typename ... on CommandSuccess { position } } }`,
+        {
+          commandId: crypto.randomUUID(),
+          input: {
+            householdId: crypto.randomUUID(),
+            effectiveAt: '2020-05-01',
+            data: {
+              household: { villageCode, address: '二组7号' },
+              members: [
+                {
+                  memberId: crypto.randomUUID(),
+                  name,
+                  nationalId: first17 + nationalIdCheckChar(first17),
+                  sex: Number(first17[16]) % 2 === 1 ? 'male' : 'female',
+                  birthDate: `${first17.slice(6, 10)}-${first17.slice(10, 12)}-${first17.slice(12, 14)}`,
+                  relation: 'head',
+                  health: 'healthy',
+                  labourCapacity: 'ordinary',
+                  schooling: 'not_in_school',
+                  insurance: { basicMedical: true, seriousIllness: false, pension: true },
+                },
+              ],
+            },
+          },
+        },
+      );
+
+    /** Waits for every select's dropdown to have closed (its closing animation would take the next click). */
+    const closed = (page: Page) => expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
+
     /** Picks an option of an Ant Design select by its label. */
     const choose = async (page: Page, select: Locator, label: string) => {
       await select.click();
@@ -87,6 +123,7 @@ if ('skipped' in launched) {
       // Long lists render only what is in view: searching brings the option into it.
       if ((await option.count()) === 0) await page.keyboard.type(label);
       await option.click();
+      await closed(page);
     };
 
     /** Runs one of the household page's next steps: its form, its effective date, submitted and closed. */
@@ -489,35 +526,7 @@ if ('skipped' in launched) {
       await expect.poll(() => page.getByTestId('live').textContent()).toContain('实时');
       const total = Number(/\d+/.exec((await page.getByTestId('total').textContent()) ?? '')?.[0]);
       const client = await api('clerk', '320924102000');
-      const first17 = '32092419850607302';
-      const answer = await client.request<{ applyForRegistration: { __typename: string } }>(
-        `mutation ($input: ApplyForRegistrationInput!, $commandId: ID!) {
-           applyForRegistration(commandId: $commandId, input: $input) { __typename } }`,
-        {
-          commandId: crypto.randomUUID(),
-          input: {
-            householdId: crypto.randomUUID(),
-            effectiveAt: '2020-05-01',
-            data: {
-              household: { villageCode: '320924102201', address: '南河村二组7号' },
-              members: [
-                {
-                  memberId: crypto.randomUUID(),
-                  name: '实时测试',
-                  nationalId: first17 + nationalIdCheckChar(first17),
-                  sex: 'female',
-                  birthDate: '1985-06-07',
-                  relation: 'head',
-                  health: 'healthy',
-                  labourCapacity: 'ordinary',
-                  schooling: 'not_in_school',
-                  insurance: { basicMedical: true, seriousIllness: false, pension: true },
-                },
-              ],
-            },
-          },
-        },
-      );
+      const answer = await applyThroughApi(client, '320924102201', '32092419850607302', '实时测试');
       expect(answer.applyForRegistration.__typename).toBe('CommandSuccess');
       await expect.poll(() => page.getByTestId('total').textContent(), { timeout: 15_000 }).toBe(`共 ${total + 1} 户`);
       await expect.poll(() => page.getByTestId('live').locator('.ant-badge-count').textContent()).toBe('1');
@@ -528,13 +537,17 @@ if ('skipped' in launched) {
 
     it('the work queue counts households at each step as the API does, and opens the roll filtered to them', async () => {
       const client = await api('clerk', '320924000000');
+      // Its own applicant, waiting for the village review.
+      const applied = (await applyThroughApi(client, '320924101202', '32092419900808402', '待评议户'))
+        .applyForRegistration;
+      expect(applied.__typename).toBe('CommandSuccess');
       const year = new Date().getFullYear();
       const expected = await client.request<Record<string, { totalCount: number }>>(
-        `query ($year: Int!) {
-           review: households(first: 0, filter: { openCase: "identification:village_review" }) { totalCount }
+        `query ($year: Int!, $waitFor: Position) {
+           review: households(first: 0, filter: { openCase: "identification:village_review" }, waitFor: $waitFor) { totalCount }
            fewVisits: households(first: 0, filter: { status: [registered, returned], visitsBelowMinimumIn: $year }) { totalCount }
            monitored: households(first: 0, filter: { monitored: true }) { totalCount } }`,
-        { year },
+        { year, waitFor: applied.position },
       );
       expect(expected.review?.totalCount).toBeGreaterThan(0);
       const page = await newPage();

