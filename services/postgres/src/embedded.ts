@@ -84,8 +84,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // that sets process.exitCode) would report success; and on 'exit' it runs its asynchronous
   // stop without a callback, which throws. Our callers stop the server themselves (it keeps
   // the event loop alive until they do), so both hooks are taken off; the signal hooks stay.
-  exitHook.unhookEvent('beforeExit');
-  exitHook.unhookEvent('exit');
+  // Once per process: the package hooks them when its first server is made.
+  for (const event of ['beforeExit', 'exit']) {
+    if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  }
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await server.initialise();
