@@ -524,8 +524,13 @@ if ('skipped' in launched) {
       const page = await newPage();
       await signIn(page, '扶贫专干', '示范县合德镇');
       await expect.poll(() => page.getByTestId('live').textContent()).toContain('实时');
-      const total = Number(/\d+/.exec((await page.getByTestId('total').textContent()) ?? '')?.[0]);
       const client = await api('clerk', '320924102000');
+      // The roll on screen first, as the API counts it (not the page before its data came).
+      const { households } = await client.request<{ households: { totalCount: number } }>(
+        '{ households(first: 0) { totalCount } }',
+      );
+      const total = households.totalCount;
+      await expect.poll(() => page.getByTestId('total').textContent()).toBe(`共 ${total} 户`);
       const answer = await applyThroughApi(client, '320924102201', '32092419850607302', '实时测试');
       expect(answer.applyForRegistration.__typename).toBe('CommandSuccess');
       await expect.poll(() => page.getByTestId('total').textContent(), { timeout: 15_000 }).toBe(`共 ${total + 1} 户`);
