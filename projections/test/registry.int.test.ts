@@ -7,7 +7,7 @@ import { registryAsOf } from '../src/queries.js';
 import { RegistryProjection } from '../src/registry-projection.js';
 import { ProjectionRunner } from '../src/runner.js';
 import { verifyRegistry } from '../src/verify.js';
-import { clerk, clerkFor, VILLAGE } from './scenario.js';
+import { cardNumberOf, clerk, clerkFor, VILLAGE } from './scenario.js';
 
 describe('registry read models: given events, then rows', () => {
   let db: TestDatabase;
@@ -56,7 +56,7 @@ describe('registry read models: given events, then rows', () => {
       county_code: '320924000000',
       township_code: '320924101000',
       village_code: VILLAGE,
-      card_number: 'C-0001',
+      card_number: cardNumberOf(c.householdId),
       attribute: 'ordinary',
       main_cause: 'illness',
       other_causes: ['lack_of_capital'],

@@ -13,9 +13,9 @@ export function person(
   birthDate = '1970-05-12',
 ): Member {
   seq++;
-  const first17 = `320924${birthDate.replaceAll('-', '')}${String(seq * 2 + (sex === 'male' ? 1 : 0))
-    .padStart(3, '0')
-    .slice(-3)}`;
+  // One person, one number: distinct for every seq up to 50,000.
+  const order = String((seq % 500) * 2 + (sex === 'male' ? 1 : 0)).padStart(3, '0');
+  const first17 = `3209${String(Math.floor(seq / 500) % 100).padStart(2, '0')}${birthDate.replaceAll('-', '')}${order}`;
   return {
     memberId: randomUUID(),
     nationalId: first17 + nationalIdCheckChar(first17),
@@ -29,6 +29,9 @@ export function person(
     insurance: { basicMedical: true, seriousIllness: false, pension: false },
   };
 }
+
+/** The card number a scenario household gets: its own, as card numbers are unique. */
+export const cardNumberOf = (householdId: string) => `C-${householdId.slice(0, 8)}`;
 
 /** Drives one household through the handler like a clerk would; returns helpers to go on. */
 export function clerkFor(handler: HouseholdCommandHandler, householdId = randomUUID()) {
@@ -57,7 +60,12 @@ export function clerkFor(handler: HouseholdCommandHandler, householdId = randomU
       await send('RecordDataComparison', { findings: [] }, '2015-04-10');
       await send(
         'ApproveRegistration',
-        { cardNumber: 'C-0001', attribute: 'ordinary', mainCause: 'illness', otherCauses: ['lack_of_capital'] },
+        {
+          cardNumber: cardNumberOf(householdId),
+          attribute: 'ordinary',
+          mainCause: 'illness',
+          otherCauses: ['lack_of_capital'],
+        },
         '2015-04-20',
       );
       return send(

@@ -1,5 +1,6 @@
 export * from './area.js';
 export { renderCatalogue } from './catalogue.js';
+export * from './claims.js';
 export * from './commands.js';
 export * from './enums.js';
 export * from './events.js';

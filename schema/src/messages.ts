@@ -237,6 +237,15 @@ export const REFUSAL_LABELS: Record<string, Text> = {
   NO_SUCH_MEMBER: t('该户没有这名成员', 'no such member'),
   MEMBER_EXISTS: t('该成员已在户内', 'the member is already in the household'),
   NATIONAL_ID_EXISTS: t('该身份证号已在户内', 'this national ID number is already in the household'),
+  NATIONAL_ID_IN_OTHER_HOUSEHOLD: t(
+    '该身份证号已在另一未销户的户中（一人只能在一户），请办理成员迁移',
+    'this national ID number is in another open household (one person, one household): move the person instead',
+  ),
+  CARD_NUMBER_TAKEN: t('该卡号已发给另一户，卡号不得重复', 'this card number was issued to another household'),
+  KEY_CLAIM_PENDING: t(
+    '另一操作正在登记同一号码，请稍后重试',
+    'another command is taking the same number: retry shortly',
+  ),
   HEAD_EXISTS: t('该户已有户主', 'the household already has a head'),
   NOT_HEAD: t('此人不是户主', 'not the head'),
   NEW_HEAD_REQUIRED: t('户主离开时须指定新户主', 'a new head is required'),
@@ -333,9 +342,21 @@ export function refusalText(
     const items = refusal.issues.map((i) => `${i.path || '(input)'}${colon}${i.message}`);
     return `${label ?? refusal.code}${colon}${items.join(language === 'zh' ? '；' : '; ')}`;
   }
+  const holder = holderText(refusal.facts, language);
+  if (label && holder) return `${label}${language === 'zh' ? '：' : ': '}${holder}`;
   // In English the rule's own message says more (dates, ids); in Chinese the catalogue's text.
   if (language === 'en' && refusal.detail) return refusal.detail;
   return label ?? refusal.detail ?? refusal.code;
+}
+
+/** The household a refused ID or card number belongs to, as far as the refusal may name it. */
+function holderText(facts: Record<string, unknown> | undefined, language: Language): string | undefined {
+  if (!facts || !('field' in facts)) return undefined;
+  if (facts.otherArea === true) return language === 'zh' ? '该户在您的辖区以外' : 'that household is outside your area';
+  if (typeof facts.villageCode !== 'string') return undefined;
+  const card = typeof facts.cardNumber === 'string' ? facts.cardNumber : undefined;
+  if (language === 'zh') return `${card ? `卡号 ${card}，` : '尚未建档，'}所在村 ${facts.villageCode}`;
+  return `${card ? `card ${card}, ` : 'not yet carded, '}village ${facts.villageCode}`;
 }
 
 /** The caller's language from an Accept-Language header: English only when preferred over Chinese. */

@@ -70,6 +70,22 @@ describe('the shared message catalogue', () => {
     for (const rule of used) expect(REFUSAL_LABELS[rule], rule).toBeDefined();
   });
 
+  it('names the household that holds a refused ID or card number, or only "another area"', () => {
+    const facts = {
+      field: 'input.members.1.nationalId',
+      householdId: 'h',
+      villageCode: '320924101201',
+      cardNumber: 'K-1',
+    };
+    expect(refusalText({ code: 'NATIONAL_ID_IN_OTHER_HOUSEHOLD', facts }, 'zh')).toBe(
+      '该身份证号已在另一未销户的户中（一人只能在一户），请办理成员迁移：卡号 K-1，所在村 320924101201',
+    );
+    const hidden = { field: 'input.cardNumber', otherArea: true };
+    expect(refusalText({ code: 'CARD_NUMBER_TAKEN', facts: hidden }, 'en')).toBe(
+      'this card number was issued to another household: that household is outside your area',
+    );
+  });
+
   it('says by how much an exit misses the income line, in yuan, in Chinese and in English', () => {
     const facts = { year: 2019, incomePerCapitaFen: 350_000, incomeLineFen: 374_700 };
     expect(unmetCriterionText('income_above_line', facts, 'zh')).toBe(

@@ -127,10 +127,17 @@ function person(
   birthYear: number,
   male: boolean,
 ): Member {
-  const birthDate = date(birthYear, random.int(1, 12), random.int(1, 28));
-  // Order code: odd for men (GB 11643), unique within the household by index.
-  const order = (random.int(0, 49) * 10 + index) * 2 + (male ? 1 : 0);
-  const first17 = `${COUNTY}${birthDate.replaceAll('-', '')}${pad(order % 1000, 3)}`;
+  const month = random.int(1, 12);
+  random.int(1, 28); // drawn as before, so the rest of the plan stays as it was
+  random.int(0, 49);
+  // One person, one number: the household and the member's index pick the region's last two
+  // digits, the order code (odd for men, GB 11643) and the day of birth, so no two people of
+  // a county of up to 140,000 households share a number.
+  const n = h * 10 + index;
+  const order = (n % 500) * 2 + (male ? 1 : 0);
+  const region = `${COUNTY.slice(0, 4)}${pad(Math.floor(n / 500) % 100, 2)}`;
+  const birthDate = date(birthYear, month, 1 + (Math.floor(n / 50_000) % 28));
+  const first17 = `${region}${birthDate.replaceAll('-', '')}${pad(order, 3)}`;
   return {
     memberId: deriveId(`sim-${h}`, `member-${index}`),
     nationalId: first17 + nationalIdCheckChar(first17),

@@ -1,16 +1,21 @@
 import type { EventStore, EventToAppend } from '@registry/eventstore';
-import type { PostgresEventStore } from '@registry/eventstore/postgres';
 import {
   AreaReferenceHandler,
+  type ClaimHead,
+  claimEvent,
   DomainError,
   decide,
   eventsToAppend,
   evolve,
   HouseholdCommandHandler,
   type HouseholdState,
+  heldKeys,
   initialState,
+  keyChanges,
+  keyTaken,
 } from '@registry/registry';
 import {
+  HOUSEHOLD_STREAM_PREFIX,
   type HouseholdCommand,
   HouseholdCommands,
   householdStream,
@@ -41,10 +46,6 @@ export interface SimulationResult {
   unexpected: string[];
   seconds: number;
 }
-
-type Bulk = Pick<PostgresEventStore, 'appendMany'>;
-const canAppendMany = (store: EventStore): store is EventStore & Bulk =>
-  typeof (store as Partial<Bulk>).appendMany === 'function';
 
 /** A county's history, written to `store` by the chosen mode. The same seed gives the same events. */
 export async function simulate(options: RunOptions): Promise<SimulationResult> {
@@ -83,6 +84,8 @@ export async function simulate(options: RunOptions): Promise<SimulationResult> {
     );
   }
 
+  // Claims on ID and card numbers, as the handler keeps them: written in bulk too.
+  const claims: Claims = { heads: new Map(), holders: new Map() };
   let done = 0;
   for (let g = 0; g < households.length; g += groupSize) {
     const group = households.slice(g, g + groupSize);
@@ -92,7 +95,7 @@ export async function simulate(options: RunOptions): Promise<SimulationResult> {
     );
     result.commands += commands.length;
     if (options.mode === 'handler') await runHandler(commands, options, policy, result, refuse);
-    else await runBulk(commands, options.store, policy, result, refuse);
+    else await runBulk(commands, options.store, policy, result, refuse, claims);
     done += group.length;
     options.onProgress?.(done, households.length);
   }
@@ -151,12 +154,19 @@ interface Live {
   events: Map<string, { type: string; data: unknown }>;
 }
 
+/** Claim streams as the bulk load has written them, and the state of each household that holds a key. */
+interface Claims {
+  heads: Map<string, ClaimHead>;
+  holders: Map<string, HouseholdState>;
+}
+
 async function runBulk(
   commands: PlannedCommand[],
   store: EventStore,
   policy: Policy,
   result: SimulationResult,
   refuse: (c: PlannedCommand, e: unknown) => void,
+  claims: Claims,
 ): Promise<void> {
   const live = new Map<string, Live>();
   let pending = new Map<string, { events: EventToAppend[]; expectedRevision: number | 'no_stream' }>();
@@ -169,13 +179,15 @@ async function runBulk(
     pending = new Map();
     pendingCount = 0;
     await inFlight;
-    // Only what the store did not already hold counts as new: a rerun writes nothing.
+    // Only what the store did not already hold counts as new: a rerun writes nothing. Household
+    // events only, as the handler counts them (claims on ID and card numbers come with them).
     const count = (results: { duplicate?: boolean }[]) => {
       results.forEach((r, i) => {
-        if (!r.duplicate) result.events += items[i]?.events.length ?? 0;
+        const item = items[i];
+        if (!r.duplicate && item?.stream.startsWith(HOUSEHOLD_STREAM_PREFIX)) result.events += item.events.length;
       });
     };
-    inFlight = canAppendMany(store)
+    inFlight = store.appendMany
       ? store.appendMany(items).then(count)
       : (async () => {
           const results = [];
@@ -191,6 +203,7 @@ async function runBulk(
     }
     const current = household;
     let appended: EventToAppend[];
+    let keyed: { stream: string; event: EventToAppend; revision: number }[];
     try {
       // Parsed as the handler parses it, so defaults and trimming are the same.
       const data = HouseholdCommands[c.type].schema.parse(c.data);
@@ -203,7 +216,11 @@ async function runBulk(
         findEvent: (id) => current.events.get(id),
       });
       appended = eventsToAppend(envelopeOf(c), decided, c.actor);
-      for (const event of decided) current.state = evolve(current.state, { ...event, effectiveAt: c.effectiveAt });
+      let after = current.state;
+      for (const event of decided) after = evolve(after, { ...event, effectiveAt: c.effectiveAt });
+      keyed = claimAppends(c.householdId, current.state, after, appended[0]?.metadata, claims);
+      current.state = after;
+      claims.holders.set(c.householdId, after);
     } catch (error) {
       refuse(c, error);
       continue;
@@ -211,15 +228,55 @@ async function runBulk(
     // Corrections look their target up; the simulator corrects assessments only.
     for (const e of appended)
       if (e.type === 'ConditionsAssessed') current.events.set(e.id, { type: e.type, data: e.data });
-    const stream = householdStream(c.householdId);
-    const entry = pending.get(stream);
-    if (entry) entry.events.push(...appended);
-    else
-      pending.set(stream, { events: appended, expectedRevision: current.version < 0 ? 'no_stream' : current.version });
+    const add = (stream: string, events: EventToAppend[], version: number) => {
+      const entry = pending.get(stream);
+      if (entry) entry.events.push(...events);
+      else pending.set(stream, { events, expectedRevision: version < 0 ? 'no_stream' : version });
+    };
+    add(householdStream(c.householdId), appended, current.version);
+    for (const k of keyed) add(k.stream, [k.event], k.revision);
     current.version += appended.length;
     pendingCount += appended.length;
     if (pendingCount >= 5000) await flush();
   }
   await flush();
   await inFlight;
+}
+
+/**
+ * The claims and releases a household's command appends, as the command handler decides them
+ * (a key another household still holds is refused the same way), with the claim streams'
+ * revisions as this load has left them.
+ */
+function claimAppends(
+  householdId: string,
+  before: HouseholdState,
+  after: HouseholdState,
+  metadata: EventToAppend['metadata'] | undefined,
+  claims: Claims,
+): { stream: string; event: EventToAppend; revision: number }[] {
+  const { claim, release } = keyChanges(before, after);
+  if (!metadata || claim.length + release.length === 0) return [];
+  const out: { stream: string; event: EventToAppend; revision: number }[] = [];
+  for (const k of claim) {
+    const head = claims.heads.get(k.stream) ?? { revision: -1 };
+    if (head.holder === householdId) continue;
+    const holder = head.holder === undefined ? undefined : claims.holders.get(head.holder);
+    if (head.holder !== undefined && holder && heldKeys(holder).has(k.stream)) {
+      throw keyTaken(k, k.kind, head.holder, holder, undefined);
+    }
+    out.push({ stream: k.stream, event: claimEvent('KeyClaimed', k, householdId, metadata), revision: head.revision });
+  }
+  for (const k of release) {
+    const head = claims.heads.get(k.stream);
+    if (head?.holder !== householdId) continue;
+    out.push({ stream: k.stream, event: claimEvent('KeyReleased', k, householdId, metadata), revision: head.revision });
+  }
+  for (const o of out) {
+    claims.heads.set(o.stream, {
+      revision: o.revision + 1,
+      ...(o.event.type === 'KeyClaimed' ? { holder: householdId } : {}),
+    });
+  }
+  return out;
 }

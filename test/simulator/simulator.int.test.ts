@@ -17,7 +17,9 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const SIMULATOR_DIGEST = '5932ed7c6e5b29408c22bf6a5073479f2089a6ef8c1e5a7cc35cfb5780feb6b0';
+// Changed on purpose on 2026-11-29 (issue #15, one person one household): the simulator gives
+// every person a number of their own, and the log holds the claims on ID and card numbers.
+const SIMULATOR_DIGEST = 'ff6a41b23f2414a24046748b47d17260c3061c13d104114ef20f9bf5a6563245';
 
 function plan(households: number, seed: number): PlannedCommand[] {
   return planCounty({ households, seed }).townships.flatMap((t) =>

@@ -133,6 +133,15 @@ export interface EventStore {
     events: readonly EventToAppend[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one transaction, each at its expected revision: all or
+   * nothing, in the order given. Optional: EventStoreDB has no multi-stream transaction, and
+   * writers that need one (the registry's claims on ID and card numbers) fall back to ordered
+   * single appends there. A stream not at its revision throws WrongExpectedVersion naming it.
+   */
+  appendMany?(
+    items: readonly { stream: string; events: readonly EventToAppend[]; expectedRevision: ExpectedRevision }[],
+  ): Promise<AppendResult[]>;
   /** Events of one stream; a stream that does not exist reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of several streams at once (each in revision order); missing streams read as empty. */

@@ -1,45 +1,16 @@
 import { EventIdConflict, type EventStore, WrongExpectedVersion } from '@registry/eventstore';
-import { type Actor, type HouseholdCommand, householdStream, type Policy } from '@registry/schema';
+import { type Actor, type HouseholdCommand, householdStream } from '@registry/schema';
+import { KeyClaims } from './claiming.js';
+import { keyChanges } from './claims.js';
 import { decide } from './decide.js';
 import { atPaths, commandIdTaken, type IssuePaths, type ParsedCommand, parseCommand } from './envelope.js';
 import { ConcurrencyConflict, ValidationError } from './errors.js';
 import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
+import type { CommandResult, HandlerOptions, RunOptions } from './handling.js';
 import type { HouseholdState } from './state.js';
 import { eventsToAppend, recordedAs, stateAfter, toHistoryEvent } from './stored.js';
 
-export interface CommandResult {
-  householdId: string;
-  /** The household's version (revision of its last event) after the command. */
-  version: number;
-  /** Global position of the command's last event: wait for projections to reach it. */
-  position: string;
-  events: HistoryEvent[];
-  /** True when this command id had been handled before and nothing new was written. */
-  duplicate: boolean;
-}
-
-/**
- * Called twice per attempt: with the household's state as just read, before the command is
- * decided (`before`; also before a repeated command id is answered), and with the state the
- * decided events would make (`after`), before anything is appended. Throws to refuse, e.g.
- * when the caller's area does not cover the household before or after the command (a
- * correction can move a household to another village).
- */
-export type CommandGuard = (state: HouseholdState, command: HouseholdCommand, phase: 'before' | 'after') => void;
-
-export interface HandlerOptions {
-  policy: Policy;
-  /**
-   * Re-read-and-decide attempts on a conflict when the client gave no expected version.
-   * Each lost attempt means another command on the household landed, so with k commands
-   * racing on one household every one lands within k attempts.
-   */
-  maxAttempts?: number;
-  /** Households whose parsed history and state stay in memory (least recently used go first). */
-  cacheSize?: number;
-  /** The time now, to refuse effective dates in the future. Default: the system clock. */
-  clock?: () => Date;
-}
+export type { CommandGuard, CommandResult, HandlerOptions, RunOptions } from './handling.js';
 
 /**
  * Command handling for household streams: validate, load and fold the stream, decide,
@@ -56,6 +27,7 @@ export class HouseholdCommandHandler {
   private readonly cache = new Map<string, Loaded>();
   private readonly inFlight = new Map<string, Promise<CommandResult>>();
   private readonly clock: () => Date;
+  private readonly claims: KeyClaims;
 
   constructor(
     private readonly store: EventStore,
@@ -64,6 +36,7 @@ export class HouseholdCommandHandler {
     this.maxAttempts = options.maxAttempts ?? 10;
     this.cacheSize = options.cacheSize ?? 10_000;
     this.clock = options.clock ?? (() => new Date());
+    this.claims = new KeyClaims(store, (id) => this.load(id), this.clock, options.claimLeaseMs ?? 60_000);
   }
 
   async history(householdId: string): Promise<HistoryEvent[]> {
@@ -117,7 +90,7 @@ export class HouseholdCommandHandler {
     type: string,
     dataInput: unknown,
     actor: Actor,
-    options: { guard?: CommandGuard } = {},
+    options: RunOptions = {},
   ): Promise<CommandResult> {
     return this.run(this.parse(envelopeInput, type, dataInput), actor, options);
   }
@@ -131,8 +104,8 @@ export class HouseholdCommandHandler {
   }
 
   /** Decides a parsed command and appends its events: all or none, once per command id. */
-  async run(parsed: ParsedCommand, actor: Actor, options: { guard?: CommandGuard } = {}): Promise<CommandResult> {
-    return this.once(parsed.envelope.commandId, () => this.execute(parsed, actor, options.guard));
+  async run(parsed: ParsedCommand, actor: Actor, options: RunOptions = {}): Promise<CommandResult> {
+    return this.once(parsed.envelope.commandId, () => this.execute(parsed, actor, options));
   }
 
   /**
@@ -154,7 +127,7 @@ export class HouseholdCommandHandler {
   private async execute(
     { envelope, command, paths }: ParsedCommand,
     actor: Actor,
-    guard: CommandGuard | undefined,
+    { guard, canSee }: RunOptions,
   ): Promise<CommandResult> {
     const stream = householdStream(envelope.householdId);
     for (let attempt = 1; ; attempt++) {
@@ -171,11 +144,19 @@ export class HouseholdCommandHandler {
       const byId = new Map(history.map((e) => [e.id, e]));
       const decided = this.decide(command, state, envelope, byId, paths);
       const toAppend = eventsToAppend(envelope, decided, actor);
-      if (guard) guard(stateAfter(history, state, toAppend, envelope.householdId), command, 'after');
+      const after = stateAfter(history, state, toAppend, envelope.householdId);
+      guard?.(after, command, 'after');
+      const changes = keyChanges(state, after);
+      const metadata = toAppend[0]?.metadata;
       try {
-        const appended = await this.store.append(stream, toAppend, {
-          expectedRevision: version < 0 ? 'no_stream' : version,
-        });
+        const claims =
+          metadata && changes.claim.length + changes.release.length > 0
+            ? await this.claims.plan(envelope.householdId, changes, metadata, command, paths, canSee)
+            : { claim: [], release: [] };
+        const appended = await this.claims.append(
+          { stream, events: toAppend, expectedRevision: version < 0 ? 'no_stream' : version },
+          claims,
+        );
         const first = appended.nextExpectedRevision - toAppend.length + 1;
         // A first write is known whole: its events as sent, at the positions the store gave.
         // A retry that another process wrote first is read back, to answer with what is stored.
@@ -196,7 +177,8 @@ export class HouseholdCommandHandler {
       } catch (error) {
         if (error instanceof EventIdConflict) throw commandIdTaken(paths);
         if (!(error instanceof WrongExpectedVersion)) throw error;
-        if (envelope.expectedVersion !== undefined) {
+        // A claim stream moved (another household took or let go of a key): read again and decide again.
+        if (envelope.expectedVersion !== undefined && error.stream === stream) {
           const actual = error.actual === 'no_stream' ? -1 : error.actual;
           throw new ConcurrencyConflict(envelope.householdId, envelope.expectedVersion, actual);
         }

@@ -1,3 +1,5 @@
+export type { ClaimHead, Key } from './claims.js';
+export { claimEvent, claimHead, claimStream, heldKeys, keyChanges, keyTaken } from './claims.js';
 export type { ExitEvaluation } from './criteria.js';
 export { evaluateExit } from './criteria.js';
 export type { DecideContext } from './decide.js';
@@ -18,7 +20,7 @@ export {
   stateAtRevision,
   timeline,
 } from './fold.js';
-export type { CommandGuard, CommandResult, HandlerOptions } from './handler.js';
+export type { CommandGuard, CommandResult, HandlerOptions, RunOptions } from './handler.js';
 export { HouseholdCommandHandler } from './handler.js';
 export { deriveId } from './ids.js';
 export type { ReferenceResult } from './reference.js';

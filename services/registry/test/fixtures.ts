@@ -25,10 +25,10 @@ export const WESTERN_VILLAGE = '150429101201'; // Inner Mongolia: the national l
 
 /** A valid 18-character ID number for a birth date and sex. */
 export function nationalId(birthDate: string, sex: 'male' | 'female', seq = 1): string {
-  const order = String(seq * 2 + (sex === 'male' ? 1 : 0))
-    .padStart(3, '0')
-    .slice(-3);
-  const first17 = `320924${birthDate.replaceAll('-', '')}${order}`;
+  // Distinct for every seq up to 50,000 (one person, one number): the order code and the region's last digits.
+  const order = String(((seq % 500) * 2 + (sex === 'male' ? 1 : 0)) % 1000).padStart(3, '0');
+  const region = `3209${String(Math.floor(seq / 500) % 100).padStart(2, '0')}`;
+  const first17 = `${region}${birthDate.replaceAll('-', '')}${order}`;
   return first17 + nationalIdCheckChar(first17);
 }
 
@@ -61,6 +61,18 @@ export const child = member({
   labourCapacity: 'none',
   name: '张小明',
 });
+
+/**
+ * Head, spouse and child as above (the same member ids), each with an ID number no other test
+ * household has: one person, one open household.
+ */
+export function family(): [Member, Member, Member] {
+  const fresh = (m: Member): Member => ({
+    ...m,
+    nationalId: member({ sex: m.sex, birthDate: m.birthDate }).nationalId,
+  });
+  return [fresh(head), fresh(spouse), fresh(child)];
+}
 
 export const household = (villageCode = VILLAGE) => ({
   villageCode,

@@ -117,7 +117,11 @@ function commandMutation(type: HouseholdCommandType) {
         );
         const { handler } = ctx.deps;
         const parsed = handler.parse(envelope, type, data.normalize(dataInput ?? {}), ARGUMENT_PATHS);
-        return handler.run(parsed, ctx.viewer.actor, { guard: areaGuard(ctx.viewer, args.input.householdId) });
+        const { scope } = ctx.viewer;
+        return handler.run(parsed, ctx.viewer.actor, {
+          guard: areaGuard(ctx.viewer, args.input.householdId),
+          canSee: (village) => scope === null || withinScope(scope, village),
+        });
       },
     }),
   );

@@ -182,8 +182,7 @@ export class PostgresEventStore implements EventStore {
 
   /**
    * Appends to many streams in one transaction and one round trip, each at its expected
-   * revision: all or nothing. For bulk loads (the simulator); not part of the port, since
-   * EventStoreDB has no multi-stream transaction.
+   * revision: all or nothing. Used by the registry's claims on keys and by bulk loads.
    */
   async appendMany(
     items: readonly { stream: string; events: readonly EventToAppend[]; expectedRevision: ExpectedRevision }[],
@@ -225,12 +224,32 @@ export class PostgresEventStore implements EventStore {
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       const pgError = error as { code?: string; detail?: string; message: string };
-      if (pgError.code === 'RE001')
-        throw new Error(`appendMany: a stream was not at its expected revision (${pgError.detail})`);
+      if (pgError.code === 'RE001') throw await this.misplaced(items);
+      if (pgError.code === 'RE002') throw new EventIdConflict(items.map((i) => i.stream).join(', '), pgError.message);
       throw error;
     } finally {
       client.release();
     }
+  }
+
+  /** The first stream of a failed appendMany that is not at its expected revision (the function reports only the revision). */
+  private async misplaced(
+    items: readonly { stream: string; expectedRevision: ExpectedRevision }[],
+  ): Promise<WrongExpectedVersion> {
+    for (const item of items) {
+      const last = (await this.readStream(item.stream, { direction: 'backwards', maxCount: 1 }))[0];
+      const actual = last ? last.revision : -1;
+      const e = item.expectedRevision;
+      const fits =
+        e === 'any' ||
+        (e === 'no_stream' && actual === -1) ||
+        (e === 'stream_exists' && actual >= 0) ||
+        (typeof e === 'number' && e === actual);
+      if (!fits) return new WrongExpectedVersion(item.stream, e, actual < 0 ? 'no_stream' : actual);
+    }
+    // Moved back into place between the failure and this look: still a conflict, to retry.
+    const first = items[0];
+    return new WrongExpectedVersion(first?.stream ?? '', first?.expectedRevision ?? 'any', 'no_stream');
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
