@@ -81,10 +81,9 @@ export function person(
   birthDate = '1970-05-12',
 ): Member {
   seq++;
-  const order = String(seq * 2 + (sex === 'male' ? 1 : 0))
-    .padStart(3, '0')
-    .slice(-3);
-  const first17 = `320924${birthDate.replaceAll('-', '')}${order}`;
+  // One person, one number: distinct for every seq up to 50,000.
+  const order = String((seq % 500) * 2 + (sex === 'male' ? 1 : 0)).padStart(3, '0');
+  const first17 = `3209${String(Math.floor(seq / 500) % 100).padStart(2, '0')}${birthDate.replaceAll('-', '')}${order}`;
   return {
     memberId: randomUUID(),
     nationalId: first17 + nationalIdCheckChar(first17),

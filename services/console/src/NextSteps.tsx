@@ -272,7 +272,7 @@ function RefusalView({ refusal }: { refusal: Refusal }) {
   const unmet = refusal.unmetCriteria ?? [];
   const title =
     refusal.__typename === 'RuleViolation'
-      ? words.refusal({ code: refusal.rule ?? 'RULE_VIOLATION', detail: refusal.message })
+      ? words.refusal({ code: refusal.rule ?? 'RULE_VIOLATION', detail: refusal.message, facts: refusal.facts })
       : refusal.localizedMessage;
   return (
     <Alert

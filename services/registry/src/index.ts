@@ -1,3 +1,5 @@
+export type { BackfillReport } from './backfill.js';
+export { backfillClaims } from './backfill.js';
 export type { ClaimHead, Key } from './claims.js';
 export { claimEvent, claimHead, claimStream, heldKeys, keyChanges, keyTaken } from './claims.js';
 export type { ExitEvaluation } from './criteria.js';

@@ -4,11 +4,12 @@ import { type Actor, householdStream, type Member, NATIONAL_POLICY } from '@regi
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backfillClaims } from '../src/backfill.js';
 import { claimStream, heldKeys } from '../src/claims.js';
 import { RuleViolation } from '../src/errors.js';
 import { foldHistory } from '../src/fold.js';
 import { HouseholdCommandHandler } from '../src/handler.js';
-import { toHistoryEvent } from '../src/stored.js';
+import { eventsToAppend, toHistoryEvent } from '../src/stored.js';
 import { family, household, member, VILLAGE } from './fixtures.js';
 
 const clerk: Actor = { id: 'clerk-li', role: 'clerk', unit: '320924101000' };
@@ -239,6 +240,43 @@ describe('one person, one open household; one card number, one household (Postgr
     // Not vacuous: people joined and left, and some were refused for being in another household.
     expect(accepted).toBeGreaterThan(10);
     expect(refused).toBeGreaterThan(0);
+  });
+
+  it('claims, for a log written before claims existed, what its households hold; reports numbers two already share', async () => {
+    // Households written straight to the log, as before claims existed.
+    const legacy = async (members: Member[]) => {
+      const id = randomUUID();
+      const envelope = { commandId: `legacy-${id}`, householdId: id, effectiveAt: '2015-03-01' };
+      const data = { householdId: id, household: household(), members };
+      await store.append(
+        householdStream(id),
+        eventsToAppend(envelope, [{ type: 'ApplicationSubmitted', data }], clerk),
+        {
+          expectedRevision: 'no_stream',
+        },
+      );
+      return id;
+    };
+    const alone = family();
+    const one = await legacy(alone);
+    const shared = member({ relation: 'head' });
+    const a = await legacy([shared]);
+    const b = await legacy([{ ...shared, memberId: randomUUID() }]);
+
+    const first = await backfillClaims(store);
+    expect(first.claimed).toBeGreaterThanOrEqual(3);
+    expect(first.conflicts).toContainEqual({
+      kind: 'person',
+      stream: claimStream('person', shared.nationalId),
+      holders: expect.arrayContaining([a, b]),
+    });
+    const claim = await store.readStream(claimStream('person', alone[0].nationalId));
+    expect(claim.map((e) => (e.data as { householdId: string }).householdId)).toEqual([one]);
+    // Now the rule sees them.
+    const error = await refusal(apply(randomUUID(), [alone[0]]));
+    expect(error.facts).toMatchObject({ householdId: one });
+    const again = await backfillClaims(store);
+    expect(again.claimed).toBe(0);
   });
 
   /** One clerk's step; true when it wrote something. */

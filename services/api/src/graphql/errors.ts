@@ -17,15 +17,37 @@ export const ProblemInterface = builder.interfaceRef<Error>('Problem').implement
   }),
 });
 
-/** A refusal as the message catalogue reads it: its stable code and what it found. */
+/**
+ * A refusal as the message catalogue reads it: its stable code and what it found. Told apart
+ * by `code`, not `instanceof`: Pothos' errors plugin hands these fields a proxy of the error
+ * whose prototype chain is proxied too, so `instanceof` is false for every class (every
+ * refusal then read "internal error").
+ */
 function describeRefusal(error: Error): Parameters<typeof refusalText>[0] {
-  if (error instanceof RuleViolation) {
-    return { code: error.rule, detail: error.message, unmetCriteria: error.unmetCriteria, facts: error.facts };
+  const known = error as Error & {
+    code?: string;
+    rule?: string;
+    unmetCriteria?: string[];
+    facts?: Record<string, unknown>;
+    issues?: { path: string; message: string }[];
+  };
+  switch (known.code) {
+    case 'RULE_VIOLATION':
+      return {
+        code: known.rule ?? 'RULE_VIOLATION',
+        detail: error.message,
+        unmetCriteria: known.unmetCriteria ?? [],
+        facts: known.facts ?? {},
+      };
+    case 'VALIDATION':
+      return { code: 'VALIDATION', detail: error.message, issues: known.issues ?? [] };
+    case 'CONCURRENCY_CONFLICT':
+    case 'NOT_FOUND':
+    case 'FORBIDDEN':
+      return { code: known.code, detail: error.message };
+    default:
+      return { code: 'INTERNAL', detail: error.message };
   }
-  if (error instanceof ValidationError) return { code: 'VALIDATION', detail: error.message, issues: error.issues };
-  if (error instanceof ConcurrencyConflict) return { code: 'CONCURRENCY_CONFLICT', detail: error.message };
-  if (error instanceof HouseholdNotFound) return { code: 'NOT_FOUND', detail: error.message };
-  return { code: error instanceof Forbidden ? 'FORBIDDEN' : 'INTERNAL', detail: error.message };
 }
 
 const FieldIssue = builder.objectRef<{ path: string; message: string }>('FieldIssue').implement({
