@@ -15,7 +15,16 @@ export interface AreaIndicators {
     byStatus: Record<string, { households: number; people: number }>;
   };
   /** Transitions effective during the year. */
-  during: { exits: number; returns: number; removals: number; naturalDecreases: number; registrations: number };
+  during: {
+    /** Exits that stand: approved in the year and not annulled since. */
+    exits: number;
+    /** Exits of the year annulled as wrong (错退). */
+    wrongExits: number;
+    returns: number;
+    removals: number;
+    naturalDecreases: number;
+    registrations: number;
+  };
   ruralPopulation: number | null;
   /** Registered poor people not yet exited ÷ rural registered population; null without the population. */
   povertyIncidence: number | null;
@@ -68,7 +77,7 @@ export async function areaIndicators(
   const transitions = await db.query<{ event_type: string; n: string }>(
     `SELECT event_type, count(*) AS n FROM ${t.audit}
       WHERE ${area} AND effective_at BETWEEN $2::date AND $3::date
-        AND event_type IN ('ExitApproved', 'ReturnedToPoverty', 'RemovedFromRegistry', 'NaturalDecreaseRecorded', 'RegistrationApproved')
+        AND event_type IN ('ExitApproved', 'ExitAnnulled', 'ReturnedToPoverty', 'RemovedFromRegistry', 'NaturalDecreaseRecorded', 'RegistrationApproved')
       GROUP BY event_type`,
     [query.areaCode, `${query.year}-01-01`, endOfYear],
   );
@@ -128,7 +137,9 @@ export async function areaIndicators(
     year: query.year,
     endOfYear: { registeredHouseholds, registeredPeople, monitoredHouseholds: monitored, byStatus },
     during: {
-      exits: count('ExitApproved'),
+      // An annulment takes effect on its exit's date: both fall in the same year.
+      exits: count('ExitApproved') - count('ExitAnnulled'),
+      wrongExits: count('ExitAnnulled'),
       returns: count('ReturnedToPoverty'),
       removals: count('RemovedFromRegistry'),
       naturalDecreases: count('NaturalDecreaseRecorded'),

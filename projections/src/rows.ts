@@ -59,6 +59,7 @@ export const ROLL_EVENT_TYPES: ReadonlySet<string> = new Set([
   'MemberAdded',
   'MemberRemoved',
   'ExitApproved',
+  'ExitAnnulled',
   'ReturnedToPoverty',
   'AttributeAndCausesAdjusted',
   'RemovedFromRegistry',

@@ -42,6 +42,8 @@ export interface HouseholdView {
   visits: { visitId: string; helperId: string; visitedOn: string; notes: string }[];
   exits: { year: number; exitedOn: string; incomePerCapitaFen: number; incomeLineFen: number; policyId: string }[];
   returns: { returnedOn: string; mainCause: string }[];
+  /** Exits annulled as wrong (错退), in the order found. */
+  wrongExits: { year: number; exitedOn: string; source: string }[];
   monitoring: {
     category: HouseholdEventData<'MonitoringStarted'>['category'];
     since: string;
@@ -104,6 +106,8 @@ export function toView(householdId: string, state: HouseholdState): HouseholdVie
       policyId: e.evidence.policyId,
     })),
     returns: state.returns.map((r) => ({ returnedOn: r.returnedOn, mainCause: r.mainCause })),
+    // A state stored before wrong exits existed has none (it is refolded by its shape anyway).
+    wrongExits: (state.wrongExits ?? []).map((w) => ({ year: w.year, exitedOn: w.exitedOn, source: w.source })),
     monitoring: monitoring ? { category: monitoring.category, since: monitoring.since, risks: monitoring.risks } : null,
     openCase: open
       ? {

@@ -12,6 +12,8 @@ import { clerk, clerkFor } from './scenario.js';
 const COUNTY = '320924000000';
 const VILLAGE_A = '320924101201';
 const VILLAGE_B = '320924102305';
+// In another county, so the county's own counts stay as the other tests read them.
+const VILLAGE_C = '320925103401';
 
 describe('assessment views per area and year', () => {
   let db: TestDatabase;
@@ -107,7 +109,14 @@ describe('assessment views per area and year', () => {
         rejected: { households: 1, people: 1 },
       },
     });
-    expect(county.during).toEqual({ exits: 1, returns: 0, removals: 1, naturalDecreases: 0, registrations: 0 });
+    expect(county.during).toEqual({
+      exits: 1,
+      wrongExits: 0,
+      returns: 0,
+      removals: 1,
+      naturalDecreases: 0,
+      registrations: 0,
+    });
     expect(county.ruralPopulation).toBe(1000);
     expect(county.povertyIncidence).toBeCloseTo(0.002);
     expect(county.visits).toEqual({ minimumPerYear: 6, householdsOnRoll: 2, compliant: 1, rate: 0.5 });
@@ -120,6 +129,28 @@ describe('assessment views per area and year', () => {
       { category: 'industry', fundingSource: 'central', plannedFen: 500_000, deliveredFen: 300_000 },
     ]);
     expect(county.exitsMissingEvidence).toBe(0);
+  });
+
+  it('counts an exit annulled as wrong (错退) as a wrong exit of its year, not as an exit, and the household as on the roll', async () => {
+    const wrong = clerkFor(handler);
+    await wrong.register(VILLAGE_C);
+    const exit = await wrong.exit(2019, '2019-12-31');
+    await registry.runner.waitFor(exit.position);
+    const before = await indicators(VILLAGE_C, 2019);
+    const annulled = await wrong.send(
+      'AnnulExit',
+      { year: 2019, source: 'review', finding: '回头看：收入未稳定超过标准', unmetCriteria: ['income_above_line'] },
+      '2019-12-31',
+    );
+    await registry.runner.waitFor(annulled.position);
+    const after = await indicators(VILLAGE_C, 2019);
+    expect(after.during).toMatchObject({ exits: before.during.exits - 1, wrongExits: 1, returns: 0 });
+    expect(after.endOfYear.byStatus.registered?.households).toBe(
+      (before.endOfYear.byStatus.registered?.households ?? 0) + 1,
+    );
+    expect(after.endOfYear.byStatus.exited?.households ?? 0).toBe(
+      (before.endOfYear.byStatus.exited?.households ?? 0) - 1,
+    );
   });
 
   it('narrows to a village and to another year', async () => {

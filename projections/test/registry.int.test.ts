@@ -189,6 +189,36 @@ describe('registry read models: given events, then rows', () => {
     expect(await asOf('2020-06-01', now)).toBe('exited');
   });
 
+  it('puts a wrongly exited household (错退) back on the roll from its exit’s date, keeping what was known before the finding', async () => {
+    const c = clerkFor(handler);
+    await c.register();
+    const exit = await c.exit(2019, '2019-12-31');
+    await runner.waitFor(exit.position);
+    const knownBefore = new Date(Date.now() + 1).toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const annulled = await c.send(
+      'AnnulExit',
+      { year: 2019, source: 'inspection', finding: '督查：住房不安全' },
+      '2019-12-31',
+    );
+    await runner.waitFor(annulled.position);
+    const now = new Date(Date.now() + 1).toISOString();
+    const asOf = async (effectiveOn: string, knownAt: string) =>
+      (await registryAsOf(db.pool, projection, { areaCode: VILLAGE, effectiveOn, knownAt })).find(
+        (r) => r.householdId === c.householdId,
+      )?.status;
+    expect(await asOf('2020-06-30', knownBefore)).toBe('exited');
+    expect(await asOf('2020-06-30', now)).toBe('registered');
+    expect(await asOf('2019-12-31', now)).toBe('registered');
+    const [row] = await db.pool
+      .query<{ status: string; exit_count: number }>(
+        `SELECT status, exit_count FROM ${projection.tables.households} WHERE household_id = $1`,
+        [c.householdId],
+      )
+      .then((r) => r.rows);
+    expect(row).toEqual({ status: 'registered', exit_count: 0 });
+  });
+
   it('shows an attribute adjusted from a date (动态调整) from that date on, and the earlier one before it', async () => {
     const c = clerkFor(handler);
     await c.register();

@@ -5,8 +5,9 @@ import {
   MemberLeaveReason,
   MonitoringCategory,
   NaturalDecreaseReason,
+  WrongExitSource,
 } from './enums.js';
-import { HouseholdEvents } from './events.js';
+import { ExitCriterion, HouseholdEvents } from './events.js';
 import { Causes, Helper, HouseholdDetails, Member, MemberChanges, MemberList, Text, Text2000 } from './household.js';
 import { CommandId, EffectiveDate, Fen, Uuid, Year } from './values.js';
 
@@ -177,6 +178,18 @@ export const HouseholdCommands = {
     'ReportReturnToPoverty',
     'An exited household fell back into poverty.',
     z.object({ attribute: HouseholdAttribute }).strict().and(Causes),
+  ),
+  AnnulExit: command(
+    'AnnulExit',
+    '错退: a review (回头看), an inspection or an assessment found the exit of a year wrong. The effective date is the exit’s own: the household is back on the roll from then, counted as a wrong exit, not as a return to poverty.',
+    z
+      .object({
+        year: Year,
+        source: WrongExitSource,
+        finding: Text2000,
+        unmetCriteria: z.array(ExitCriterion).max(9).optional(),
+      })
+      .strict(),
   ),
   AdjustAttributeAndCauses: command(
     'AdjustAttributeAndCauses',

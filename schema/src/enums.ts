@@ -123,4 +123,7 @@ export const NaturalDecreaseReason = z.enum([
   'moved_away', // 迁出
 ]);
 
+/** What found an exit wrong (错退): 回头看, an inspection (督查巡查), a third-party assessment. */
+export const WrongExitSource = z.enum(['review', 'inspection', 'assessment']);
+
 export const CaseKind = z.enum(['identification', 'exit']);

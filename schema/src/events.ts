@@ -9,6 +9,7 @@ import {
   MonitoringCategory,
   NaturalDecreaseReason,
   PovertyCause,
+  WrongExitSource,
 } from './enums.js';
 import {
   ComparisonFinding,
@@ -268,6 +269,19 @@ export const HouseholdEvents = {
     '返贫: an exited household fell back and is registered again as a returned household.',
     z
       .object({ attribute: HouseholdAttribute, mainCause: PovertyCause, otherCauses: z.array(PovertyCause).max(10) })
+      .strict(),
+  ),
+  ExitAnnulled: define(
+    'ExitAnnulled',
+    '错退: a review, inspection or assessment found the exit of a year wrong; the household is on the roll again from the exit’s effective date (the event takes effect then), counted as a wrong exit, not as a return.',
+    z
+      .object({
+        year: Year,
+        exitedOn: IsoDate,
+        source: WrongExitSource,
+        finding: Text2000,
+        unmetCriteria: z.array(ExitCriterion).max(9).optional(),
+      })
       .strict(),
   ),
   AttributeAndCausesAdjusted: define(

@@ -119,6 +119,11 @@ export const ENUM_LABELS = {
     edge_vulnerable: t('边缘易致贫户', 'edge household'),
     sudden_hardship: t('突发严重困难户', 'sudden hardship'),
   },
+  WrongExitSource: {
+    review: t('回头看', 'review (回头看)'),
+    inspection: t('督查巡查', 'inspection'),
+    assessment: t('第三方评估', 'third-party assessment'),
+  },
   ExitCriterion: {
     assessment_in_exit_year: t('退出年度有入户核查', 'an assessment in the exit year'),
     income_line_known: t('当年收入标准已知', 'the year’s income line is known'),
@@ -183,6 +188,7 @@ export const EVENT_LABELS: Record<string, Text> = {
   ExitApproved: t('县级批准脱贫退出', 'exit approved'),
   ExitRejected: t('退出未通过', 'exit refused'),
   ReturnedToPoverty: t('返贫', 'returned to poverty'),
+  ExitAnnulled: t('错退：撤销脱贫退出，恢复在册', 'exit annulled as wrong (wrong exit)'),
   AttributeAndCausesAdjusted: t('动态调整（属性、致贫原因）', 'attribute and causes adjusted'),
   MonitoringStarted: t('纳入监测', 'monitoring started'),
   MonitoringEnded: t('风险消除，解除监测', 'monitoring ended'),
@@ -258,6 +264,7 @@ export const REFUSAL_LABELS: Record<string, Text> = {
   NOT_MONITORED: t('该户不在监测中', 'not monitored'),
   HOUSEHOLD_CLOSED: t('该户已退出名册', 'the household has left the registry'),
   NO_SUCH_EVENT: t('没有该事件', 'no such event'),
+  NO_SUCH_EXIT: t('该户最近一次脱贫退出不是所填年度', 'the household’s latest exit is not of that year'),
   NO_CHANGE: t('所填信息与现有信息相同，无需变更', 'nothing to change'),
   NOT_CORRECTABLE: t('该事件不可更正', 'this event cannot be corrected'),
   KEY_FIELD_CHANGED: t('关键字段不可通过更正修改', 'a key field cannot be changed by correction'),

@@ -148,7 +148,7 @@ function CommandForm({
         layout="vertical"
         onFinish={submit}
         initialValues={{
-          effectiveAt: dayjs(),
+          effectiveAt: dayjs(spec.effectiveAt?.(household) ?? undefined),
           ...Object.fromEntries(
             fields.filter((f) => 'initial' in f).map((f) => [f.name, 'initial' in f ? f.initial : undefined]),
           ),

@@ -4,6 +4,7 @@ import { birthDateOfNationalId, sexOfNationalId } from '@registry/schema/nationa
 import {
   AddMemberDocument,
   AdjustAttributeAndCausesDocument,
+  AnnulExitDocument,
   ApproveExitDocument,
   ApproveRegistrationDocument,
   AssessConditionsDocument,
@@ -81,6 +82,8 @@ export interface CommandSpec<TResult = unknown, TVariables extends CommandVariab
   fields(household: StateFactsFragment): Field[];
   /** `commandId`: the attempt's id, for ids the data must keep across a retry of the same attempt. */
   data(values: Values, household: StateFactsFragment, commandId: string): DataOf<TVariables>;
+  /** The effective date the form starts with, when not today (an annulment takes its exit's). */
+  effectiveAt?(household: StateFactsFragment): string | undefined;
   /** Refusals and rejections need a reason on the event. */
   reasonRequired?: boolean;
   danger?: boolean;
@@ -395,6 +398,34 @@ export const COMMANDS = {
     }),
     reasonRequired: true,
   }),
+  annulExit: command({
+    name: 'annulExit',
+    title: t('错退：撤销脱贫退出', 'Wrong exit: annul the exit'),
+    document: AnnulExitDocument,
+    effectiveAt: (h) => h.exits.at(-1)?.exitedOn,
+    fields: (h) => [
+      { name: 'year', label: t('退出年度', 'Exit year'), kind: 'int', required: true, initial: h.exits.at(-1)?.year },
+      {
+        name: 'source',
+        label: t('发现途径', 'Found by'),
+        kind: 'enum',
+        enum: 'WrongExitSource',
+        required: true,
+        initial: 'review',
+      },
+      { name: 'finding', label: t('核查发现', 'Finding'), kind: 'textarea', required: true },
+      { name: 'unmetCriteria', label: t('未达到的退出标准', 'Criteria not met'), kind: 'enums', enum: 'ExitCriterion' },
+    ],
+    data: (v) => ({
+      year: Number(v.year),
+      source: v.source as 'review',
+      finding: String(v.finding ?? '').trim(),
+      ...(Array.isArray(v.unmetCriteria) && v.unmetCriteria.length > 0
+        ? { unmetCriteria: v.unmetCriteria as 'income_above_line'[] }
+        : {}),
+    }),
+    danger: true,
+  }),
   addMember: command({
     name: 'addMember',
     title: t('增加成员', 'Add a member'),
@@ -644,7 +675,7 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
     return ['proposeExit', 'adjustAttributeAndCauses', ...assisted, 'removeFromRegistry', ...life];
   }
   if (h.status === 'exited') {
-    return ['reportReturnToPoverty', ...monitoring, ...assisted, 'removeFromRegistry', ...life];
+    return ['reportReturnToPoverty', 'annulExit', ...monitoring, ...assisted, 'removeFromRegistry', ...life];
   }
   if (h.monitored) return [...monitoring, ...assisted, ...life];
   return [...monitoring, ...life];

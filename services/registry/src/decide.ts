@@ -15,6 +15,7 @@ import * as notices from './rules/notices.js';
 import * as removal from './rules/removal.js';
 import * as returns from './rules/return.js';
 import type { CommandOf, DecideContext, Decider, Deciders } from './rules/types.js';
+import * as wrongExit from './rules/wrong-exit.js';
 import type { HouseholdState } from './state.js';
 
 export { CORRECTION_KEYS, VOIDABLE } from './rules/corrections.js';
@@ -30,6 +31,7 @@ const DECIDERS: Deciders<HouseholdCommandType> = {
   ...adjustment.decide,
   ...exit.decide,
   ...returns.decide,
+  ...wrongExit.decide,
   ...removal.decide,
   ...decrease.decide,
   ...details.decide,

@@ -13,6 +13,7 @@ import * as notices from './rules/notices.js';
 import * as removal from './rules/removal.js';
 import * as returns from './rules/return.js';
 import type { DomainEvent, EventOf, Evolver, Evolvers } from './rules/types.js';
+import * as wrongExit from './rules/wrong-exit.js';
 import type { HouseholdState } from './state.js';
 
 export type { DomainEvent } from './rules/types.js';
@@ -27,6 +28,7 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
   ...adjustment.evolve,
   ...exit.evolve,
   ...returns.evolve,
+  ...wrongExit.evolve,
   ...removal.evolve,
   ...decrease.evolve,
   ...details.evolve,

@@ -95,6 +95,8 @@ export interface HouseholdFacts {
    */
   visits: Visit[];
   exits: { year: number; exitedOn: string; evidence: ExitEvidenceT }[];
+  /** Exits annulled as wrong (错退): no longer exits, kept as what they were. */
+  wrongExits: { year: number; exitedOn: string; source: HouseholdEventData<'ExitAnnulled'>['source'] }[];
   returns: { returnedOn: string; mainCause: string }[];
   monitoring?: { category: HouseholdEventData<'MonitoringStarted'>['category']; since: string; risks: string[] };
   monitoringPeriods: { category: string; from: string; to?: string }[];
@@ -116,6 +118,7 @@ export const initialState = (): HouseholdState => ({
   measures: {},
   visits: [],
   exits: [],
+  wrongExits: [],
   returns: [],
   monitoringPeriods: [],
 });
@@ -126,9 +129,9 @@ export const initialState = (): HouseholdState => ({
  * or their meaning: a state stored in another shape is never read as this one, the read side
  * folds that household again from its events instead. 1: visits keyed by visit id (until
  * 2026-11-24); 2: visits in stream order (until 2026-11-29); 3: an open case keeps the
- * effective date of its last event (stepOn).
+ * effective date of its last event (stepOn) (until 2026-11-29); 4: wrong exits (wrongExits).
  */
-export const STATE_SHAPE = 3;
+export const STATE_SHAPE = 4;
 
 /** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

@@ -14,7 +14,7 @@ import { cmd, HOUSEHOLD_ID, helper, household, member } from './fixtures.js';
  */
 /** One random step: which command, a few numbers to fill it, and how many days pass first. */
 export const Step = fc.record({
-  kind: fc.nat(31),
+  kind: fc.nat(32),
   /** Most steps follow the household's open case, so runs get past identification. */
   guided: fc.nat(9).map((n) => n < 7),
   a: fc.nat(1000),
@@ -50,7 +50,7 @@ function suggested(state: HouseholdState, a: number, b: number, date: string): n
       if (a % 4 === 0) return [15, 16, 17, 9, 10, 28][b % 6];
       return state.assessments.some((x) => x.year === Number(date.slice(0, 4))) ? 18 : 12;
     case 'exited':
-      return [23, 23, 26, 27, 17, 24, 25][a % 7];
+      return [23, 23, 26, 27, 17, 24, 25, 32][a % 8];
     default:
       return [0, 26, 27, 25][a % 4];
   }
@@ -194,6 +194,8 @@ function commandFor(
         mainCause: 'disability',
         otherCauses: b % 2 ? ['illness'] : [],
       });
+    case 32:
+      return cmd('AnnulExit', { year: state.exits.at(-1)?.year ?? y, source: 'review', finding: '回头看：收入不稳定' });
     case 30:
       return cmd('ChangeHouseholdDetails', {
         address: `张庄村${(a % 40) + 1}号`,
@@ -227,6 +229,8 @@ export function play(steps: StepValue[]): Run {
     const closesOn = state.case?.notice?.closesOn;
     if (step.guided && command.type === 'ClosePublicNotice' && closesOn && date < closesOn) date = closesOn;
     const commandId = `cmd-${String(i).padStart(4, '0')}`;
+    // An annulment takes effect on its exit's date, in the past.
+    const effectiveAt = command.type === 'AnnulExit' ? (state.exits.at(-1)?.exitedOn ?? date) : date;
     const byId = new Map(history.map((e) => [e.id, e]));
     if (state.status === 'decreased') attemptsAfterDecrease++;
     let decided: HouseholdEvent[];
@@ -234,7 +238,7 @@ export function play(steps: StepValue[]): Run {
       decided = decide(command, state, {
         commandId,
         householdId: HOUSEHOLD_ID,
-        effectiveAt: date,
+        effectiveAt,
         reason: '依规办理',
         policy: NATIONAL_POLICY,
         findEvent: (id) => byId.get(id),
@@ -249,11 +253,11 @@ export function play(steps: StepValue[]): Run {
       id: deriveId(commandId, `event-${n}`),
       revision: history.length + n,
       position: String(history.length + n).padStart(10, '0'),
-      effectiveAt: date,
+      effectiveAt,
       recordedAt: `${date}T08:00:00.000Z`,
       metadata: {
         actor: { id: 'clerk', role: 'clerk' as const, unit: '320924101201' },
-        effectiveAt: date,
+        effectiveAt,
         correlationId: deriveId(commandId, 'c'),
         commandId,
       },

@@ -17,6 +17,7 @@ import {
   Role,
   Schooling,
   Sex,
+  WrongExitSource,
 } from '@registry/schema';
 import type { z } from 'zod';
 import { builder } from './builder.js';
@@ -38,6 +39,7 @@ const known = new Map<z.ZodEnum, string>([
   [MonitoringCategory, 'MonitoringCategory'],
   [ComparisonAgency, 'ComparisonAgency'],
   [MemberJoinReason, 'MemberJoinReason'],
+  [WrongExitSource, 'WrongExitSource'],
   [MemberLeaveReason, 'MemberLeaveReason'],
   [NaturalDecreaseReason, 'NaturalDecreaseReason'],
   [ExitCriterion, 'ExitCriterion'],

@@ -130,6 +130,16 @@ const ExitType = builder.objectRef<View['exits'][number]>('Exit').implement({
   }),
 });
 
+const WrongExitType = builder.objectRef<View['wrongExits'][number]>('WrongExit').implement({
+  description:
+    '错退: an exit a review, inspection or assessment annulled; the household was on the roll again from its date.',
+  fields: (t) => ({
+    year: t.exposeInt('year'),
+    exitedOn: t.field({ type: 'Date', resolve: (e) => e.exitedOn }),
+    source: t.exposeString('source', { description: 'review (回头看), inspection or assessment.' }),
+  }),
+});
+
 const ReturnEntryType = builder.objectRef<View['returns'][number]>('Return').implement({
   fields: (t) => ({
     returnedOn: t.field({ type: 'Date', resolve: (r) => r.returnedOn }),
@@ -216,6 +226,7 @@ export const HouseholdFacts = builder.interfaceRef<View>('HouseholdFacts').imple
           .sort((a, b) => a.visitedOn.localeCompare(b.visitedOn)),
     }),
     exits: t.field({ type: [ExitType], resolve: (v) => v.exits }),
+    wrongExits: t.field({ type: [WrongExitType], resolve: (v) => v.wrongExits }),
     returns: t.field({ type: [ReturnEntryType], resolve: (v) => v.returns }),
     monitoring: t.field({ type: MonitoringType, nullable: true, resolve: (v) => v.monitoring }),
     openCase: t.field({ type: OpenCaseType, nullable: true, resolve: (v) => v.openCase }),

@@ -34,7 +34,10 @@ const During = builder.objectRef<AreaIndicators['during']>('TransitionsDuringYea
   description: 'Transitions effective during the year.',
   fields: (t) => ({
     registrations: t.exposeInt('registrations'),
-    exits: t.exposeInt('exits'),
+    exits: t.exposeInt('exits', { description: 'Exits approved in the year that stand (not annulled as wrong).' }),
+    wrongExits: t.exposeInt('wrongExits', {
+      description: '错退: exits of the year annulled as wrong by a review, inspection or assessment.',
+    }),
     returns: t.exposeInt('returns'),
     removals: t.exposeInt('removals'),
     naturalDecreases: t.exposeInt('naturalDecreases'),

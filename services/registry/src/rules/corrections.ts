@@ -17,6 +17,7 @@ export const CORRECTION_KEYS: Partial<Record<HouseholdEventType, (data: Record<s
   RegistrationApproved: () => null,
   ReturnedToPoverty: () => null,
   AttributeAndCausesAdjusted: () => null,
+  ExitAnnulled: (d) => `${String(d.year)} ${String(d.exitedOn)}`,
   DataComparisonRecorded: () => null,
   MonitoringStarted: (d) => d.householdId,
 };
