@@ -74,7 +74,7 @@ describe('wrong exits (错退)', () => {
         data: {
           year: 2020,
           exitedOn: '2020-12-31',
-          evidence: { ...(exited().at(-1)?.data as { evidence: object }).evidence },
+          evidence: (exited().at(-1)?.data as { evidence: object } | undefined)?.evidence,
         },
         effectiveAt: '2020-12-31',
       },
