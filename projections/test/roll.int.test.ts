@@ -128,7 +128,7 @@ describe('roll and audit queries: the read side’s named questions', () => {
       { limit: 10 },
     );
     expect(exit).toHaveLength(1);
-    expect(exit[0]).toMatchObject({ effectiveAt: '2019-12-31', actorId: 'clerk-zhang', villageCode: VILLAGE });
+    expect(exit[0]).toMatchObject({ effectiveAt: '2019-12-31', actorId: 'county-approver-wang', villageCode: VILLAGE });
     expect(
       await auditTrail(db.pool, projection, { householdId: ids.exited, areaCode: OTHER_VILLAGE }, { limit: 10 }),
     ).toEqual([]);

@@ -5,6 +5,7 @@ import { ALL_CONDITIONS_MET, nationalIdCheckChar } from '@registry/schema';
 
 export const clerk: Actor = { id: 'clerk-zhang', role: 'clerk', unit: '320924101000' };
 export const VILLAGE = '320924101201';
+export const countyApprover: Actor = { id: 'county-approver-wang', role: 'clerk', unit: '320924000000' };
 
 let seq = 0;
 export function person(
@@ -37,7 +38,13 @@ export const cardNumberOf = (householdId: string) => `C-${householdId.slice(0, 8
 export function clerkFor(handler: HouseholdCommandHandler, householdId = randomUUID()) {
   let n = 0;
   const send = (type: string, data: unknown, effectiveAt: string, extra: Record<string, unknown> = {}) =>
-    handler.handle({ commandId: `${householdId}-${++n}`, householdId, effectiveAt, ...extra }, type, data, clerk);
+    handler.handle(
+      { commandId: `${householdId}-${++n}`, householdId, effectiveAt, ...extra },
+      type,
+      data,
+      // Approvals by the county, apart from the reviews before them (separation of duties).
+      type === 'ApproveRegistration' || type === 'ApproveExit' ? countyApprover : clerk,
+    );
   const head = person('head');
   const spouse = person('spouse', 'female', '1972-03-08');
   return {

@@ -264,6 +264,11 @@ export const REFUSAL_LABELS: Record<string, Text> = {
   NOT_MONITORED: t('该户不在监测中', 'not monitored'),
   HOUSEHOLD_CLOSED: t('该户已退出名册', 'the household has left the registry'),
   NO_SUCH_EVENT: t('没有该事件', 'no such event'),
+  LEVEL_NOT_ALLOWED: t(
+    '该环节不属于您所在层级的职责（村申请、乡审核、县审批）',
+    'this step belongs to another level of government',
+  ),
+  SAME_PERSON: t('审核与审批须由不同的人办理', 'the review and its approval must be recorded by different people'),
   NO_SUCH_EXIT: t('该户最近一次脱贫退出不是所填年度', 'the household’s latest exit is not of that year'),
   NO_CHANGE: t('所填信息与现有信息相同，无需变更', 'nothing to change'),
   NOT_CORRECTABLE: t('该事件不可更正', 'this event cannot be corrected'),
@@ -349,11 +354,31 @@ export function refusalText(
     const items = refusal.issues.map((i) => `${i.path || '(input)'}${colon}${i.message}`);
     return `${label ?? refusal.code}${colon}${items.join(language === 'zh' ? '；' : '; ')}`;
   }
+  const level = levelText(refusal.facts, language);
+  if (label && level) return `${label}${language === 'zh' ? '：' : ': '}${level}`;
   const holder = holderText(refusal.facts, language);
   if (label && holder) return `${label}${language === 'zh' ? '：' : ': '}${holder}`;
   // In English the rule's own message says more (dates, ids); in Chinese the catalogue's text.
   if (language === 'en' && refusal.detail) return refusal.detail;
   return label ?? refusal.detail ?? refusal.code;
+}
+
+const LEVELS: Record<string, Text> = {
+  province: t('省级', 'province'),
+  city: t('市级', 'city'),
+  county: t('县级', 'county'),
+  township: t('乡镇级', 'township'),
+  village: t('村级', 'village'),
+};
+
+/** Which level may record a step refused for the caller's level. */
+function levelText(facts: Record<string, unknown> | undefined, language: Language): string | undefined {
+  if (!facts || !Array.isArray(facts.allowed) || typeof facts.level !== 'string') return undefined;
+  const name = (level: unknown) => LEVELS[String(level)]?.[language] ?? String(level);
+  const allowed = facts.allowed.map(name).join(language === 'zh' ? '或' : ' or ');
+  return language === 'zh'
+    ? `应由${allowed}办理，您的辖区为${name(facts.level)}`
+    : `recorded at ${allowed} level; your area is a ${name(facts.level)}`;
 }
 
 /** The household a refused ID or card number belongs to, as far as the refusal may name it. */

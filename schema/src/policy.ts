@@ -4,6 +4,28 @@ import { Fen } from './values.js';
 const YearKey = z.string().regex(/^\d{4}$/, 'must be a year');
 
 /**
+ * The steps of the registry that belong to a level of government (村申请、乡审核、县审批): who
+ * may record each is policy data.
+ */
+export const Duty = z.enum([
+  'application',
+  'village_review',
+  'village_notice',
+  'township_review',
+  'township_notice',
+  'data_comparison',
+  'county_approval',
+  'exit_proposal',
+  'exit_confirmation',
+  'township_verification',
+  'exit_approval',
+  'exit_annulment',
+  'removal',
+]);
+export type Duty = z.infer<typeof Duty>;
+const Level = z.enum(['province', 'city', 'county', 'township', 'village']);
+
+/**
  * A policy version: the data the rules read. Rules never hard-code a line or a period;
  * "回头看" re-runs them under another version.
  */
@@ -18,6 +40,13 @@ export const Policy = z.object({
   noticeDays: z.number().int().min(1).max(60),
   /** Helpers' visits a household must get per year (one seed says 6, others monthly). */
   minVisitsPerYear: z.number().int().min(0).max(366),
+  /**
+   * The area levels whose clerks may record each duty; a duty not listed is open to every
+   * level. Absent: no level rule (a policy for replays of exits only).
+   */
+  dutyLevels: z.partialRecord(Duty, z.array(Level).min(1)).optional(),
+  /** Pairs of duties one person may not both record in one case (a review and its approval). */
+  separateDuties: z.array(z.tuple([Duty, Duty])).optional(),
 });
 export type Policy = z.infer<typeof Policy>;
 
@@ -51,6 +80,28 @@ export const NATIONAL_POLICY: Policy = {
   },
   noticeDays: 7,
   minVisitsPerYear: 6,
+  // 村申请、乡审核、县审批: the village records the application, its review and notice (and
+  // an exit's proposal and signatures); the township its review, notice and an exit's
+  // verification; the county the data comparison, approvals and removals.
+  dutyLevels: {
+    application: ['village'],
+    village_review: ['village'],
+    village_notice: ['village'],
+    exit_proposal: ['village'],
+    exit_confirmation: ['village'],
+    township_review: ['township'],
+    township_notice: ['township'],
+    township_verification: ['township'],
+    data_comparison: ['county'],
+    county_approval: ['county'],
+    exit_approval: ['county'],
+    exit_annulment: ['county'],
+    removal: ['county'],
+  },
+  separateDuties: [
+    ['township_review', 'county_approval'],
+    ['township_verification', 'exit_approval'],
+  ],
 };
 
 export interface IncomeLine {

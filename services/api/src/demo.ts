@@ -34,6 +34,10 @@ const clerk = (township: string): Actor => ({
   unit: township,
 });
 
+/** The county's approver: an approval is never recorded by who recorded the review before it. */
+const APPROVER: Actor = { id: 'demo-county-approver', role: 'clerk', unit: '320924000000' };
+const APPROVALS: ReadonlySet<string> = new Set(['ApproveRegistration', 'ApproveExit']);
+
 function member(household: number, index: number, relation: Member['relation'], birthYear: number): Member {
   const sex = index % 2 === 0 ? 'male' : 'female';
   const birthDate = `${birthYear}-0${1 + (household % 9)}-1${index}`;
@@ -73,7 +77,7 @@ export async function loadDemo(handler: HouseholdCommandHandler, reference: Area
         { commandId: `demo-${h}-${++n}`, householdId, effectiveAt, ...(reason ? { reason } : {}) },
         type,
         data,
-        actor,
+        APPROVALS.has(type) ? APPROVER : actor,
       );
       commands++;
       lastPosition = result.position;

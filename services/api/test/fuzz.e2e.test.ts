@@ -20,6 +20,7 @@ import {
   TOWNSHIP,
   townshipClerk,
   VILLAGE,
+  villageClerk,
 } from './harness.js';
 import { ROOT, type Running, startService, stopService } from './service.js';
 
@@ -103,6 +104,8 @@ describe(`fuzz: hostile values through every operation (seed ${SEED}, ${RUNS} ru
     });
     const roles: Record<string, TokenClaims> = {
       clerk: townshipClerk,
+      villageClerk,
+      otherVillageClerk: { sub: 'clerk-he', role: 'clerk', unit: '河口村村委会', area: OTHER_VILLAGE },
       otherClerk,
       countyClerk: { sub: 'clerk-county', role: 'clerk', unit: '县扶贫办', area: COUNTY },
       evaluator,
@@ -144,13 +147,13 @@ describe(`fuzz: hostile values through every operation (seed ${SEED}, ${RUNS} ru
       },
     });
     const applicant = newId();
-    await setup(tokens.clerk as string, 'ApplyForRegistration', {
+    await setup(tokens.villageClerk as string, 'ApplyForRegistration', {
       householdId: applicant,
       effectiveAt: '2016-03-01',
       data: { household: { villageCode: VILLAGE, address: '张庄村2号' }, members: [person('head')] },
     });
     const foreign = newId();
-    await setup(tokens.otherClerk as string, 'ApplyForRegistration', {
+    await setup(tokens.otherVillageClerk as string, 'ApplyForRegistration', {
       householdId: foreign,
       effectiveAt: '2016-03-01',
       data: { household: { villageCode: OTHER_VILLAGE, address: '河口村3号' }, members: [person('head')] },

@@ -67,7 +67,10 @@ export async function startApi(prefix: string, env: Record<string, string> = {})
   };
 }
 
+/** Clerks of each level of one county (村申请、乡审核、县审批: each records its own steps). */
+export const villageClerk: TokenClaims = { sub: 'clerk-zhao', role: 'clerk', unit: '张庄村村委会', area: VILLAGE };
 export const townshipClerk: TokenClaims = { sub: 'clerk-zhang', role: 'clerk', unit: '城关镇扶贫办', area: TOWNSHIP };
+export const countyClerk: TokenClaims = { sub: 'clerk-wang', role: 'clerk', unit: '县扶贫办', area: COUNTY };
 export const otherClerk: TokenClaims = { sub: 'clerk-li', role: 'clerk', unit: '河口镇扶贫办', area: OTHER_TOWNSHIP };
 export const evaluator: TokenClaims = { sub: 'eval-wu', role: 'evaluator', unit: '县扶贫办', area: COUNTY };
 export const assessor: TokenClaims = { sub: 'assess-zhao', role: 'assessor', unit: '第三方评估机构', area: COUNTY };

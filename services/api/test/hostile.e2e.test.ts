@@ -20,6 +20,7 @@ import {
   TOWNSHIP,
   townshipClerk,
   VILLAGE,
+  villageClerk,
 } from './harness.js';
 
 /** Another village of the clerk's township. */
@@ -273,9 +274,10 @@ describe('hostile input: each known attack is refused by name and writes nothing
   it('7. bad input gets a named error, never "Unexpected error."', async () => {
     // A command id already used for another household.
     const commandId = randomUUID();
+    const village = await api.client(villageClerk);
     const apply = (id: string) =>
       send(
-        clerk,
+        village,
         'ApplyForRegistration',
         {
           householdId: id,

@@ -13,6 +13,7 @@ import {
   TOWNSHIP,
   townshipClerk,
   VILLAGE,
+  villageClerk,
 } from './harness.js';
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -25,9 +26,11 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 describe('security and limits of the HTTP API', () => {
   let api: RunningApi;
   let clerkAuth: Record<string, string>;
+  let villageAuth: Record<string, string>;
   beforeAll(async () => {
     api = await startApi('api_security');
     clerkAuth = { authorization: `Bearer ${await api.token(townshipClerk)}` };
+    villageAuth = { authorization: `Bearer ${await api.token(villageClerk)}` };
   });
   afterAll(async () => {
     await api?.close();
@@ -152,7 +155,7 @@ describe('security and limits of the HTTP API', () => {
           },
         },
       },
-      clerkAuth,
+      villageAuth,
     );
     expect(await response.json()).toEqual({ data: { applyForRegistration: { __typename: 'CommandSuccess' } } });
     const received = await first;
@@ -178,7 +181,7 @@ describe('security and limits of the HTTP API', () => {
           query: `mutation($c: ID!, $i: ${type}Input!) { ${field}(commandId: $c, input: $i) { __typename } }`,
           variables: { c: randomUUID(), i: input },
         },
-        clerkAuth,
+        villageAuth,
       ).then((r) => r.json());
     const householdId = randomUUID();
     const first = subscribe();

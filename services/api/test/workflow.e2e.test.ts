@@ -6,6 +6,7 @@ import { maskName } from '../src/mask.js';
 import {
   admin,
   assessor,
+  countyClerk,
   evaluator,
   OTHER_TOWNSHIP,
   ok,
@@ -19,6 +20,7 @@ import {
   TOWNSHIP,
   townshipClerk,
   VILLAGE,
+  villageClerk,
 } from './harness.js';
 
 const HOUSEHOLD = `query Household($id: ID!, $waitFor: Position) {
@@ -37,6 +39,8 @@ const HOUSEHOLD = `query Household($id: ID!, $waitFor: Position) {
 describe('a household from application to return to poverty, through GraphQL over HTTP', () => {
   let api: RunningApi;
   let clerk: GraphQLClient;
+  let village: GraphQLClient;
+  let county: GraphQLClient;
   const householdId = randomUUID();
   const head = person('head');
   const spouse = person('spouse', 'female', '1972-03-08');
@@ -54,9 +58,11 @@ describe('a household from application to return to poverty, through GraphQL ove
   beforeAll(async () => {
     api = await startApi('api_workflow');
     clerk = await api.client(townshipClerk);
+    village = await api.client(villageClerk);
+    county = await api.client(countyClerk);
 
     await ok(
-      clerk,
+      village,
       'ApplyForRegistration',
       at('2015-03-01', {
         household: {
@@ -69,15 +75,15 @@ describe('a household from application to return to poverty, through GraphQL ove
         statement: '因病致贫，申请建档立卡',
       }),
     );
-    await ok(clerk, 'RecordVillageReview', at('2015-03-10', { approved: true, votesFor: 31, votesAgainst: 2 }));
-    await ok(clerk, 'OpenPublicNotice', at('2015-03-11'));
-    await ok(clerk, 'ClosePublicNotice', at('2015-03-18'));
+    await ok(village, 'RecordVillageReview', at('2015-03-10', { approved: true, votesFor: 31, votesAgainst: 2 }));
+    await ok(village, 'OpenPublicNotice', at('2015-03-11'));
+    await ok(village, 'ClosePublicNotice', at('2015-03-18'));
     await ok(clerk, 'RecordTownshipReview', at('2015-03-25', { approved: true }));
     await ok(clerk, 'OpenPublicNotice', at('2015-03-26'));
     await ok(clerk, 'ClosePublicNotice', at('2015-04-02'));
-    await ok(clerk, 'RecordDataComparison', at('2015-04-10', { findings: [] }));
+    await ok(county, 'RecordDataComparison', at('2015-04-10', { findings: [] }));
     const registered = await ok(
-      clerk,
+      county,
       'ApproveRegistration',
       at('2015-04-20', {
         cardNumber: 'C-0001',
@@ -113,15 +119,15 @@ describe('a household from application to return to poverty, through GraphQL ove
     }
     const conditions = ALL_CONDITIONS_MET;
     await ok(clerk, 'AssessConditions', at('2019-10-15', { year: 2019, incomePerCapitaFen: 300_000, ...conditions }));
-    refusedExit = await send(clerk, 'ProposeExit', at('2019-10-20', { year: 2019 }));
+    refusedExit = await send(village, 'ProposeExit', at('2019-10-20', { year: 2019 }));
     await ok(clerk, 'AssessConditions', at('2019-11-15', { year: 2019, incomePerCapitaFen: 720_000, ...conditions }));
-    await ok(clerk, 'ProposeExit', at('2019-11-20', { year: 2019 }));
-    await ok(clerk, 'RecordVillageReview', at('2019-11-25', { approved: true }));
-    await ok(clerk, 'OpenPublicNotice', at('2019-11-26'));
-    await ok(clerk, 'ClosePublicNotice', at('2019-12-03'));
-    await ok(clerk, 'ConfirmExit', at('2019-12-05', { signedByMemberId: head.memberId }));
+    await ok(village, 'ProposeExit', at('2019-11-20', { year: 2019 }));
+    await ok(village, 'RecordVillageReview', at('2019-11-25', { approved: true }));
+    await ok(village, 'OpenPublicNotice', at('2019-11-26'));
+    await ok(village, 'ClosePublicNotice', at('2019-12-03'));
+    await ok(village, 'ConfirmExit', at('2019-12-05', { signedByMemberId: head.memberId }));
     await ok(clerk, 'VerifyExit', at('2019-12-10'));
-    const exited = await ok(clerk, 'ApproveExit', at('2019-12-31'));
+    const exited = await ok(county, 'ApproveExit', at('2019-12-31'));
     exitRecordedAt = (
       await query<{ household: { history: { edges: { node: { type: string; recordedAt: string } }[] } } }>(
         clerk,
@@ -205,7 +211,7 @@ describe('a household from application to return to poverty, through GraphQL ove
     expect(history.edges[0]?.node).toMatchObject({
       revision: 0,
       effectiveAt: '2015-03-01',
-      actor: { id: 'clerk-zhang', role: 'clerk', unit: '城关镇扶贫办' },
+      actor: { id: 'clerk-zhao', role: 'clerk', unit: '张庄村村委会' },
     });
     expect(history.pageInfo.hasNextPage).toBe(true);
     const next = await query<{

@@ -318,9 +318,9 @@ if ('skipped' in launched) {
       await page.close();
     });
 
-    it('a township clerk takes a household from application to registration through the console, and a refused exit shows its unmet criteria in Chinese', async () => {
+    it('the village, township and county clerks take a household from application to registration, each recording their own steps, and a refused exit shows its unmet criteria in Chinese', async () => {
       const page = await newPage();
-      await signIn(page, '扶贫专干', '示范县海河镇');
+      await signIn(page, '扶贫专干', '海河镇东港村');
       await page.getByRole('menuitem', { name: '农户申请' }).click();
       const apply = page.getByTestId('apply');
       await setDate(page, apply.getByTestId('field-effectiveAt'), '2019-03-01');
@@ -338,22 +338,39 @@ if ('skipped' in launched) {
       await apply.getByTestId('submit').click();
 
       await page.waitForURL(/\/households\//);
+      const householdUrl = page.url();
       await expect.poll(() => page.getByTestId('facts').textContent()).toContain('申请中');
       await step(page, 'recordVillageReview', '2019-03-02', (form) => form.getByTestId('field-votesFor').fill('31'));
       await step(page, 'openPublicNotice', '2019-03-03');
       await step(page, 'closePublicNotice', '2019-03-10');
-      await step(page, 'recordTownshipReview', '2019-03-11');
-      await step(page, 'openPublicNotice', '2019-03-12');
-      await step(page, 'closePublicNotice', '2019-03-19');
-      await step(page, 'recordDataComparison', '2019-03-20');
-      await step(page, 'approveRegistration', '2019-03-25', async (form) => {
+      // 乡审核: the village's clerk is refused the township's review, named in Chinese.
+      await page.getByTestId('step-recordTownshipReview').click();
+      const refused = page.getByTestId('command-form');
+      await refused.getByTestId('submit').click();
+      await expect.poll(() => refused.getByTestId('refusal').textContent()).toContain('应由乡镇级办理');
+
+      const township = await newPage();
+      await signIn(township, '扶贫专干', '示范县海河镇');
+      await township.goto(householdUrl);
+      await step(township, 'recordTownshipReview', '2019-03-11');
+      await step(township, 'openPublicNotice', '2019-03-12');
+      await step(township, 'closePublicNotice', '2019-03-19');
+
+      const county = await newPage();
+      await signIn(county, '扶贫专干', '示范县');
+      await county.goto(householdUrl);
+      await step(county, 'recordDataComparison', '2019-03-20');
+      await step(county, 'approveRegistration', '2019-03-25', async (form) => {
         await form.getByTestId('field-cardNumber').fill('320924-2019-0901');
-        await choose(page, form.getByTestId('field-mainCause'), '因病');
+        await choose(county, form.getByTestId('field-mainCause'), '因病');
       });
-      await expect.poll(() => page.getByTestId('card-number').textContent()).toBe('320924-2019-0901');
-      await expect.poll(() => page.getByTestId('facts').textContent()).toContain('建档立卡');
-      await page.getByRole('tab', { name: '历史记录' }).click();
-      await expect.poll(() => page.getByTestId('timeline-entry').count()).toBe(9);
+      await expect.poll(() => county.getByTestId('card-number').textContent()).toBe('320924-2019-0901');
+      await expect.poll(() => county.getByTestId('facts').textContent()).toContain('建档立卡');
+      await county.getByRole('tab', { name: '历史记录' }).click();
+      await expect.poll(() => county.getByTestId('timeline-entry').count()).toBe(9);
+      await township.close();
+      await county.close();
+      await page.goto(householdUrl);
 
       // An assessment below the line, then an exit proposal: refused, each unmet criterion in Chinese, by how much.
       await step(page, 'assessConditions', '2019-06-01', async (form) => {
@@ -531,7 +548,9 @@ if ('skipped' in launched) {
       );
       const total = households.totalCount;
       await expect.poll(() => page.getByTestId('total').textContent()).toBe(`共 ${total} 户`);
-      const answer = await applyThroughApi(client, '320924102201', '32092419850607302', '实时测试');
+      // 村申请: the village's clerk applies.
+      const village = await api('clerk', '320924102201');
+      const answer = await applyThroughApi(village, '320924102201', '32092419850607302', '实时测试');
       expect(answer.applyForRegistration.__typename).toBe('CommandSuccess');
       await expect.poll(() => page.getByTestId('total').textContent(), { timeout: 15_000 }).toBe(`共 ${total + 1} 户`);
       await expect.poll(() => page.getByTestId('live').locator('.ant-badge-count').textContent()).toBe('1');
@@ -543,8 +562,9 @@ if ('skipped' in launched) {
     it('the work queue counts households at each step as the API does, and opens the roll filtered to them', async () => {
       const client = await api('clerk', '320924000000');
       // Its own applicant, waiting for the village review.
-      const applied = (await applyThroughApi(client, '320924101202', '32092419900808402', '待评议户'))
-        .applyForRegistration;
+      const applied = (
+        await applyThroughApi(await api('clerk', '320924101202'), '320924101202', '32092419900808402', '待评议户')
+      ).applyForRegistration;
       expect(applied.__typename).toBe('CommandSuccess');
       const year = new Date().getFullYear();
       const expected = await client.request<Record<string, { totalCount: number }>>(
@@ -595,6 +615,37 @@ if ('skipped' in launched) {
       );
       expect(household.status).toBe('returned');
       expect(household.returns.at(-1)?.mainCause).toBe('illness');
+      await page.close();
+    });
+
+    it('the county annuls a wrong exit (错退): the date is the exit’s, and the household is on the roll again, not returned', async () => {
+      const client = await api('clerk', '320924000000');
+      const { households } = await client.request<{
+        households: { edges: { node: { id: string; exits: { exitedOn: string }[] } }[] };
+      }>(
+        '{ households(first: 1, filter: { status: [exited], monitored: false }) { edges { node { id exits { exitedOn } } } } }',
+      );
+      const node = households.edges[0]?.node;
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/households/${node?.id}`);
+      await page.getByTestId('step-annulExit').click();
+      const form = page.getByTestId('command-form');
+      await expect(form.getByTestId('field-effectiveAt').inputValue()).resolves.toBe(node?.exits.at(-1)?.exitedOn);
+      await form.getByTestId('field-finding').fill('回头看入户核查：退出当年人均纯收入未稳定超过标准');
+      await form.getByTestId('submit').click();
+      await form.waitFor({ state: 'detached' });
+      await expect.poll(() => page.getByTestId('facts').textContent()).not.toContain('已脱贫');
+      await expect.poll(() => page.getByTestId('facts').textContent()).toContain('建档立卡');
+      const { household } = await client.request<{
+        household: { status: string; exits: unknown[]; returns: unknown[]; wrongExits: { source: string }[] };
+      }>(
+        'query ($id: ID!) { household(id: $id) { status exits { year } returns { returnedOn } wrongExits { source } } }',
+        {
+          id: node?.id,
+        },
+      );
+      expect(household).toMatchObject({ status: 'registered', returns: [], wrongExits: [{ source: 'review' }] });
       await page.close();
     });
 

@@ -3,6 +3,7 @@ import { type Actor, type HouseholdCommand, householdStream } from '@registry/sc
 import { KeyClaims } from './claiming.js';
 import { keyChanges } from './claims.js';
 import { decide } from './decide.js';
+import { checkDuties } from './duties.js';
 import { atPaths, commandIdTaken, type IssuePaths, type ParsedCommand, parseCommand } from './envelope.js';
 import { ConcurrencyConflict, ValidationError } from './errors.js';
 import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
@@ -127,7 +128,7 @@ export class HouseholdCommandHandler {
   private async execute(
     { envelope, command, paths }: ParsedCommand,
     actor: Actor,
-    { guard, canSee }: RunOptions,
+    { guard, canSee, level }: RunOptions,
   ): Promise<CommandResult> {
     const stream = householdStream(envelope.householdId);
     for (let attempt = 1; ; attempt++) {
@@ -141,6 +142,7 @@ export class HouseholdCommandHandler {
         throw new ConcurrencyConflict(envelope.householdId, envelope.expectedVersion, version);
       }
 
+      checkDuties(command, state, history, actor, level, this.options.policy);
       const byId = new Map(history.map((e) => [e.id, e]));
       const decided = this.decide(command, state, envelope, byId, paths);
       const toAppend = eventsToAppend(envelope, decided, actor);

@@ -1,4 +1,4 @@
-import type { HouseholdCommand, Policy } from '@registry/schema';
+import type { AreaLevel, HouseholdCommand, Policy } from '@registry/schema';
 import type { HistoryEvent } from './fold.js';
 import type { HouseholdState } from './state.js';
 
@@ -52,4 +52,10 @@ export interface RunOptions {
    * says "another area" otherwise. Default: every household.
    */
   canSee?: (villageCode: string) => boolean;
+  /**
+   * The level of the caller's area (village, township, county …): the policy's `dutyLevels`
+   * say which steps it may record. Absent for loaders acting for the system (the two-person
+   * rule still applies).
+   */
+  level?: AreaLevel;
 }

@@ -10,7 +10,7 @@ import { RuleViolation } from '../src/errors.js';
 import { foldHistory } from '../src/fold.js';
 import { HouseholdCommandHandler } from '../src/handler.js';
 import { eventsToAppend, toHistoryEvent } from '../src/stored.js';
-import { family, household, member, VILLAGE } from './fixtures.js';
+import { actorFor, family, household, member, VILLAGE } from './fixtures.js';
 
 const clerk: Actor = { id: 'clerk-li', role: 'clerk', unit: '320924101000' };
 const OTHER_VILLAGE = '320924102201';
@@ -43,7 +43,7 @@ describe('one person, one open household; one card number, one household (Postgr
       { commandId: `claims-${++n}-${randomUUID()}`, householdId, effectiveAt, ...(reason ? { reason } : {}) },
       type,
       data,
-      clerk,
+      actorFor(type, clerk),
       options,
     );
   const apply = (householdId: string, members: Member[], village = VILLAGE, on = handler) =>

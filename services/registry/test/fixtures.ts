@@ -81,6 +81,12 @@ export const household = (villageCode = VILLAGE) => ({
   phone: '13800000000',
 });
 
+/** The county's approver: approvals are kept apart from the reviews before them (separation of duties). */
+export const countyApprover = { id: 'county-approver-wang', role: 'clerk' as const, unit: '320924000000' };
+/** Who records a command in tests: the county's approver for approvals, the given clerk otherwise. */
+export const actorFor = <A>(type: string, clerk: A) =>
+  type === 'ApproveRegistration' || type === 'ApproveExit' ? countyApprover : clerk;
+
 export const helper = { helperId: 'cadre-042', name: '王帮扶', unit: '县农业农村局' };
 
 export type Given = HouseholdEvent & { effectiveAt?: string };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConcurrencyConflict, RuleViolation, ValidationError } from '../src/errors.js';
 import { HouseholdCommandHandler } from '../src/handler.js';
 import { AreaReferenceHandler } from '../src/reference.js';
-import { family, head, helper, household } from './fixtures.js';
+import { actorFor, countyApprover, family, head, helper, household } from './fixtures.js';
 
 const clerk: Actor = { id: 'clerk-zhang', role: 'clerk', unit: '320924101000' };
 
@@ -30,7 +30,7 @@ describe('household command handler on the PostgreSQL event store', () => {
       { commandId: `cmd-${householdId}-${++n}`, householdId, effectiveAt: '2019-06-01', ...extra },
       type,
       data,
-      clerk,
+      actorFor(type, clerk),
     );
 
   async function registeredHousehold(): Promise<string> {
@@ -74,7 +74,7 @@ describe('household command handler on the PostgreSQL event store', () => {
       'HelperAssigned',
     ]);
     const approval = history[8];
-    expect(approval?.metadata).toMatchObject({ actor: clerk, effectiveAt: '2015-04-20', schemaVersion: 1 });
+    expect(approval?.metadata).toMatchObject({ actor: countyApprover, effectiveAt: '2015-04-20', schemaVersion: 1 });
     expect(approval?.metadata.commandId).toMatch(/^cmd-/);
     expect(approval?.metadata.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(approval?.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -326,7 +326,12 @@ describe('household command handler on the PostgreSQL event store', () => {
     const id = randomUUID();
     let n = 0;
     const send = (type: string, data: unknown, effectiveAt: string) =>
-      recorder.handle({ commandId: `exact-${id}-${++n}`, householdId: id, effectiveAt }, type, data, clerk);
+      recorder.handle(
+        { commandId: `exact-${id}-${++n}`, householdId: id, effectiveAt },
+        type,
+        data,
+        actorFor(type, clerk),
+      );
     await send('ApplyForRegistration', { household: household(), members: family().slice(0, 2) }, '2015-03-01');
     await send('RecordVillageReview', { approved: true }, '2015-03-10');
     await new AreaReferenceHandler(recording).recordRuralPopulation(

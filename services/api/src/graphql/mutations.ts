@@ -5,7 +5,7 @@ import {
   type IssuePaths,
   type ReferenceResult,
 } from '@registry/registry';
-import { HOUSEHOLD_COMMAND_TYPES, HouseholdCommands, type HouseholdCommandType } from '@registry/schema';
+import { areaLevelOf, HOUSEHOLD_COMMAND_TYPES, HouseholdCommands, type HouseholdCommandType } from '@registry/schema';
 import { Forbidden, requireArea, requireRole, type Viewer, withinScope } from '../auth.js';
 import { builder } from './builder.js';
 import { COMMAND_ERRORS } from './errors.js';
@@ -121,6 +121,8 @@ function commandMutation(type: HouseholdCommandType) {
         return handler.run(parsed, ctx.viewer.actor, {
           guard: areaGuard(ctx.viewer, args.input.householdId),
           canSee: (village) => scope === null || withinScope(scope, village),
+          // The province's admins (no area) act at province level: they record no village or county step.
+          level: scope === null ? 'province' : areaLevelOf(scope),
         });
       },
     }),
