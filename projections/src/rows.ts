@@ -54,6 +54,8 @@ export interface EffectiveInterval extends RollFields {
  */
 export const ROLL_EVENT_TYPES: ReadonlySet<string> = new Set([
   'ApplicationSubmitted',
+  'HouseholdImported',
+  'ExitImported',
   'RegistrationApproved',
   'ApplicationRejected',
   'MemberAdded',

@@ -7,7 +7,7 @@ import {
   NaturalDecreaseReason,
   WrongExitSource,
 } from './enums.js';
-import { ExitCriterion, HouseholdEvents } from './events.js';
+import { CardNumber, ExitCriterion, HouseholdEvents, ImportSource } from './events.js';
 import { Causes, Helper, HouseholdDetails, Member, MemberChanges, MemberList, Text, Text2000 } from './household.js';
 import { CommandId, EffectiveDate, Fen, Uuid, Year } from './values.js';
 
@@ -44,6 +44,25 @@ export const HouseholdCommands = {
     'ApplyForRegistration',
     'A household applies (农户申请).',
     z.object({ household: HouseholdDetails, members: MemberList, statement: Text2000.optional() }).strict(),
+  ),
+  ImportHousehold: command(
+    'ImportHousehold',
+    '导入: takes over a household of an existing roll, registered on the effective date, with its card number, attribute and causes; the county’s.',
+    z
+      .object({
+        household: HouseholdDetails,
+        members: MemberList,
+        cardNumber: CardNumber,
+        attribute: HouseholdAttribute,
+        source: ImportSource,
+      })
+      .strict()
+      .and(Causes),
+  ),
+  ImportExit: command(
+    'ImportExit',
+    '导入: an imported household’s exit on the existing roll, effective on its exit date, with the income per head the roll holds.',
+    z.object({ year: Year, incomePerCapitaFen: Fen, source: ImportSource }).strict(),
   ),
   RecordVillageReview: command(
     'RecordVillageReview',

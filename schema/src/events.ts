@@ -73,6 +73,17 @@ export const CONDITION_CRITERIA: Readonly<Record<keyof LivingConditions, ExitCri
   safeDrinkingWater: 'safe_drinking_water',
 };
 
+export const CardNumber = z.string().regex(/^[0-9A-Za-z-]{4,40}$/, 'must be 4 to 40 letters, digits or -');
+
+/** Where an imported record came from: the file (its SHA-256) and its rows (1 = the first data row). */
+export const ImportSource = z
+  .object({
+    fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'),
+    fileName: Text500,
+    rows: z.array(z.number().int().min(1)).min(1).max(60),
+  })
+  .strict();
+
 /** The assessment an exit relied on, copied into the exit so the evidence cannot drift. */
 export const ExitEvidence = z
   .object({
@@ -165,7 +176,7 @@ export const HouseholdEvents = {
     '县复核、公告、备案: the county approved; the household is registered (建档立卡) with a card number, attribute and causes.',
     z
       .object({
-        cardNumber: z.string().regex(/^[0-9A-Za-z-]{4,40}$/, 'must be 4 to 40 letters, digits or -'),
+        cardNumber: CardNumber,
         attribute: HouseholdAttribute,
         mainCause: PovertyCause,
         otherCauses: z.array(PovertyCause).max(10),
@@ -270,6 +281,27 @@ export const HouseholdEvents = {
     z
       .object({ attribute: HouseholdAttribute, mainCause: PovertyCause, otherCauses: z.array(PovertyCause).max(10) })
       .strict(),
+  ),
+  HouseholdImported: define(
+    'HouseholdImported',
+    '导入: a household registered before the registry, taken over from an existing roll (a file), with its card and the date it was registered; the file and rows it came from.',
+    z
+      .object({
+        householdId: Uuid,
+        household: HouseholdDetails,
+        members: MemberList,
+        cardNumber: CardNumber,
+        attribute: HouseholdAttribute,
+        mainCause: PovertyCause,
+        otherCauses: z.array(PovertyCause).max(10),
+        source: ImportSource,
+      })
+      .strict(),
+  ),
+  ExitImported: define(
+    'ExitImported',
+    '导入: an exit recorded on the existing roll the household came from (effective on its exit date), with the income the roll holds as its evidence.',
+    z.object({ year: Year, exitedOn: IsoDate, evidence: ExitEvidence, source: ImportSource }).strict(),
   ),
   ExitAnnulled: define(
     'ExitAnnulled',

@@ -21,6 +21,7 @@ export const Duty = z.enum([
   'exit_approval',
   'exit_annulment',
   'removal',
+  'import',
 ]);
 export type Duty = z.infer<typeof Duty>;
 const Level = z.enum(['province', 'city', 'county', 'township', 'village']);
@@ -97,6 +98,7 @@ export const NATIONAL_POLICY: Policy = {
     exit_approval: ['county'],
     exit_annulment: ['county'],
     removal: ['county'],
+    import: ['county'],
   },
   separateDuties: [
     ['township_review', 'county_approval'],

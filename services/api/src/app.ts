@@ -7,6 +7,7 @@ import { type ConsoleOptions, mountConsole } from './console.js';
 import { exportSnapshot } from './export.js';
 import type { ApiDeps } from './graphql/context.js';
 import { createGraphql, type GraphqlOptions, RETRY_AFTER_SECONDS } from './graphql/server.js';
+import { importHttp, MAX_IMPORT_BYTES } from './import/http.js';
 import { DEFAULT_READINESS, type ReadinessLimits, type ReadinessRunner, readiness } from './readiness.js';
 
 export interface AppDeps {
@@ -145,5 +146,11 @@ function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
   );
   app.get('/export/snapshot', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
     exportSnapshot(api.deps, req.viewer as Viewer, req, res),
+  );
+  app.post(
+    '/import',
+    authenticate({ graphiqlPage: false }),
+    express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }),
+    (req: Authenticated, res) => importHttp(api.deps, req.viewer as Viewer, req, res),
   );
 }

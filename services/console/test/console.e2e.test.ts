@@ -609,12 +609,14 @@ if ('skipped' in launched) {
       await form.getByTestId('submit').click();
       await form.waitFor({ state: 'detached' });
       await expect.poll(() => page.getByTestId('facts').textContent()).toContain('返贫');
-      const { household } = await client.request<{ household: { status: string; returns: { mainCause: string }[] } }>(
-        'query ($id: ID!) { household(id: $id) { status returns { mainCause } } }',
-        { id },
-      );
-      expect(household.status).toBe('returned');
-      expect(household.returns.at(-1)?.mainCause).toBe('illness');
+      // The API's read models may answer a moment after the page (which waited for its write).
+      const read = () =>
+        client.request<{ household: { status: string; returns: { mainCause: string }[] } }>(
+          'query ($id: ID!) { household(id: $id) { status returns { mainCause } } }',
+          { id },
+        );
+      await expect.poll(async () => (await read()).household.status).toBe('returned');
+      expect((await read()).household.returns.at(-1)?.mainCause).toBe('illness');
       await page.close();
     });
 
@@ -637,6 +639,17 @@ if ('skipped' in launched) {
       await form.waitFor({ state: 'detached' });
       await expect.poll(() => page.getByTestId('facts').textContent()).not.toContain('已脱贫');
       await expect.poll(() => page.getByTestId('facts').textContent()).toContain('建档立卡');
+      await expect
+        .poll(
+          async () =>
+            (
+              await client.request<{ household: { status: string } }>(
+                'query ($id: ID!) { household(id: $id) { status } }',
+                { id: node?.id },
+              )
+            ).household.status,
+        )
+        .toBe('registered');
       const { household } = await client.request<{
         household: { status: string; exits: unknown[]; returns: unknown[]; wrongExits: { source: string }[] };
       }>(

@@ -9,6 +9,7 @@ import * as details from './rules/details.js';
 import * as exit from './rules/exit.js';
 import { refuse } from './rules/guards.js';
 import * as identification from './rules/identification.js';
+import * as imports from './rules/import.js';
 import * as members from './rules/members.js';
 import * as monitoring from './rules/monitoring.js';
 import * as notices from './rules/notices.js';
@@ -24,6 +25,7 @@ export type { DecideContext } from './rules/types.js';
 /** Every command's rule, each in the file of its rule; the type makes a missing one a compile error. */
 const DECIDERS: Deciders<HouseholdCommandType> = {
   ...identification.decide,
+  ...imports.decide,
   ...notices.decide,
   ...members.decide,
   ...assistance.decide,
@@ -57,7 +59,11 @@ const CASE_STEPS: ReadonlySet<HouseholdCommandType> = new Set([
 ]);
 
 /** Commands that may come before the household is recorded: every other one needs it to exist. */
-const CREATES: ReadonlySet<HouseholdCommandType> = new Set(['ApplyForRegistration', 'StartMonitoring']);
+const CREATES: ReadonlySet<HouseholdCommandType> = new Set([
+  'ApplyForRegistration',
+  'StartMonitoring',
+  'ImportHousehold',
+]);
 
 /**
  * Decides what a command means for a household: the events to record, or a refusal that

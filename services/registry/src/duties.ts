@@ -54,6 +54,9 @@ export function dutyOf(command: HouseholdCommand, state: HouseholdState): Duty |
       return 'removal';
     case 'AnnulExit':
       return 'exit_annulment';
+    case 'ImportHousehold':
+    case 'ImportExit':
+      return 'import';
     // A notice and its objections belong to the level whose notice it is; a rejection to the
     // level of the step the case is at.
     case 'OpenPublicNotice':

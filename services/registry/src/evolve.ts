@@ -7,6 +7,7 @@ import * as decrease from './rules/decrease.js';
 import * as details from './rules/details.js';
 import * as exit from './rules/exit.js';
 import * as identification from './rules/identification.js';
+import * as imports from './rules/import.js';
 import * as members from './rules/members.js';
 import * as monitoring from './rules/monitoring.js';
 import * as notices from './rules/notices.js';
@@ -21,6 +22,7 @@ export type { DomainEvent } from './rules/types.js';
 /** Every event's fold, each in the file of its rule; the type makes a missing one a compile error. */
 const EVOLVERS: Evolvers<HouseholdEventType> = {
   ...identification.evolve,
+  ...imports.evolve,
   ...notices.evolve,
   ...members.evolve,
   ...assistance.evolve,

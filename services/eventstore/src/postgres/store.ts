@@ -110,6 +110,9 @@ function toRecorded(row: EventRow): RecordedEvent {
  * transaction). `$all` is read in (transaction id, position) order, only below the
  * snapshot's xmin, so a reader never passes an event whose transaction may still commit.
  */
+/** Streams per statement of one appendMany (they share its transaction). */
+const APPEND_MANY_SLICE = 5000;
+
 export class PostgresEventStore implements EventStore {
   private readonly pool: pg.Pool;
   private readonly limits: AppendLimits;
@@ -211,16 +214,22 @@ export class PostgresEventStore implements EventStore {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await client.query<AppendRow>(
-        `SELECT ${APPEND_COLUMNS}
-           FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS u(stream, expected, events, n),
-                LATERAL es_append(u.stream, u.expected, u.events) AS r
-          ORDER BY u.n`,
-        [streams, codes, payloads],
-      );
+      // Large loads (an imported roll) go in slices, all in the one transaction.
+      const rows: AppendRow[] = [];
+      for (let from = 0; from < streams.length; from += APPEND_MANY_SLICE) {
+        const to = from + APPEND_MANY_SLICE;
+        const result = await client.query<AppendRow>(
+          `SELECT ${APPEND_COLUMNS}
+             FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS u(stream, expected, events, n),
+                  LATERAL es_append(u.stream, u.expected, u.events) AS r
+            ORDER BY u.n`,
+          [streams.slice(from, to), codes.slice(from, to), payloads.slice(from, to)],
+        );
+        rows.push(...result.rows);
+      }
       await client.query('COMMIT');
       this.afterAppend();
-      return result.rows.map(appendResult);
+      return rows.map(appendResult);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       const pgError = error as { code?: string; detail?: string; message: string };

@@ -17,6 +17,8 @@ export const CORRECTION_KEYS: Partial<Record<HouseholdEventType, (data: Record<s
   RegistrationApproved: () => null,
   ReturnedToPoverty: () => null,
   AttributeAndCausesAdjusted: () => null,
+  HouseholdImported: (d) => d.householdId,
+  ExitImported: (d) => `${String(d.year)} ${String(d.exitedOn)}`,
   ExitAnnulled: (d) => `${String(d.year)} ${String(d.exitedOn)}`,
   DataComparisonRecorded: () => null,
   MonitoringStarted: (d) => d.householdId,

@@ -1,0 +1,49 @@
+import { areaLevelOf } from '@registry/schema';
+import type { Request, Response } from 'express';
+import { type Viewer, withinScope } from '../auth.js';
+import type { ApiDeps } from '../graphql/context.js';
+import { readRoll, UnreadableFile } from './read.js';
+import { importRoll } from './write.js';
+
+/** The largest roll file taken over HTTP (a county's roll of 100,000 households as xlsx is about 15 MB). */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `POST /import?name=<file name>` with the file as the body (CSV or .xlsx): a county's clerk
+ * imports an existing roll. 200 with what was written; 422 with every problem (row, column,
+ * rule in Chinese and English) and nothing written; 400 for a file that is no table; 403 for a
+ * role or level that does not import (the policy's `dutyLevels.import`).
+ */
+export async function importHttp(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
+  const level = viewer.scope === null ? 'province' : areaLevelOf(viewer.scope);
+  const allowed = deps.policy.dutyLevels?.import;
+  if (viewer.role !== 'clerk' || (allowed && !allowed.includes(level))) {
+    res.status(403).json({
+      code: 'FORBIDDEN',
+      zh: `导入名册由${allowed?.includes('county') ? '县级' : ''}扶贫专干办理`,
+      en: `importing a roll is a ${allowed?.join(' or ') ?? ''} clerk's duty; you are a ${level} ${viewer.role}`,
+    });
+    return;
+  }
+  const body = req.body as unknown;
+  if (!Buffer.isBuffer(body) || body.length === 0) {
+    res
+      .status(400)
+      .json({ code: 'BAD_REQUEST', zh: '请上传名册文件（CSV 或 Excel）', en: 'send the roll file as the body' });
+    return;
+  }
+  const name = typeof req.query.name === 'string' && req.query.name.trim() ? req.query.name.trim() : 'upload';
+  try {
+    const file = await readRoll(name, body);
+    const outcome = await importRoll(deps.eventStore, file, {
+      policy: deps.policy,
+      actor: viewer.actor,
+      canSee: (village) => withinScope(viewer.scope, village),
+      now: new Date(),
+    });
+    res.status(outcome.problems.length > 0 ? 422 : 200).json(outcome);
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    res.status(400).json({ code: 'UNREADABLE_FILE', zh: error.zh, en: error.message });
+  }
+}

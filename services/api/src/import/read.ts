@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+
+/** A roll file read into header and rows of text, with what identifies it. */
+export interface RollFile {
+  name: string;
+  sha256: string;
+  headers: string[];
+  /** Each data row's cells as text; `line` is the row's number as a spreadsheet shows it (header = 1). */
+  rows: { line: number; cells: string[] }[];
+}
+
+/** A file that cannot be read as a table at all (not CSV, a broken workbook). */
+export class UnreadableFile extends Error {
+  constructor(
+    readonly zh: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnreadableFile';
+  }
+}
+
+const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/** Reads a CSV (UTF-8, with or without BOM) or an Excel workbook's first sheet, told apart by content. */
+export async function readRoll(name: string, bytes: Buffer): Promise<RollFile> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const table = bytes.subarray(0, 4).equals(XLSX_MAGIC) ? await readXlsx(bytes) : readCsv(bytes);
+  const [headers = [], ...rest] = table;
+  const rows = rest
+    .map((cells, i) => ({ line: i + 2, cells }))
+    .filter((r) => r.cells.some((cell) => cell.trim() !== ''));
+  return { name, sha256, headers: headers.map((h) => h.trim()), rows };
+}
+
+function readCsv(bytes: Buffer): string[][] {
+  try {
+    return parse(bytes, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  } catch (error) {
+    throw new UnreadableFile('文件无法按 CSV 读取', `the file cannot be read as CSV: ${(error as Error).message}`);
+  }
+}
+
+async function readXlsx(bytes: Buffer): Promise<string[][]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch (error) {
+    throw new UnreadableFile('Excel 文件无法读取', `the workbook cannot be read: ${(error as Error).message}`);
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet) throw new UnreadableFile('Excel 文件没有工作表', 'the workbook has no sheet');
+  const table: string[][] = [];
+  sheet.eachRow({ includeEmpty: true }, (row, number) => {
+    const cells: string[] = [];
+    row.eachCell({ includeEmpty: true }, (cell, column) => {
+      cells[column - 1] = cellText(cell.value);
+    });
+    table[number - 1] = Array.from(cells, (v) => v ?? '');
+  });
+  return Array.from(table, (r) => r ?? []);
+}
+
+/**
+ * A cell as text. Dates are calendar dates (Excel keeps them without a zone); numbers as
+ * written, so an ID number typed as a number shows its lost digits and is refused by its rule.
+ */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('text' in value) return String(value.text);
+    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
+    return '';
+  }
+  return String(value);
+}
