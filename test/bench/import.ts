@@ -5,7 +5,7 @@
  * households (the same deciders in memory, batched appends, their whole histories). Prints
  * rows (people) per second and peak memory; writes bench-results/import.json.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
@@ -100,6 +100,8 @@ async function writeRoll(file: string): Promise<{ households: number; rows: numb
 
 async function main() {
   const dir = await mkdtemp(path.join(tmpdir(), 'registry-bench-import-'));
+  // The server runs as an unprivileged user when started as root: it must reach its directory.
+  await chmod(dir, 0o755);
   const server = await startEmbeddedPostgres({
     dataDir: path.join(dir, 'pg'),
     port: 0,
