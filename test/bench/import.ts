@@ -118,6 +118,7 @@ async function main() {
 
     await ensureDatabase(server.url(), 'imported');
     const importPool = new pg.Pool({ connectionString: server.url('imported') });
+    importPool.on('error', () => {});
     const importStore = await PostgresEventStore.open({ pool: importPool });
     const start = performance.now();
     const imported = await withPeakRss(async () => {
@@ -140,6 +141,7 @@ async function main() {
 
     await ensureDatabase(server.url(), 'simulated');
     const simPool = new pg.Pool({ connectionString: server.url('simulated') });
+    simPool.on('error', () => {});
     const simStore = await PostgresEventStore.open({ pool: simPool });
     const simStart = performance.now();
     const simulated = await withPeakRss(() => simulate({ households, seed, mode: 'bulk', store: simStore }));

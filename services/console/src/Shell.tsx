@@ -7,6 +7,7 @@ import {
   LogoutOutlined,
   ScheduleOutlined,
   TeamOutlined,
+  UploadOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Layout, List, Menu, Popover, Space, Tag, Typography } from 'antd';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -30,6 +31,10 @@ export function Shell() {
           { key: '/queue', icon: <ScheduleOutlined />, label: words.t('queue') },
           { key: '/apply', icon: <FileAddOutlined />, label: words.t('apply') },
         ]
+      : []),
+    // 导入 is the county's (the policy's dutyLevels.import): a county clerk's menu.
+    ...(claims.role === 'clerk' && claims.area && /^\d{4}(?!00)\d{2}0{6}$/.test(claims.area)
+      ? [{ key: '/import', icon: <UploadOutlined />, label: words.t('importRoll') }]
       : []),
     { key: '/dashboard', icon: <BarChartOutlined />, label: words.t('dashboard') },
     ...(CAN.audit(claims.role) ? [{ key: '/audit', icon: <AuditOutlined />, label: words.t('auditTrail') }] : []),

@@ -131,6 +131,7 @@ export const UI = {
   reasonRequired: { zh: '请填写事由', en: 'A reason is required' },
   done: { zh: '已办理', en: 'Done' },
   apply: { zh: '农户申请', en: 'New application' },
+  importRoll: { zh: '名册导入', en: 'Import a roll' },
   dashboard: { zh: '统计分析', en: 'Dashboard' },
   queue: { zh: '待办事项', en: 'Work queue' },
   queueIdentification: { zh: '识别流程（等待办理的环节）', en: 'Identification: waiting at' },

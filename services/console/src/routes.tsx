@@ -13,6 +13,7 @@ const QueuePage = lazy(() => import('./pages/Queue').then((m) => ({ default: m.Q
 const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage })));
 const AuditPage = lazy(() => import('./pages/Audit').then((m) => ({ default: m.AuditPage })));
 const ExitReviewPage = lazy(() => import('./pages/ExitReview').then((m) => ({ default: m.ExitReviewPage })));
+const ImportPage = lazy(() => import('./pages/Import').then((m) => ({ default: m.ImportPage })));
 const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ default: m.SnapshotPage })));
 
 const later = (page: ReactNode) => <Suspense fallback={<Spin />}>{page}</Suspense>;
@@ -31,6 +32,7 @@ export const router = createBrowserRouter([
       { path: 'audit', element: later(<AuditPage />) },
       { path: 'exit-review', element: later(<ExitReviewPage />) },
       { path: 'snapshot', element: later(<SnapshotPage />) },
+      { path: 'import', element: later(<ImportPage />) },
     ],
   },
 ]);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@registry/postgres';
@@ -660,6 +660,39 @@ if ('skipped' in launched) {
       );
       expect(household).toMatchObject({ status: 'registered', returns: [], wrongExits: [{ source: 'review' }] });
       await page.close();
+    });
+
+    it('a county clerk imports a roll file: a bad one is refused with each row and column in Chinese, a good one is taken', async () => {
+      const id = (first17: string) => first17 + nationalIdCheckChar(first17);
+      const header =
+        '户编号,村代码,地址,卡号,建档日期,贫困户属性,主要致贫原因,状态,脱贫年度,脱贫日期,人均纯收入（元）,姓名,身份证号,与户主关系';
+      const good = [
+        header,
+        `A1,320924101201,东港村一组1号,UI-IMPORT-0001,2016-05-01,一般贫困户,因病,建档立卡,,,,导入户主,${id('32092419660101301')},户主`,
+        `A1,320924101201,东港村一组1号,UI-IMPORT-0001,2016-05-01,一般贫困户,因病,建档立卡,,,,导入配偶,${id('32092419680202302')},配偶`,
+      ].join('\n');
+      // The spouse's relation is not one of the values: the whole file is refused.
+      const bad = good.replace(/,配偶$/, ',表亲');
+      const dir = await mkdtemp(path.join(tmpdir(), 'console-import-'));
+      const page = await newPage();
+      try {
+        await signIn(page, '扶贫专干', '示范县');
+        await page.getByRole('menuitem', { name: '名册导入' }).click();
+        const form = page.getByTestId('import');
+        await writeFile(path.join(dir, 'bad.csv'), `\uFEFF${bad}\n`);
+        await form.getByTestId('import-file').setInputFiles(path.join(dir, 'bad.csv'));
+        await form.getByTestId('import-submit').click();
+        await expect.poll(() => form.getByTestId('import-refused').textContent()).toContain('未导入任何数据');
+        await expect.poll(() => form.getByTestId('import-problems').textContent()).toContain('“表亲”不是可选的值');
+        await page.screenshot({ path: path.join(SHOTS, 'import-refused.png'), fullPage: true });
+        await writeFile(path.join(dir, 'good.csv'), `\uFEFF${good}\n`);
+        await form.getByTestId('import-file').setInputFiles(path.join(dir, 'good.csv'));
+        await form.getByTestId('import-submit').click();
+        await expect.poll(() => form.getByTestId('import-done').textContent()).toContain('已导入 1 户');
+      } finally {
+        await page.close();
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('signs in with a token pasted from the identity provider, and refuses an unreadable one in place', async () => {

@@ -36,9 +36,12 @@ const CHUNK = 1000;
 /**
  * Imports a roll, all or nothing: the file is checked on its own, then against the registry
  * (a card number or an ID number another household holds; a household already recorded
- * otherwise), and only a file without a problem is written, in one transaction with the
- * claims on its ID and card numbers. Importing the same file again writes nothing.
- * Needs a store that appends to many streams in one transaction (PostgreSQL).
+ * otherwise), and only a file without a problem is written, each household with the claims on
+ * its ID and card numbers in the same transaction, a thousand households per transaction.
+ * Should the writing stop part way (the process dies, a clerk takes one of the file's numbers
+ * between the check and the write), importing the file again writes the rest: households
+ * already written are unchanged. Importing the same file again writes nothing. Needs a store
+ * that appends to many streams in one transaction (PostgreSQL).
  */
 export async function importRoll(store: EventStore, file: RollFile, options: ImportOptions): Promise<ImportOutcome> {
   const { households, problems } = checkRoll(file, options);
@@ -48,7 +51,7 @@ export async function importRoll(store: EventStore, file: RollFile, options: Imp
   if (!store.appendMany) {
     throw new Error('importing needs a store that appends to several streams in one transaction (PostgreSQL)');
   }
-  const items: { stream: string; events: EventToAppend[]; expectedRevision: 'no_stream' | number }[] = [];
+  const perHousehold: { stream: string; events: EventToAppend[]; expectedRevision: 'no_stream' | number }[][] = [];
   for (let from = 0; from < households.length; from += CHUNK) {
     const chunk = households.slice(from, from + CHUNK);
     const streams = await store.readStreams([
@@ -66,15 +69,22 @@ export async function importRoll(store: EventStore, file: RollFile, options: Imp
         continue;
       }
       const planned = await planWrite(store, h, streams, options, problems);
-      if (planned) items.push(...planned);
+      if (planned) perHousehold.push(planned);
     }
     options.onProgress?.('registry', Math.min(from + CHUNK, households.length), households.length);
   }
   if (problems.length > 0) return { ...outcome, problems: problems.sort((a, b) => a.line - b.line) };
-  if (items.length > 0) await store.appendMany(items);
-  options.onProgress?.('write', households.length, households.length);
-  outcome.imported = households.length - outcome.unchanged;
-  outcome.events = items.reduce((n, i) => n + i.events.length, 0);
+  // Written a thousand households per transaction: a transaction locks each stream it writes,
+  // and a county's roll in one would exceed the server's lock table (max_locks_per_transaction).
+  for (let from = 0; from < perHousehold.length; from += CHUNK) {
+    const items = perHousehold.slice(from, from + CHUNK).flat();
+    const results = await store.appendMany(items);
+    results.forEach((r, i) => {
+      if (!r.duplicate) outcome.events += items[i]?.events.length ?? 0;
+    });
+    options.onProgress?.('write', Math.min(from + CHUNK, perHousehold.length), perHousehold.length);
+  }
+  outcome.imported = perHousehold.length;
   return outcome;
 }
 
