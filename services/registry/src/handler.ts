@@ -7,7 +7,8 @@ import { checkDuties } from './duties.js';
 import { atPaths, commandIdTaken, type IssuePaths, type ParsedCommand, parseCommand } from './envelope.js';
 import { ConcurrencyConflict, ValidationError } from './errors.js';
 import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
-import type { CommandResult, HandlerOptions, RunOptions } from './handling.js';
+import type { CommandGuard, CommandResult, HandlerOptions, RunOptions } from './handling.js';
+import { moveMember } from './move.js';
 import type { HouseholdState } from './state.js';
 import { eventsToAppend, recordedAs, stateAfter, toHistoryEvent } from './stored.js';
 
@@ -38,6 +39,24 @@ export class HouseholdCommandHandler {
     this.cacheSize = options.cacheSize ?? 10_000;
     this.clock = options.clock ?? (() => new Date());
     this.claims = new KeyClaims(store, (id) => this.load(id), this.clock, options.claimLeaseMs ?? 60_000);
+  }
+
+  /**
+   * Moves a person from one household to another in one step (see move.ts). `guard` gives the
+   * caller's guard of each household; `canSee` as for `run`.
+   */
+  async moveMember(
+    input: unknown,
+    actor: Actor,
+    options: { guard?: (householdId: string) => CommandGuard | undefined; canSee?: (village: string) => boolean } = {},
+  ): Promise<{ from: CommandResult; to: CommandResult }> {
+    const deps = {
+      store: this.store,
+      load: (id: string) => this.load(id),
+      policy: this.options.policy,
+      clock: this.clock,
+    };
+    return moveMember(deps, input, actor, options.guard ?? (() => undefined), options.canSee);
   }
 
   async history(householdId: string): Promise<HistoryEvent[]> {

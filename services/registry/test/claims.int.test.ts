@@ -279,6 +279,80 @@ describe('one person, one open household; one card number, one household (Postgr
     expect(again.claimed).toBe(0);
   });
 
+  it('moves a person between two households in one step (marriage): the leaving, the joining and the claim together, once', async () => {
+    const from = randomUUID();
+    const to = randomUUID();
+    const [head, spouse, child] = family();
+    await apply(from, [head, spouse, child]);
+    await apply(to, family().slice(0, 1));
+    const input = {
+      commandId: `move-${from}`,
+      fromHouseholdId: from,
+      toHouseholdId: to,
+      memberId: child.memberId,
+      effectiveAt: '2016-06-01',
+      leaveReason: 'marriage',
+      joinReason: 'marriage',
+      relation: 'spouse',
+    };
+    const moved = await handler.moveMember(input, clerk);
+    expect(moved.from.events.map((e) => e.type)).toEqual(['MemberRemoved']);
+    expect(moved.to.events.map((e) => e.type)).toEqual(['MemberAdded']);
+    const claim = await store.readStream(claimStream('person', child.nationalId));
+    expect(claim.map((e) => [e.type, (e.data as { householdId: string }).householdId])).toEqual([
+      ['KeyClaimed', from],
+      ['KeyClaimed', to],
+    ]);
+    const again = await handler.moveMember(input, clerk);
+    expect(again.from.duplicate && again.to.duplicate).toBe(true);
+    expect(await store.readStream(claimStream('person', child.nationalId))).toHaveLength(2);
+    // Moving someone the household does not have, or to the same household, is refused, writing nothing.
+    const before = (await streamLength(from)) + (await streamLength(to));
+    await expect(handler.moveMember({ ...input, commandId: `move-again-${from}` }, clerk)).rejects.toMatchObject({
+      rule: 'NO_SUCH_MEMBER',
+    });
+    await expect(
+      handler.moveMember({ ...input, commandId: `move-self-${from}`, toHouseholdId: from }, clerk),
+    ).rejects.toMatchObject({
+      issues: [{ path: 'toHouseholdId', message: 'must be another household' }],
+    });
+    expect((await streamLength(from)) + (await streamLength(to))).toBe(before);
+  });
+
+  it('on a store without multi-stream appends, a move cut off between its households is completed by sending it again', async () => {
+    const from = randomUUID();
+    const to = randomUUID();
+    const [head, spouse] = family();
+    await apply(from, [head, spouse]);
+    await apply(to, family().slice(0, 1));
+    const input = {
+      commandId: `move-cut-${from}`,
+      fromHouseholdId: from,
+      toHouseholdId: to,
+      memberId: spouse.memberId,
+      effectiveAt: '2016-06-01',
+      leaveReason: 'moving_out',
+      joinReason: 'moving_in',
+      relation: 'other',
+    };
+    const flaky: PostgresEventStore = Object.create(store);
+    Object.defineProperty(flaky, 'appendMany', { value: undefined });
+    let cut = true;
+    flaky.append = async (stream, events, options) => {
+      if (cut && stream === householdStream(from)) {
+        cut = false;
+        throw new Error('connection lost');
+      }
+      return store.append(stream, events, options);
+    };
+    const sequential = new HouseholdCommandHandler(flaky, { policy: NATIONAL_POLICY });
+    await expect(sequential.moveMember(input, clerk)).rejects.toThrow('connection lost');
+    expect(await streamLength(from)).toBe(1);
+    const done = await sequential.moveMember(input, clerk);
+    expect(done.from.events.map((e) => e.type)).toEqual(['MemberRemoved']);
+    expect(done.to.duplicate).toBe(true);
+  });
+
   /** One clerk's step; true when it wrote something. */
   async function perform(id: string, pool: Member[], o: { person: number; kind: string }): Promise<boolean> {
     const state = foldHistory((await store.readStream(householdStream(id))).map(toHistoryEvent));

@@ -5,9 +5,17 @@ import {
   type IssuePaths,
   type ReferenceResult,
 } from '@registry/registry';
-import { areaLevelOf, HOUSEHOLD_COMMAND_TYPES, HouseholdCommands, type HouseholdCommandType } from '@registry/schema';
+import {
+  areaLevelOf,
+  HOUSEHOLD_COMMAND_TYPES,
+  HouseholdCommands,
+  type HouseholdCommandType,
+  MemberJoinReason,
+  MemberLeaveReason,
+} from '@registry/schema';
 import { Forbidden, requireArea, requireRole, type Viewer, withinScope } from '../auth.js';
 import { builder } from './builder.js';
+import { enumFor, RelationEnum } from './enums.js';
 import { COMMAND_ERRORS } from './errors.js';
 import { EventType } from './event-type.js';
 import { inputFromZod } from './zod-input.js';
@@ -163,6 +171,55 @@ builder.mutationField('recordRuralPopulation', (t) =>
       const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
       return ctx.deps.reference.recordRuralPopulation({ ...input, commandId: args.commandId }, ctx.viewer.actor, {
         envelope: (field) => (field === 'commandId' ? field : ['input', field].filter(Boolean).join('.')),
+      });
+    },
+  }),
+);
+
+const MoveSuccess = builder.objectRef<{ from: CommandResult; to: CommandResult }>('MoveSuccess').implement({
+  description: 'The person left one household and joined the other, in one step.',
+  fields: (t) => ({
+    from: t.field({ type: CommandSuccess, resolve: (r) => r.from }),
+    to: t.field({ type: CommandSuccess, resolve: (r) => r.to }),
+  }),
+});
+
+const MoveMemberInput = builder.inputType('MoveMemberInput', {
+  fields: (t) => ({
+    fromHouseholdId: t.id({ required: true }),
+    toHouseholdId: t.id({ required: true }),
+    memberId: t.id({ required: true, description: 'The member of the household left.' }),
+    effectiveAt: t.field({ type: 'Date', required: true }),
+    leaveReason: t.field({
+      type: enumFor(MemberLeaveReason),
+      required: true,
+      description: 'marriage, moving_out or other.',
+    }),
+    joinReason: t.field({
+      type: enumFor(MemberJoinReason),
+      required: true,
+      description: 'marriage, moving_in or other.',
+    }),
+    relation: t.field({ type: RelationEnum, required: true, description: 'To the head of the household joined.' }),
+    newHeadMemberId: t.id({ description: 'When the head leaves: the member who heads the household left.' }),
+    reason: t.string(),
+  }),
+});
+
+builder.mutationField('moveMember', (t) =>
+  t.field({
+    type: MoveSuccess,
+    description:
+      'Moves a person from one household to another in one step (marriage, 分户 into an existing household): the leaving, the joining and the claim on the ID number together. Both households must be in your area.',
+    errors: { types: COMMAND_ERRORS, directResult: true, union: { name: 'MoveMemberResult' } },
+    args: { commandId: t.arg.id({ required: true }), input: t.arg({ type: MoveMemberInput, required: true }) },
+    resolve: async (_root, args, ctx) => {
+      requireRole(ctx.viewer, ['clerk', 'admin'], 'issue commands');
+      const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
+      const { scope } = ctx.viewer;
+      return ctx.deps.handler.moveMember({ ...input, commandId: args.commandId }, ctx.viewer.actor, {
+        guard: (householdId) => areaGuard(ctx.viewer, householdId),
+        canSee: (village) => scope === null || withinScope(scope, village),
       });
     },
   }),
