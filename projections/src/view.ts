@@ -37,6 +37,8 @@ export interface HouseholdView {
     description: string;
     amountFen: number;
     deliveredFen: number;
+    /** planned, under_way, completed or cancelled. */
+    status: string;
   }[];
   /** In stream order. */
   visits: { visitId: string; helperId: string; visitedOn: string; notes: string }[];
@@ -91,6 +93,8 @@ export function toView(householdId: string, state: HouseholdState): HouseholdVie
       description: m.description,
       amountFen: m.amountFen,
       deliveredFen: m.deliveredFen,
+      // A state stored before measures had a status (refolded by its shape anyway) reads as planned.
+      status: m.status ?? 'planned',
     })),
     visits: state.visits.map((v) => ({
       visitId: v.visitId,

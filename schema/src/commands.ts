@@ -171,6 +171,11 @@ export const HouseholdCommands = {
     'Records delivery of a planned measure on the effective date.',
     z.object({ measureId: Uuid, amountFen: Fen }).strict(),
   ),
+  ChangeMeasureStatus: command(
+    'ChangeMeasureStatus',
+    'A planned measure is under way, completed or cancelled from the effective date.',
+    E.MeasureStatusChanged.schema,
+  ),
   RecordVisit: command(
     'RecordVisit',
     "Records the helper's visit on the effective date.",

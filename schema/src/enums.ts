@@ -123,6 +123,9 @@ export const NaturalDecreaseReason = z.enum([
   'moved_away', // 迁出
 ]);
 
+/** Where an assistance measure stands: planned, under way, completed, or cancelled. */
+export const MeasureStatus = z.enum(['planned', 'under_way', 'completed', 'cancelled']);
+
 /** What found an exit wrong (错退): 回头看, an inspection (督查巡查), a third-party assessment. */
 export const WrongExitSource = z.enum(['review', 'inspection', 'assessment']);
 

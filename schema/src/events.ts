@@ -4,6 +4,7 @@ import {
   CaseKind,
   FundingSource,
   HouseholdAttribute,
+  MeasureStatus,
   MemberJoinReason,
   MemberLeaveReason,
   MonitoringCategory,
@@ -239,6 +240,11 @@ export const HouseholdEvents = {
         year: Year,
       })
       .strict(),
+  ),
+  MeasureStatusChanged: define(
+    'MeasureStatusChanged',
+    'A measure’s progress from the effective date: under way, completed, or cancelled (then no delivery follows).',
+    z.object({ measureId: Uuid, status: MeasureStatus.exclude(['planned']), note: Text2000.optional() }).strict(),
   ),
   AssistanceDelivered: define(
     'AssistanceDelivered',

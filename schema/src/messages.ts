@@ -119,6 +119,12 @@ export const ENUM_LABELS = {
     edge_vulnerable: t('边缘易致贫户', 'edge household'),
     sudden_hardship: t('突发严重困难户', 'sudden hardship'),
   },
+  MeasureStatus: {
+    planned: t('已计划', 'planned'),
+    under_way: t('实施中', 'under way'),
+    completed: t('已完成', 'completed'),
+    cancelled: t('已取消', 'cancelled'),
+  },
   WrongExitSource: {
     review: t('回头看', 'review (回头看)'),
     inspection: t('督查巡查', 'inspection'),
@@ -190,6 +196,7 @@ export const EVENT_LABELS: Record<string, Text> = {
   ReturnedToPoverty: t('返贫', 'returned to poverty'),
   HouseholdImported: t('导入（原有建档立卡户）', 'imported from an existing roll'),
   ExitImported: t('导入（原有脱贫记录）', 'exit imported from an existing roll'),
+  MeasureStatusChanged: t('帮扶措施进度变更', 'measure status changed'),
   ExitAnnulled: t('错退：撤销脱贫退出，恢复在册', 'exit annulled as wrong (wrong exit)'),
   AttributeAndCausesAdjusted: t('动态调整（属性、致贫原因）', 'attribute and causes adjusted'),
   MonitoringStarted: t('纳入监测', 'monitoring started'),
@@ -271,6 +278,7 @@ export const REFUSAL_LABELS: Record<string, Text> = {
     'this step belongs to another level of government',
   ),
   SAME_PERSON: t('审核与审批须由不同的人办理', 'the review and its approval must be recorded by different people'),
+  MEASURE_CLOSED: t('该帮扶措施已完成或已取消', 'the measure is completed or cancelled'),
   ALREADY_RECORDED: t('该户已在系统中', 'the household is already in the registry'),
   NO_SUCH_EXIT: t('该户最近一次脱贫退出不是所填年度', 'the household’s latest exit is not of that year'),
   NO_CHANGE: t('所填信息与现有信息相同，无需变更', 'nothing to change'),

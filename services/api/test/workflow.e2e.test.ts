@@ -29,7 +29,7 @@ const HOUSEHOLD = `query Household($id: ID!, $waitFor: Position) {
     members { name nationalId relation }
     helper { name }
     latestAssessment { year incomePerCapitaFen }
-    measures { category amountFen deliveredFen }
+    measures { category amountFen deliveredFen status }
     exits { year exitedOn }
     returns { returnedOn mainCause }
     visits(year: 2019) { visitedOn }
@@ -114,6 +114,7 @@ describe('a household from application to return to poverty, through GraphQL ove
       }),
     );
     await ok(clerk, 'RecordAssistanceDelivered', at('2016-05-01', { measureId, amountFen: 1_200_000 }));
+    await ok(clerk, 'ChangeMeasureStatus', at('2016-06-01', { measureId, status: 'completed' }));
     for (const month of ['02', '04', '06', '08', '10', '11']) {
       await ok(clerk, 'RecordVisit', at(`2019-${month}-15`, { notes: '入户走访，了解养殖情况' }));
     }
@@ -168,7 +169,7 @@ describe('a household from application to return to poverty, through GraphQL ove
       townshipCode: TOWNSHIP,
       helper: { name: '王帮扶' },
       latestAssessment: { year: 2019, incomePerCapitaFen: 720_000 },
-      measures: [{ category: 'industry', amountFen: 1_200_000, deliveredFen: 1_200_000 }],
+      measures: [{ category: 'industry', amountFen: 1_200_000, deliveredFen: 1_200_000, status: 'completed' }],
       exits: [{ year: 2019, exitedOn: '2019-12-31' }],
       returns: [{ returnedOn: '2021-03-01', mainCause: 'illness' }],
     });

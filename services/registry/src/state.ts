@@ -53,6 +53,9 @@ export type CaseKind = OpenCase['kind'];
 
 export type Assessment = HouseholdEventData<'ConditionsAssessed'>;
 export type Measure = HouseholdEventData<'AssistancePlanned'> & {
+  /** Planned until a MeasureStatusChanged says otherwise, with the date it did. */
+  status: 'planned' | 'under_way' | 'completed' | 'cancelled';
+  statusOn?: string;
   deliveredFen: number;
   deliveries: { amountFen: number; deliveredOn: string }[];
 };
@@ -129,9 +132,10 @@ export const initialState = (): HouseholdState => ({
  * or their meaning: a state stored in another shape is never read as this one, the read side
  * folds that household again from its events instead. 1: visits keyed by visit id (until
  * 2026-11-24); 2: visits in stream order (until 2026-11-29); 3: an open case keeps the
- * effective date of its last event (stepOn) (until 2026-11-29); 4: wrong exits (wrongExits).
+ * effective date of its last event (stepOn) (until 2026-11-29); 4: wrong exits (wrongExits)
+ * (until 2026-11-29); 5: a measure's status.
  */
-export const STATE_SHAPE = 4;
+export const STATE_SHAPE = 5;
 
 /** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

@@ -8,6 +8,7 @@ import {
   HouseholdAttribute,
   IdentificationStep,
   LabourCapacity,
+  MeasureStatus,
   MemberJoinReason,
   MemberLeaveReason,
   MonitoringCategory,
@@ -40,6 +41,7 @@ const known = new Map<z.ZodEnum, string>([
   [ComparisonAgency, 'ComparisonAgency'],
   [MemberJoinReason, 'MemberJoinReason'],
   [WrongExitSource, 'WrongExitSource'],
+  [MeasureStatus, 'MeasureStatus'],
   [MemberLeaveReason, 'MemberLeaveReason'],
   [NaturalDecreaseReason, 'NaturalDecreaseReason'],
   [ExitCriterion, 'ExitCriterion'],
@@ -79,5 +81,6 @@ export const SchoolingEnum = enumFor(Schooling);
 export const AssistanceCategoryEnum = enumFor(AssistanceCategory);
 export const FundingSourceEnum = enumFor(FundingSource);
 export const MonitoringCategoryEnum = enumFor(MonitoringCategory);
+export const MeasureStatusEnum = enumFor(MeasureStatus);
 export const ExitCriterionEnum = enumFor(ExitCriterion);
 export const RoleEnum = enumFor(Role);

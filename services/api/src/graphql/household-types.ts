@@ -10,6 +10,7 @@ import {
   HealthEnum,
   HouseholdAttributeEnum,
   LabourCapacityEnum,
+  MeasureStatusEnum,
   MonitoringCategoryEnum,
   PovertyCauseEnum,
   RelationEnum,
@@ -108,6 +109,11 @@ const MeasureType = builder.objectRef<View['measures'][number]>('Measure').imple
     description: t.exposeString('description'),
     amountFen: t.field({ type: 'Fen', resolve: (m) => m.amountFen }),
     deliveredFen: t.field({ type: 'Fen', resolve: (m) => m.deliveredFen }),
+    status: t.field({
+      type: MeasureStatusEnum,
+      description: 'planned, under_way, completed or cancelled.',
+      resolve: (m) => m.status as 'planned',
+    }),
   }),
 });
 

@@ -7,7 +7,9 @@ import type { Deciders, Evolvers } from './types.js';
  * visits. Only for households on the assistance roll (registered, returned, exited) or in
  * monitoring; deliveries never exceed the plan.
  */
-export const decide: Deciders<'AssignHelper' | 'PlanAssistance' | 'RecordAssistanceDelivered' | 'RecordVisit'> = {
+export const decide: Deciders<
+  'AssignHelper' | 'PlanAssistance' | 'RecordAssistanceDelivered' | 'ChangeMeasureStatus' | 'RecordVisit'
+> = {
   AssignHelper: (command, state) => {
     requireAssisted(state, 'assign a helper');
     if (state.helper?.helperId === command.data.helper.helperId) {
@@ -32,6 +34,8 @@ export const decide: Deciders<'AssignHelper' | 'PlanAssistance' | 'RecordAssista
     requireAssisted(state, 'deliver assistance');
     const measure = state.measures[command.data.measureId];
     if (!measure) refuse('NO_SUCH_MEASURE', `measure ${command.data.measureId} was not planned for this household`);
+    if (measure.status === 'cancelled')
+      refuse('MEASURE_CLOSED', 'the measure was cancelled; nothing is delivered on it', { status: measure.status });
     if (measure.deliveredFen + command.data.amountFen > measure.amountFen) {
       refuse('OVER_DELIVERY', 'deliveries would exceed the planned amount', {
         plannedFen: measure.amountFen,
@@ -40,6 +44,20 @@ export const decide: Deciders<'AssignHelper' | 'PlanAssistance' | 'RecordAssista
       });
     }
     return [{ type: 'AssistanceDelivered', data: { ...command.data, deliveredOn: ctx.effectiveAt } }];
+  },
+
+  ChangeMeasureStatus: (command, state) => {
+    requireAssisted(state, 'change a measure’s status');
+    const measure = state.measures[command.data.measureId];
+    if (!measure) refuse('NO_SUCH_MEASURE', `measure ${command.data.measureId} was not planned for this household`);
+    if (measure.status === command.data.status) refuse('NO_CHANGE', `the measure is already ${measure.status}`);
+    // Planned → under way → completed, or cancelled before completion; completed and cancelled are final.
+    if (measure.status === 'completed' || measure.status === 'cancelled') {
+      refuse('MEASURE_CLOSED', `the measure is ${measure.status}; its status no longer changes`, {
+        status: measure.status,
+      });
+    }
+    return [{ type: 'MeasureStatusChanged', data: command.data }];
   },
 
   RecordVisit: (command, state, ctx) => {
@@ -59,12 +77,28 @@ export const decide: Deciders<'AssignHelper' | 'PlanAssistance' | 'RecordAssista
   },
 };
 
-export const evolve: Evolvers<'HelperAssigned' | 'AssistancePlanned' | 'AssistanceDelivered' | 'VisitRecorded'> = {
+export const evolve: Evolvers<
+  'HelperAssigned' | 'AssistancePlanned' | 'AssistanceDelivered' | 'MeasureStatusChanged' | 'VisitRecorded'
+> = {
   HelperAssigned: (state, event) => ({ ...state, helper: event.data.helper }),
   AssistancePlanned: (state, event) => ({
     ...state,
-    measures: { ...state.measures, [event.data.measureId]: { ...event.data, deliveredFen: 0, deliveries: [] } },
+    measures: {
+      ...state.measures,
+      [event.data.measureId]: { ...event.data, status: 'planned', deliveredFen: 0, deliveries: [] },
+    },
   }),
+  MeasureStatusChanged: (state, event) => {
+    const measure = state.measures[event.data.measureId];
+    if (!measure) return state;
+    return {
+      ...state,
+      measures: {
+        ...state.measures,
+        [measure.measureId]: { ...measure, status: event.data.status, statusOn: event.effectiveAt },
+      },
+    };
+  },
   AssistanceDelivered: (state, event) => {
     const measure = state.measures[event.data.measureId];
     if (!measure) return state;

@@ -19,6 +19,7 @@ export const CORRECTION_KEYS: Partial<Record<HouseholdEventType, (data: Record<s
   AttributeAndCausesAdjusted: () => null,
   HouseholdImported: (d) => d.householdId,
   ExitImported: (d) => `${String(d.year)} ${String(d.exitedOn)}`,
+  MeasureStatusChanged: (d) => d.measureId,
   ExitAnnulled: (d) => `${String(d.year)} ${String(d.exitedOn)}`,
   DataComparisonRecorded: () => null,
   MonitoringStarted: (d) => d.householdId,

@@ -92,4 +92,45 @@ describe('assistance: helper, measures, visits', () => {
       .when(cmd('RecordAssistanceDelivered', { measureId: ids.measure, amountFen: 1 }))
       .thenRefuses('NO_SUCH_MEASURE');
   });
+
+  it('follows a measure from planned to under way to completed, or cancelled; a cancelled one takes no delivery', () => {
+    const plan = {
+      measureId: ids.measure,
+      category: 'industry',
+      description: '养殖湖羊10只',
+      amountFen: 500_000,
+      fundingSource: 'central',
+      year: 2019,
+    };
+    const planned = [...withHelper(), { type: 'AssistancePlanned' as const, data: plan as never }];
+    expect(given(planned).state.measures[ids.measure]?.status).toBe('planned');
+    given(planned)
+      .when(cmd('ChangeMeasureStatus', { measureId: ids.measure, status: 'under_way' }))
+      .thenEmits([{ type: 'MeasureStatusChanged', data: { measureId: ids.measure, status: 'under_way' } }]);
+    const underWay: Given[] = [
+      ...planned,
+      {
+        type: 'MeasureStatusChanged',
+        data: { measureId: ids.measure, status: 'under_way' },
+        effectiveAt: '2019-05-01',
+      },
+    ];
+    expect(given(underWay).state.measures[ids.measure]).toMatchObject({ status: 'under_way', statusOn: '2019-05-01' });
+    given(underWay)
+      .when(cmd('ChangeMeasureStatus', { measureId: ids.measure, status: 'under_way' }))
+      .thenRefuses('NO_CHANGE');
+    const cancelled: Given[] = [
+      ...underWay,
+      { type: 'MeasureStatusChanged', data: { measureId: ids.measure, status: 'cancelled', note: '农户放弃' } },
+    ];
+    given(cancelled)
+      .when(cmd('ChangeMeasureStatus', { measureId: ids.measure, status: 'completed' }))
+      .thenRefuses('MEASURE_CLOSED');
+    given(cancelled)
+      .when(cmd('RecordAssistanceDelivered', { measureId: ids.measure, amountFen: 1 }))
+      .thenRefuses('MEASURE_CLOSED');
+    given(withHelper())
+      .when(cmd('ChangeMeasureStatus', { measureId: ids.measure, status: 'completed' }))
+      .thenRefuses('NO_SUCH_MEASURE');
+  });
 });
