@@ -169,6 +169,24 @@ describe('importing an existing roll (CSV and Excel), all or nothing', () => {
     expect(at(9, '主要致贫原因')).toMatchObject({ zh: '“天灾”不是可选的值' });
   });
 
+  it('names an exit year that is no number and an exit date after today at their columns, writing nothing', async () => {
+    const rows = roll(3);
+    for (const r of [rows[4], rows[5]] as string[][]) {
+      r[8] = '二〇一九';
+      r[9] = '2099-12-31';
+    }
+    const before = await stored();
+    const { status, body } = await upload(csv(rows));
+    expect(status).toBe(422);
+    expect(await stored()).toBe(before);
+    expect(body.problems?.map((p) => [p.line, p.column])).toEqual(
+      expect.arrayContaining([
+        [6, '脱贫年度'],
+        [6, '脱贫日期'],
+      ]),
+    );
+  });
+
   it('refuses a person or a card the registry already has in another open household, naming the row', async () => {
     const shared = person('head');
     const village = await api.client(villageClerk);

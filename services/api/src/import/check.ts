@@ -11,7 +11,6 @@ import {
 import {
   birthDateOfNationalId,
   type HouseholdCommand,
-  HouseholdCommands,
   type Member,
   type Policy,
   sexOfNationalId,
@@ -294,14 +293,30 @@ function plan(
       ],
     };
     if (status === 'exited') {
-      const exitData = HouseholdCommands.ImportExit.schema.parse({
-        year: Number(v.exitYear),
-        incomePerCapitaFen: Math.round(Number(v.incomeYuan) * 100),
-        source,
-      });
       const exitId = `import-exit-${householdId}`;
-      decide({ type: 'ImportExit', data: exitData }, state, ctx(exitId, v.exitedOn ?? ''));
-      planned.exit = { commandId: exitId, effectiveAt: v.exitedOn ?? '', data: exitData };
+      const exitedOn = v.exitedOn ?? '';
+      // Parsed as the handler parses a clerk's command: a year or income that is no number, an
+      // exit date after today or outside the registry's range, each named at its column.
+      let exitData: unknown;
+      try {
+        const raw = { year: Number(v.exitYear), incomePerCapitaFen: Math.round(Number(v.incomeYuan) * 100), source };
+        exitData = parseCommand(
+          { commandId: exitId, householdId, effectiveAt: exitedOn },
+          'ImportExit',
+          raw,
+          options.now,
+        ).command.data;
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        for (const issue of error.issues) {
+          const key: ColumnKey =
+            issue.path === 'effectiveAt' ? 'exitedOn' : issue.path.endsWith('year') ? 'exitYear' : 'incomeYuan';
+          problem(line, header(headers, key), `不符合规则：${issue.message}`, issue.message);
+        }
+        return undefined;
+      }
+      decide({ type: 'ImportExit', data: exitData } as HouseholdCommand, state, ctx(exitId, exitedOn));
+      planned.exit = { commandId: exitId, effectiveAt: exitedOn, data: exitData };
     }
     return planned;
   } catch (error) {
