@@ -53,28 +53,31 @@ const key = (kind: ClaimKind, value: string): Key => ({
  */
 export function heldKeys(state: HouseholdState): Map<string, Key> {
   const keys = new Map<string, Key>();
-  if (!CLOSED.has(state.status)) {
-    for (const m of Object.values(state.members)) {
-      const k = key('person', m.nationalId);
-      keys.set(k.stream, k);
-    }
-  }
-  const card = state.registration?.cardNumber;
-  if (card) {
-    const k = key('card', card);
+  for (const [kind, value] of held(state).values()) {
+    const k = key(kind, value);
     keys.set(k.stream, k);
   }
   return keys;
 }
 
-/** What a command changes in the keys its household holds. */
+/** The keys held, by kind and normalised value: no digest taken (commands compare them on every run). */
+function held(state: HouseholdState): Map<string, [ClaimKind, string]> {
+  const keys = new Map<string, [ClaimKind, string]>();
+  if (!CLOSED.has(state.status)) {
+    for (const m of Object.values(state.members)) keys.set(`person\u0000${m.nationalId}`, ['person', m.nationalId]);
+  }
+  const card = state.registration?.cardNumber;
+  if (card) keys.set(`card\u0000${normalise('card', card)}`, ['card', card]);
+  return keys;
+}
+
+/** What a command changes in the keys its household holds; only those changed get their stream's digest. */
 export function keyChanges(before: HouseholdState, after: HouseholdState): { claim: Key[]; release: Key[] } {
-  const was = heldKeys(before);
-  const now = heldKeys(after);
-  return {
-    claim: [...now.values()].filter((k) => !was.has(k.stream)),
-    release: [...was.values()].filter((k) => !now.has(k.stream)),
-  };
+  const was = held(before);
+  const now = held(after);
+  const only = (a: Map<string, [ClaimKind, string]>, b: Map<string, [ClaimKind, string]>) =>
+    [...a].filter(([k]) => !b.has(k)).map(([, [kind, value]]) => key(kind, value));
+  return { claim: only(now, was), release: only(was, now) };
 }
 
 /** A claim stream as read: its last revision, and who holds the key since when (none after a release). */
