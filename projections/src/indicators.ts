@@ -77,7 +77,7 @@ export async function areaIndicators(
   const transitions = await db.query<{ event_type: string; n: string }>(
     `SELECT event_type, count(*) AS n FROM ${t.audit}
       WHERE ${area} AND effective_at BETWEEN $2::date AND $3::date
-        AND event_type IN ('ExitApproved', 'ExitAnnulled', 'ReturnedToPoverty', 'RemovedFromRegistry', 'NaturalDecreaseRecorded', 'RegistrationApproved')
+        AND event_type IN ('ExitApproved', 'ExitImported', 'ExitAnnulled', 'ReturnedToPoverty', 'RemovedFromRegistry', 'NaturalDecreaseRecorded', 'RegistrationApproved', 'HouseholdImported')
       GROUP BY event_type`,
     [query.areaCode, `${query.year}-01-01`, endOfYear],
   );
@@ -138,12 +138,13 @@ export async function areaIndicators(
     endOfYear: { registeredHouseholds, registeredPeople, monitoredHouseholds: monitored, byStatus },
     during: {
       // An annulment takes effect on its exit's date: both fall in the same year.
-      exits: count('ExitApproved') - count('ExitAnnulled'),
+      // A household or an exit imported from an existing roll counts in the year it took effect.
+      exits: count('ExitApproved') + count('ExitImported') - count('ExitAnnulled'),
       wrongExits: count('ExitAnnulled'),
       returns: count('ReturnedToPoverty'),
       removals: count('RemovedFromRegistry'),
       naturalDecreases: count('NaturalDecreaseRecorded'),
-      registrations: count('RegistrationApproved'),
+      registrations: count('RegistrationApproved') + count('HouseholdImported'),
     },
     ruralPopulation,
     povertyIncidence: ruralPopulation ? registeredPeople / ruralPopulation : null,

@@ -14,6 +14,7 @@ const VILLAGE_A = '320924101201';
 const VILLAGE_B = '320924102305';
 // In another county, so the county's own counts stay as the other tests read them.
 const VILLAGE_C = '320925103401';
+const VILLAGE_D = '320925103402';
 
 describe('assessment views per area and year', () => {
   let db: TestDatabase;
@@ -151,6 +152,40 @@ describe('assessment views per area and year', () => {
     expect(after.endOfYear.byStatus.exited?.households ?? 0).toBe(
       (before.endOfYear.byStatus.exited?.households ?? 0) - 1,
     );
+  });
+
+  it('counts a household and an exit imported from an existing roll in the years they took effect', async () => {
+    const id = '0b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e';
+    const system = { id: 'registry-import', role: 'system' as const, unit: 'test' };
+    const source = { fileSha256: 'b'.repeat(64), fileName: 'roll.csv', rows: [2] };
+    const head = clerkFor(handler).head;
+    await handler.handle(
+      { commandId: `imp-${id}`, householdId: id, effectiveAt: '2016-05-01' },
+      'ImportHousehold',
+      {
+        household: { villageCode: VILLAGE_D, address: '导入1号' },
+        members: [head],
+        cardNumber: 'IMP-IND-0001',
+        attribute: 'ordinary',
+        mainCause: 'illness',
+        source,
+      },
+      system,
+    );
+    const exit = await handler.handle(
+      { commandId: `imp-exit-${id}`, householdId: id, effectiveAt: '2019-12-31' },
+      'ImportExit',
+      {
+        year: 2019,
+        incomePerCapitaFen: 720_000,
+        source,
+      },
+      system,
+    );
+    await registry.runner.waitFor(exit.position);
+    expect((await indicators(VILLAGE_D, 2016)).during.registrations).toBe(1);
+    expect((await indicators(VILLAGE_D, 2019)).during).toMatchObject({ exits: 1, wrongExits: 0 });
+    expect((await indicators(VILLAGE_D, 2019)).endOfYear.byStatus.exited?.households).toBe(1);
   });
 
   it('narrows to a village and to another year', async () => {
