@@ -1,4 +1,6 @@
 export { areaCondition } from './areas.js';
+export type { HouseholdIdentifiers, PeopleAtCutoff, RectifyingEvent, RegistryFrame } from './assessment.js';
+export { householdIdentifiers, rectifyingEvents, registryFrame } from './assessment.js';
 export type { FollowerOptions } from './follower.js';
 export { RegistryVersionFollower } from './follower.js';
 export type { AreaIndicators } from './indicators.js';

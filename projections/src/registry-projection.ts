@@ -54,6 +54,7 @@ interface Working {
 /** Which child table an event changes, when the household is not refolded. */
 const CHILD_TABLE: Partial<Record<string, 'members' | 'measures'>> = {
   ApplicationSubmitted: 'members',
+  HouseholdImported: 'members',
   MonitoringStarted: 'members',
   MemberAdded: 'members',
   MemberRemoved: 'members',

@@ -1,4 +1,5 @@
 export * from './area.js';
+export * from './assessment.js';
 export { renderCatalogue } from './catalogue.js';
 export * from './claims.js';
 export * from './commands.js';

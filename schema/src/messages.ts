@@ -163,6 +163,31 @@ export const ENUM_LABELS = {
     moving_out: t('迁出', 'moving out'),
     other: t('其他', 'other'),
   },
+  Verdict: {
+    correctly_exited: t('脱贫准确', 'correctly exited'),
+    wrongly_exited: t('错退', 'wrongly exited'),
+    correctly_registered: t('识别准确', 'correctly registered'),
+    wrongly_included: t('错评', 'wrongly included'),
+    omitted: t('漏评', 'omitted'),
+    not_poor: t('非贫困户', 'not poor'),
+  },
+  Stratum: {
+    exited: t('已脱贫户', 'exited'),
+    registered: t('未脱贫户', 'registered, not exited'),
+    outside: t('非建档立卡户', 'outside the registry'),
+  },
+  VillageStratum: { poor: t('贫困村', 'poor village'), other: t('非贫困村', 'other village') },
+  RectificationAction: {
+    annul_exit: t('撤销错误退出', 'annul the exit'),
+    remove: t('清退', 'remove from the registry'),
+    invite_application: t('组织申请纳入', 'invite to apply'),
+  },
+  AssessmentRecommendation: {
+    exit: t('符合退出条件', 'meets the exit standard'),
+    not_exit: t('不符合退出条件', 'does not meet the exit standard'),
+    incomplete: t('评估尚未完成', 'assessment incomplete'),
+  },
+  RateComparison: { below: t('低于', 'below'), at_least: t('不低于', 'at least') },
 } as const satisfies Record<string, Record<string, Text>>;
 
 export type EnumName = keyof typeof ENUM_LABELS;
@@ -284,6 +309,24 @@ export const REFUSAL_LABELS: Record<string, Text> = {
   NO_CHANGE: t('所填信息与现有信息相同，无需变更', 'nothing to change'),
   NOT_CORRECTABLE: t('该事件不可更正', 'this event cannot be corrected'),
   KEY_FIELD_CHANGED: t('关键字段不可通过更正修改', 'a key field cannot be changed by correction'),
+  ASSESSMENT_EXISTS: t('该评估已开启', 'the assessment is already open'),
+  NO_SUCH_ASSESSMENT: t('没有该评估', 'no such assessment'),
+  VILLAGE_OUTSIDE_AREA: t('所列贫困村不在评估范围内', 'a listed poor village is outside the area assessed'),
+  SAMPLE_ALREADY_DRAWN: t('样本已抽取，不能重抽', 'the sample is already drawn'),
+  SEED_MISMATCH: t('种子与开启评估时承诺的哈希值不符', 'the seed does not match the commitment made at opening'),
+  SAMPLE_NOT_DRAWN: t('尚未抽取样本', 'the sample is not drawn yet'),
+  NOT_IN_SAMPLE: t('该户不在本次抽样样本中', 'the household is not in the sample'),
+  VILLAGE_NOT_SAMPLED: t('该村不是抽中的样本村', 'the village is not among those drawn'),
+  VERDICT_NOT_FOR_STRATUM: t('该类农户不能作此结论', 'this verdict does not fit the household’s stratum'),
+  VERDICT_CONTRADICTS_FINDINGS: t(
+    '结论与调查结果矛盾：须收入高于当年标准且两不愁三保障全部达标',
+    'the verdict contradicts the findings: income above the line and every condition met are needed',
+  ),
+  NOTES_REQUIRED: t(
+    '收入和两不愁三保障均达标却判为贫困，须在备注中说明理由',
+    'say in notes why the household counts as poor',
+  ),
+  REASON_REQUIRED: t('该户已有调查结论，重新记录须说明原因', 'the household already has a finding: give a reason'),
   READ_MODEL_BEHIND: t('数据仍在同步，请稍后重试', 'the read models are catching up: retry shortly'),
   DATABASE_UNAVAILABLE: t('数据库暂时不可用，请稍后重试', 'the database is unavailable: retry shortly'),
   UNAUTHENTICATED: t('登录已失效，请重新登录', 'your sign-in has expired: sign in again'),

@@ -18,7 +18,7 @@ import {
   RegistryVersionFollower,
   type RunnerStatus,
 } from '@registry/projections';
-import { AreaReferenceHandler, HouseholdCommandHandler } from '@registry/registry';
+import { AreaReferenceHandler, AssessmentHandler, HouseholdCommandHandler } from '@registry/registry';
 import { NATIONAL_POLICY, type Policy } from '@registry/schema';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -36,6 +36,7 @@ export interface Infrastructure {
   }[];
   handler: HouseholdCommandHandler;
   reference: AreaReferenceHandler;
+  assessments: AssessmentHandler;
   policy: Policy;
   /** Read-your-writes on the serving registry read models. */
   waitForRegistry(position: string, timeoutMs?: number): Promise<void>;
@@ -135,6 +136,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       runners,
       handler: new HouseholdCommandHandler(eventStore, { policy }),
       reference: new AreaReferenceHandler(eventStore),
+      assessments: new AssessmentHandler(eventStore, { policy }),
       policy,
       waitForRegistry: (position, timeoutMs) => registry.runner.waitFor(position, timeoutMs),
       describe: {

@@ -1,3 +1,14 @@
+export type { RegistryAtCutoff } from './assessment/decide.js';
+export { decideDraw, decideFinding, decideOpen, sha256Hex } from './assessment/decide.js';
+export type { AssessmentResult } from './assessment/handler.js';
+export { AssessmentHandler } from './assessment/handler.js';
+export { populationsKnownAt } from './assessment/population.js';
+export type { AssessmentResults, GroupResult, Rate } from './assessment/results.js';
+export { assessmentBreakdown, assessmentResults, clusteredRate, wilson } from './assessment/results.js';
+export type { Draw, FrameHousehold, SamplingFrame } from './assessment/sampling.js';
+export { drawSample, frameDigest, rank } from './assessment/sampling.js';
+export type { AssessmentState, Finding } from './assessment/state.js';
+export { findingKey, foldAssessment } from './assessment/state.js';
 export type { BackfillReport } from './backfill.js';
 export { backfillClaims } from './backfill.js';
 export type { ClaimHead, Key } from './claims.js';

@@ -1,6 +1,11 @@
 import type { EventStore } from '@registry/eventstore';
 import type { ReferenceProjection, RegistryProjection } from '@registry/projections';
-import type { AreaReferenceHandler, HistoryEvent, HouseholdCommandHandler } from '@registry/registry';
+import type {
+  AreaReferenceHandler,
+  AssessmentHandler,
+  HistoryEvent,
+  HouseholdCommandHandler,
+} from '@registry/registry';
 import type { Policy } from '@registry/schema';
 import type { Language } from '@registry/schema/messages';
 import type pg from 'pg';
@@ -12,6 +17,7 @@ export interface ApiDeps {
   eventStore: EventStore;
   handler: HouseholdCommandHandler;
   reference: AreaReferenceHandler;
+  assessments: AssessmentHandler;
   /** `registry` is whichever version currently serves. */
   projections: { readonly registry: RegistryProjection; reference: ReferenceProjection };
   /** Read-your-writes: resolves once the serving registry read models have processed `position`. */

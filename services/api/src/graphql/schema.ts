@@ -10,6 +10,8 @@ import './indicators.js';
 import './audit.js';
 import './exit-review.js';
 import './subscription.js';
+import './assessment.js';
+import './assessment-mutations.js';
 
 builder.queryType({ description: 'Reads. Every field answers only within your area.' });
 builder.mutationType({
