@@ -334,6 +334,49 @@ export const REFUSAL_LABELS: Record<string, Text> = {
   INTERNAL: t('服务器内部错误', 'internal error'),
 };
 
+/** The words of an assessment's results and report, shared by the API's report and the console. */
+export const ASSESSMENT_LABELS = {
+  incidence: t('综合贫困发生率', 'composite poverty incidence'),
+  wrongExit: t('错退率', 'wrong-exit rate'),
+  omission: t('漏评率', 'omission rate'),
+  wrongInclusion: t('错评率', 'wrong-inclusion rate'),
+  approval: t('群众认可度', 'public approval'),
+  report: t('第三方评估报告', 'third-party assessment report'),
+  area: t('评估范围', 'area assessed'),
+  year: t('评估年度', 'year'),
+  cutoff: t('数据截止日期', 'cut-off date'),
+  knownAt: t('名册数据时点', 'registry as known at'),
+  asOf: t('报告时点', 'report as of'),
+  seed: t('随机种子', 'seed'),
+  commitment: t('种子承诺（SHA-256）', 'seed commitment (SHA-256)'),
+  frameDigest: t('抽样框摘要（SHA-256）', 'sampling frame digest (SHA-256)'),
+  frame: t('抽样框', 'sampling frame'),
+  sample: t('样本', 'sample'),
+  villages: t('村', 'villages'),
+  households: t('户', 'households'),
+  value: t('测算值', 'value'),
+  interval: t('95%置信区间', '95% interval'),
+  counted: t('分子/分母', 'numerator / denominator'),
+  threshold: t('标准', 'threshold'),
+  meets: t('是否达标', 'meets'),
+  yes: t('达标', 'yes'),
+  no: t('未达标', 'no'),
+  unknown: t('无法测算', 'cannot tell'),
+  certain: t('区间同侧', 'interval on the same side'),
+  recommendation: t('评估结论', 'recommendation'),
+  byTownship: t('分乡镇', 'by township'),
+  byVillage: t('分村', 'by village'),
+  verdicts: t('入户调查结论', 'verdicts of the households surveyed'),
+  sampled: t('抽中户数', 'households drawn'),
+  surveyed: t('已调查户数', 'households surveyed'),
+  missingFindings: t('尚未调查的样本户', 'drawn households not yet surveyed'),
+  noPopulation: t('缺少农村人口数的样本村', 'sampled villages without a rural population'),
+  method: t(
+    '比率以人计；区间为95% Wilson区间，样本率按整户抽样的设计效应调整；漏评率分母为样本村非建档立卡农村人口；综合贫困发生率=（未脱贫人口+推算漏评人口+推算错退人口）÷农村人口。',
+    'Rates are of people; intervals are 95% Wilson intervals, the sample rates adjusted for the design effect of sampling whole households; the omission rate divides by the non-registered rural people of the sampled villages; composite incidence = (registered poor + estimated omitted + estimated wrongly exited people) ÷ rural population.',
+  ),
+} as const satisfies Record<string, Text>;
+
 /** A text in a language. */
 export function say(text: Text, language: Language): string {
   return text[language];

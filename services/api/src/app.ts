@@ -2,6 +2,7 @@ import type { EventStore } from '@registry/eventstore';
 import { isTransient } from '@registry/projections';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
+import { exportAssessment } from './assessment-report/http.js';
 import { type TokenVerifier, Unauthenticated, type Viewer } from './auth.js';
 import { type ConsoleOptions, mountConsole } from './console.js';
 import { exportSnapshot } from './export.js';
@@ -146,6 +147,9 @@ function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
   );
   app.get('/export/snapshot', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
     exportSnapshot(api.deps, req.viewer as Viewer, req, res),
+  );
+  app.get('/export/assessment/:id', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
+    exportAssessment(api.deps, req.viewer as Viewer, req, res),
   );
   app.post(
     '/import',

@@ -199,10 +199,10 @@ describe('third-party assessment through the API, end to end', () => {
     expect(errors).toBeUndefined();
     return data.thirdPartyAssessment as AssessmentAnswer;
   };
-  const open = (id: string) =>
+  const open = (id: string, title = '2019年度贫困县退出第三方评估') =>
     mutate(assessing, 'openAssessment', 'OpenAssessmentInput', {
       assessmentId: id,
-      title: '2019年度贫困县退出第三方评估',
+      title,
       areaCode: COUNTY,
       year: 2019,
       cutoff: '2019-12-31',
@@ -253,7 +253,7 @@ describe('third-party assessment through the API, end to end', () => {
 
   it('draws the same sample again from the same seed, and a redraw from the registry now matches', async () => {
     const again = randomUUID();
-    await open(again);
+    await open(again, '<script>alert(1)</script> 复评');
     await mutate(assessing, 'drawSample', 'DrawSampleInput', { assessmentId: again, seed: SEED });
     const [one, two] = [await read(assessing), await read(assessing, again)];
     expect(two.sample?.households).toEqual(one.sample?.households);
@@ -372,6 +372,56 @@ describe('third-party assessment through the API, end to end', () => {
     expect(then.asOf).toBe(reportTime);
     expect(then.results.wrongExit.value).toBe(2 / 8);
     expect(then.results.incidence.value).toBeCloseTo(0.023, 12);
+  });
+
+  it('exports the report: printable HTML with its charts, the rates and the findings as CSV, as of a time', async () => {
+    const get = async (path: string, claims = assessor) =>
+      fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${await api.token(claims)}` } });
+    const html = await get(`/export/assessment/${assessmentId}?asOf=${encodeURIComponent(reportTime)}`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('x-as-of')).toBe(reportTime);
+    const page = await html.text();
+    expect(page).toContain('不符合退出条件');
+    expect(page).toContain('综合贫困发生率');
+    expect(page).toContain('2.30%');
+    expect(page).toContain(COMMITMENT);
+    expect(page.match(/<svg/g)?.length).toBeGreaterThanOrEqual(4);
+    const english = await (
+      await get(`/export/assessment/${assessmentId}?asOf=${encodeURIComponent(reportTime)}&lang=en`)
+    ).text();
+    expect(english).toContain('does not meet the exit standard');
+    // Text the assessor typed is escaped, never markup.
+    const ids = (
+      await query<{ thirdPartyAssessments: { assessmentId: string; title: string }[] }>(
+        assessing,
+        '{ thirdPartyAssessments { assessmentId title } }',
+      )
+    ).data.thirdPartyAssessments;
+    const hostile = ids.find((a) => a.title.startsWith('<script>'));
+    expect(ids.map((a) => a.assessmentId)).toContain(assessmentId);
+    const escaped = await (await get(`/export/assessment/${hostile?.assessmentId}`)).text();
+    expect(escaped).not.toContain('<script>');
+    expect(escaped).toContain('&#60;script&#62;');
+
+    const rates = await (
+      await get(`/export/assessment/${assessmentId}?format=csv&asOf=${encodeURIComponent(reportTime)}`)
+    ).text();
+    const lines = rates
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(lines[0]).toBe('scope,area_code,rate,value,low,high,numerator,denominator,threshold,meets');
+    expect(lines.find((l) => l.startsWith(`area,${COUNTY},wrongExit,`))).toMatch(/^area,\d+,wrongExit,0.25,/);
+    expect(lines.find((l) => l.startsWith(`village,${OTHER_VILLAGE},omission,`))).toMatch(/,omission,0,0,/);
+    const findings = await (await get(`/export/assessment/${assessmentId}?format=csv&part=findings`)).text();
+    expect(findings).toContain('一组-1');
+    expect(findings).not.toContain(omittedId);
+    const unmasked = await (
+      await get(`/export/assessment/${assessmentId}?format=csv&part=findings`, countyClerk)
+    ).text();
+    expect(unmasked).toContain(omittedId);
+    expect((await get(`/export/assessment/${assessmentId}`, otherClerk)).status).toBe(403);
+    expect((await get(`/export/assessment/${assessmentId}?format=pdf`)).status).toBe(400);
   });
 
   it('gives the county a rectification list that shows what it has acted on', async () => {

@@ -1,0 +1,172 @@
+import {
+  type AssessmentState,
+  assessmentBreakdown,
+  assessmentResults,
+  type GroupResult,
+  type Rate,
+} from '@registry/registry';
+import { maskNationalId, textProblem, Uuid } from '@registry/schema';
+import { type Language, languageOf } from '@registry/schema/messages';
+import { stringify } from 'csv-stringify/sync';
+import type { Request, Response } from 'express';
+import { Forbidden, requireArea, requireRole, type Viewer } from '../auth.js';
+import type { ApiDeps } from '../graphql/context.js';
+import { toInstant } from '../instant.js';
+import { maskName } from '../mask.js';
+import { reportHtml } from './html.js';
+
+class BadRequest extends Error {}
+
+function text(req: Request, name: string): string | undefined {
+  const value = (req.query as Record<string, unknown>)[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new BadRequest(`${name}: must be given once, as text`);
+  const problem = textProblem(value);
+  if (problem) throw new BadRequest(`${name}: ${problem}`);
+  return value;
+}
+
+function asOfOf(req: Request, now: string): string {
+  const given = text(req, 'asOf');
+  if (given === undefined) return now;
+  const instant = toInstant(given);
+  if ('problem' in instant) throw new BadRequest(`asOf: ${instant.problem}`);
+  if (instant.iso > now) throw new BadRequest(`asOf: must not be after now (${now})`);
+  return instant.iso;
+}
+
+const GROUP_RATES = ['wrongExit', 'omission', 'wrongInclusion', 'approval'] as const;
+
+function ratesCsv(state: AssessmentState): string {
+  const results = assessmentResults(state);
+  const parts = assessmentBreakdown(state);
+  const rows: unknown[][] = [];
+  const row = (scope: string, areaCode: string, key: string, rate: Rate) =>
+    rows.push([
+      scope,
+      areaCode,
+      key,
+      rate.value,
+      rate.low,
+      rate.high,
+      rate.numerator,
+      rate.denominator,
+      rate.threshold,
+      rate.meets,
+    ]);
+  const add = (scope: string, g: GroupResult) => {
+    for (const key of GROUP_RATES) row(scope, g.areaCode, key, g[key]);
+  };
+  row('area', results.areaCode, 'incidence', results.incidence);
+  add('area', results);
+  for (const t of parts.townships) add('township', t);
+  for (const v of parts.villages) add('village', v);
+  return stringify(rows, {
+    header: true,
+    columns: ['scope', 'area_code', 'rate', 'value', 'low', 'high', 'numerator', 'denominator', 'threshold', 'meets'],
+    cast: { boolean: (b) => (b ? 'true' : 'false') },
+  });
+}
+
+function findingsCsv(state: AssessmentState, viewer: Viewer): string {
+  const mask = (value: string | undefined, how: (v: string) => string) =>
+    value === undefined ? '' : viewer.masked ? how(value) : value;
+  const rows = [...state.findings.values()].map((f) => [
+    f.findingId,
+    f.villageCode,
+    f.stratum,
+    f.householdId ?? '',
+    f.label ?? '',
+    mask(f.headName, maskName),
+    mask(f.headNationalId, maskNationalId),
+    f.people,
+    f.incomePerCapitaFen,
+    f.conditions.food,
+    f.conditions.clothing,
+    f.conditions.compulsoryEducation,
+    f.conditions.basicMedical,
+    f.conditions.safeHousing,
+    f.conditions.safeDrinkingWater,
+    f.verdict,
+    f.approves === null ? '' : f.approves,
+    f.notes ?? '',
+    f.surveyedOn,
+    f.recordedAt,
+    f.actor.id,
+  ]);
+  return stringify(rows, {
+    header: true,
+    columns: [
+      'finding_id',
+      'village_code',
+      'stratum',
+      'household_id',
+      'label',
+      'head_name',
+      'head_national_id',
+      'people',
+      'income_per_capita_fen',
+      'food',
+      'clothing',
+      'compulsory_education',
+      'basic_medical',
+      'safe_housing',
+      'safe_drinking_water',
+      'verdict',
+      'approves',
+      'notes',
+      'surveyed_on',
+      'recorded_at',
+      'recorded_by',
+    ],
+    cast: { boolean: (b) => (b ? 'true' : 'false') },
+  });
+}
+
+/**
+ * GET /export/assessment/:id — the assessment as its events stood at `asOf` (default now,
+ * echoed in X-As-Of): `format=html` a printable report with its charts, `format=csv` the rates
+ * (`part=rates`, whole area, townships, villages) or the findings (`part=findings`, personal data
+ * masked for assessors). Chinese unless `lang=en` or Accept-Language prefers English.
+ */
+export async function exportAssessment(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
+  let state: AssessmentState | undefined;
+  let asOf: string;
+  let format: string;
+  let part: string;
+  let language: Language;
+  try {
+    requireRole(viewer, ['assessor', 'evaluator', 'admin', 'clerk'], 'read assessments');
+    const id = Uuid.safeParse(req.params.id);
+    if (!id.success) throw new BadRequest('id: must be a UUID');
+    asOf = asOfOf(req, new Date().toISOString());
+    format = text(req, 'format') ?? 'html';
+    if (format !== 'html' && format !== 'csv') throw new BadRequest('format: must be html or csv');
+    part = text(req, 'part') ?? 'rates';
+    if (part !== 'rates' && part !== 'findings') throw new BadRequest('part: must be rates or findings');
+    const lang = text(req, 'lang');
+    language = lang === 'en' || lang === 'zh' ? lang : languageOf(req.headers['accept-language']);
+    state = await deps.assessments.read(id.data, asOf);
+    if (state) requireArea(viewer, state.opened.areaCode, `assessment ${id.data}`);
+  } catch (error) {
+    if (error instanceof BadRequest) res.status(400).json({ error: error.message });
+    else if (error instanceof Forbidden) res.status(403).json({ error: error.message });
+    else throw error;
+    return;
+  }
+  if (!state) {
+    res.status(404).json({ error: 'no such assessment (as of that time)' });
+    return;
+  }
+  res.setHeader('X-As-Of', asOf);
+  const name = `assessment-${state.opened.areaCode}-${state.opened.year}`;
+  if (format === 'html') {
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.send(reportHtml(state, asOf, language));
+    return;
+  }
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${name}-${part}.csv"`);
+  // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
+  res.send(`\uFEFF${part === 'rates' ? ratesCsv(state) : findingsCsv(state, viewer)}`);
+}
