@@ -368,7 +368,8 @@ export const ASSESSMENT_LABELS = {
   byVillage: t('分村', 'by village'),
   verdicts: t('入户调查结论', 'verdicts of the households surveyed'),
   sampled: t('抽中户数', 'households drawn'),
-  surveyed: t('已调查户数', 'households surveyed'),
+  surveyed: t('已调查样本户', 'drawn households surveyed'),
+  outside: t('已调查非建档立卡户', 'households outside the registry surveyed'),
   missingFindings: t('尚未调查的样本户', 'drawn households not yet surveyed'),
   noPopulation: t('缺少农村人口数的样本村', 'sampled villages without a rural population'),
   method: t(

@@ -7,7 +7,7 @@ import type { DemoArea } from './console.js';
  * every rule is enforced: two townships, four villages, 24 households identified in 2015,
  * most exited in 2018–2019 (one refused first for low income), one returned to poverty in
  * 2021, one exited household and two edge households monitored from 2020, one removed after data comparison, and rural population
- * per township. Ids derive from fixed names, so loading twice writes nothing new.
+ * per township and village. Ids derive from fixed names, so loading twice writes nothing new.
  */
 export const DEMO_COUNTY = '320924000000';
 export const DEMO_TOWNSHIPS = ['320924101000', '320924102000'] as const;
@@ -210,6 +210,11 @@ export async function loadDemo(handler: HouseholdCommandHandler, reference: Area
     [DEMO_COUNTY, 4_500],
     [DEMO_TOWNSHIPS[0], 2_000],
     [DEMO_TOWNSHIPS[1], 2_500],
+    // Villages too: an assessment's omission rate divides by the sampled villages' people.
+    [VILLAGES[0], 1_000],
+    [VILLAGES[1], 1_000],
+    [VILLAGES[2], 1_250],
+    [VILLAGES[3], 1_250],
   ];
   for (const [areaCode, population] of populations) {
     for (let year = 2015; year <= 2021; year++) {

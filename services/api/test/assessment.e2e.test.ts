@@ -79,7 +79,7 @@ const ASSESSMENT = `query($id: ID!, $asOf: DateTime) {
     sample { seed frameDigest villages { villageCode stratum ruralPopulation cardedPeople }
              households { householdId villageCode stratum people cardNumber headName surveyed } }
     findings { householdId label headName headNationalId verdict people approves }
-    results { sampled surveyed missingFindings recommendation
+    results { sampled surveyed outside missingFindings recommendation
               incidence { ${RATE} } wrongExit { ${RATE} } omission { ${RATE} }
               wrongInclusion { ${RATE} } approval { ${RATE} } }
     byVillage { areaCode sampled surveyed wrongExit { value } omission { value } }
@@ -122,6 +122,7 @@ interface AssessmentAnswer {
   results: {
     sampled: number;
     surveyed: number;
+    outside: number;
     missingFindings: number;
     recommendation: string;
     incidence: Rate;
@@ -325,7 +326,7 @@ describe('third-party assessment through the API, end to end', () => {
     const report = await read(assessing);
     reportTime = report.asOf;
     const r = report.results;
-    expect(r).toMatchObject({ sampled: 8, surveyed: 10, missingFindings: 0, recommendation: 'not_exit' });
+    expect(r).toMatchObject({ sampled: 8, surveyed: 8, outside: 2, missingFindings: 0, recommendation: 'not_exit' });
     expect(r.wrongExit).toMatchObject({ value: 2 / 8, numerator: 2, denominator: 8, meets: false });
     expect(r.wrongInclusion).toMatchObject({ value: 2 / 8, meets: false });
     // Non-registered people of the sampled villages: (200 − 12) + (100 − 8) = 280.
@@ -340,7 +341,7 @@ describe('third-party assessment through the API, end to end', () => {
       expect(rate.high as number).toBeGreaterThanOrEqual(rate.value as number);
     }
     expect(report.byVillage.map((v) => [v.areaCode, v.sampled, v.surveyed])).toEqual([
-      [VILLAGE, 4, 6],
+      [VILLAGE, 4, 4],
       [OTHER_VILLAGE, 4, 4],
     ]);
     expect(report.byVillage[1]?.omission.value).toBe(0);

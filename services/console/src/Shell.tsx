@@ -5,6 +5,7 @@ import {
   FileAddOutlined,
   FileSearchOutlined,
   LogoutOutlined,
+  SafetyCertificateOutlined,
   ScheduleOutlined,
   TeamOutlined,
   UploadOutlined,
@@ -40,6 +41,7 @@ export function Shell() {
     ...(CAN.audit(claims.role) ? [{ key: '/audit', icon: <AuditOutlined />, label: words.t('auditTrail') }] : []),
     { key: '/exit-review', icon: <FileSearchOutlined />, label: words.t('exitReview') },
     { key: '/snapshot', icon: <CameraOutlined />, label: words.t('snapshot') },
+    { key: '/assessments', icon: <SafetyCertificateOutlined />, label: words.t('thirdParty') },
   ];
   const selected = items.find((i) => i.key !== '/' && location.pathname.startsWith(i.key))?.key ?? '/';
   return (

@@ -14,6 +14,8 @@ const DashboardPage = lazy(() => import('./pages/Dashboard').then((m) => ({ defa
 const AuditPage = lazy(() => import('./pages/Audit').then((m) => ({ default: m.AuditPage })));
 const ExitReviewPage = lazy(() => import('./pages/ExitReview').then((m) => ({ default: m.ExitReviewPage })));
 const ImportPage = lazy(() => import('./pages/Import').then((m) => ({ default: m.ImportPage })));
+const AssessmentsPage = lazy(() => import('./pages/Assessments').then((m) => ({ default: m.AssessmentsPage })));
+const AssessmentPage = lazy(() => import('./pages/Assessment').then((m) => ({ default: m.AssessmentPage })));
 const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ default: m.SnapshotPage })));
 
 const later = (page: ReactNode) => <Suspense fallback={<Spin />}>{page}</Suspense>;
@@ -33,6 +35,8 @@ export const router = createBrowserRouter([
       { path: 'exit-review', element: later(<ExitReviewPage />) },
       { path: 'snapshot', element: later(<SnapshotPage />) },
       { path: 'import', element: later(<ImportPage />) },
+      { path: 'assessments', element: later(<AssessmentsPage />) },
+      { path: 'assessments/:id', element: later(<AssessmentPage />) },
     ],
   },
 ]);

@@ -64,4 +64,6 @@ export function clearSession(): void {
 export const CAN = {
   command: (role: Claims['role']) => role === 'clerk' || role === 'admin',
   audit: (role: Claims['role']) => role !== 'assessor',
+  /** Opening assessments, drawing and recording findings: the assessors' (and admins') work. */
+  assess: (role: Claims['role']) => role === 'assessor' || role === 'admin',
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -763,6 +764,116 @@ if ('skipped' in launched) {
         .poll(() => page.getByTestId('timeline-entry').count())
         .toBe((household?.history.totalCount ?? 0) + 1);
       expect(await page.getByTestId('timeline-entry').last().textContent()).toContain('户信息变更');
+      await page.close();
+    });
+
+    it('an assessor opens an assessment with a committed seed, draws, records findings and reads the 三率一度 the API gives, with no full ID number in sight', async () => {
+      const client = await api('assessor', '320924000000');
+      const page = await newPage();
+      await signIn(page, '第三方评估人员', '示范县');
+      await page.getByRole('menuitem', { name: '第三方评估' }).click();
+      await page.getByTestId('assessment-new').click();
+      const form = page.getByTestId('assessment-open');
+      await form.getByTestId('assessment-title').fill('2020年度示范县退出第三方评估');
+      await form.locator('#year').fill('2020');
+      await setDate(page, form.getByTestId('assessment-cutoff'), '2020-12-31');
+      for (const [name, n] of [
+        ['poorVillages', '1'],
+        ['otherVillages', '1'],
+        ['exitedPerVillage', '2'],
+        ['registeredPerVillage', '2'],
+      ] as const) {
+        await form.getByTestId(`assessment-${name}`).fill(n);
+      }
+      await form.getByTestId('assessment-poor-villages').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '东港村' }).click();
+      await page.keyboard.press('Escape');
+      const seed = await form.getByTestId('assessment-seed').inputValue();
+      expect(seed).toMatch(/^[0-9a-f]{64}$/);
+      await form.getByTestId('assessment-open-submit').click();
+      await page.getByTestId('assessment-draw').waitFor();
+      const id = page.url().split('/assessments/')[1] as string;
+      // Only the commitment went to the API; this browser kept the seed for the draw.
+      const opened = await client.request<{ thirdPartyAssessment: { seedCommitment: string; sample: null } }>(
+        'query ($id: ID!) { thirdPartyAssessment(assessmentId: $id) { seedCommitment sample { seed } } }',
+        { id },
+      );
+      expect(opened.thirdPartyAssessment.sample).toBeNull();
+      expect(opened.thirdPartyAssessment.seedCommitment).toBe(createHash('sha256').update(seed).digest('hex'));
+      await expect(page.getByTestId('draw-seed').inputValue()).resolves.toBe(seed);
+      await page.getByTestId('draw-submit').click();
+      const sample = page.getByTestId('assessment-sample');
+      await sample.locator('tbody tr').first().waitFor();
+      await expect.poll(() => page.getByTestId('assessment-revealed-seed').textContent()).toBe(seed);
+
+      // The first household drawn: found as the registry has it (income above the line, all met).
+      const first = sample.locator('tbody tr').first();
+      const stratum = (await first.textContent())?.includes('已脱贫户') ? 'correctly_exited' : 'correctly_registered';
+      await first.getByTestId('finding-open').click();
+      const finding = page.getByTestId('finding-form');
+      await finding.getByTestId('finding-income').fill('9000');
+      await finding
+        .getByTestId('finding-verdict')
+        .getByText(stratum === 'correctly_exited' ? '脱贫准确' : '识别准确')
+        .click();
+      await finding.getByTestId('finding-submit').click();
+      if (stratum === 'correctly_registered') {
+        // Income above the line and every condition met, yet still poor: the notes must say why.
+        await expect.poll(() => finding.getByTestId('finding-refusal').textContent()).toContain('备注');
+        await finding.getByTestId('finding-notes').fill('务工收入不稳定');
+        await finding.getByTestId('finding-submit').click();
+      }
+      await finding.waitFor({ state: 'detached', timeout: 15_000 }).catch(async (e) => {
+        throw new Error(`${e}: ${await finding.textContent()}`);
+      });
+      await expect.poll(() => first.textContent()).toContain(stratum === 'correctly_exited' ? '脱贫准确' : '识别准确');
+
+      // A household outside the registry, found poor: 漏评.
+      await page.getByRole('tab', { name: '非建档立卡户调查' }).click();
+      await page.getByTestId('outside-open').click();
+      const outside = page.getByTestId('finding-form');
+      await outside.getByTestId('finding-label').fill('一组-9');
+      await outside
+        .getByTestId('finding-national-id')
+        .fill(`32092419700101777${nationalIdCheckChar('32092419700101777')}`);
+      await outside.getByTestId('finding-people').fill('3');
+      await outside.getByTestId('finding-income').fill('3000');
+      await outside.getByTestId('finding-verdict').getByText('漏评').click();
+      await outside.getByTestId('finding-submit').click();
+      await outside.waitFor({ state: 'detached', timeout: 15_000 }).catch(async (e) => {
+        throw new Error(`${e}: ${await outside.textContent()}`);
+      });
+      await page.getByTestId('assessment-outside').locator('tbody tr').first().waitFor();
+
+      // The results the page shows are the API's.
+      await page.getByRole('tab', { name: '评估结果' }).click();
+      const { thirdPartyAssessment } = await client.request<{
+        thirdPartyAssessment: { results: { recommendation: string; omission: { value: number | null } } };
+      }>(
+        'query ($id: ID!) { thirdPartyAssessment(assessmentId: $id) { results { recommendation omission { value } } } }',
+        {
+          id,
+        },
+      );
+      const omission = thirdPartyAssessment.results.omission.value;
+      expect(omission).toBeGreaterThan(0);
+      await expect
+        .poll(() => page.getByTestId('rate-omission').textContent())
+        .toContain(`${((omission as number) * 100).toFixed(2)}%`);
+      await expect.poll(() => page.getByTestId('assessment-recommendation').textContent()).toBe('评估尚未完成');
+      await page.getByTestId('assessment-verify').click();
+      await expect.poll(() => page.getByTestId('assessment-verified').textContent()).toContain('一致');
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText: the text as rendered, as a reader sees it
+      expect(await page.locator('body').innerText()).not.toMatch(/\d{17}[\dX]/);
+      await page.screenshot({ path: path.join(SHOTS, 'assessment.png'), fullPage: true });
+
+      // The printable report opens in a new tab, with its charts.
+      const [report] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('assessment-print').click()]);
+      await report.waitForLoadState();
+      await expect.poll(() => report.locator('body').textContent()).toContain('综合贫困发生率');
+      expect(await report.locator('svg').count()).toBeGreaterThanOrEqual(4);
+      await report.screenshot({ path: path.join(SHOTS, 'assessment-report.png'), fullPage: true });
+      await report.close();
       await page.close();
     });
 

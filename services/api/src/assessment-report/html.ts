@@ -15,6 +15,16 @@ export function escapeHtml(text: string): string {
 
 const L = (key: keyof typeof ASSESSMENT_LABELS, language: Language) =>
   escapeHtml(say(ASSESSMENT_LABELS[key], language));
+/** An instant as China Standard Time, as clerks read times. */
+function chinaTime(iso: string, language: Language): string {
+  const text = new Intl.DateTimeFormat(language === 'zh' ? 'zh-CN' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'medium',
+    timeZone: 'Asia/Shanghai',
+  }).format(new Date(iso));
+  return `${text} (UTC+8) · ${iso}`;
+}
+
 export const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`);
 
 function verdictOf(rate: Rate, language: Language): string {
@@ -51,8 +61,8 @@ export function reportHtml(state: AssessmentState, asOf: string, language: Langu
     [L('area', language), escapeHtml(o.areaCode)],
     [L('year', language), String(o.year)],
     [L('cutoff', language), escapeHtml(formatDate(o.cutoff, language))],
-    [L('knownAt', language), escapeHtml(o.knownAt)],
-    [L('asOf', language), escapeHtml(asOf)],
+    [L('knownAt', language), escapeHtml(chinaTime(o.knownAt, language))],
+    [L('asOf', language), escapeHtml(chinaTime(asOf, language))],
     [L('commitment', language), `<code>${escapeHtml(o.seedCommitment)}</code>`],
     [L('seed', language), s ? `<code>${escapeHtml(s.seed)}</code>` : '—'],
     [L('frameDigest', language), s ? `<code>${escapeHtml(s.frameDigest)}</code>` : '—'],
@@ -64,6 +74,7 @@ export function reportHtml(state: AssessmentState, asOf: string, language: Langu
     ],
     [L('sample', language), `${r.villages} ${L('villages', language)} · ${r.sampled} ${L('households', language)}`],
     [L('surveyed', language), String(r.surveyed)],
+    [L('outside', language), String(r.outside)],
     [L('missingFindings', language), String(r.missingFindings)],
     [L('noPopulation', language), escapeHtml(r.villagesWithoutPopulation.join(', ') || '—')],
   ];

@@ -128,15 +128,16 @@ export function decideFinding(
   const unmet = Object.entries(c.conditions)
     .filter(([, met]) => !met)
     .map(([name]) => name);
-  const meetsStandard = (line === undefined || c.incomePerCapitaFen > line.lineFen) && unmet.length === 0;
-  if (NOT_POOR_VERDICTS.has(c.verdict) && !meetsStandard) {
+  // Without a line for the year the income cannot refute a verdict; the conditions still can.
+  const incomeAbove = line === undefined ? undefined : c.incomePerCapitaFen > line.lineFen;
+  if (NOT_POOR_VERDICTS.has(c.verdict) && (incomeAbove === false || unmet.length > 0)) {
     throw new RuleViolation(
       'VERDICT_CONTRADICTS_FINDINGS',
       `${c.verdict} needs income above the ${state.opened.year} line (${line?.lineFen ?? '?'} fen) and every condition met; found ${c.incomePerCapitaFen} fen${unmet.length ? `, unmet: ${unmet.join(', ')}` : ''}`,
       { field: 'verdict', lineFen: line?.lineFen ?? null, incomePerCapitaFen: c.incomePerCapitaFen, unmet },
     );
   }
-  if (!NOT_POOR_VERDICTS.has(c.verdict) && meetsStandard && !c.notes) {
+  if (!NOT_POOR_VERDICTS.has(c.verdict) && incomeAbove === true && unmet.length === 0 && !c.notes) {
     throw new RuleViolation(
       'NOTES_REQUIRED',
       `${c.verdict} although the income is above the line and every condition is met: say in notes why (e.g. income not stable)`,

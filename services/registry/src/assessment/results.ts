@@ -35,7 +35,10 @@ export interface GroupResult {
   areaCode: string;
   villages: number;
   sampled: number;
+  /** Registry households drawn that have a finding. */
   surveyed: number;
+  /** Households outside the registry with a finding. */
+  outside: number;
   wrongExit: Rate;
   omission: Rate;
   wrongInclusion: Rate;
@@ -131,7 +134,8 @@ function group(
     areaCode,
     villages: villages.length,
     sampled: (sample?.households ?? []).filter((h) => villageCodes.has(h.villageCode)).length,
-    surveyed: mine.length,
+    surveyed: mine.filter((f) => f.stratum !== 'outside').length,
+    outside: mine.filter((f) => f.stratum === 'outside').length,
     wrongExit: judged(clusteredRate(flagged(ofStratum(mine, 'exited'), 'wrongly_exited')), t.wrongExit, 'below'),
     omission: judged(
       {
