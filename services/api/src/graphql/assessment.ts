@@ -89,7 +89,7 @@ const FrameSize = builder
 
 const SampleType = builder.objectRef<AssessmentState>('AssessmentSample').implement({
   description:
-    'The draw: the revealed seed, the digest of the frame it drew from, and the villages and households drawn. Anyone can redraw it (see docs/assessment.md).',
+    'The draw: the revealed seed, the digest of the frame it drew from, and the villages and households drawn. Anyone can redraw it (README: Third-party assessment).',
   fields: (t) => ({
     seed: t.string({ resolve: (s) => s.sample?.seed ?? '' }),
     frameDigest: t.string({ resolve: (s) => s.sample?.frameDigest ?? '' }),
