@@ -1,4 +1,5 @@
 import type { Policy } from '@registry/schema';
+import { areaLevelOf } from '@registry/schema';
 import type pg from 'pg';
 import { areaCondition } from './areas.js';
 import type { ReferenceProjection } from './reference-projection.js';
@@ -7,7 +8,9 @@ import type { RegistryProjection } from './registry-projection.js';
 export interface AreaIndicators {
   areaCode: string;
   year: number;
-  /** As effective on 31 December of the year, as known now. */
+  /** The system time the answer is as known at: the same knownAt, the same answer. */
+  knownAt: string;
+  /** As effective on 31 December of the year, as known at knownAt. */
   endOfYear: {
     registeredHouseholds: number;
     registeredPeople: number;
@@ -42,27 +45,44 @@ export interface AreaIndicators {
 const ON_ROLL = ['registered', 'returned'];
 
 /**
- * The assessment view of an area (county, township or village) for a year, computed with SQL
- * over the read models. Counts at year end come from the two-clock status history.
+ * The rows of an area in the audit trail, by the indexed county code first (the audit's
+ * query index is (county_code, event_type, effective_at)); provinces and cities by prefix.
+ */
+function auditArea(code: string, param: string, alias = 'a.'): string {
+  const level = areaLevelOf(code);
+  if (level === 'village' || level === 'township') {
+    return `${alias}county_code = substr(${param}, 1, 6) || '000000' AND ${alias}${level}_code = ${param}`;
+  }
+  return areaCondition(code, param, alias);
+}
+
+/**
+ * The assessment view of an area (county, township or village, or a larger area by its
+ * counties) for a year, **as known at `knownAt`**: every count reads only what was recorded by
+ * then (the status history's recorded interval, the audit trail's recording time, the
+ * population figures' history), so the same question gives the same answer later, whatever
+ * is recorded or corrected since. Everything is of the year asked: the status and 五项落实 as
+ * effective on 31 December, the transitions, visits and funds effective in the year.
  */
 export async function areaIndicators(
   db: pg.Pool,
   projections: { registry: Pick<RegistryProjection, 'tables'>; reference: Pick<ReferenceProjection, 'tables'> },
-  query: { areaCode: string; year: number; policy: Policy },
+  query: { areaCode: string; year: number; policy: Policy; knownAt: string },
 ): Promise<AreaIndicators> {
   const t = projections.registry.tables;
-  const area = areaCondition(query.areaCode, '$1');
-  const areaOfH = areaCondition(query.areaCode, '$1', 'h.');
   const endOfYear = `${query.year}-12-31`;
-  const params = [query.areaCode, endOfYear];
+  const startOfYear = `${query.year}-01-01`;
+  // $1 area, $2 31 December, $3 known at, $4 1 January.
+  const params = [query.areaCode, endOfYear, query.knownAt, startOfYear];
+  const asOf = (alias: string) => `${areaCondition(query.areaCode, '$1', alias)}
+        AND ${alias}effective_from <= $2::date AND (${alias}effective_to IS NULL OR ${alias}effective_to > $2::date)
+        AND ${alias}recorded_from <= $3::timestamptz AND (${alias}recorded_to IS NULL OR ${alias}recorded_to > $3::timestamptz)`;
+  const known = `a.recorded_at <= $3::timestamptz`;
 
   const statuses = await db.query<{ status: string; households: string; people: string; monitored: string }>(
     `SELECT status, count(*) AS households, sum(member_count) AS people, count(monitoring_category) AS monitored
-       FROM ${t.history}
-      WHERE ${area} AND recorded_to IS NULL
-        AND effective_from <= $2::date AND (effective_to IS NULL OR effective_to > $2::date)
-      GROUP BY status`,
-    params,
+       FROM ${t.history} s WHERE ${asOf('s.')} GROUP BY status`,
+    params.slice(0, 3),
   );
   const byStatus: AreaIndicators['endOfYear']['byStatus'] = {};
   let monitored = 0;
@@ -75,66 +95,121 @@ export async function areaIndicators(
   const registeredPeople = onRoll.reduce((n, s) => n + s.people, 0);
 
   const transitions = await db.query<{ event_type: string; n: string }>(
-    `SELECT event_type, count(*) AS n FROM ${t.audit}
-      WHERE ${area} AND effective_at BETWEEN $2::date AND $3::date
-        AND event_type IN ('ExitApproved', 'ExitImported', 'ExitAnnulled', 'ReturnedToPoverty', 'RemovedFromRegistry', 'NaturalDecreaseRecorded', 'RegistrationApproved', 'HouseholdImported')
-      GROUP BY event_type`,
-    [query.areaCode, `${query.year}-01-01`, endOfYear],
+    `SELECT a.event_type, count(*) AS n FROM ${t.audit} a
+      WHERE ${auditArea(query.areaCode, '$1')} AND ${known}
+        AND a.event_type IN ('ExitApproved', 'ExitImported', 'ExitAnnulled', 'ReturnedToPoverty', 'RemovedFromRegistry', 'NaturalDecreaseRecorded', 'RegistrationApproved', 'HouseholdImported')
+        AND a.effective_at BETWEEN $4::date AND $2::date
+      GROUP BY a.event_type`,
+    params,
   );
   const count = (type: string) => Number(transitions.rows.find((r) => r.event_type === type)?.n ?? 0);
 
   const population = await db.query<{ population: string }>(
-    `SELECT population FROM ${projections.reference.tables.population} WHERE area_code = $1 AND year = $2`,
-    [query.areaCode, query.year],
+    `SELECT population FROM ${projections.reference.tables.populationHistory}
+      WHERE area_code = $1 AND year = $2 AND recorded_at <= $3::timestamptz
+      ORDER BY recorded_at DESC, position DESC LIMIT 1`,
+    [query.areaCode, query.year, query.knownAt],
   );
   const ruralPopulation = population.rows[0] ? Number(population.rows[0].population) : null;
 
-  // Households on the roll at year end, and their visits that year.
+  // Households exited or on the roll on 31 December, and the visits of the year recorded by then.
   const visits = await db.query<{ on_roll: string; compliant: string }>(
     `WITH roll AS (
-       SELECT household_id FROM ${t.history}
-        WHERE ${area} AND recorded_to IS NULL AND status IN ('registered', 'returned', 'exited')
-          AND effective_from <= $2::date AND (effective_to IS NULL OR effective_to > $2::date)
+       SELECT household_id FROM ${t.history} s
+        WHERE ${asOf('s.')} AND s.status IN ('registered', 'returned', 'exited')
+     ), seen AS (
+       SELECT a.household_id, count(DISTINCT a.changes->>'visitId') AS n FROM ${t.audit} a
+        WHERE ${auditArea(query.areaCode, '$1')} AND ${known} AND a.event_type = 'VisitRecorded'
+          AND a.effective_at BETWEEN $4::date AND $2::date
+        GROUP BY a.household_id
      )
-     SELECT count(*) AS on_roll,
-            count(*) FILTER (WHERE (SELECT count(*) FROM ${t.visits} v
-                                     WHERE v.household_id = roll.household_id
-                                       AND v.visited_on BETWEEN $3::date AND $2::date) >= $4) AS compliant
-       FROM roll`,
-    [query.areaCode, endOfYear, `${query.year}-01-01`, query.policy.minVisitsPerYear],
+     SELECT count(*) AS on_roll, count(*) FILTER (WHERE coalesce(seen.n, 0) >= $5) AS compliant
+       FROM roll LEFT JOIN seen USING (household_id)`,
+    [...params, query.policy.minVisitsPerYear],
   );
   const householdsOnRoll = Number(visits.rows[0]?.on_roll ?? 0);
   const compliant = Number(visits.rows[0]?.compliant ?? 0);
 
+  // 五项落实 on 31 December, as known then: causes (registration, import or adjustment), the
+  // attribute (status history), a helper, measures of the year or before not cancelled by
+  // then, and funds planned for them.
   const five = await db.query<Record<string, string>>(
-    `SELECT count(*) AS households,
-            count(*) FILTER (WHERE h.main_cause IS NULL) AS cause,
-            count(*) FILTER (WHERE h.attribute IS NULL) AS attribute,
-            count(*) FILTER (WHERE m.measures = 0) AS measures,
-            count(*) FILTER (WHERE h.helper_id IS NULL) AS helper,
-            count(*) FILTER (WHERE m.funds = 0) AS funds,
-            count(*) FILTER (WHERE h.main_cause IS NOT NULL AND h.attribute IS NOT NULL AND m.measures > 0
-                               AND h.helper_id IS NOT NULL AND m.funds > 0) AS complete,
-            coalesce(sum(h.exits_missing_evidence), 0) AS exits_missing_evidence
-       FROM ${t.households} h
-       LEFT JOIN LATERAL (SELECT count(*) AS measures, coalesce(sum(amount_fen), 0) AS funds
-                            FROM ${t.measures} x WHERE x.household_id = h.household_id) m ON true
-      WHERE ${areaOfH} AND h.status IN ('registered', 'returned', 'exited')`,
-    [query.areaCode],
+    `WITH roll AS (
+       SELECT s.household_id, s.attribute FROM ${t.history} s
+        WHERE ${asOf('s.')} AND s.status IN ('registered', 'returned', 'exited')
+     ), ev AS (
+       SELECT a.household_id, a.event_type, a.changes FROM ${t.audit} a
+        WHERE ${auditArea(query.areaCode, '$1')} AND ${known} AND a.effective_at <= $2::date
+          AND a.event_type IN ('RegistrationApproved', 'HouseholdImported', 'AttributeAndCausesAdjusted', 'HelperAssigned', 'AssistancePlanned', 'MeasureStatusChanged')
+     ), cancelled AS (
+       SELECT DISTINCT changes->>'measureId' AS measure_id FROM ev
+        WHERE event_type = 'MeasureStatusChanged' AND changes->>'status' = 'cancelled'
+     ), measures AS (
+       SELECT household_id, count(*) AS n, sum((changes->>'amountFen')::bigint) AS fen FROM ev
+        WHERE event_type = 'AssistancePlanned' AND (changes->>'year')::int <= extract(year from $2::date)::int
+          AND changes->>'measureId' NOT IN (SELECT measure_id FROM cancelled)
+        GROUP BY household_id
+     ), facts AS (
+       SELECT household_id,
+              bool_or(event_type IN ('RegistrationApproved', 'HouseholdImported', 'AttributeAndCausesAdjusted')) AS cause,
+              bool_or(event_type = 'HelperAssigned') AS helper
+         FROM ev GROUP BY household_id
+     )
+     SELECT count(*) AS households,
+            count(*) FILTER (WHERE NOT coalesce(f.cause, false)) AS cause,
+            count(*) FILTER (WHERE r.attribute IS NULL) AS attribute,
+            count(*) FILTER (WHERE coalesce(m.n, 0) = 0) AS measures,
+            count(*) FILTER (WHERE NOT coalesce(f.helper, false)) AS helper,
+            count(*) FILTER (WHERE coalesce(m.fen, 0) = 0) AS funds,
+            count(*) FILTER (WHERE coalesce(f.cause, false) AND r.attribute IS NOT NULL AND coalesce(m.n, 0) > 0
+                               AND coalesce(f.helper, false) AND coalesce(m.fen, 0) > 0) AS complete
+       FROM roll r LEFT JOIN facts f USING (household_id) LEFT JOIN measures m USING (household_id)`,
+    params.slice(0, 3),
   );
   const f = five.rows[0] ?? {};
 
+  // Funds of the year's measures, by category and source: planned unless cancelled by 31
+  // December, delivered by then; all as recorded by knownAt.
   const funds = await db.query<{ category: string; funding_source: string; planned: string; delivered: string }>(
-    `SELECT x.category, x.funding_source, sum(x.amount_fen) AS planned, sum(x.delivered_fen) AS delivered
-       FROM ${t.measures} x JOIN ${t.households} h ON h.household_id = x.household_id
-      WHERE ${areaOfH} AND x.year = $2
-      GROUP BY x.category, x.funding_source ORDER BY x.category, x.funding_source`,
-    [query.areaCode, query.year],
+    `WITH planned AS (
+       SELECT a.changes->>'measureId' AS measure_id, a.changes->>'category' AS category,
+              a.changes->>'fundingSource' AS funding_source, (a.changes->>'amountFen')::bigint AS fen
+         FROM ${t.audit} a
+        WHERE ${auditArea(query.areaCode, '$1')} AND ${known} AND a.event_type = 'AssistancePlanned'
+          AND (a.changes->>'year')::int = $4
+     ), later AS (
+       SELECT a.event_type, a.changes FROM ${t.audit} a
+        WHERE ${known} AND a.effective_at <= $2::date AND a.event_type IN ('MeasureStatusChanged', 'AssistanceDelivered')
+          AND a.household_id IN (SELECT a2.household_id FROM ${t.audit} a2
+                                  WHERE ${auditArea(query.areaCode, '$1', 'a2.')} AND a2.event_type = 'AssistancePlanned'
+                                    AND (a2.changes->>'year')::int = $4)
+     )
+     SELECT p.category, p.funding_source,
+            sum(p.fen) FILTER (WHERE p.measure_id NOT IN (SELECT changes->>'measureId' FROM later
+                                                           WHERE event_type = 'MeasureStatusChanged' AND changes->>'status' = 'cancelled')) AS planned,
+            coalesce(sum((SELECT sum((changes->>'amountFen')::bigint) FROM later
+                           WHERE event_type = 'AssistanceDelivered' AND changes->>'measureId' = p.measure_id)), 0) AS delivered
+       FROM planned p GROUP BY p.category, p.funding_source ORDER BY p.category, p.funding_source`,
+    [...params.slice(0, 3), query.year],
+  );
+
+  // Exits of the year whose evidence (the assessment they rest on) was voided, as known by then.
+  const missing = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM ${t.audit} a
+      WHERE ${auditArea(query.areaCode, '$1')} AND ${known} AND a.event_type = 'ExitApproved'
+        AND a.effective_at BETWEEN $4::date AND $2::date
+        AND EXISTS (SELECT 1 FROM ${t.audit} c JOIN ${t.audit} x ON x.event_id = (c.changes->>'correctedEventId')::uuid
+                     WHERE c.household_id = a.household_id AND c.event_type = 'EventCorrected'
+                       AND c.recorded_at <= $3::timestamptz AND c.changes->>'action' = 'void'
+                       AND x.household_id = a.household_id AND x.event_type = 'ConditionsAssessed'
+                       AND x.changes->>'assessmentId' = a.changes->'evidence'->>'assessmentId')`,
+    params,
   );
 
   return {
     areaCode: query.areaCode,
     year: query.year,
+    knownAt: query.knownAt,
     endOfYear: { registeredHouseholds, registeredPeople, monitoredHouseholds: monitored, byStatus },
     during: {
       // An annulment takes effect on its exit's date: both fall in the same year.
@@ -168,9 +243,9 @@ export async function areaIndicators(
     funds: funds.rows.map((r) => ({
       category: r.category,
       fundingSource: r.funding_source,
-      plannedFen: Number(r.planned),
+      plannedFen: Number(r.planned ?? 0),
       deliveredFen: Number(r.delivered),
     })),
-    exitsMissingEvidence: Number(f.exits_missing_evidence ?? 0),
+    exitsMissingEvidence: Number(missing.rows[0]?.n ?? 0),
   };
 }

@@ -163,6 +163,8 @@ export function registryIndexes(version: number): { name: string; sql: string }[
     index('rm_audit', ['actor_id', 'recorded_at']),
     index('rm_audit', ['county_code', 'recorded_at']),
     index('rm_audit', ['event_type', 'recorded_at']),
+    // Indicators: an area's events of a type effective in a year.
+    index('rm_audit', ['county_code', 'event_type', 'effective_at']),
     index('rm_status_history', ['county_code', 'effective_from']),
     index('rm_status_history', ['township_code', 'effective_from']),
     index('rm_status_history', ['village_code', 'effective_from']),
@@ -216,6 +218,18 @@ CREATE TABLE rm_area_population${v} (
   recorded_at timestamptz NOT NULL, position text NOT NULL,
   PRIMARY KEY (area_code, year)
 );`,
+    },
+    {
+      version: 2,
+      name: `reference read models v${version}: every population figure, by when it was recorded`,
+      // Figures recorded before this table existed are known by their latest value only.
+      sql: `
+CREATE TABLE rm_area_population_history${v} (
+  area_code text NOT NULL, year integer NOT NULL, population bigint NOT NULL,
+  recorded_at timestamptz NOT NULL, position text NOT NULL PRIMARY KEY
+);
+CREATE INDEX ON rm_area_population_history${v} (area_code, year, recorded_at);
+INSERT INTO rm_area_population_history${v} SELECT area_code, year, population, recorded_at, position FROM rm_area_population${v};`,
     },
   ];
 }

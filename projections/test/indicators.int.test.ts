@@ -94,8 +94,12 @@ describe('assessment views per area and year', () => {
     await db.close();
   });
 
-  const indicators = (areaCode: string, year: number) =>
-    areaIndicators(db.pool, { registry: registry.projection, reference }, { areaCode, year, policy: NATIONAL_POLICY });
+  const indicators = (areaCode: string, year: number, knownAt = new Date().toISOString()) =>
+    areaIndicators(
+      db.pool,
+      { registry: registry.projection, reference },
+      { areaCode, year, policy: NATIONAL_POLICY, knownAt },
+    );
 
   it('counts a county at year end and over the year, with poverty incidence', async () => {
     const county = await indicators(COUNTY, 2019);
@@ -145,6 +149,8 @@ describe('assessment views per area and year', () => {
     );
     await registry.runner.waitFor(annulled.position);
     const after = await indicators(VILLAGE_C, 2019);
+    // Asked as known before the annulment, the answer is what it was then.
+    expect(await indicators(VILLAGE_C, 2019, before.knownAt)).toEqual(before);
     expect(after.during).toMatchObject({ exits: before.during.exits - 1, wrongExits: 1, returns: 0 });
     expect(after.endOfYear.byStatus.registered?.households).toBe(
       (before.endOfYear.byStatus.registered?.households ?? 0) + 1,
@@ -202,13 +208,49 @@ describe('assessment views per area and year', () => {
     expect(earlier.endOfYear.registeredPeople).toBe(6);
   });
 
+  it('counts 五项落实 and funds for the year asked, not from today’s roll', async () => {
+    // H1's measure is of 2019: in 2015 it had none, H2 never had one.
+    const earlier = await indicators(VILLAGE_A, 2015);
+    expect(earlier.fiveItems).toMatchObject({ households: 2, complete: 0, missing: { measures: 2, funds: 2 } });
+    expect(earlier.funds).toEqual([]);
+    expect(earlier.visits).toMatchObject({ householdsOnRoll: 2, compliant: 0 });
+  });
+
+  it('answers for a province by its counties', async () => {
+    const province = await indicators('320000000000', 2019);
+    const counties = [await indicators(COUNTY, 2019), await indicators('320925000000', 2019)];
+    expect(province.endOfYear.registeredPeople).toBe(counties.reduce((n, c) => n + c.endOfYear.registeredPeople, 0));
+    expect(province.during.exits).toBe(counties.reduce((n, c) => n + c.during.exits, 0));
+  });
+
+  it('uses the rural population as known at the time asked', async () => {
+    const before = await indicators(COUNTY, 2019);
+    const revised = await new AreaReferenceHandler(store).recordRuralPopulation(
+      {
+        commandId: 'pop-county-2019-revised',
+        areaCode: COUNTY,
+        year: 2019,
+        population: 1250,
+        effectiveAt: '2019-12-31',
+      },
+      clerk,
+    );
+    await referenceRunner.waitFor(revised.position);
+    expect((await indicators(COUNTY, 2019)).ruralPopulation).toBe(1250);
+    expect((await indicators(COUNTY, 2019, before.knownAt)).ruralPopulation).toBe(1000);
+  });
+
   it('flags an exit whose assessment was later voided', async () => {
+    const known = await indicators(COUNTY, 2019);
     const assessment = (await handler.history(h1.householdId)).find((e) => e.type === 'ConditionsAssessed');
     const voided = await h1.send('CorrectEvent', { eventId: assessment?.id, action: 'void' }, '2020-02-01', {
       reason: '评估造假',
     });
     await registry.runner.waitFor(voided.position);
     expect((await indicators(COUNTY, 2019)).exitsMissingEvidence).toBe(1);
+    // As known before the correction, the exit stood on its evidence: later corrections change nothing.
+    expect(await indicators(COUNTY, 2019, known.knownAt)).toEqual(known);
+    expect(known.exitsMissingEvidence).toBe(0);
   });
 
   it('records reference data idempotently and refuses bad values naming the field', async () => {

@@ -2,7 +2,7 @@ import { type AreaIndicators, areaIndicators } from '@registry/projections';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { AssistanceCategoryEnum, FundingSourceEnum } from './enums.js';
-import { readYourWrites } from './household.js';
+import { knownAtOrNow, readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
 import { badInput } from './problems.js';
 import { requireAreaCode } from './snapshot.js';
@@ -18,7 +18,7 @@ const StatusPeople = builder.objectRef<Counts & { status: string }>('StatusPeopl
 });
 
 const EndOfYear = builder.objectRef<AreaIndicators['endOfYear']>('EndOfYear').implement({
-  description: 'As effective on 31 December, as known now.',
+  description: 'As effective on 31 December, as known at knownAt.',
   fields: (t) => ({
     registeredHouseholds: t.exposeInt('registeredHouseholds', { description: 'Registered or returned: on the roll.' }),
     registeredPeople: t.exposeInt('registeredPeople'),
@@ -86,6 +86,11 @@ const Indicators = builder.objectRef<AreaIndicators>('AreaIndicators').implement
   fields: (t) => ({
     areaCode: t.exposeString('areaCode'),
     year: t.exposeInt('year'),
+    knownAt: t.field({
+      type: 'DateTime',
+      description: 'Pass this back to repeat the answer.',
+      resolve: (i) => i.knownAt,
+    }),
     endOfYear: t.field({ type: EndOfYear, resolve: (i) => i.endOfYear }),
     during: t.field({ type: During, resolve: (i) => i.during }),
     ruralPopulation: t.int({ nullable: true, resolve: (i) => i.ruralPopulation }),
@@ -101,10 +106,10 @@ const Indicators = builder.objectRef<AreaIndicators>('AreaIndicators').implement
   }),
 });
 
-function indicatorsFor(ctx: Context, areaCode: string, year: number): Promise<AreaIndicators> {
+function indicatorsFor(ctx: Context, areaCode: string, year: number, knownAt: string): Promise<AreaIndicators> {
   if (year < 2000 || year > 2100) throw badInput('year', 'must be between 2000 and 2100');
   requireAreaCode(ctx, areaCode);
-  return areaIndicators(ctx.deps.pool, ctx.deps.projections, { areaCode, year, policy: ctx.deps.policy });
+  return areaIndicators(ctx.deps.pool, ctx.deps.projections, { areaCode, year, policy: ctx.deps.policy, knownAt });
 }
 
 builder.queryFields((t) => ({
@@ -114,11 +119,16 @@ builder.queryFields((t) => ({
     args: {
       areaCode: t.arg({ type: 'AreaCode', required: true }),
       year: t.arg.int({ required: true }),
+      knownAt: t.arg({
+        type: 'DateTime',
+        description:
+          'System time the registry is read as known at; default now (echoed back): the same knownAt gives the same answer.',
+      }),
       waitFor: t.arg({ type: 'Position' }),
     },
     resolve: async (_root, args, ctx) => {
       await readYourWrites(ctx, args.waitFor);
-      return indicatorsFor(ctx, args.areaCode, args.year);
+      return indicatorsFor(ctx, args.areaCode, args.year, knownAtOrNow(ctx, args.knownAt, 'knownAt'));
     },
   }),
   areaIndicatorSeries: t.field({
@@ -128,6 +138,7 @@ builder.queryFields((t) => ({
       areaCode: t.arg({ type: 'AreaCode', required: true }),
       fromYear: t.arg.int({ required: true }),
       toYear: t.arg.int({ required: true }),
+      knownAt: t.arg({ type: 'DateTime', description: 'As for areaIndicators; default now.' }),
     },
     complexity: (args) => ({ field: 5 * Math.max(1, args.toYear - args.fromYear + 1), multiplier: 1 }),
     resolve: async (_root, args, ctx) => {
@@ -137,7 +148,8 @@ builder.queryFields((t) => ({
       const years = Array.from({ length: args.toYear - args.fromYear + 1 }, (_, i) => args.fromYear + i);
       const series: AreaIndicators[] = [];
       // One year after another: each is several queries, and the pool is shared.
-      for (const year of years) series.push(await indicatorsFor(ctx, args.areaCode, year));
+      const knownAt = knownAtOrNow(ctx, args.knownAt, 'knownAt');
+      for (const year of years) series.push(await indicatorsFor(ctx, args.areaCode, year, knownAt));
       return series;
     },
   }),
