@@ -14,7 +14,7 @@ export type {
   SnapshotTotals,
 } from './queries.js';
 export { registryAsOf, snapshotSql, snapshotTotals, toSnapshotHousehold } from './queries.js';
-export { ReferenceProjection } from './reference-projection.js';
+export { poorVillages, ReferenceProjection } from './reference-projection.js';
 export type { StoredState } from './registry-projection.js';
 export { EventProjectionError, RegistryProjection } from './registry-projection.js';
 export type { AuditQuery, AuditRow, KeysetPage, RollQuery, RollRow } from './roll.js';

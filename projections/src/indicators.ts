@@ -145,10 +145,11 @@ export async function areaIndicators(
        SELECT DISTINCT changes->>'measureId' AS measure_id FROM ev
         WHERE event_type = 'MeasureStatusChanged' AND changes->>'status' = 'cancelled'
      ), measures AS (
-       SELECT household_id, count(*) AS n, sum((changes->>'amountFen')::bigint) AS fen FROM ev
-        WHERE event_type = 'AssistancePlanned' AND (changes->>'year')::int <= extract(year from $2::date)::int
-          AND changes->>'measureId' NOT IN (SELECT measure_id FROM cancelled)
-        GROUP BY household_id
+       SELECT e.household_id, count(*) AS n, sum((e.changes->>'amountFen')::bigint) AS fen
+         FROM ev e LEFT JOIN cancelled c ON c.measure_id = e.changes->>'measureId'
+        WHERE e.event_type = 'AssistancePlanned' AND (e.changes->>'year')::int <= extract(year from $2::date)::int
+          AND c.measure_id IS NULL
+        GROUP BY e.household_id
      ), facts AS (
        SELECT household_id,
               bool_or(event_type IN ('RegistrationApproved', 'HouseholdImported', 'AttributeAndCausesAdjusted')) AS cause,
@@ -177,32 +178,37 @@ export async function areaIndicators(
          FROM ${t.audit} a
         WHERE ${auditArea(query.areaCode, '$1')} AND ${known} AND a.event_type = 'AssistancePlanned'
           AND (a.changes->>'year')::int = $4
-     ), later AS (
-       SELECT a.event_type, a.changes FROM ${t.audit} a
-        WHERE ${known} AND a.effective_at <= $2::date AND a.event_type IN ('MeasureStatusChanged', 'AssistanceDelivered')
-          AND a.household_id IN (SELECT a2.household_id FROM ${t.audit} a2
-                                  WHERE ${auditArea(query.areaCode, '$1', 'a2.')} AND a2.event_type = 'AssistancePlanned'
-                                    AND (a2.changes->>'year')::int = $4)
+     ), cancelled AS (
+       SELECT DISTINCT a.changes->>'measureId' AS measure_id FROM ${t.audit} a
+        WHERE ${auditArea(query.areaCode, '$1')} AND ${known} AND a.event_type = 'MeasureStatusChanged'
+          AND a.effective_at <= $2::date AND a.changes->>'status' = 'cancelled'
+     ), delivered AS (
+       SELECT a.changes->>'measureId' AS measure_id, sum((a.changes->>'amountFen')::bigint) AS fen FROM ${t.audit} a
+        WHERE ${auditArea(query.areaCode, '$1')} AND ${known} AND a.event_type = 'AssistanceDelivered'
+          AND a.effective_at <= $2::date
+        GROUP BY 1
      )
      SELECT p.category, p.funding_source,
-            sum(p.fen) FILTER (WHERE p.measure_id NOT IN (SELECT changes->>'measureId' FROM later
-                                                           WHERE event_type = 'MeasureStatusChanged' AND changes->>'status' = 'cancelled')) AS planned,
-            coalesce(sum((SELECT sum((changes->>'amountFen')::bigint) FROM later
-                           WHERE event_type = 'AssistanceDelivered' AND changes->>'measureId' = p.measure_id)), 0) AS delivered
-       FROM planned p GROUP BY p.category, p.funding_source ORDER BY p.category, p.funding_source`,
+            coalesce(sum(p.fen) FILTER (WHERE c.measure_id IS NULL), 0) AS planned,
+            coalesce(sum(d.fen), 0) AS delivered
+       FROM planned p LEFT JOIN cancelled c USING (measure_id) LEFT JOIN delivered d USING (measure_id)
+      GROUP BY p.category, p.funding_source ORDER BY p.category, p.funding_source`,
     [...params.slice(0, 3), query.year],
   );
 
   // Exits of the year whose evidence (the assessment they rest on) was voided, as known by then.
   const missing = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM ${t.audit} a
+    `WITH voided AS (
+       SELECT x.household_id, x.changes->>'assessmentId' AS assessment_id
+         FROM ${t.audit} c
+         JOIN ${t.audit} x ON x.household_id = c.household_id AND x.event_id = (c.changes->>'correctedEventId')::uuid
+        WHERE ${auditArea(query.areaCode, '$1', 'c.')} AND c.event_type = 'EventCorrected' AND c.recorded_at <= $3::timestamptz
+          AND c.changes->>'action' = 'void' AND x.event_type = 'ConditionsAssessed'
+     )
+     SELECT count(*) AS n FROM ${t.audit} a
+       JOIN voided v ON v.household_id = a.household_id AND v.assessment_id = a.changes->'evidence'->>'assessmentId'
       WHERE ${auditArea(query.areaCode, '$1')} AND ${known} AND a.event_type = 'ExitApproved'
-        AND a.effective_at BETWEEN $4::date AND $2::date
-        AND EXISTS (SELECT 1 FROM ${t.audit} c JOIN ${t.audit} x ON x.event_id = (c.changes->>'correctedEventId')::uuid
-                     WHERE c.household_id = a.household_id AND c.event_type = 'EventCorrected'
-                       AND c.recorded_at <= $3::timestamptz AND c.changes->>'action' = 'void'
-                       AND x.household_id = a.household_id AND x.event_type = 'ConditionsAssessed'
-                       AND x.changes->>'assessmentId' = a.changes->'evidence'->>'assessmentId')`,
+        AND a.effective_at BETWEEN $4::date AND $2::date`,
     params,
   );
 

@@ -231,5 +231,15 @@ CREATE TABLE rm_area_population_history${v} (
 CREATE INDEX ON rm_area_population_history${v} (area_code, year, recorded_at);
 INSERT INTO rm_area_population_history${v} SELECT area_code, year, population, recorded_at, position FROM rm_area_population${v};`,
     },
+    {
+      version: 3,
+      name: `reference read models v${version}: poor villages and area exits`,
+      sql: `
+CREATE TABLE rm_area_records${v} (
+  area_code text PRIMARY KEY,
+  poor_since_year integer, designated_on date, designated_recorded_at timestamptz,
+  exit_step text, exit_year integer, exited_on date, exited_recorded_at timestamptz
+);`,
+    },
   ];
 }

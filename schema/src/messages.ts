@@ -327,6 +327,11 @@ export const REFUSAL_LABELS: Record<string, Text> = {
     'say in notes why the household counts as poor',
   ),
   REASON_REQUIRED: t('该户已有调查结论，重新记录须说明原因', 'the household already has a finding: give a reason'),
+  ALREADY_POOR_VILLAGE: t('该村已是建档立卡贫困村', 'the village is already a poor village'),
+  NOT_AN_EXIT_AREA: t('只有村和县办理贫困退出', 'only villages and counties exit'),
+  AREA_ALREADY_EXITED: t('该地区已退出', 'the area has already exited'),
+  NOT_POOR_VILLAGE: t('该村不是建档立卡贫困村', 'the village is not a registered poor village'),
+  AREA_EXIT_CRITERIA_UNMET: t('未达到退出标准', 'the exit standard is not met'),
   READ_MODEL_BEHIND: t('数据仍在同步，请稍后重试', 'the read models are catching up: retry shortly'),
   DATABASE_UNAVAILABLE: t('数据库暂时不可用，请稍后重试', 'the database is unavailable: retry shortly'),
   UNAUTHENTICATED: t('登录已失效，请重新登录', 'your sign-in has expired: sign in again'),
@@ -452,6 +457,8 @@ export function refusalText(
     const items = refusal.issues.map((i) => `${i.path || '(input)'}${colon}${i.message}`);
     return `${label ?? refusal.code}${colon}${items.join(language === 'zh' ? '；' : '; ')}`;
   }
+  const area = areaExitText(refusal.facts, language);
+  if (label && area) return `${label}${language === 'zh' ? '：' : ': '}${area}`;
   const level = levelText(refusal.facts, language);
   if (label && level) return `${label}${language === 'zh' ? '：' : ': '}${level}`;
   const holder = holderText(refusal.facts, language);
@@ -459,6 +466,27 @@ export function refusalText(
   // In English the rule's own message says more (dates, ids); in Chinese the catalogue's text.
   if (language === 'en' && refusal.detail) return refusal.detail;
   return label ?? refusal.detail ?? refusal.code;
+}
+
+/** The criteria of a village's or county's exit, as a refusal names them. */
+const AREA_EXIT_CRITERIA: Record<string, Text> = {
+  population_known: t('缺少当年农村人口数，无法测算贫困发生率', 'no rural population is known for the year'),
+  incidence_below_threshold: t('贫困发生率未低于标准', 'the poverty incidence is not below the threshold'),
+  assessment_recommends_exit: t('第三方评估未建议退出', 'no third-party assessment recommends the exit'),
+};
+
+/** An area exit's unmet criteria, with the incidence and threshold where known. */
+function areaExitText(facts: Record<string, unknown> | undefined, language: Language): string | undefined {
+  if (!facts || !Array.isArray(facts.unmet)) return undefined;
+  const items = facts.unmet.map((c) => AREA_EXIT_CRITERIA[String(c)]?.[language] ?? String(c));
+  const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : '—');
+  const measured =
+    typeof facts.threshold === 'number'
+      ? language === 'zh'
+        ? `（贫困发生率 ${pct(facts.incidence)}，标准 ${pct(facts.threshold)}）`
+        : ` (incidence ${pct(facts.incidence)}, threshold ${pct(facts.threshold)})`
+      : '';
+  return `${items.join(language === 'zh' ? '；' : '; ')}${measured}`;
 }
 
 const LEVELS: Record<string, Text> = {

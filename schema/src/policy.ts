@@ -22,6 +22,13 @@ export const Duty = z.enum([
   'exit_annulment',
   'removal',
   'import',
+  'poor_village_designation',
+  'village_exit_proposal',
+  'village_exit_review',
+  'village_exit_announcement',
+  'county_exit_proposal',
+  'county_exit_review',
+  'county_exit_announcement',
 ]);
 export type Duty = z.infer<typeof Duty>;
 const Level = z.enum(['province', 'city', 'county', 'township', 'village']);
@@ -99,6 +106,15 @@ export const NATIONAL_POLICY: Policy = {
     exit_annulment: ['county'],
     removal: ['county'],
     import: ['county'],
+    // Poor villages are designated and exit at the county (the township proposes); a county's
+    // exit (摘帽) is proposed by the county and reviewed and announced by the province.
+    poor_village_designation: ['county'],
+    village_exit_proposal: ['township'],
+    village_exit_review: ['county'],
+    village_exit_announcement: ['county'],
+    county_exit_proposal: ['county'],
+    county_exit_review: ['province'],
+    county_exit_announcement: ['province'],
   },
   separateDuties: [
     ['township_review', 'county_approval'],

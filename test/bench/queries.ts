@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       await measure(RUNS, (i) =>
         client
           .request(
-            `query($a: String!, $s: [HouseholdStatus!]) { households(filter: { areaCode: $a, status: $s }, first: 50) {
+            `query($a: AreaCode!, $s: [HouseholdStatus!]) { households(filter: { areaCode: $a, status: $s }, first: 50) {
               totalCount edges { node { id status cardNumber memberCount helper { name } } } } }`,
             { a: township, s: i % 2 === 0 ? ['exited'] : null },
           )
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     const snapshot = (area: string, rows: number) => (i: number) =>
       client
         .request(
-          `query($a: String!, $d: Date!) { registrySnapshot(areaCode: $a, effectiveOn: $d) {
+          `query($a: AreaCode!, $d: Date!) { registrySnapshot(areaCode: $a, effectiveOn: $d) {
             households people byStatus { status households people }
             rows(first: ${rows}) { edges { node { householdId status attribute memberCount } } } } }`,
           { a: area, d: `${2015 + (i % 6)}-12-31` },
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       await measure(Math.min(RUNS, 20), (i) =>
         client
           .request(
-            `query($a: String!, $y: Int!) { areaIndicators(areaCode: $a, year: $y) {
+            `query($a: AreaCode!, $y: Int!) { areaIndicators(areaCode: $a, year: $y) {
               endOfYear { registeredHouseholds registeredPeople } during { exits returns } povertyIncidence
               visits { rate } fiveItems { complete } funds { plannedFen } exitsMissingEvidence } }`,
             { a: county.code, y: 2015 + (i % 6) },

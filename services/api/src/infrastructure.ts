@@ -18,7 +18,12 @@ import {
   RegistryVersionFollower,
   type RunnerStatus,
 } from '@registry/projections';
-import { AreaReferenceHandler, AssessmentHandler, HouseholdCommandHandler } from '@registry/registry';
+import {
+  AreaRecordHandler,
+  AreaReferenceHandler,
+  AssessmentHandler,
+  HouseholdCommandHandler,
+} from '@registry/registry';
 import { NATIONAL_POLICY, type Policy } from '@registry/schema';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -37,6 +42,7 @@ export interface Infrastructure {
   handler: HouseholdCommandHandler;
   reference: AreaReferenceHandler;
   assessments: AssessmentHandler;
+  areas: AreaRecordHandler;
   policy: Policy;
   /** Read-your-writes on the serving registry read models. */
   waitForRegistry(position: string, timeoutMs?: number): Promise<void>;
@@ -137,6 +143,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       handler: new HouseholdCommandHandler(eventStore, { policy }),
       reference: new AreaReferenceHandler(eventStore),
       assessments: new AssessmentHandler(eventStore, { policy }),
+      areas: new AreaRecordHandler(eventStore, { policy }),
       policy,
       waitForRegistry: (position, timeoutMs) => registry.runner.waitFor(position, timeoutMs),
       describe: {

@@ -425,7 +425,7 @@ export type OpenAssessmentInput = {
   assessmentId: string | number;
   /** The registry is read as effective on this date. */
   cutoff: string;
-  /** The area’s poor villages (贫困村), the stratum drawn apart. */
+  /** The area’s poor villages (贫困村), the stratum drawn apart; not given: those the registry records at the cut-off. */
   poorVillageCodes?: Array<string> | null | undefined;
   reason?: string | null | undefined;
   /** SHA-256 (hex) of the seed, committed now; the seed itself is revealed at the draw. */

@@ -125,14 +125,7 @@ export function checkDuties(
 ): void {
   const duty = dutyOf(command, state);
   if (!duty) return;
-  const allowed = policy.dutyLevels?.[duty];
-  if (level && allowed && !allowed.includes(level)) {
-    throw new RuleViolation(
-      'LEVEL_NOT_ALLOWED',
-      `${duty} is recorded at ${allowed.join(' or ')} level; your area is a ${level}`,
-      { duty, level, allowed },
-    );
-  }
+  checkLevel(duty, level, policy);
   for (const [a, b] of policy.separateDuties ?? []) {
     const other = duty === a ? b : duty === b ? a : undefined;
     if (!other) continue;
@@ -144,5 +137,17 @@ export function checkDuties(
         { duty, otherDuty: other, actorId: actor.id, eventId: earlier.id },
       );
     }
+  }
+}
+
+/** Refuses a duty the caller's level may not record (`LEVEL_NOT_ALLOWED`); no level: no rule. */
+export function checkLevel(duty: Duty, level: AreaLevel | undefined, policy: Policy): void {
+  const allowed = policy.dutyLevels?.[duty];
+  if (level && allowed && !allowed.includes(level)) {
+    throw new RuleViolation(
+      'LEVEL_NOT_ALLOWED',
+      `${duty} is recorded at ${allowed.join(' or ')} level; your area is a ${level}`,
+      { duty, level, allowed },
+    );
   }
 }

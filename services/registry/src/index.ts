@@ -1,3 +1,7 @@
+export type { AreaState } from './areas/decide.js';
+export { exitThreshold } from './areas/decide.js';
+export type { AreaRecordResult, ExitEvidenceSource } from './areas/handler.js';
+export { AreaRecordHandler } from './areas/handler.js';
 export type { RegistryAtCutoff } from './assessment/decide.js';
 export { decideDraw, decideFinding, decideOpen, sha256Hex } from './assessment/decide.js';
 export type { AssessmentResult } from './assessment/handler.js';

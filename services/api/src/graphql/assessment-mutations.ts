@@ -1,3 +1,4 @@
+import { poorVillages } from '@registry/projections';
 import type { AssessmentResult } from '@registry/registry';
 import { registryAt } from '../assessments.js';
 import { requireArea, requireRole } from '../auth.js';
@@ -41,7 +42,10 @@ const OpenInput = builder.inputType('OpenAssessmentInput', {
       description: 'SHA-256 (hex) of the seed, committed now; the seed itself is revealed at the draw.',
     }),
     sizes: t.field({ type: SizesInput, required: true }),
-    poorVillageCodes: t.stringList({ description: 'The area’s poor villages (贫困村), the stratum drawn apart.' }),
+    poorVillageCodes: t.stringList({
+      description:
+        'The area’s poor villages (贫困村), the stratum drawn apart; not given: those the registry records at the cut-off.',
+    }),
     west: t.boolean({ description: 'A western county: incidence must be below 3%, not 2%.' }),
     reason: t.string(),
   }),
@@ -124,7 +128,17 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       requireRole(ctx.viewer, ['assessor', 'admin'], 'open assessments');
       requireArea(ctx.viewer, args.input.areaCode, `area ${args.input.areaCode}`);
-      const input = withoutNulls({ ...args.input, commandId: args.commandId });
+      // Not given: the area's poor villages as the registry records them at the cut-off, now.
+      const poor =
+        args.input.poorVillageCodes ??
+        (
+          await poorVillages(ctx.deps.pool, ctx.deps.projections.reference, {
+            areaCode: args.input.areaCode,
+            effectiveOn: args.input.cutoff,
+            knownAt: ctx.now,
+          })
+        ).map((v) => v.villageCode);
+      const input = withoutNulls({ ...args.input, poorVillageCodes: poor, commandId: args.commandId });
       return ctx.deps.assessments.open(input, ctx.viewer.actor, PATHS);
     },
   }),

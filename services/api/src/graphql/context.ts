@@ -1,6 +1,7 @@
 import type { EventStore } from '@registry/eventstore';
 import type { ReferenceProjection, RegistryProjection } from '@registry/projections';
 import type {
+  AreaRecordHandler,
   AreaReferenceHandler,
   AssessmentHandler,
   HistoryEvent,
@@ -18,6 +19,7 @@ export interface ApiDeps {
   handler: HouseholdCommandHandler;
   reference: AreaReferenceHandler;
   assessments: AssessmentHandler;
+  areas: AreaRecordHandler;
   /** `registry` is whichever version currently serves. */
   projections: { readonly registry: RegistryProjection; reference: ReferenceProjection };
   /** Read-your-writes: resolves once the serving registry read models have processed `position`. */

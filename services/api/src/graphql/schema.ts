@@ -12,6 +12,7 @@ import './exit-review.js';
 import './subscription.js';
 import './assessment.js';
 import './assessment-mutations.js';
+import './areas.js';
 
 builder.queryType({ description: 'Reads. Every field answers only within your area.' });
 builder.mutationType({

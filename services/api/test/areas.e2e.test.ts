@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  admin,
+  assessor,
+  COUNTY,
+  countyClerk,
+  OTHER_VILLAGE,
+  person,
+  query,
+  type RunningApi,
+  startApi,
+  townshipClerk,
+  VILLAGE,
+  villageClerk,
+} from './harness.js';
+
+const HEADERS =
+  '户编号,村代码,地址,卡号,建档日期,贫困户属性,主要致贫原因,状态,脱贫年度,脱贫日期,人均纯收入（元）,姓名,身份证号,与户主关系';
+
+/** 张庄村: one registered household of two (incidence 2 / 1000 = 0.2% in 2019); the other village: two more. */
+function roll(tag: string): Buffer {
+  const rows: string[] = [HEADERS];
+  [VILLAGE, OTHER_VILLAGE, OTHER_VILLAGE].forEach((village, n) => {
+    const base = `H${n},${village},${n}号,AREA-${tag}-${n},2016-05-01,一般贫困户,因病,建档立卡,,,`;
+    rows.push(`${base},户主${n},${person('head').nationalId},户主`);
+    rows.push(`${base},配偶${n},${person('spouse', 'female', '1972-03-08').nationalId},配偶`);
+  });
+  return Buffer.from(`\uFEFF${rows.join('\n')}\n`);
+}
+
+const OUTCOME = `__typename ... on AreaRecordSuccess { areaCode position duplicate }
+  ... on Problem { message localizedMessage } ... on RuleViolation { rule facts }`;
+
+describe('poor villages and the exits of villages and counties through the API', () => {
+  let api: RunningApi;
+  let county: GraphQLClient;
+  let township: GraphQLClient;
+  beforeAll(async () => {
+    api = await startApi('areas');
+    county = await api.client(countyClerk);
+    township = await api.client(townshipClerk);
+    const imported = await fetch(`${api.url}/import?name=roll.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await api.token(countyClerk)}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(roll(randomUUID().slice(0, 6))),
+    });
+    expect(imported.status).toBe(200);
+    const provincial = await api.client(admin);
+    for (const [areaCode, population] of [
+      [VILLAGE, 1000],
+      [COUNTY, 10_000],
+    ] as const) {
+      await provincial.request(
+        'mutation($c: ID!, $i: RecordRuralPopulationInput!) { recordRuralPopulation(commandId: $c, input: $i) { __typename } }',
+        { c: randomUUID(), i: { areaCode, year: 2019, population, effectiveAt: '2019-12-31' } },
+      );
+    }
+  });
+  afterAll(async () => api.close());
+
+  const step = async (client: GraphQLClient, field: string, input: Record<string, unknown>, language = 'zh-CN') => {
+    const type = `${field.charAt(0).toUpperCase()}${field.slice(1)}Input`;
+    const response = await client.rawRequest<Record<string, Record<string, unknown>>>(
+      `mutation($c: ID!, $i: ${type}!) { ${field}(commandId: $c, input: $i) { ${OUTCOME} } }`,
+      { c: randomUUID(), i: input },
+      { 'accept-language': language },
+    );
+    expect(response.errors).toBeUndefined();
+    return response.data[field] as Record<string, unknown> & { facts?: Record<string, unknown> };
+  };
+
+  it('designates a poor village at county level only, once', async () => {
+    const input = { areaCode: VILLAGE, year: 2015, effectiveAt: '2015-06-01' };
+    expect(await step(await api.client(villageClerk), 'designatePoorVillage', input)).toMatchObject({
+      rule: 'LEVEL_NOT_ALLOWED',
+    });
+    expect(await step(county, 'designatePoorVillage', input)).toMatchObject({ __typename: 'AreaRecordSuccess' });
+    expect(await step(county, 'designatePoorVillage', input)).toMatchObject({ rule: 'ALREADY_POOR_VILLAGE' });
+    await expect
+      .poll(
+        async () =>
+          (
+            await query<{ poorVillages: { villageCode: string }[] }>(
+              county,
+              '{ poorVillages(areaCode: "320924000000", effectiveOn: "2019-12-31") { villageCode since } }',
+            )
+          ).data.poorVillages,
+      )
+      .toEqual([{ villageCode: VILLAGE, since: 2015 }]);
+  });
+
+  it('proposes a village’s exit on its incidence, refusing with the unmet criteria in Chinese, then review and announcement by the county', async () => {
+    expect(
+      await step(township, 'proposeAreaExit', { areaCode: '320924101202', year: 2019, effectiveAt: '2020-01-05' }),
+    ).toMatchObject({
+      rule: 'NOT_POOR_VILLAGE',
+    });
+    const noPopulation = await step(township, 'proposeAreaExit', {
+      areaCode: VILLAGE,
+      year: 2018,
+      effectiveAt: '2020-01-05',
+    });
+    expect(noPopulation).toMatchObject({ rule: 'AREA_EXIT_CRITERIA_UNMET', facts: { unmet: ['population_known'] } });
+    expect(noPopulation.localizedMessage).toBe(
+      '未达到退出标准：缺少当年农村人口数，无法测算贫困发生率（贫困发生率 —，标准 2.00%）',
+    );
+    expect(
+      await step(county, 'proposeAreaExit', { areaCode: VILLAGE, year: 2019, effectiveAt: '2020-01-05' }),
+    ).toMatchObject({
+      rule: 'LEVEL_NOT_ALLOWED',
+    });
+    expect(
+      await step(township, 'proposeAreaExit', { areaCode: VILLAGE, year: 2019, effectiveAt: '2020-01-05' }),
+    ).toMatchObject({
+      __typename: 'AreaRecordSuccess',
+    });
+    const record = async () =>
+      (
+        await query<{ areaRecord: Record<string, unknown> & { exitEvidence: Record<string, unknown> | null } }>(
+          county,
+          `{ areaRecord(areaCode: "${VILLAGE}") { poorVillageSince exitStep exitYear exitedOn
+             exitEvidence { incidence registeredPeople ruralPopulation threshold } } }`,
+        )
+      ).data.areaRecord;
+    expect(await record()).toMatchObject({
+      poorVillageSince: 2015,
+      exitStep: 'review',
+      exitEvidence: { incidence: 0.002, registeredPeople: 2, ruralPopulation: 1000, threshold: 0.02 },
+    });
+    expect(await step(county, 'announceAreaExit', { areaCode: VILLAGE, effectiveAt: '2020-01-20' })).toMatchObject({
+      rule: 'OUT_OF_ORDER',
+    });
+    expect(
+      await step(county, 'reviewAreaExit', { areaCode: VILLAGE, approved: true, effectiveAt: '2020-01-15' }),
+    ).toMatchObject({
+      __typename: 'AreaRecordSuccess',
+    });
+    expect(await step(county, 'announceAreaExit', { areaCode: VILLAGE, effectiveAt: '2020-01-20' })).toMatchObject({
+      __typename: 'AreaRecordSuccess',
+    });
+    expect(await record()).toMatchObject({ exitStep: null, exitYear: 2019, exitedOn: '2020-01-20' });
+  });
+
+  it('refuses a county’s exit without an assessment recommending it, and an assessment opened without a list draws from the registry’s poor villages', async () => {
+    const refused = await step(county, 'proposeAreaExit', { areaCode: COUNTY, year: 2019, effectiveAt: '2020-02-01' });
+    expect(refused).toMatchObject({
+      rule: 'AREA_EXIT_CRITERIA_UNMET',
+      facts: { unmet: ['assessment_recommends_exit'] },
+    });
+    const assessing = await api.client(assessor);
+    const assessmentId = randomUUID();
+    const opened = await assessing.request<{ openAssessment: { __typename: string } }>(
+      `mutation($c: ID!, $i: OpenAssessmentInput!) { openAssessment(commandId: $c, input: $i) { __typename } }`,
+      {
+        c: randomUUID(),
+        i: {
+          assessmentId,
+          title: '2019年度评估',
+          areaCode: COUNTY,
+          year: 2019,
+          cutoff: '2019-12-31',
+          seedCommitment: 'a'.repeat(64),
+          sizes: { poorVillages: 1, otherVillages: 1, exitedPerVillage: 1, registeredPerVillage: 1 },
+        },
+      },
+    );
+    expect(opened.openAssessment.__typename).toBe('AssessmentSuccess');
+    const { data } = await query<{ thirdPartyAssessment: { poorVillageCodes: string[] } }>(
+      assessing,
+      `{ thirdPartyAssessment(assessmentId: "${assessmentId}") { poorVillageCodes } }`,
+    );
+    expect(data.thirdPartyAssessment.poorVillageCodes).toEqual([VILLAGE]);
+    // An assessment not yet complete does not recommend the exit.
+    const pending = await step(county, 'proposeAreaExit', {
+      areaCode: COUNTY,
+      year: 2019,
+      effectiveAt: '2020-02-01',
+      assessmentId,
+    });
+    expect(pending).toMatchObject({
+      rule: 'AREA_EXIT_CRITERIA_UNMET',
+      facts: { unmet: ['assessment_recommends_exit'], assessmentRecommendation: 'incomplete' },
+    });
+  });
+});
