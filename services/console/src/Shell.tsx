@@ -4,6 +4,7 @@ import {
   CameraOutlined,
   FileAddOutlined,
   FileSearchOutlined,
+  FlagOutlined,
   LogoutOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
@@ -41,6 +42,7 @@ export function Shell() {
     ...(CAN.audit(claims.role) ? [{ key: '/audit', icon: <AuditOutlined />, label: words.t('auditTrail') }] : []),
     { key: '/exit-review', icon: <FileSearchOutlined />, label: words.t('exitReview') },
     { key: '/snapshot', icon: <CameraOutlined />, label: words.t('snapshot') },
+    { key: '/area-exits', icon: <FlagOutlined />, label: words.t('areaExits') },
     { key: '/assessments', icon: <SafetyCertificateOutlined />, label: words.t('thirdParty') },
   ];
   const selected = items.find((i) => i.key !== '/' && location.pathname.startsWith(i.key))?.key ?? '/';

@@ -257,6 +257,18 @@ export const UI = {
   noAssessments: { zh: '尚无评估', en: 'No assessments yet' },
   action: { zh: '整改措施', en: 'Action' },
   drawn: { zh: '已抽样', en: 'Drawn' },
+  areaExits: { zh: '贫困村与退出', en: 'Poor villages and exits' },
+  poorVillageSince: { zh: '{year}年起为贫困村', en: 'poor village since {year}' },
+  exitAwaitsReview: { zh: '{year}年度退出待审核', en: '{year} exit awaiting review' },
+  exitAwaitsAnnouncement: { zh: '{year}年度退出待公告', en: '{year} exit awaiting announcement' },
+  incidenceThen: { zh: '申请时贫困发生率 {value}', en: 'incidence when proposed {value}' },
+  areaExitedOn: { zh: '已于{date}退出', en: 'exited on {date}' },
+  area_designate: { zh: '认定为贫困村', en: 'Designate as poor village' },
+  area_propose: { zh: '申请退出', en: 'Propose exit' },
+  area_review: { zh: '审核退出', en: 'Review exit' },
+  area_announce: { zh: '公告退出', en: 'Announce exit' },
+  approve: { zh: '同意', en: 'Approve' },
+  sendBack: { zh: '退回', en: 'Send back' },
 } satisfies Record<string, Text>;
 export type UiKey = keyof typeof UI;
 

@@ -16,6 +16,7 @@ const ExitReviewPage = lazy(() => import('./pages/ExitReview').then((m) => ({ de
 const ImportPage = lazy(() => import('./pages/Import').then((m) => ({ default: m.ImportPage })));
 const AssessmentsPage = lazy(() => import('./pages/Assessments').then((m) => ({ default: m.AssessmentsPage })));
 const AssessmentPage = lazy(() => import('./pages/Assessment').then((m) => ({ default: m.AssessmentPage })));
+const AreaExitsPage = lazy(() => import('./pages/AreaExits').then((m) => ({ default: m.AreaExitsPage })));
 const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ default: m.SnapshotPage })));
 
 const later = (page: ReactNode) => <Suspense fallback={<Spin />}>{page}</Suspense>;
@@ -37,6 +38,7 @@ export const router = createBrowserRouter([
       { path: 'import', element: later(<ImportPage />) },
       { path: 'assessments', element: later(<AssessmentsPage />) },
       { path: 'assessments/:id', element: later(<AssessmentPage />) },
+      { path: 'area-exits', element: later(<AreaExitsPage />) },
     ],
   },
 ]);

@@ -877,6 +877,52 @@ if ('skipped' in launched) {
       await page.close();
     });
 
+    it('the county designates a poor village, the township proposes its exit (refused without a population, then taken), the county approves and announces it', async () => {
+      const WEST_LAKE = '320924101202';
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.getByRole('menuitem', { name: '贫困村与退出' }).click();
+      const row = page.getByTestId(`area-row-${WEST_LAKE}`);
+      await row.getByTestId('area-designate').click();
+      let form = page.getByTestId('area-step-form');
+      await form.getByTestId('area-year').fill('2015');
+      await form.getByTestId('area-submit').click();
+      await form.waitFor({ state: 'detached' });
+      await expect.poll(() => row.textContent()).toContain('2015年起为贫困村');
+      // Proposing is the township's step: the county is not offered it.
+      expect(await row.getByTestId('area-propose').count()).toBe(0);
+      await page.close();
+
+      const township = await newPage();
+      await signIn(township, '扶贫专干', '示范县海河镇');
+      await township.getByRole('menuitem', { name: '贫困村与退出' }).click();
+      const own = township.getByTestId(`area-row-${WEST_LAKE}`);
+      await own.getByTestId('area-propose').click();
+      form = township.getByTestId('area-step-form');
+      await form.getByTestId('area-year').fill('2024');
+      await form.getByTestId('area-submit').click();
+      await expect.poll(() => form.getByTestId('area-refusal').textContent()).toContain('缺少当年农村人口数');
+      await form.getByTestId('area-year').fill('2020');
+      await form.getByTestId('area-submit').click();
+      await form.waitFor({ state: 'detached' });
+      await expect.poll(() => own.getByTestId('area-step').textContent()).toContain('2020年度退出待审核');
+      await township.screenshot({ path: path.join(SHOTS, 'area-exits.png'), fullPage: true });
+      await township.close();
+
+      const county = await newPage();
+      await signIn(county, '扶贫专干', '示范县');
+      await county.getByRole('menuitem', { name: '贫困村与退出' }).click();
+      const again = county.getByTestId(`area-row-${WEST_LAKE}`);
+      await again.getByTestId('area-review').click();
+      await county.getByTestId('area-step-form').getByTestId('area-submit').click();
+      await county.getByTestId('area-step-form').waitFor({ state: 'detached' });
+      await again.getByTestId('area-announce').click();
+      await county.getByTestId('area-step-form').getByTestId('area-submit').click();
+      await county.getByTestId('area-step-form').waitFor({ state: 'detached' });
+      await expect.poll(() => again.getByTestId('area-exited').textContent()).toContain('退出');
+      await county.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });
