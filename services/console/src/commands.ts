@@ -10,6 +10,7 @@ import {
   AssessConditionsDocument,
   AssignHelperDocument,
   ChangeHouseholdDetailsDocument,
+  ChangeMeasureStatusDocument,
   ClosePublicNoticeDocument,
   ConfirmExitDocument,
   EndMonitoringDocument,
@@ -276,11 +277,46 @@ export const COMMANDS = {
         label: t('帮扶措施', 'Measure'),
         kind: 'choice',
         required: true,
-        options: h.measures.map((m) => ({ value: m.measureId, label: `${m.year} ${m.description}` })),
+        options: h.measures
+          .filter((m) => m.status !== 'cancelled')
+          .map((m) => ({ value: m.measureId, label: `${m.year} ${m.description}` })),
       },
       { name: 'amount', label: t('落实资金（元）', 'Delivered (yuan)'), kind: 'yuan', required: true },
     ],
     data: (v) => ({ measureId: String(v.measureId), amountFen: yuanToFen(v.amount) }),
+  }),
+  changeMeasureStatus: command({
+    name: 'changeMeasureStatus',
+    title: t('变更措施状态', 'Change a measure’s status'),
+    document: ChangeMeasureStatusDocument,
+    fields: (h) => [
+      {
+        name: 'measureId',
+        label: t('帮扶措施', 'Measure'),
+        kind: 'choice',
+        required: true,
+        options: h.measures
+          .filter((m) => m.status === 'planned' || m.status === 'under_way')
+          .map((m) => ({ value: m.measureId, label: `${m.year} ${m.description}` })),
+      },
+      {
+        name: 'status',
+        label: t('新状态', 'New status'),
+        kind: 'choice',
+        required: true,
+        options: [
+          { value: 'under_way', label: t('实施中', 'under way') },
+          { value: 'completed', label: t('已完成', 'completed') },
+          { value: 'cancelled', label: t('已取消', 'cancelled') },
+        ],
+      },
+      { name: 'note', label: t('说明', 'Note'), kind: 'textarea' },
+    ],
+    data: (v) => ({
+      measureId: String(v.measureId),
+      status: v.status as 'completed',
+      ...(str(v.note) ? { note: str(v.note) } : {}),
+    }),
   }),
   recordVisit: command({
     name: 'recordVisit',
@@ -647,7 +683,9 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
     }
   }
   const assisted: CommandName[] = ['assignHelper', 'assessConditions', 'planAssistance'];
-  if (h.measures.some((m) => m.deliveredFen < m.amountFen)) assisted.push('recordAssistanceDelivered');
+  const openMeasures = h.measures.filter((m) => m.status === 'planned' || m.status === 'under_way');
+  if (openMeasures.some((m) => m.deliveredFen < m.amountFen)) assisted.push('recordAssistanceDelivered');
+  if (openMeasures.length > 0) assisted.push('changeMeasureStatus');
   if (h.helper) assisted.push('recordVisit');
   // What the household's own life brings, whatever its case: members leave, it dies out or moves.
   const life: CommandName[] = [

@@ -923,6 +923,43 @@ if ('skipped' in launched) {
       await county.close();
     });
 
+    it('a clerk cancels a measure, and its status shows with the household’s measures', async () => {
+      const client = await api('clerk', '320924000000');
+      const { households } = await client.request<{
+        households: {
+          edges: {
+            node: { id: string; measures: { measureId: string; year: number; description: string; status: string }[] };
+          }[];
+        };
+      }>(
+        '{ households(first: 30, filter: { status: [registered, exited, returned] }) { edges { node { id measures { measureId year description status } } } } }',
+      );
+      const node = households.edges.map((e) => e.node).find((n) => n.measures.some((m) => m.status === 'planned'));
+      const measure = node?.measures.find((m) => m.status === 'planned');
+      expect(measure).toBeDefined();
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/households/${node?.id}`);
+      await page.getByTestId('step-changeMeasureStatus').click();
+      const form = page.getByTestId('command-form');
+      await choose(page, form.getByTestId('field-measureId'), `${measure?.year} ${measure?.description}`);
+      await choose(page, form.getByTestId('field-status'), '已取消');
+      await form.getByTestId('submit').click();
+      await form.waitFor({ state: 'detached' });
+      await expect
+        .poll(async () => {
+          const { household } = await client.request<{
+            household: { measures: { measureId: string; status: string }[] };
+          }>('query ($id: ID!) { household(id: $id) { measures { measureId status } } }', { id: node?.id });
+          return household.measures.find((m) => m.measureId === measure?.measureId)?.status;
+        })
+        .toBe('cancelled');
+      await page.getByRole('tab', { name: '帮扶措施' }).click();
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText: the text as rendered
+      await expect.poll(() => page.locator('body').innerText()).toContain('已取消');
+      await page.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });

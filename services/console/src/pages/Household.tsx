@@ -237,6 +237,7 @@ function MeasuresView({ facts }: { facts: Facts }) {
         { title: words.t('source'), render: (_, m) => words.label('FundingSource', m.fundingSource) },
         { title: words.t('planned'), render: (_, m) => words.yuan(m.amountFen) },
         { title: words.t('delivered'), render: (_, m) => words.yuan(m.deliveredFen) },
+        { title: words.t('status'), render: (_, m) => words.label('MeasureStatus', m.status) },
       ]}
     />
   );
