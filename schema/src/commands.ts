@@ -8,7 +8,17 @@ import {
   WrongExitSource,
 } from './enums.js';
 import { CardNumber, ExitCriterion, HouseholdEvents, ImportSource } from './events.js';
-import { Causes, Helper, HouseholdDetails, Member, MemberChanges, MemberList, Text, Text2000 } from './household.js';
+import {
+  Causes,
+  ComparisonFinding,
+  Helper,
+  HouseholdDetails,
+  Member,
+  MemberChanges,
+  MemberList,
+  Text,
+  Text2000,
+} from './household.js';
 import { CommandId, EffectiveDate, Fen, Uuid, Year } from './values.js';
 
 const E = HouseholdEvents;
@@ -63,6 +73,11 @@ export const HouseholdCommands = {
     'ImportExit',
     '导入: an imported household’s exit on the existing roll, effective on its exit date, with the income per head the roll holds.',
     z.object({ year: Year, incomePerCapitaFen: Fen, source: ImportSource }).strict(),
+  ),
+  RecordAgencyFinding: command(
+    'RecordAgencyFinding',
+    '数据比对（批量）: records a finding of an agency’s batch on the household whose member it matched, with the file and row it came from.',
+    z.object({ finding: ComparisonFinding, source: ImportSource }).strict(),
   ),
   RecordVillageReview: command(
     'RecordVillageReview',

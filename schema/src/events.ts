@@ -304,6 +304,11 @@ export const HouseholdEvents = {
       })
       .strict(),
   ),
+  AgencyFindingRecorded: define(
+    'AgencyFindingRecorded',
+    '数据比对（批量）: an agency’s batch (public security, vehicles, real estate, business registration, payroll, civil affairs …) matched a member of the household by ID number; a disqualifying finding puts it on the county’s review list.',
+    z.object({ finding: ComparisonFinding, source: ImportSource }).strict(),
+  ),
   ExitImported: define(
     'ExitImported',
     '导入: an exit recorded on the existing roll the household came from (effective on its exit date), with the income the roll holds as its evidence.',

@@ -222,6 +222,7 @@ export const EVENT_LABELS: Record<string, Text> = {
   HouseholdImported: t('导入（原有建档立卡户）', 'imported from an existing roll'),
   ExitImported: t('导入（原有脱贫记录）', 'exit imported from an existing roll'),
   MeasureStatusChanged: t('帮扶措施进度变更', 'measure status changed'),
+  AgencyFindingRecorded: t('部门数据比对结果', 'agency comparison finding'),
   ExitAnnulled: t('错退：撤销脱贫退出，恢复在册', 'exit annulled as wrong (wrong exit)'),
   AttributeAndCausesAdjusted: t('动态调整（属性、致贫原因）', 'attribute and causes adjusted'),
   MonitoringStarted: t('纳入监测', 'monitoring started'),

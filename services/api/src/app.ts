@@ -4,6 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type pg from 'pg';
 import { exportAssessment } from './assessment-report/http.js';
 import { type TokenVerifier, Unauthenticated, type Viewer } from './auth.js';
+import { comparisonHttp } from './comparison.js';
 import { type ConsoleOptions, mountConsole } from './console.js';
 import { exportSnapshot } from './export.js';
 import type { ApiDeps } from './graphql/context.js';
@@ -150,6 +151,12 @@ function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
   );
   app.get('/export/assessment/:id', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
     exportAssessment(api.deps, req.viewer as Viewer, req, res),
+  );
+  app.post(
+    '/comparison',
+    authenticate({ graphiqlPage: false }),
+    express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }),
+    (req: Authenticated, res) => comparisonHttp(api.deps, req.viewer as Viewer, req, res),
   );
   app.post(
     '/import',

@@ -1,6 +1,7 @@
 import type { HouseholdCommand, HouseholdCommandType, HouseholdEvent } from '@registry/schema';
 import { HouseholdNotFound } from './errors.js';
 import * as adjustment from './rules/adjustment.js';
+import * as agencyFinding from './rules/agency-finding.js';
 import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
@@ -34,6 +35,7 @@ const DECIDERS: Deciders<HouseholdCommandType> = {
   ...exit.decide,
   ...returns.decide,
   ...wrongExit.decide,
+  ...agencyFinding.decide,
   ...removal.decide,
   ...decrease.decide,
   ...details.decide,

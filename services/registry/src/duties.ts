@@ -39,6 +39,7 @@ export function dutyOf(command: HouseholdCommand, state: HouseholdState): Duty |
     case 'RecordTownshipReview':
       return 'township_review';
     case 'RecordDataComparison':
+    case 'RecordAgencyFinding':
       return 'data_comparison';
     case 'ApproveRegistration':
       return 'county_approval';

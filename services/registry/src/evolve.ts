@@ -1,5 +1,6 @@
 import type { HouseholdEventType } from '@registry/schema';
 import * as adjustment from './rules/adjustment.js';
+import * as agencyFinding from './rules/agency-finding.js';
 import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
@@ -31,6 +32,7 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
   ...exit.evolve,
   ...returns.evolve,
   ...wrongExit.evolve,
+  ...agencyFinding.evolve,
   ...removal.evolve,
   ...decrease.evolve,
   ...details.evolve,

@@ -1,11 +1,13 @@
-import { areaIndicators, poorVillages } from '@registry/projections';
+import { areaIndicators, comparisonReviewList, poorVillages } from '@registry/projections';
 import { type AreaRecordResult, type AreaState, assessmentResults, RuleViolation } from '@registry/registry';
-import { type AreaLevel, areaLevelOf } from '@registry/schema';
+import { type AreaLevel, areaLevelOf, ComparisonAgency } from '@registry/schema';
 import { requireArea, requireRole } from '../auth.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
+import { enumFor } from './enums.js';
 import { COMMAND_ERRORS } from './errors.js';
 import { knownAtOrNow } from './household.js';
+import { HouseholdStatusEnum } from './household-types.js';
 
 /**
  * Poor villages (贫困村) and the exits of villages and counties (销号, 摘帽): records on the
@@ -214,3 +216,35 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+const ReviewItemType = builder
+  .objectRef<Awaited<ReturnType<typeof comparisonReviewList>>[number]>('ComparisonReviewItem')
+  .implement({
+    description: 'A household an agency’s batch found disqualified, still on file: to review for removal (清退).',
+    fields: (t) => ({
+      householdId: t.exposeID('householdId'),
+      cardNumber: t.string({ nullable: true, resolve: (r) => r.cardNumber }),
+      status: t.field({ type: HouseholdStatusEnum, resolve: (r) => r.status as 'registered' }),
+      villageCode: t.string({ nullable: true, resolve: (r) => r.villageCode }),
+      agency: t.field({ type: enumFor(ComparisonAgency), resolve: (r) => r.agency as 'vehicles' }),
+      detail: t.exposeString('detail'),
+      fileName: t.exposeString('fileName'),
+      recordedAt: t.field({ type: 'DateTime', resolve: (r) => r.recordedAt }),
+    }),
+  });
+
+builder.queryField('comparisonReviewList', (t) =>
+  t.field({
+    type: [ReviewItemType],
+    description:
+      '数据比对 复核: households of the area an agency’s batch (POST /comparison) found disqualified and that are still on file, oldest first (at most 500).',
+    args: { areaCode: t.arg({ type: 'AreaCode', required: true }) },
+    resolve: (_r, args, ctx) => {
+      requireArea(ctx.viewer, args.areaCode, `area ${args.areaCode}`);
+      return comparisonReviewList(ctx.deps.pool, ctx.deps.projections.registry, {
+        areaCode: args.areaCode,
+        limit: 500,
+      });
+    },
+  }),
+);

@@ -1,0 +1,60 @@
+import type pg from 'pg';
+import { areaCondition } from './areas.js';
+import type { RegistryProjection } from './registry-projection.js';
+
+/** A household an agency's finding rules out, still on file: the county's review list. */
+export interface ReviewItem {
+  householdId: string;
+  cardNumber: string | null;
+  status: string;
+  villageCode: string | null;
+  agency: string;
+  detail: string;
+  fileName: string;
+  recordedAt: string;
+}
+
+/**
+ * The county's review list (数据比对 复核): households of the area with a disqualifying agency
+ * finding recorded in a batch that are still applicants, on the roll or exited (a removal or
+ * a natural decrease takes them off), oldest finding first.
+ */
+export async function comparisonReviewList(
+  db: pg.Pool,
+  projection: Pick<RegistryProjection, 'tables'>,
+  query: { areaCode: string; limit: number },
+): Promise<ReviewItem[]> {
+  const t = projection.tables;
+  const rows = await db.query<{
+    household_id: string;
+    card_number: string | null;
+    status: string;
+    village_code: string | null;
+    agency: string;
+    detail: string;
+    file_name: string;
+    recorded_at: Date;
+  }>(
+    `SELECT h.household_id, h.card_number, h.status, h.village_code,
+            a.changes->'finding'->>'agency' AS agency, a.changes->'finding'->>'detail' AS detail,
+            a.changes->'source'->>'fileName' AS file_name, a.recorded_at
+       FROM ${t.households} h
+       JOIN ${t.audit} a ON a.household_id = h.household_id AND a.event_type = 'AgencyFindingRecorded'
+      WHERE ${areaCondition(query.areaCode, '$1', 'h.')}
+        AND h.status IN ('applicant', 'registered', 'returned', 'exited')
+        AND a.changes->'finding'->>'disqualifying' = 'true'
+      ORDER BY a.recorded_at, a.position
+      LIMIT $2`,
+    [query.areaCode, query.limit],
+  );
+  return rows.rows.map((r) => ({
+    householdId: r.household_id,
+    cardNumber: r.card_number,
+    status: r.status,
+    villageCode: r.village_code,
+    agency: r.agency,
+    detail: r.detail,
+    fileName: r.file_name,
+    recordedAt: r.recorded_at.toISOString(),
+  }));
+}
