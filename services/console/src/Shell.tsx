@@ -3,6 +3,7 @@ import {
   BarChartOutlined,
   CameraOutlined,
   FileAddOutlined,
+  FileProtectOutlined,
   FileSearchOutlined,
   FlagOutlined,
   LogoutOutlined,
@@ -36,7 +37,10 @@ export function Shell() {
       : []),
     // 导入 is the county's (the policy's dutyLevels.import): a county clerk's menu.
     ...(claims.role === 'clerk' && claims.area && /^\d{4}(?!00)\d{2}0{6}$/.test(claims.area)
-      ? [{ key: '/import', icon: <UploadOutlined />, label: words.t('importRoll') }]
+      ? [
+          { key: '/import', icon: <UploadOutlined />, label: words.t('importRoll') },
+          { key: '/comparison', icon: <FileProtectOutlined />, label: words.t('comparison') },
+        ]
       : []),
     { key: '/dashboard', icon: <BarChartOutlined />, label: words.t('dashboard') },
     ...(CAN.audit(claims.role) ? [{ key: '/audit', icon: <AuditOutlined />, label: words.t('auditTrail') }] : []),

@@ -269,6 +269,27 @@ export const UI = {
   area_announce: { zh: '公告退出', en: 'Announce exit' },
   approve: { zh: '同意', en: 'Approve' },
   sendBack: { zh: '退回', en: 'Send back' },
+  comparison: { zh: '数据比对', en: 'Agency comparison' },
+  comparisonHelp: {
+    zh: '上传部门比对文件（CSV 或 Excel），列为：身份证号、比对部门、比对结果、是否不符合条件。文件先整体检查，有问题则不写入并列出每行每列；按身份证号找到其所在的未销户农户并逐户登记，重复上传不会重复登记。',
+    en: 'Upload an agency’s file (CSV or Excel) with the columns 身份证号, 比对部门, 比对结果, 是否不符合条件. The whole file is checked first; with any problem nothing is written and each row and column is listed. Each row is recorded on the open household holding the ID number; sending the file again records nothing new.',
+  },
+  comparisonRun: { zh: '检查并比对', en: 'Check and match' },
+  comparisonDone: {
+    zh: '已登记 {recorded} 条（{disqualifying} 条不符合条件）；{unchanged} 条此前已登记',
+    en: 'Recorded {recorded} ({disqualifying} disqualifying); {unchanged} recorded before',
+  },
+  comparisonUnmatched: {
+    zh: '未找到未销户农户的行：{unmatched}；在您辖区以外的行：{outside}',
+    en: 'Rows matching no open household: {unmatched}; rows outside your area: {outside}',
+  },
+  reviewList: {
+    zh: '复核清单（比对发现不符合条件、仍在册的农户）',
+    en: 'Review list (disqualified by a comparison, still on file)',
+  },
+  agency: { zh: '比对部门', en: 'Agency' },
+  finding: { zh: '比对结果', en: 'Finding' },
+  file: { zh: '文件', en: 'File' },
 } satisfies Record<string, Text>;
 export type UiKey = keyof typeof UI;
 

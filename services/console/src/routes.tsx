@@ -17,6 +17,7 @@ const ImportPage = lazy(() => import('./pages/Import').then((m) => ({ default: m
 const AssessmentsPage = lazy(() => import('./pages/Assessments').then((m) => ({ default: m.AssessmentsPage })));
 const AssessmentPage = lazy(() => import('./pages/Assessment').then((m) => ({ default: m.AssessmentPage })));
 const AreaExitsPage = lazy(() => import('./pages/AreaExits').then((m) => ({ default: m.AreaExitsPage })));
+const ComparisonPage = lazy(() => import('./pages/Comparison').then((m) => ({ default: m.ComparisonPage })));
 const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ default: m.SnapshotPage })));
 
 const later = (page: ReactNode) => <Suspense fallback={<Spin />}>{page}</Suspense>;
@@ -39,6 +40,7 @@ export const router = createBrowserRouter([
       { path: 'assessments', element: later(<AssessmentsPage />) },
       { path: 'assessments/:id', element: later(<AssessmentPage />) },
       { path: 'area-exits', element: later(<AreaExitsPage />) },
+      { path: 'comparison', element: later(<ComparisonPage />) },
     ],
   },
 ]);

@@ -960,6 +960,43 @@ if ('skipped' in launched) {
       await page.close();
     });
 
+    it('a county clerk uploads an agency’s comparison file: the match is recorded and the household lands on the review list', async () => {
+      const client = await api('clerk', '320924000000');
+      const { households } = await client.request<{
+        households: {
+          edges: { node: { id: string; cardNumber: string; members: { nationalId: string; relation: string }[] } }[];
+        };
+      }>(
+        '{ households(first: 5, filter: { status: [registered, returned] }) { edges { node { id cardNumber members { nationalId relation } } } } }',
+      );
+      const target = households.edges[0]?.node;
+      const id = target?.members.find((m) => m.relation === 'head')?.nationalId;
+      const unknown = `32092419800101555${nationalIdCheckChar('32092419800101555')}`;
+      const file = [
+        '身份证号,比对部门,比对结果,是否不符合条件',
+        `${id},工商登记,经营有限公司法定代表人,是`,
+        `${unknown},车辆登记,轿车一辆,是`,
+      ].join('\n');
+      const dir = await mkdtemp(path.join(tmpdir(), 'console-comparison-'));
+      const page = await newPage();
+      try {
+        await writeFile(path.join(dir, '工商比对.csv'), `\uFEFF${file}\n`);
+        await signIn(page, '扶贫专干', '示范县');
+        await page.getByRole('menuitem', { name: '数据比对' }).click();
+        await page.getByTestId('comparison-file').setInputFiles(path.join(dir, '工商比对.csv'));
+        await page.getByTestId('comparison-submit').click();
+        await expect
+          .poll(() => page.getByTestId('comparison-done').textContent())
+          .toContain('已登记 1 条（1 条不符合条件）');
+        await expect.poll(() => page.getByTestId('comparison-done').textContent()).toContain('未找到未销户农户的行：3');
+        await expect.poll(() => page.getByTestId('review-list').textContent()).toContain(target?.cardNumber ?? '?');
+        await expect.poll(() => page.getByTestId('review-list').textContent()).toContain('工商登记');
+      } finally {
+        await page.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });
