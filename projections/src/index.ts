@@ -17,8 +17,8 @@ export { registryAsOf, snapshotSql, snapshotTotals, toSnapshotHousehold } from '
 export { poorVillages, ReferenceProjection } from './reference-projection.js';
 export type { StoredState } from './registry-projection.js';
 export { EventProjectionError, RegistryProjection } from './registry-projection.js';
-export type { ReviewItem } from './review.js';
-export { comparisonReviewList } from './review.js';
+export type { IncomingMove, ReviewItem } from './review.js';
+export { comparisonReviewList, incomingMoves } from './review.js';
 export type { AuditQuery, AuditRow, KeysetPage, RollQuery, RollRow } from './roll.js';
 export {
   auditTrail,

@@ -1,3 +1,4 @@
+import { areaPrefix } from '@registry/schema';
 import type pg from 'pg';
 import { areaCondition } from './areas.js';
 import type { RegistryProjection } from './registry-projection.js';
@@ -56,5 +57,45 @@ export async function comparisonReviewList(
     detail: r.detail,
     fileName: r.file_name,
     recordedAt: r.recorded_at.toISOString(),
+  }));
+}
+
+/** A household moving into the area, awaiting acceptance there (迁入待接收). */
+export interface IncomingMove {
+  householdId: string;
+  cardNumber: string | null;
+  fromVillageCode: string | null;
+  toVillageCode: string;
+  relocation: boolean;
+  proposedOn: string;
+}
+
+export async function incomingMoves(
+  db: pg.Pool,
+  projection: Pick<RegistryProjection, 'tables'>,
+  query: { areaCode: string },
+): Promise<IncomingMove[]> {
+  const rows = await db.query<{
+    household_id: string;
+    card_number: string | null;
+    village_code: string | null;
+    to_village: string;
+    relocation: string;
+    proposed_on: string;
+  }>(
+    `SELECT household_id, card_number, village_code, state->'pendingMove'->>'toVillageCode' AS to_village,
+            state->'pendingMove'->>'relocation' AS relocation, state->'pendingMove'->>'proposedOn' AS proposed_on
+       FROM ${projection.tables.households}
+      WHERE state->'pendingMove'->>'toVillageCode' LIKE $1
+      ORDER BY proposed_on, household_id LIMIT 500`,
+    [`${areaPrefix(query.areaCode)}%`],
+  );
+  return rows.rows.map((r) => ({
+    householdId: r.household_id,
+    cardNumber: r.card_number,
+    fromVillageCode: r.village_code,
+    toVillageCode: r.to_village,
+    relocation: r.relocation === 'true',
+    proposedOn: r.proposed_on,
   }));
 }

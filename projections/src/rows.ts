@@ -68,6 +68,7 @@ export const ROLL_EVENT_TYPES: ReadonlySet<string> = new Set([
   'NaturalDecreaseRecorded',
   'MonitoringStarted',
   'MonitoringEnded',
+  'HouseholdMoved',
 ]);
 
 /** Whether an event can change the status history: a roll event, or a correction of one. */

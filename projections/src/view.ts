@@ -60,6 +60,8 @@ export interface HouseholdView {
   } | null;
   removedOn: string | null;
   decreasedOn: string | null;
+  /** A move to another village proposed, awaiting that village's acceptance. */
+  pendingMove: { toVillageCode: string; address: string; relocation: boolean; proposedOn: string } | null;
 }
 
 /** The view of a folded household state. */
@@ -125,5 +127,13 @@ export function toView(householdId: string, state: HouseholdState): HouseholdVie
       : null,
     removedOn: state.removedOn ?? null,
     decreasedOn: state.status === 'decreased' ? state.decreasedOn : null,
+    pendingMove: state.pendingMove
+      ? {
+          toVillageCode: state.pendingMove.toVillageCode,
+          address: state.pendingMove.address,
+          relocation: state.pendingMove.relocation,
+          proposedOn: state.pendingMove.proposedOn,
+        }
+      : null,
   };
 }

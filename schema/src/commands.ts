@@ -19,7 +19,7 @@ import {
   Text,
   Text2000,
 } from './household.js';
-import { CommandId, EffectiveDate, Fen, Uuid, Year } from './values.js';
+import { CommandId, EffectiveDate, Fen, Uuid, VillageCode, Year } from './values.js';
 
 const E = HouseholdEvents;
 const Notes = Text2000.optional();
@@ -74,6 +74,24 @@ export const HouseholdCommands = {
     '导入: an imported household’s exit on the existing roll, effective on its exit date, with the income per head the roll holds.',
     z.object({ year: Year, incomePerCapitaFen: Fen, source: ImportSource }).strict(),
   ),
+  ProposeMove: command(
+    'ProposeMove',
+    '迁出: proposes the household’s move to another village (relocation: 易地扶贫搬迁), recorded where it lives; the other village’s clerks accept it.',
+    z
+      .object({
+        toVillageCode: VillageCode,
+        address: Text(200),
+        group: Text(50).optional(),
+        relocation: z.boolean().default(false),
+      })
+      .strict(),
+  ),
+  AcceptMove: command(
+    'AcceptMove',
+    '迁入: the clerks of the village a household is moving to take it in, from the effective date.',
+    z.object({}).strict(),
+  ),
+  CancelMove: command('CancelMove', 'Withdraws a proposed move before it is accepted.', z.object({}).strict()),
   RecordAgencyFinding: command(
     'RecordAgencyFinding',
     '数据比对（批量）: records a finding of an agency’s batch on the household whose member it matched, with the file and row it came from.',

@@ -25,7 +25,7 @@ import {
   Text500,
   Text2000,
 } from './household.js';
-import { Fen, IsoDate, PlainText, Uuid, Year } from './values.js';
+import { Fen, IsoDate, PlainText, Uuid, VillageCode, Year } from './values.js';
 
 /** Steps of an identification case, in order. */
 export const IdentificationStep = z.enum([
@@ -303,6 +303,37 @@ export const HouseholdEvents = {
         source: ImportSource,
       })
       .strict(),
+  ),
+  MoveProposed: define(
+    'MoveProposed',
+    '迁出: the household is to move to another village (易地扶贫搬迁 when relocation), proposed where it lives; the village it goes to accepts it.',
+    z
+      .object({
+        fromVillageCode: VillageCode,
+        toVillageCode: VillageCode,
+        address: Text(200),
+        group: Text(50).optional(),
+        relocation: z.boolean(),
+      })
+      .strict(),
+  ),
+  HouseholdMoved: define(
+    'HouseholdMoved',
+    '迁入: the village it moved to accepted the household; it belongs there from the effective date, with its whole history.',
+    z
+      .object({
+        fromVillageCode: VillageCode,
+        toVillageCode: VillageCode,
+        address: Text(200),
+        group: Text(50).optional(),
+        relocation: z.boolean(),
+      })
+      .strict(),
+  ),
+  MoveCancelled: define(
+    'MoveCancelled',
+    'A proposed move was withdrawn before the village it was going to accepted it.',
+    z.object({ toVillageCode: VillageCode }).strict(),
   ),
   AgencyFindingRecorded: define(
     'AgencyFindingRecorded',

@@ -22,6 +22,8 @@ export const Duty = z.enum([
   'exit_annulment',
   'removal',
   'import',
+  'move_out',
+  'move_in',
   'poor_village_designation',
   'village_exit_proposal',
   'village_exit_review',
@@ -108,6 +110,9 @@ export const NATIONAL_POLICY: Policy = {
     import: ['county'],
     // Poor villages are designated and exit at the county (the township proposes); a county's
     // exit (摘帽) is proposed by the county and reviewed and announced by the province.
+    // A move (and a relocation) is proposed where the household lives and accepted where it goes.
+    move_out: ['township', 'county'],
+    move_in: ['township', 'county'],
     poor_village_designation: ['county'],
     village_exit_proposal: ['township'],
     village_exit_review: ['county'],

@@ -32,6 +32,8 @@ const TIMEOUT = 60_000 + RUNS * 100;
 
 /** Codes an answer may carry: each names what was wrong. INTERNAL_SERVER_ERROR ("Unexpected error.") never. */
 const NAMED = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', undefined]);
+/** Answers that say something was appended (or, with duplicate, had been). */
+const WRITES = new Set(['CommandSuccess', 'ReferenceSuccess', 'AreaRecordSuccess', 'AssessmentSuccess']);
 const REFUSALS = new Set(['ValidationError', 'RuleViolation', 'ConcurrencyConflict', 'NotFound', 'Forbidden']);
 
 type Answer = {
@@ -248,8 +250,7 @@ describe(`fuzz: hostile values through every operation (seed ${SEED}, ${RUNS} ru
             expect(NAMED.has(error.extensions?.code), where).toBe(true);
           }
           const result = op.mutationField ? answer.data?.[op.mutationField] : undefined;
-          const written =
-            result && (result.__typename === 'CommandSuccess' || result.__typename === 'ReferenceSuccess');
+          const written = result && WRITES.has(result.__typename as string);
           if (!written || result.duplicate) {
             if (result) expect(REFUSALS.has(result.__typename as string) || result.duplicate, where).toBe(true);
             expect(await stored(), `${where}\nwas refused, yet the log grew`).toBe(before);

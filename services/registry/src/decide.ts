@@ -2,6 +2,7 @@ import type { HouseholdCommand, HouseholdCommandType, HouseholdEvent } from '@re
 import { HouseholdNotFound } from './errors.js';
 import * as adjustment from './rules/adjustment.js';
 import * as agencyFinding from './rules/agency-finding.js';
+import * as areaMove from './rules/area-move.js';
 import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
@@ -36,6 +37,7 @@ const DECIDERS: Deciders<HouseholdCommandType> = {
   ...returns.decide,
   ...wrongExit.decide,
   ...agencyFinding.decide,
+  ...areaMove.decide,
   ...removal.decide,
   ...decrease.decide,
   ...details.decide,

@@ -55,6 +55,11 @@ export function dutyOf(command: HouseholdCommand, state: HouseholdState): Duty |
       return 'removal';
     case 'AnnulExit':
       return 'exit_annulment';
+    case 'ProposeMove':
+    case 'CancelMove':
+      return 'move_out';
+    case 'AcceptMove':
+      return 'move_in';
     case 'ImportHousehold':
     case 'ImportExit':
       return 'import';

@@ -1,6 +1,7 @@
 import type { HouseholdEventType } from '@registry/schema';
 import * as adjustment from './rules/adjustment.js';
 import * as agencyFinding from './rules/agency-finding.js';
+import * as areaMove from './rules/area-move.js';
 import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
@@ -33,6 +34,7 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
   ...returns.evolve,
   ...wrongExit.evolve,
   ...agencyFinding.evolve,
+  ...areaMove.evolve,
   ...removal.evolve,
   ...decrease.evolve,
   ...details.evolve,

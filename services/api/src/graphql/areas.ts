@@ -1,4 +1,4 @@
-import { areaIndicators, comparisonReviewList, poorVillages } from '@registry/projections';
+import { areaIndicators, comparisonReviewList, incomingMoves, poorVillages } from '@registry/projections';
 import { type AreaRecordResult, type AreaState, assessmentResults, RuleViolation } from '@registry/registry';
 import { type AreaLevel, areaLevelOf, ComparisonAgency } from '@registry/schema';
 import { requireArea, requireRole } from '../auth.js';
@@ -245,6 +245,32 @@ builder.queryField('comparisonReviewList', (t) =>
         areaCode: args.areaCode,
         limit: 500,
       });
+    },
+  }),
+);
+
+const IncomingMoveType = builder
+  .objectRef<Awaited<ReturnType<typeof incomingMoves>>[number]>('IncomingMove')
+  .implement({
+    description: 'A household moving into the area (迁入), awaiting acceptance here.',
+    fields: (t) => ({
+      householdId: t.exposeID('householdId'),
+      cardNumber: t.string({ nullable: true, resolve: (m) => m.cardNumber }),
+      fromVillageCode: t.string({ nullable: true, resolve: (m) => m.fromVillageCode }),
+      toVillageCode: t.exposeString('toVillageCode'),
+      relocation: t.exposeBoolean('relocation', { description: '易地扶贫搬迁' }),
+      proposedOn: t.field({ type: 'Date', resolve: (m) => m.proposedOn }),
+    }),
+  });
+
+builder.queryField('incomingMoves', (t) =>
+  t.field({
+    type: [IncomingMoveType],
+    description: 'Households whose move into the area awaits acceptance (acceptMove), oldest first (at most 500).',
+    args: { areaCode: t.arg({ type: 'AreaCode', required: true }) },
+    resolve: (_r, args, ctx) => {
+      requireArea(ctx.viewer, args.areaCode, `area ${args.areaCode}`);
+      return incomingMoves(ctx.deps.pool, ctx.deps.projections.registry, { areaCode: args.areaCode });
     },
   }),
 );

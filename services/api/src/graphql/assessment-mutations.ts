@@ -1,5 +1,6 @@
 import { poorVillages } from '@registry/projections';
 import type { AssessmentResult } from '@registry/registry';
+import { Uuid } from '@registry/schema';
 import { registryAt } from '../assessments.js';
 import { requireArea, requireRole } from '../auth.js';
 import { VerdictEnum } from './assessment.js';
@@ -114,6 +115,8 @@ const PATHS = {
 /** Only assessors and admins write, and only for an assessment of an area within their own. */
 async function writable(ctx: Context, assessmentId: string): Promise<void> {
   requireRole(ctx.viewer, ['assessor', 'admin'], 'record assessments');
+  // Not a UUID: the command's own parsing names the field; no stream is read by such a name.
+  if (!Uuid.safeParse(assessmentId).success) return;
   const state = await ctx.deps.assessments.read(assessmentId);
   if (state) requireArea(ctx.viewer, state.opened.areaCode, `assessment ${assessmentId}`);
 }

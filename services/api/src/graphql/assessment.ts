@@ -1,5 +1,5 @@
 import { type AssessmentState, assessmentBreakdown, assessmentResults, type Finding } from '@registry/registry';
-import { maskNationalId, Stratum, Verdict, VillageStratum } from '@registry/schema';
+import { maskNationalId, Stratum, Uuid, Verdict, VillageStratum } from '@registry/schema';
 import { rectificationList, sampleIdentifiers, verifySample } from '../assessments.js';
 import { requireArea, requireRole, withinScope } from '../auth.js';
 import { maskName } from '../mask.js';
@@ -9,6 +9,7 @@ import type { Context } from './context.js';
 import { enumFor, enumOf } from './enums.js';
 import { ActorType } from './event-type.js';
 import { knownAtOrNow } from './household.js';
+import { badInput } from './problems.js';
 
 export const VerdictEnum = enumFor(Verdict, 'Verdict');
 export const StratumEnum = enumFor(Stratum, 'Stratum');
@@ -222,6 +223,7 @@ export async function readAssessment(
   asOf?: string | null,
 ): Promise<AssessmentAsOf | null> {
   requireRole(ctx.viewer, ['assessor', 'evaluator', 'admin', 'clerk'], 'read assessments');
+  if (!Uuid.safeParse(assessmentId).success) throw badInput('assessmentId', 'must be a UUID');
   const when = knownAtOrNow(ctx, asOf, 'asOf');
   const state = await ctx.deps.assessments.read(assessmentId, when);
   if (!state) return null;

@@ -238,6 +238,21 @@ export const HouseholdFacts = builder.interfaceRef<View>('HouseholdFacts').imple
     openCase: t.field({ type: OpenCaseType, nullable: true, resolve: (v) => v.openCase }),
     removedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.removedOn }),
     decreasedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.decreasedOn }),
+    pendingMove: t.field({
+      type: PendingMoveType,
+      nullable: true,
+      description: 'A move to another village proposed here, awaiting that village’s acceptance (acceptMove).',
+      resolve: (v) => v.pendingMove,
+    }),
+  }),
+});
+
+const PendingMoveType = builder.objectRef<NonNullable<View['pendingMove']>>('PendingMove').implement({
+  fields: (t) => ({
+    toVillageCode: t.exposeString('toVillageCode'),
+    address: t.exposeString('address'),
+    relocation: t.exposeBoolean('relocation', { description: '易地扶贫搬迁' }),
+    proposedOn: t.field({ type: 'Date', resolve: (m) => m.proposedOn }),
   }),
 });
 

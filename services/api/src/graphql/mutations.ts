@@ -75,7 +75,12 @@ export function areaGuard(viewer: Viewer, householdId: string): CommandGuard {
         `household ${householdId} would move to village ${recorded}, outside your area ${viewer.scope}`,
       );
     }
-    if (state.status !== 'none' && recorded !== undefined && !withinScope(viewer.scope, recorded)) {
+    // A household moving into the area is the area's to accept, though it lives elsewhere yet.
+    const incoming =
+      command.type === 'AcceptMove' &&
+      state.pendingMove !== undefined &&
+      withinScope(viewer.scope, state.pendingMove.toVillageCode);
+    if (state.status !== 'none' && recorded !== undefined && !withinScope(viewer.scope, recorded) && !incoming) {
       throw new HouseholdNotFound(householdId);
     }
     const applying = 'household' in command.data ? command.data.household?.villageCode : undefined;

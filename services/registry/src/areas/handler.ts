@@ -132,6 +132,15 @@ export class AreaRecordHandler {
     const future = futureDate(c.effectiveAt, this.clock(), paths.envelope('effectiveAt'));
     if (future.length > 0) throw new ValidationError(future);
     checkLevel(typeof duty === 'function' ? duty(c) : duty, level, this.options.policy);
+    // A designation or an exit is of a year that has begun by its effective date.
+    if ('year' in c && typeof c.year === 'number' && c.year > Number(c.effectiveAt.slice(0, 4))) {
+      throw new ValidationError([
+        {
+          path: paths.envelope('year'),
+          message: `must not be after the effective date's year (${c.effectiveAt.slice(0, 4)})`,
+        },
+      ]);
+    }
     const stream = areaStream(c.areaCode);
     const id = deriveId(c.commandId, 'event-0');
     for (let attempt = 1; ; attempt++) {
