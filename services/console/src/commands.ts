@@ -9,6 +9,7 @@ import {
   ApproveRegistrationDocument,
   AssessConditionsDocument,
   AssignHelperDocument,
+  CancelMoveDocument,
   ChangeHouseholdDetailsDocument,
   ChangeMeasureStatusDocument,
   ClosePublicNoticeDocument,
@@ -17,6 +18,7 @@ import {
   OpenPublicNoticeDocument,
   PlanAssistanceDocument,
   ProposeExitDocument,
+  ProposeMoveDocument,
   RecordAssistanceDeliveredDocument,
   RecordDataComparisonDocument,
   RecordNaturalDecreaseDocument,
@@ -317,6 +319,36 @@ export const COMMANDS = {
       status: v.status as 'completed',
       ...(str(v.note) ? { note: str(v.note) } : {}),
     }),
+  }),
+  proposeMove: command({
+    name: 'proposeMove',
+    title: t('迁出（含易地扶贫搬迁）', 'Move to another village (incl. relocation)'),
+    document: ProposeMoveDocument,
+    fields: () => [
+      {
+        name: 'toVillageCode',
+        label: t('迁入村（12位代码）', 'Village moving to (12-digit code)'),
+        kind: 'text',
+        required: true,
+      },
+      { name: 'address', label: t('迁入后住址', 'Address there'), kind: 'text', required: true },
+      { name: 'group', label: t('村民小组', 'Group'), kind: 'text' },
+      { name: 'relocation', label: t('易地扶贫搬迁', 'Relocation (易地扶贫搬迁)'), kind: 'bool', initial: false },
+    ],
+    data: (v) => ({
+      toVillageCode: str(v.toVillageCode) ?? '',
+      address: str(v.address) ?? '',
+      ...(str(v.group) ? { group: str(v.group) } : {}),
+      relocation: Boolean(v.relocation),
+    }),
+  }),
+  cancelMove: command({
+    name: 'cancelMove',
+    title: t('撤销迁出', 'Withdraw the move'),
+    document: CancelMoveDocument,
+    fields: () => [],
+    data: () => undefined,
+    reasonRequired: true,
   }),
   recordVisit: command({
     name: 'recordVisit',
@@ -689,6 +721,7 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
   if (h.helper) assisted.push('recordVisit');
   // What the household's own life brings, whatever its case: members leave, it dies out or moves.
   const life: CommandName[] = [
+    ...(h.pendingMove ? (['cancelMove'] as const) : h.status === 'decreased' ? [] : (['proposeMove'] as const)),
     'changeHouseholdDetails',
     'addMember',
     ...(h.members.length > 1 ? (['removeMember'] as const) : []),

@@ -290,6 +290,9 @@ export const UI = {
   agency: { zh: '比对部门', en: 'Agency' },
   finding: { zh: '比对结果', en: 'Finding' },
   file: { zh: '文件', en: 'File' },
+  incomingMoves: { zh: '待接收的迁入户', en: 'Households moving in, awaiting acceptance' },
+  acceptMove: { zh: '接收迁入', en: 'Accept' },
+  relocation: { zh: '易地扶贫搬迁', en: 'relocation' },
 } satisfies Record<string, Text>;
 export type UiKey = keyof typeof UI;
 

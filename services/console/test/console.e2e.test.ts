@@ -997,6 +997,45 @@ if ('skipped' in launched) {
       }
     });
 
+    it('a township moves a household to another township (易地扶贫搬迁), and that township accepts it from its work queue', async () => {
+      const here = await api('clerk', '320924101000');
+      const { households } = await here.request<{
+        households: { edges: { node: { id: string; openCase: unknown; status: string } }[] };
+      }>(
+        '{ households(first: 20, filter: { status: [registered, exited] }) { edges { node { id status openCase { kind } } } } }',
+      );
+      const node = households.edges.map((e) => e.node).find((n) => !n.openCase);
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县海河镇');
+      await page.goto(`${service.url}/households/${node?.id}`);
+      await page.getByTestId('step-proposeMove').click();
+      const form = page.getByTestId('command-form');
+      await form.getByTestId('field-toVillageCode').fill('320924102201');
+      await form.getByTestId('field-address').fill('合德镇安置小区3栋201');
+      await form.getByTestId('field-relocation').click();
+      await form.getByTestId('submit').click();
+      await form.waitFor({ state: 'detached' });
+      await page.close();
+
+      const there = await newPage();
+      await signIn(there, '扶贫专干', '示范县合德镇');
+      await there.getByRole('menuitem', { name: '待办事项' }).click();
+      const move = there.getByTestId('incoming-move').first();
+      await expect.poll(() => move.textContent()).toContain('易地扶贫搬迁');
+      await move.getByTestId('accept-move').click();
+      const theirs = await api('clerk', '320924102000');
+      await expect
+        .poll(async () => {
+          const { household } = await theirs.request<{ household: { villageCode: string } | null }>(
+            'query ($id: ID!) { household(id: $id) { villageCode } }',
+            { id: node?.id },
+          );
+          return household?.villageCode;
+        })
+        .toBe('320924102201');
+      await there.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });

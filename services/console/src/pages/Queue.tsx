@@ -1,8 +1,15 @@
-import { Badge, Card, Col, List, Row, Typography } from 'antd';
+import { Alert, Badge, Button, Card, Col, List, Row, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useGraphqlQuery } from '../auth';
+import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
+import { useAreaName } from '../config';
 import { ErrorView } from '../ErrorView';
-import { WorkQueueCountsDocument, type WorkQueueCountsQuery } from '../generated';
+import {
+  AcceptMoveDocument,
+  IncomingMovesDocument,
+  WorkQueueCountsDocument,
+  type WorkQueueCountsQuery,
+} from '../generated';
 import { useWords } from '../i18n';
 
 type Counts = WorkQueueCountsQuery;
@@ -62,6 +69,9 @@ export function QueuePage() {
   ];
   return (
     <Row gutter={[12, 12]} data-testid="queue">
+      <Col xs={24}>
+        <IncomingMoves />
+      </Col>
       {sections.map((section) => (
         <Col key={section.title} xs={24} lg={8}>
           <Card size="small" title={section.title} loading={counts.isPending}>
@@ -85,5 +95,62 @@ export function QueuePage() {
         </Col>
       ))}
     </Row>
+  );
+}
+
+/** Households moving into the area (迁入), awaiting acceptance here; accepting is this area's step. */
+function IncomingMoves() {
+  const words = useWords();
+  const session = useSignedIn();
+  const areaName = useAreaName();
+  const area = session.claims.area ?? '';
+  const moves = useGraphqlQuery(IncomingMovesDocument, { areaCode: area }, { enabled: /^\d{12}$/.test(area) });
+  const accept = useGraphqlMutation(AcceptMoveDocument);
+  const [refusal, setRefusal] = useState<string>();
+  const list = moves.data?.incomingMoves ?? [];
+  if (list.length === 0) return null;
+  const take = async (householdId: string) => {
+    setRefusal(undefined);
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    try {
+      const answer = await accept.mutateAsync({
+        commandId: crypto.randomUUID(),
+        input: { householdId, effectiveAt: today },
+      });
+      if (answer.acceptMove.__typename !== 'CommandSuccess') setRefusal(answer.acceptMove.localizedMessage);
+      else moves.refetch();
+    } catch (error) {
+      setRefusal(words.refusal({ code: (error as { code?: string }).code ?? 'INTERNAL', detail: String(error) }));
+    }
+  };
+  return (
+    <Card size="small" title={words.t('incomingMoves')} data-testid="incoming-moves">
+      {refusal && <Alert type="error" showIcon title={refusal} style={{ marginBottom: 8 }} />}
+      <List
+        size="small"
+        dataSource={list}
+        renderItem={(m) => (
+          <List.Item
+            data-testid="incoming-move"
+            extra={
+              <Button
+                size="small"
+                type="primary"
+                loading={accept.isPending}
+                onClick={() => take(m.householdId)}
+                data-testid="accept-move"
+              >
+                {words.t('acceptMove')}
+              </Button>
+            }
+          >
+            <span>
+              {m.cardNumber ?? m.householdId.slice(0, 8)} · {areaName(m.fromVillageCode)} → {areaName(m.toVillageCode)}{' '}
+              · {words.date(m.proposedOn)} {m.relocation && <Tag color="gold">{words.t('relocation')}</Tag>}
+            </span>
+          </List.Item>
+        )}
+      />
+    </Card>
   );
 }
