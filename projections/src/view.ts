@@ -60,6 +60,8 @@ export interface HouseholdView {
   } | null;
   removedOn: string | null;
   decreasedOn: string | null;
+  /** 一户一策: the plan of each year, in year order. */
+  plans: { year: number; goal: string; incomeTargetFen: number | null; categories: string[]; recordedOn: string }[];
   /** A move to another village proposed, awaiting that village's acceptance. */
   pendingMove: { toVillageCode: string; address: string; relocation: boolean; proposedOn: string } | null;
 }
@@ -127,6 +129,13 @@ export function toView(householdId: string, state: HouseholdState): HouseholdVie
       : null,
     removedOn: state.removedOn ?? null,
     decreasedOn: state.status === 'decreased' ? state.decreasedOn : null,
+    plans: (state.plans ?? []).map((p) => ({
+      year: p.year,
+      goal: p.goal,
+      incomeTargetFen: p.incomeTargetFen ?? null,
+      categories: p.categories,
+      recordedOn: p.recordedOn,
+    })),
     pendingMove: state.pendingMove
       ? {
           toVillageCode: state.pendingMove.toVillageCode,

@@ -74,6 +74,11 @@ export const HouseholdCommands = {
     '导入: an imported household’s exit on the existing roll, effective on its exit date, with the income per head the roll holds.',
     z.object({ year: Year, incomePerCapitaFen: Fen, source: ImportSource }).strict(),
   ),
+  RecordHouseholdPlan: command(
+    'RecordHouseholdPlan',
+    '一户一策: records (or revises) the household’s assistance plan for a year.',
+    E.HouseholdPlanRecorded.schema,
+  ),
   ProposeMove: command(
     'ProposeMove',
     '迁出: proposes the household’s move to another village (relocation: 易地扶贫搬迁), recorded where it lives; the other village’s clerks accept it.',

@@ -304,6 +304,18 @@ export const HouseholdEvents = {
       })
       .strict(),
   ),
+  HouseholdPlanRecorded: define(
+    'HouseholdPlanRecorded',
+    '一户一策: the household’s assistance plan for a year — its goal, the income it aims at and the kinds of measure it relies on; a later plan for the same year revises it.',
+    z
+      .object({
+        year: Year,
+        goal: Text2000,
+        incomeTargetFen: Fen.optional(),
+        categories: z.array(AssistanceCategory).min(1, 'name at least one kind of measure').max(12),
+      })
+      .strict(),
+  ),
   MoveProposed: define(
     'MoveProposed',
     '迁出: the household is to move to another village (易地扶贫搬迁 when relocation), proposed where it lives; the village it goes to accepts it.',

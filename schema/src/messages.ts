@@ -224,6 +224,7 @@ export const EVENT_LABELS: Record<string, Text> = {
   MeasureStatusChanged: t('帮扶措施进度变更', 'measure status changed'),
   AgencyFindingRecorded: t('部门数据比对结果', 'agency comparison finding'),
   MoveProposed: t('申请迁出', 'move proposed'),
+  HouseholdPlanRecorded: t('一户一策帮扶计划', 'household plan recorded'),
   HouseholdMoved: t('迁入', 'household moved'),
   MoveCancelled: t('撤销迁移', 'move withdrawn'),
   ExitAnnulled: t('错退：撤销脱贫退出，恢复在册', 'exit annulled as wrong (wrong exit)'),

@@ -21,6 +21,7 @@ import {
   ProposeMoveDocument,
   RecordAssistanceDeliveredDocument,
   RecordDataComparisonDocument,
+  RecordHouseholdPlanDocument,
   RecordNaturalDecreaseDocument,
   RecordObjectionDocument,
   RecordTownshipReviewDocument,
@@ -318,6 +319,30 @@ export const COMMANDS = {
       measureId: String(v.measureId),
       status: v.status as 'completed',
       ...(str(v.note) ? { note: str(v.note) } : {}),
+    }),
+  }),
+  recordHouseholdPlan: command({
+    name: 'recordHouseholdPlan',
+    title: t('一户一策帮扶计划', 'Household plan (一户一策)'),
+    document: RecordHouseholdPlanDocument,
+    fields: () => [
+      { name: 'year', label: t('计划年度', 'Year'), kind: 'int', required: true, initial: thisYear() },
+      { name: 'goal', label: t('帮扶目标', 'Goal'), kind: 'textarea', required: true },
+      { name: 'incomeTarget', label: t('人均纯收入目标（元）', 'Income target per head (yuan)'), kind: 'yuan' },
+      {
+        name: 'categories',
+        label: t('主要帮扶措施类别', 'Kinds of measure'),
+        kind: 'enums',
+        enum: 'AssistanceCategory',
+      },
+    ],
+    data: (v) => ({
+      year: Number(v.year),
+      goal: str(v.goal) ?? '',
+      ...(v.incomeTarget !== undefined && v.incomeTarget !== null && v.incomeTarget !== ''
+        ? { incomeTargetFen: yuanToFen(v.incomeTarget) }
+        : {}),
+      categories: (v.categories as 'industry'[] | undefined) ?? [],
     }),
   }),
   proposeMove: command({
@@ -714,7 +739,7 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
         return reject;
     }
   }
-  const assisted: CommandName[] = ['assignHelper', 'assessConditions', 'planAssistance'];
+  const assisted: CommandName[] = ['assignHelper', 'assessConditions', 'recordHouseholdPlan', 'planAssistance'];
   const openMeasures = h.measures.filter((m) => m.status === 'planned' || m.status === 'under_way');
   if (openMeasures.some((m) => m.deliveredFen < m.amountFen)) assisted.push('recordAssistanceDelivered');
   if (openMeasures.length > 0) assisted.push('changeMeasureStatus');

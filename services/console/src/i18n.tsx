@@ -293,6 +293,8 @@ export const UI = {
   incomingMoves: { zh: '待接收的迁入户', en: 'Households moving in, awaiting acceptance' },
   acceptMove: { zh: '接收迁入', en: 'Accept' },
   relocation: { zh: '易地扶贫搬迁', en: 'relocation' },
+  planOfYear: { zh: '{year}年帮扶计划', en: 'Plan for {year}' },
+  incomeTarget: { zh: '收入目标', en: 'income target' },
 } satisfies Record<string, Text>;
 export type UiKey = keyof typeof UI;
 

@@ -1036,6 +1036,30 @@ if ('skipped' in launched) {
       await there.close();
     });
 
+    it('a clerk records the household plan of a year (一户一策), shown with its measures', async () => {
+      const client = await api('clerk', '320924000000');
+      const { households } = await client.request<{ households: { edges: { node: { id: string } }[] } }>(
+        '{ households(first: 1, filter: { status: [registered, returned] }) { edges { node { id } } } }',
+      );
+      const id = households.edges[0]?.node.id;
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/households/${id}`);
+      await page.getByTestId('step-recordHouseholdPlan').click();
+      const form = page.getByTestId('command-form');
+      await form.getByTestId('field-year').fill('2021');
+      await form.getByTestId('field-goal').fill('发展湖羊养殖，年底人均纯收入超过标准');
+      await form.getByTestId('field-categories').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="产业扶贫"]').click();
+      await page.keyboard.press('Escape');
+      await form.getByTestId('submit').click();
+      await form.waitFor({ state: 'detached' });
+      await page.getByRole('tab', { name: '帮扶措施' }).click();
+      await expect.poll(() => page.getByTestId('plans').textContent()).toContain('2021年帮扶计划');
+      await expect.poll(() => page.getByTestId('plans').textContent()).toContain('产业扶贫');
+      await page.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });

@@ -15,6 +15,7 @@ import * as imports from './rules/import.js';
 import * as members from './rules/members.js';
 import * as monitoring from './rules/monitoring.js';
 import * as notices from './rules/notices.js';
+import * as plan from './rules/plan.js';
 import * as removal from './rules/removal.js';
 import * as returns from './rules/return.js';
 import type { CommandOf, DecideContext, Decider, Deciders } from './rules/types.js';
@@ -38,6 +39,7 @@ const DECIDERS: Deciders<HouseholdCommandType> = {
   ...wrongExit.decide,
   ...agencyFinding.decide,
   ...areaMove.decide,
+  ...plan.decide,
   ...removal.decide,
   ...decrease.decide,
   ...details.decide,

@@ -13,6 +13,7 @@ import * as imports from './rules/import.js';
 import * as members from './rules/members.js';
 import * as monitoring from './rules/monitoring.js';
 import * as notices from './rules/notices.js';
+import * as plan from './rules/plan.js';
 import * as removal from './rules/removal.js';
 import * as returns from './rules/return.js';
 import type { DomainEvent, EventOf, Evolver, Evolvers } from './rules/types.js';
@@ -35,6 +36,7 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
   ...wrongExit.evolve,
   ...agencyFinding.evolve,
   ...areaMove.evolve,
+  ...plan.evolve,
   ...removal.evolve,
   ...decrease.evolve,
   ...details.evolve,

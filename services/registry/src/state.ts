@@ -104,6 +104,8 @@ export interface HouseholdFacts {
   monitoring?: { category: HouseholdEventData<'MonitoringStarted'>['category']; since: string; risks: string[] };
   monitoringPeriods: { category: string; from: string; to?: string }[];
   removedOn?: string;
+  /** 一户一策: the plan of each year, the latest recorded standing. */
+  plans: { year: number; goal: string; incomeTargetFen?: number; categories: string[]; recordedOn: string }[];
   /** A move to another village proposed here, awaiting that village's acceptance. */
   pendingMove?: { toVillageCode: string; address: string; group?: string; relocation: boolean; proposedOn: string };
 }
@@ -126,6 +128,7 @@ export const initialState = (): HouseholdState => ({
   wrongExits: [],
   returns: [],
   monitoringPeriods: [],
+  plans: [],
 });
 
 /**
@@ -135,9 +138,9 @@ export const initialState = (): HouseholdState => ({
  * folds that household again from its events instead. 1: visits keyed by visit id (until
  * 2026-11-24); 2: visits in stream order (until 2026-11-29); 3: an open case keeps the
  * effective date of its last event (stepOn) (until 2026-11-29); 4: wrong exits (wrongExits)
- * (until 2026-11-29); 5: a measure's status (until 2026-11-29); 6: a pending move.
+ * (until 2026-11-29); 5: a measure's status (until 2026-11-29); 6: a pending move (until 2026-11-29); 7: household plans.
  */
-export const STATE_SHAPE = 6;
+export const STATE_SHAPE = 7;
 
 /** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

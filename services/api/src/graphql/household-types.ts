@@ -238,12 +238,23 @@ export const HouseholdFacts = builder.interfaceRef<View>('HouseholdFacts').imple
     openCase: t.field({ type: OpenCaseType, nullable: true, resolve: (v) => v.openCase }),
     removedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.removedOn }),
     decreasedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.decreasedOn }),
+    plans: t.field({ type: [PlanType], description: '一户一策: the plan of each year.', resolve: (v) => v.plans }),
     pendingMove: t.field({
       type: PendingMoveType,
       nullable: true,
       description: 'A move to another village proposed here, awaiting that village’s acceptance (acceptMove).',
       resolve: (v) => v.pendingMove,
     }),
+  }),
+});
+
+const PlanType = builder.objectRef<View['plans'][number]>('HouseholdPlan').implement({
+  fields: (t) => ({
+    year: t.exposeInt('year'),
+    goal: t.exposeString('goal'),
+    incomeTargetFen: t.field({ type: 'Fen', nullable: true, resolve: (p) => p.incomeTargetFen }),
+    categories: t.field({ type: [AssistanceCategoryEnum], resolve: (p) => p.categories as 'industry'[] }),
+    recordedOn: t.field({ type: 'Date', resolve: (p) => p.recordedOn }),
   }),
 });
 

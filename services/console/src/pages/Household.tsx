@@ -225,21 +225,35 @@ function MeasuresView({ facts }: { facts: Facts }) {
   const words = useWords();
   type M = Facts['measures'][number];
   return (
-    <Table<M>
-      rowKey="measureId"
-      size="small"
-      pagination={false}
-      dataSource={facts.measures}
-      columns={[
-        { title: words.t('year'), dataIndex: 'year' },
-        { title: words.t('category'), render: (_, m) => words.label('AssistanceCategory', m.category) },
-        { title: words.t('description'), dataIndex: 'description' },
-        { title: words.t('source'), render: (_, m) => words.label('FundingSource', m.fundingSource) },
-        { title: words.t('planned'), render: (_, m) => words.yuan(m.amountFen) },
-        { title: words.t('delivered'), render: (_, m) => words.yuan(m.deliveredFen) },
-        { title: words.t('status'), render: (_, m) => words.label('MeasureStatus', m.status) },
-      ]}
-    />
+    <>
+      {facts.plans.length > 0 && (
+        <Descriptions size="small" column={1} bordered style={{ marginBottom: 12 }} data-testid="plans">
+          {facts.plans.map((p) => (
+            <Descriptions.Item key={p.year} label={words.t('planOfYear', { year: p.year })}>
+              {p.goal}
+              {p.incomeTargetFen !== null && ` · ${words.t('incomeTarget')} ${words.yuan(p.incomeTargetFen)}`}
+              {' · '}
+              {p.categories.map((c) => words.label('AssistanceCategory', c)).join('、')}
+            </Descriptions.Item>
+          ))}
+        </Descriptions>
+      )}
+      <Table<M>
+        rowKey="measureId"
+        size="small"
+        pagination={false}
+        dataSource={facts.measures}
+        columns={[
+          { title: words.t('year'), dataIndex: 'year' },
+          { title: words.t('category'), render: (_, m) => words.label('AssistanceCategory', m.category) },
+          { title: words.t('description'), dataIndex: 'description' },
+          { title: words.t('source'), render: (_, m) => words.label('FundingSource', m.fundingSource) },
+          { title: words.t('planned'), render: (_, m) => words.yuan(m.amountFen) },
+          { title: words.t('delivered'), render: (_, m) => words.yuan(m.deliveredFen) },
+          { title: words.t('status'), render: (_, m) => words.label('MeasureStatus', m.status) },
+        ]}
+      />
+    </>
   );
 }
 
