@@ -1,5 +1,5 @@
 import { claimHead, claimStream, deriveId } from '@registry/registry';
-import { areaLevelOf, chinaDate, NationalId } from '@registry/schema';
+import { areaLevelOf, chinaDate, NationalId, textProblem } from '@registry/schema';
 import type { Request, Response } from 'express';
 import { type Viewer, withinScope } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
@@ -75,8 +75,11 @@ function check(file: RollFile): { rows: Row[]; problems: Problem[] } {
     const agency = enumValue('ComparisonAgency', cell('agency'));
     if (!agency) bad('agency', `“${cell('agency')}”不是可选的比对部门`, `“${cell('agency')}” is not an agency`);
     const detail = cell('detail');
+    const unstorable = textProblem(detail);
     if (detail === '' || detail.length > 500)
       bad('detail', '比对结果不能为空，且不超过500字', 'the finding must be 1 to 500 characters');
+    // Caught here, not by the command halfway through the file: nothing is written for a bad file.
+    else if (unstorable) bad('detail', '比对结果含有无法保存的字符（控制字符）', `the finding ${unstorable}`);
     const flag = cell('disqualifying').toLowerCase();
     if (!YES.has(flag) && !NO.has(flag)) bad('disqualifying', `“${flag}”应填“是”或“否”`, `“${flag}” must be yes or no`);
     rows.push({ line, nationalId: id, agency: agency ?? '', detail, disqualifying: YES.has(flag) });
@@ -118,7 +121,7 @@ export async function compareBatch(
       'RecordAgencyFinding',
       {
         finding: { agency: row.agency, detail: row.detail, disqualifying: row.disqualifying },
-        source: { fileSha256: file.sha256, fileName: file.name.slice(0, 500), rows: [row.line] },
+        source: { fileSha256: file.sha256, fileName: file.name, rows: [row.line] },
       },
     );
     let inArea = true;
@@ -165,6 +168,15 @@ export async function comparisonHttp(deps: ApiDeps, viewer: Viewer, req: Request
     return;
   }
   const name = typeof req.query.name === 'string' && req.query.name.trim() ? req.query.name.trim() : 'upload';
+  const nameProblem = textProblem(name);
+  if (nameProblem || name.length > 500) {
+    res.status(400).json({
+      code: 'BAD_REQUEST',
+      zh: '文件名含有无法保存的字符或过长',
+      en: `name: ${nameProblem ?? 'must be at most 500 characters'}`,
+    });
+    return;
+  }
   try {
     const outcome = await compareBatch(deps, viewer, await readRoll(name, body));
     res.status(outcome.problems.length > 0 ? 422 : 200).json(outcome);

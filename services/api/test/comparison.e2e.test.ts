@@ -63,9 +63,13 @@ describe('agency comparison batches (数据比对) through HTTP', () => {
 
   it('refuses a bad file whole, naming each row and column in Chinese and English, and writes nothing', async () => {
     const before = await stored();
-    const bad = [BATCH, `${heads[0]?.nationalId}X,车辆登记,轿车,是`, `${spouse.nationalId},海关,进出口,也许`].join(
-      '\n',
-    );
+    const bad = [
+      BATCH,
+      `${heads[0]?.nationalId}X,车辆登记,轿车,是`,
+      `${spouse.nationalId},海关,进出口,也许`,
+      // A control character would be refused by the command halfway through: it is caught with the rest.
+      `${heads[1]?.nationalId},车辆登记,轿车\u0007一辆,是`,
+    ].join('\n');
     const answer = await post('/comparison?name=bad.csv', bad);
     expect(answer.status).toBe(422);
     const problems = answer.body.problems as { line: number; column: string; zh: string }[];
@@ -73,6 +77,7 @@ describe('agency comparison batches (数据比对) through HTTP', () => {
       [2, '身份证号'],
       [3, '比对部门'],
       [3, '是否不符合条件'],
+      [4, '比对结果'],
     ]);
     expect(problems[1]?.zh).toContain('不是可选的比对部门');
     expect(await stored()).toBe(before);
