@@ -139,6 +139,43 @@ ALTER TABLE rm_households${v} ALTER COLUMN state TYPE json;
       // stored before shapes were numbered count as shape 1 (see STATE_SHAPE).
       sql: `ALTER TABLE rm_households${v} ADD COLUMN state_shape integer NOT NULL DEFAULT 1;`,
     },
+    {
+      version: 4,
+      name: `registry read models v${version}: households' years for the indicators`,
+      // Kept per household and year with the definitions of year-facts.ts; filled when the
+      // projection first catches up (rm_household_years_built says it was), then kept
+      // for each household an event touches. Small beside the audit: indexed from the start.
+      sql: `
+CREATE TABLE rm_household_years${v} (
+  household_id uuid NOT NULL, year integer NOT NULL, last boolean NOT NULL,
+  county_code text, township_code text, village_code text,
+  status text NOT NULL, people integer NOT NULL, monitored boolean NOT NULL, attribute text,
+  visits integer NOT NULL, cause boolean NOT NULL, helper boolean NOT NULL,
+  measures integer NOT NULL, planned_fen bigint NOT NULL,
+  exits_approved integer NOT NULL, exits_imported integer NOT NULL, exits_annulled integer NOT NULL,
+  returns integer NOT NULL, removals integer NOT NULL, natural_decreases integer NOT NULL,
+  registrations_approved integer NOT NULL, households_imported integer NOT NULL,
+  exits_missing_evidence integer NOT NULL,
+  PRIMARY KEY (household_id, year)
+);
+CREATE INDEX ON rm_household_years${v} (county_code, year);
+CREATE INDEX ON rm_household_years${v} (township_code, year);
+CREATE INDEX ON rm_household_years${v} (village_code, year);
+CREATE INDEX ON rm_household_years${v} (county_code, year) WHERE last;
+CREATE INDEX ON rm_household_years${v} (township_code, year) WHERE last;
+CREATE INDEX ON rm_household_years${v} (village_code, year) WHERE last;
+CREATE TABLE rm_household_year_funds${v} (
+  household_id uuid NOT NULL, year integer NOT NULL,
+  county_code text, township_code text, village_code text,
+  category text, funding_source text, planned_fen bigint NOT NULL, delivered_fen bigint NOT NULL
+);
+CREATE INDEX ON rm_household_year_funds${v} (household_id);
+CREATE INDEX ON rm_household_year_funds${v} (county_code, year);
+CREATE INDEX ON rm_household_year_funds${v} (township_code, year);
+CREATE INDEX ON rm_household_year_funds${v} (village_code, year);
+CREATE TABLE rm_household_years_built${v} (built_at timestamptz NOT NULL);
+`,
+    },
   ];
 }
 
@@ -165,6 +202,8 @@ export function registryIndexes(version: number): { name: string; sql: string }[
     index('rm_audit', ['event_type', 'recorded_at']),
     // Indicators: an area's events of a type effective in a year.
     index('rm_audit', ['county_code', 'event_type', 'effective_at']),
+    // Indicators: the last recording, to know whether the kept years answer (see year-facts.ts).
+    index('rm_audit', ['recorded_at']),
     index('rm_status_history', ['county_code', 'effective_from']),
     index('rm_status_history', ['township_code', 'effective_from']),
     index('rm_status_history', ['village_code', 'effective_from']),

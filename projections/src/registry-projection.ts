@@ -27,6 +27,7 @@ import {
   visitRows,
 } from './rows.js';
 import type { Projection } from './runner.js';
+import { buildYearFacts, refreshYearFacts } from './year-facts.js';
 
 interface OpenInterval extends RollFields {
   /** Set when the row is already in the table. */
@@ -182,7 +183,10 @@ const AUDIT_COLUMNS = [
 export class RegistryProjection implements Projection {
   readonly name: string;
   readonly filter = { streamPrefixes: [HOUSEHOLD_STREAM_PREFIX] };
-  readonly tables: Record<'households' | 'members' | 'measures' | 'visits' | 'history' | 'audit', string>;
+  readonly tables: Record<
+    'households' | 'members' | 'measures' | 'visits' | 'history' | 'audit' | 'years' | 'yearFunds' | 'yearsBuilt',
+    string
+  >;
   /** Milliseconds spent per phase, for benchmarks and profiling. */
   readonly timings: Record<string, number> = {};
 
@@ -199,18 +203,26 @@ export class RegistryProjection implements Projection {
       visits: `rm_visits${v}`,
       history: `rm_status_history${v}`,
       audit: `rm_audit${v}`,
+      years: `rm_household_years${v}`,
+      yearFunds: `rm_household_year_funds${v}`,
+      yearsBuilt: `rm_household_years_built${v}`,
     };
   }
 
   async setUp(pool: pg.Pool): Promise<void> {
     await migrate(pool, this.name, registryTables(this.version));
+    // Kept since an earlier run: keep them from the first batch on.
+    this.yearsKept = ((await pool.query(`SELECT 1 FROM ${this.tables.yearsBuilt} LIMIT 1`)).rowCount ?? 0) > 0;
   }
 
   private indexed = false;
+  /** Whether the households' years are kept (see year-facts.ts): built once, then kept by `apply`. */
+  private yearsKept = false;
 
   async onCaughtUp(pool: pg.Pool): Promise<void> {
     if (this.indexed) return;
     await buildIndexes(pool, registryIndexes(this.version));
+    this.yearsKept = await buildYearFacts(pool, this.tables);
     this.indexed = true;
   }
 
@@ -288,6 +300,8 @@ export class RegistryProjection implements Projection {
     }
     const changes = await this.fold(events, working, historyOf);
     await this.prepareWrite([...working.values()], changes, false)(tx);
+    // Before the first catch-up they are built whole (the audit has no index to read by yet).
+    if (this.yearsKept) await this.timed('years', () => refreshYearFacts(tx, this.tables, householdIds));
   }
 
   /**

@@ -4,6 +4,7 @@ import { HOUSEHOLD_STREAM_PREFIX, householdStream } from '@registry/schema';
 import type pg from 'pg';
 import type { RegistryProjection } from './registry-projection.js';
 import { effectiveTimeline, householdRow, measureRows, memberRows, visitRows } from './rows.js';
+import { expectedYearFactsSql } from './year-facts.js';
 
 export interface Difference {
   householdId: string;
@@ -49,6 +50,7 @@ export async function verifyRegistry(
       differences.push({ householdId: household_id, table: t.households, detail: 'row without a stream in the log' });
   }
 
+  const yearsBuilt = ((await pool.query(`SELECT 1 FROM ${t.yearsBuilt}`)).rowCount ?? 0) > 0;
   for (const householdId of streams) {
     const history = (await store.readStream(householdStream(householdId))).map(toHistoryEvent);
     events += history.length;
@@ -130,6 +132,19 @@ export async function verifyRegistry(
         effective_at: e.effectiveAt,
       })),
     );
+    // The households' years for the indicators, once built: as worked out from the history and
+    // audit just compared (the same SQL that keeps them).
+    if (yearsBuilt) {
+      const expected = expectedYearFactsSql(t);
+      for (const [table, sql] of [
+        [t.years, expected.years],
+        [t.yearFunds, expected.funds],
+      ] as const) {
+        const rows = await pool.query(sql, [[householdId]]);
+        const columns = Object.keys(rows.rows[0] ?? { household_id: 0 }).join(', ');
+        await compare(table, `SELECT ${columns} FROM ${table} WHERE household_id = $1`, rows.rows);
+      }
+    }
   }
   return { households: streams.size, events, differences };
 }

@@ -22,9 +22,17 @@ async function dump(pool: pg.Pool, projection: RegistryProjection): Promise<Reco
     visits: 'household_id, visit_id',
     history: 'household_id, recorded_from, effective_from, recorded_to NULLS LAST',
     audit: 'position',
+    years: 'household_id, year',
+    yearFunds: 'household_id, year, category, funding_source',
+    // When they were built differs from build to build; that they were does not.
+    yearsBuilt: '1',
   };
   for (const [key, table] of Object.entries(t)) {
     const rows = await pool.query(`SELECT * FROM ${table} ORDER BY ${order[key]}`);
+    if (key === 'yearsBuilt') {
+      out[key] = [rows.rowCount];
+      continue;
+    }
     out[key] = rows.rows.map(({ id: _id, ...rest }) => rest);
   }
   return out;

@@ -177,6 +177,35 @@ async function main(): Promise<void> {
       ),
       { p99: 100 },
     );
+    add(
+      'areaIndicators, township',
+      await measure(Math.min(RUNS, 20), (i) =>
+        client
+          .request(
+            `query($a: AreaCode!, $y: Int!) { areaIndicators(areaCode: $a, year: $y) { endOfYear { registeredHouseholds } } }`,
+            { a: township, y: 2015 + (i % 6) },
+          )
+          .then(() => {}),
+      ),
+    );
+    // As known before the last recording: worked out from the two-clock history and the audit
+    // (the exact way), as an assessment's frozen indicators are. No target: the reference.
+    const lastRecorded = await infrastructure.pool.query<{ at: Date }>(
+      `SELECT max(recorded_at) AS at FROM ${infrastructure.projections.registry.tables.audit}`,
+    );
+    const earlier = new Date(new Date(lastRecorded.rows[0]?.at ?? 0).getTime() - 1000).toISOString();
+    add(
+      'areaIndicators, county, as known before the last recording (exact way)',
+      await measure(Math.min(RUNS, 3), (i) =>
+        client
+          .request(
+            `query($a: AreaCode!, $y: Int!, $k: DateTime) { areaIndicators(areaCode: $a, year: $y, knownAt: $k) {
+              endOfYear { registeredHouseholds } fiveItems { complete } funds { plannedFen } } }`,
+            { a: county.code, y: 2015 + (i % 6), k: earlier },
+          )
+          .then(() => {}),
+      ),
+    );
     let exportedRows = 0;
     add(
       'CSV export, whole county',

@@ -1,0 +1,289 @@
+import type pg from 'pg';
+
+/**
+ * A household's year: what the indicators count of it for a year, by one definition used
+ * both ways it is read (see `areaIndicators`).
+ *
+ * The households an area counts for year Y are those whose status on 31 December of Y (as
+ * known at the time asked) places them in the area, whatever their status: a household's
+ * year counts where it stood at the end of it, with its visits, transitions, measures and
+ * funds of the year (so a household that moved in during the year brings its year with it).
+ *
+ * - **Exact, as known at any time:** `yearFactsSql` worked out on the fly from the two-clock
+ *   status history and the audit trail, reading only what was recorded by `knownAt`.
+ * - **Kept, as known now:** the same SQL with `knownAt` = infinity, stored per household and
+ *   year in the `years` and `yearFunds` tables and refreshed for each household an event
+ *   touches. A household's rows run from the year of its first status to its last year with
+ *   anything effective (an event, a status, a measure's year); the last row (`last`) stands
+ *   for every later year, where nothing happens: the same status and five items, no visits,
+ *   no transitions, no funds.
+ */
+
+/** Columns of the kept table, in order. */
+export const YEAR_FACT_COLUMNS = [
+  'household_id',
+  'year',
+  'last',
+  'county_code',
+  'township_code',
+  'village_code',
+  'status',
+  'people',
+  'monitored',
+  'attribute',
+  'visits',
+  'cause',
+  'helper',
+  'measures',
+  'planned_fen',
+  'exits_approved',
+  'exits_imported',
+  'exits_annulled',
+  'returns',
+  'removals',
+  'natural_decreases',
+  'registrations_approved',
+  'households_imported',
+  'exits_missing_evidence',
+] as const;
+
+export const YEAR_FUND_COLUMNS = [
+  'household_id',
+  'year',
+  'county_code',
+  'township_code',
+  'village_code',
+  'category',
+  'funding_source',
+  'planned_fen',
+  'delivered_fen',
+] as const;
+
+interface Tables {
+  history: string;
+  audit: string;
+}
+
+const EVENT_TYPES = [
+  'VisitRecorded',
+  'RegistrationApproved',
+  'HouseholdImported',
+  'AttributeAndCausesAdjusted',
+  'HelperAssigned',
+  'AssistancePlanned',
+  'AssistanceDelivered',
+  'MeasureStatusChanged',
+  'ExitApproved',
+  'ExitImported',
+  'ExitAnnulled',
+  'ReturnedToPoverty',
+  'RemovedFromRegistry',
+  'NaturalDecreaseRecorded',
+  'EventCorrected',
+  'ConditionsAssessed',
+];
+
+/**
+ * The common part: `pairs(household_id, year, last)` is given by the caller as the first CTE
+ * (without `WITH`); `knownAt` is the placeholder of the system time. Yields CTEs `eoy`
+ * (status on 31 December as known then), `ev` (the pairs' households' events as known
+ * then), `planned` (their measures with the date each was first cancelled, if it was).
+ */
+function common(t: Tables, pairs: string, knownAt: string): string {
+  const dec31 = 'make_date(p.year, 12, 31)';
+  return `WITH pairs AS (${pairs}),
+  eoy AS (
+    SELECT p.household_id, p.year, p.last, s.status, s.member_count, s.monitoring_category, s.attribute,
+           s.county_code, s.township_code, s.village_code
+      FROM pairs p JOIN ${t.history} s ON s.household_id = p.household_id
+       AND s.effective_from <= ${dec31} AND (s.effective_to IS NULL OR s.effective_to > ${dec31})
+       AND s.recorded_from <= ${knownAt} AND (s.recorded_to IS NULL OR s.recorded_to > ${knownAt})
+  ),
+  ev AS MATERIALIZED (
+    SELECT a.household_id, a.event_id, a.event_type, a.effective_at, a.changes FROM ${t.audit} a
+     WHERE a.household_id IN (SELECT household_id FROM pairs) AND a.recorded_at <= ${knownAt}
+       AND a.event_type IN (${EVENT_TYPES.map((e) => `'${e}'`).join(', ')})
+  ),
+  cancels AS (
+    SELECT household_id, changes->>'measureId' AS measure_id, min(effective_at) AS at FROM ev
+     WHERE event_type = 'MeasureStatusChanged' AND changes->>'status' = 'cancelled' GROUP BY 1, 2
+  ),
+  planned AS (
+    SELECT e.household_id, e.changes->>'measureId' AS measure_id, (e.changes->>'year')::int AS year,
+           e.effective_at, (e.changes->>'amountFen')::bigint AS fen, e.changes->>'category' AS category,
+           e.changes->>'fundingSource' AS funding_source, c.at AS cancelled_at
+      FROM ev e LEFT JOIN cancels c ON c.household_id = e.household_id AND c.measure_id = e.changes->>'measureId'
+     WHERE e.event_type = 'AssistancePlanned'
+  )`;
+}
+
+/**
+ * Per pair, every fact of `YEAR_FACT_COLUMNS`. Definitions, for year Y (1 January to 31 December):
+ * status, people, monitored, attribute and area: the status history's row on 31 December;
+ * visits: distinct visits effective in Y; cause: registered, imported or adjusted by 31
+ * December; helper: a helper assigned by then; measures / planned_fen: measures of Y or
+ * before, planned by 31 December and not cancelled by then, and their amounts; transitions:
+ * events of each kind effective in Y; exits_missing_evidence: exits approved in Y whose
+ * assessment was voided by a correction.
+ */
+export function yearFactsSql(t: Tables, pairs: string, knownAt: string): string {
+  const dec31 = 'make_date(p.year, 12, 31)';
+  const inYear = `e.effective_at BETWEEN make_date(p.year, 1, 1) AND ${dec31}`;
+  const kind = (type: string) => `count(*) FILTER (WHERE e.event_type = '${type}' AND ${inYear})::int`;
+  return `${common(t, pairs, knownAt)},
+  x AS (
+    SELECT p.household_id, p.year,
+           count(DISTINCT e.changes->>'visitId') FILTER (WHERE e.event_type = 'VisitRecorded' AND ${inYear})::int AS visits,
+           bool_or(e.event_type IN ('RegistrationApproved', 'HouseholdImported', 'AttributeAndCausesAdjusted') AND e.effective_at <= ${dec31}) AS cause,
+           bool_or(e.event_type = 'HelperAssigned' AND e.effective_at <= ${dec31}) AS helper,
+           ${kind('ExitApproved')} AS exits_approved, ${kind('ExitImported')} AS exits_imported,
+           ${kind('ExitAnnulled')} AS exits_annulled, ${kind('ReturnedToPoverty')} AS returns,
+           ${kind('RemovedFromRegistry')} AS removals, ${kind('NaturalDecreaseRecorded')} AS natural_decreases,
+           ${kind('RegistrationApproved')} AS registrations_approved, ${kind('HouseholdImported')} AS households_imported
+      FROM pairs p JOIN ev e ON e.household_id = p.household_id GROUP BY 1, 2
+  ),
+  m AS (
+    SELECT p.household_id, p.year, count(*)::int AS measures, sum(pl.fen)::bigint AS planned_fen
+      FROM pairs p JOIN planned pl ON pl.household_id = p.household_id
+     WHERE pl.year <= p.year AND pl.effective_at <= ${dec31} AND (pl.cancelled_at IS NULL OR pl.cancelled_at > ${dec31})
+     GROUP BY 1, 2
+  ),
+  voided AS (
+    SELECT x.household_id, x.changes->>'assessmentId' AS assessment_id
+      FROM ev c JOIN ev x ON x.household_id = c.household_id AND x.event_id = (c.changes->>'correctedEventId')::uuid
+     WHERE c.event_type = 'EventCorrected' AND c.changes->>'action' = 'void' AND x.event_type = 'ConditionsAssessed'
+  ),
+  missing AS (
+    SELECT p.household_id, p.year, count(*)::int AS n
+      FROM pairs p JOIN ev e ON e.household_id = p.household_id
+      JOIN voided v ON v.household_id = e.household_id AND v.assessment_id = e.changes->'evidence'->>'assessmentId'
+     WHERE e.event_type = 'ExitApproved' AND ${inYear}
+     GROUP BY 1, 2
+  )
+  SELECT s.household_id, s.year, s.last, s.county_code, s.township_code, s.village_code, s.status,
+         s.member_count AS people, s.monitoring_category IS NOT NULL AS monitored, s.attribute,
+         coalesce(x.visits, 0) AS visits, coalesce(x.cause, false) AS cause, coalesce(x.helper, false) AS helper,
+         coalesce(m.measures, 0) AS measures, coalesce(m.planned_fen, 0) AS planned_fen,
+         coalesce(x.exits_approved, 0) AS exits_approved, coalesce(x.exits_imported, 0) AS exits_imported,
+         coalesce(x.exits_annulled, 0) AS exits_annulled, coalesce(x.returns, 0) AS returns,
+         coalesce(x.removals, 0) AS removals, coalesce(x.natural_decreases, 0) AS natural_decreases,
+         coalesce(x.registrations_approved, 0) AS registrations_approved,
+         coalesce(x.households_imported, 0) AS households_imported,
+         coalesce(missing.n, 0) AS exits_missing_evidence
+    FROM eoy s LEFT JOIN x USING (household_id, year) LEFT JOIN m USING (household_id, year)
+    LEFT JOIN missing USING (household_id, year)`;
+}
+
+/**
+ * Per pair, the funds of the measures of year Y by category and source: planned unless
+ * cancelled by 31 December, delivered by 31 December (whether cancelled or not).
+ */
+export function yearFundsSql(t: Tables, pairs: string, knownAt: string): string {
+  const dec31 = 'make_date(p.year, 12, 31)';
+  return `${common(t, pairs, knownAt)},
+  delivered AS (
+    SELECT p.household_id, p.year, e.changes->>'measureId' AS measure_id, sum((e.changes->>'amountFen')::bigint) AS fen
+      FROM pairs p JOIN ev e ON e.household_id = p.household_id
+     WHERE e.event_type = 'AssistanceDelivered' AND e.effective_at <= ${dec31}
+     GROUP BY 1, 2, 3
+  )
+  SELECT s.household_id, s.year, s.county_code, s.township_code, s.village_code, pl.category, pl.funding_source,
+         coalesce(sum(pl.fen) FILTER (WHERE pl.cancelled_at IS NULL OR pl.cancelled_at > make_date(s.year, 12, 31)), 0)::bigint AS planned_fen,
+         coalesce(sum(d.fen), 0)::bigint AS delivered_fen
+    FROM eoy s JOIN planned pl ON pl.household_id = s.household_id AND pl.year = s.year
+    LEFT JOIN delivered d ON d.household_id = s.household_id AND d.year = s.year AND d.measure_id = pl.measure_id
+   GROUP BY 1, 2, 3, 4, 5, 6, 7`;
+}
+
+/**
+ * The pairs to keep for households `$1` (uuid[]): each from the year of its first status (as
+ * known now) to its last year with anything effective.
+ */
+function keptPairs(t: Tables): string {
+  return `SELECT household_id, year, year = last AS last FROM (
+    SELECT h.household_id, generate_series(h.first, greatest(h.last, coalesce(a.last, h.last))) AS year,
+           greatest(h.last, coalesce(a.last, h.last)) AS last
+      FROM (SELECT household_id, min(extract(year FROM effective_from))::int AS first,
+                   max(extract(year FROM effective_from))::int AS last
+              FROM ${t.history} WHERE household_id = ANY($1::uuid[]) AND recorded_to IS NULL GROUP BY 1) h
+      LEFT JOIN (SELECT household_id, max(greatest(extract(year FROM effective_at)::int,
+                          CASE WHEN event_type = 'AssistancePlanned' THEN (changes->>'year')::int ELSE 0 END)) AS last
+                   FROM ${t.audit} WHERE household_id = ANY($1::uuid[]) GROUP BY 1) a USING (household_id)
+  ) y`;
+}
+
+/** The kept rows of households `$1` (uuid[]) as they should be: for verifying the stored ones. */
+export function expectedYearFactsSql(t: Tables): { years: string; funds: string } {
+  const pairs = keptPairs(t);
+  return {
+    years: yearFactsSql(t, pairs, `'infinity'::timestamptz`),
+    funds: yearFundsSql(t, pairs, `'infinity'::timestamptz`),
+  };
+}
+
+/**
+ * Works the kept rows of these households out again (in the caller's transaction): deletes
+ * theirs and inserts them from the history and audit as they stand.
+ */
+export async function refreshYearFacts(
+  tx: pg.PoolClient,
+  t: Tables & { years: string; yearFunds: string },
+  householdIds: readonly string[],
+): Promise<void> {
+  if (householdIds.length === 0) return;
+  const ids = [...householdIds];
+  await tx.query(`DELETE FROM ${t.years} WHERE household_id = ANY($1::uuid[])`, [ids]);
+  await tx.query(`DELETE FROM ${t.yearFunds} WHERE household_id = ANY($1::uuid[])`, [ids]);
+  const pairs = keptPairs(t);
+  await tx.query(
+    `INSERT INTO ${t.years} (${YEAR_FACT_COLUMNS.join(', ')}) ${yearFactsSql(t, pairs, `'infinity'::timestamptz`)}`,
+    [ids],
+  );
+  await tx.query(
+    `INSERT INTO ${t.yearFunds} (${YEAR_FUND_COLUMNS.join(', ')}) ${yearFundsSql(t, pairs, `'infinity'::timestamptz`)}`,
+    [ids],
+  );
+}
+
+/**
+ * Builds the kept rows of every household once (when the projection first catches up, with
+ * the audit's indexes in place), a chunk of households per transaction, and records that
+ * they are built; from then on `refreshYearFacts` keeps them. Returns true when they are
+ * built (at once, if they were already). Under an advisory lock, so two processes never
+ * build them at once; a build cut short starts again from the beginning.
+ */
+export async function buildYearFacts(
+  pool: pg.Pool,
+  t: Tables & { years: string; yearFunds: string; yearsBuilt: string },
+  chunk = 2000,
+): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`years:${t.years}`]);
+    try {
+      const built = await client.query(`SELECT 1 FROM ${t.yearsBuilt} LIMIT 1`);
+      if (built.rowCount) return true;
+      await client.query(`TRUNCATE ${t.years}, ${t.yearFunds}`);
+      const ids = await client.query<{ household_id: string }>(
+        `SELECT DISTINCT household_id FROM ${t.history} WHERE recorded_to IS NULL ORDER BY household_id`,
+      );
+      const all = ids.rows.map((r) => r.household_id);
+      for (let i = 0; i < all.length; i += chunk) {
+        await client.query('BEGIN');
+        try {
+          await refreshYearFacts(client, t, all.slice(i, i + chunk));
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }
+      await client.query(`INSERT INTO ${t.yearsBuilt} (built_at) VALUES (now())`);
+      return true;
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`years:${t.years}`]);
+    }
+  } finally {
+    client.release();
+  }
+}

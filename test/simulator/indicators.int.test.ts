@@ -1,0 +1,149 @@
+import { PostgresEventStore } from '@registry/eventstore/postgres';
+import {
+  areaIndicators,
+  ProjectionRunner,
+  ReferenceProjection,
+  RegistryProjection,
+  verifyRegistry,
+} from '@registry/projections';
+import { NATIONAL_POLICY } from '@registry/schema';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/index.js';
+import { planCounty } from './plan.js';
+import { simulate } from './run.js';
+
+const OPTIONS = { households: 90, seed: 21, groupSize: 30 };
+
+/**
+ * The indicators have two ways to one answer (projections/src/indicators.ts): the households'
+ * years kept by the projection (as known now) and the same definitions worked out from the
+ * two-clock history and the audit (as known at any time). On a simulated county — every kind
+ * of case, late corrections, returns, removals — both must agree for every year and level,
+ * whether the projection built its years in bulk or kept them event by event.
+ */
+describe('indicators kept by the projection agree with the exact as-of answer', () => {
+  const county = planCounty(OPTIONS);
+  const township = county.townships[0]?.code as string;
+  const villages = county.townships.flatMap((t) => t.villages.map((v) => v.code)).slice(0, 3);
+  const areas = [county.code, township, ...villages, `${county.code.slice(0, 2)}0000000000`];
+  const years = Array.from({ length: 14 }, (_, i) => 2013 + i);
+
+  const built: Record<'bulk' | 'live', { db: TestDatabase; store: PostgresEventStore; registry: RegistryProjection }> =
+    {} as never;
+  const runners: ProjectionRunner[] = [];
+  let reference: ReferenceProjection;
+
+  beforeAll(async () => {
+    for (const mode of ['live', 'bulk'] as const) {
+      const db = await createTestDatabase(`kept_${mode}`);
+      const store = await PostgresEventStore.open({ pool: db.pool });
+      const registry = new RegistryProjection(store);
+      reference = new ReferenceProjection();
+      const start = async () => {
+        const r = new ProjectionRunner({ store, pool: db.pool, projection: registry, batchSize: 50 });
+        const p = new ProjectionRunner({ store, pool: db.pool, projection: reference });
+        runners.push(r, p);
+        await Promise.all([r.start(), p.start()]);
+        return [r, p];
+      };
+      // Live: the runners catch up on an empty log and keep the years event by event while
+      // the clerks (the command handler) work; bulk: the log first, the read models after.
+      const live = mode === 'live' ? await start() : [];
+      const result = await simulate({ ...OPTIONS, mode: mode === 'live' ? 'handler' : 'bulk', store });
+      expect(result.unexpected).toEqual([]);
+      const running = mode === 'live' ? live : await start();
+      const head = await store.headPosition();
+      if (head) await Promise.all(running.map((r) => r.waitFor(head)));
+      // The years are built once the runner has caught up (after its checkpoint reaches the head).
+      for (let tries = 0; ; tries++) {
+        const done = await db.pool.query(`SELECT 1 FROM ${registry.tables.yearsBuilt}`);
+        if (done.rowCount) break;
+        if (tries > 600) throw new Error('the years were not built');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      built[mode] = { db, store, registry };
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(runners.map((r) => r.stop()));
+    for (const b of Object.values(built)) {
+      await b.store.close();
+      await b.db.close();
+    }
+  });
+
+  it('keeps the same years whether built in bulk or event by event', async () => {
+    const rows = async (mode: 'bulk' | 'live') => {
+      const { db, registry } = built[mode];
+      const years = await db.pool.query(`SELECT * FROM ${registry.tables.years} ORDER BY household_id, year`);
+      const funds = await db.pool.query(
+        `SELECT * FROM ${registry.tables.yearFunds} ORDER BY household_id, year, category, funding_source`,
+      );
+      return { years: years.rows, funds: funds.rows };
+    };
+    const bulk = await rows('bulk');
+    expect(bulk.years.length).toBeGreaterThan(OPTIONS.households * 5);
+    expect(bulk.funds.length).toBeGreaterThan(0);
+    expect(await rows('live')).toEqual(bulk);
+  });
+
+  it('verifies the kept years against the history and audit, and names an edited one', async () => {
+    const { db, store, registry } = built.live;
+    expect((await verifyRegistry(store, db.pool, registry)).differences).toEqual([]);
+    const edited = await db.pool.query<{ household_id: string; year: number }>(
+      `UPDATE ${registry.tables.years} SET visits = visits + 1
+        WHERE (household_id, year) IN (SELECT household_id, year FROM ${registry.tables.years} LIMIT 1) RETURNING household_id, year`,
+    );
+    const differences = (await verifyRegistry(store, db.pool, registry)).differences;
+    expect(differences.map((d) => [d.householdId, d.table])).toEqual([
+      [edited.rows[0]?.household_id, registry.tables.years],
+    ]);
+    await db.pool.query(
+      `UPDATE ${registry.tables.years} SET visits = visits - 1 WHERE household_id = $1 AND year = $2`,
+      [edited.rows[0]?.household_id, edited.rows[0]?.year],
+    );
+    expect((await verifyRegistry(store, db.pool, registry)).differences).toEqual([]);
+  });
+
+  it('gives the exact answer for every year and level, with every count in use', async () => {
+    const { db, registry } = built.bulk;
+    const knownAt = new Date().toISOString();
+    const ask = (areaCode: string, year: number, path: 'kept' | 'exact') =>
+      areaIndicators(db.pool, { registry, reference }, { areaCode, year, policy: NATIONAL_POLICY, knownAt, path });
+    const seen = new Set<string>();
+    for (const areaCode of areas) {
+      for (const year of years) {
+        const kept = await ask(areaCode, year, 'kept');
+        expect(kept, `${areaCode} ${year}`).toEqual(await ask(areaCode, year, 'exact'));
+        for (const [key, value] of Object.entries({ ...kept.during, ...kept.fiveItems.missing })) {
+          if (value > 0) seen.add(key);
+        }
+        if (kept.visits.compliant > 0) seen.add('compliant');
+        if (kept.funds.some((f) => f.deliveredFen > 0)) seen.add('delivered');
+      }
+    }
+    // The comparison means something only if the county has each kind of count.
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining(['compliant', 'delivered', 'exits', 'registrations', 'removals', 'returns', 'measures']),
+    );
+  });
+
+  it('answers as known now the kept way, and as known before the last recording the exact way', async () => {
+    const { db, registry } = built.bulk;
+    const last = await db.pool.query<{ at: Date }>(`SELECT max(recorded_at) AS at FROM ${registry.tables.audit}`);
+    const lastAt = new Date(last.rows[0]?.at ?? 0).getTime();
+    expect(lastAt).toBeGreaterThan(0);
+    // Empty the kept years (the last test): an answer that still counts households did not come from them.
+    await db.pool.query(`DELETE FROM ${registry.tables.years}`);
+    const ask = (knownAt: string) =>
+      areaIndicators(
+        db.pool,
+        { registry, reference },
+        { areaCode: county.code, year: 2016, policy: NATIONAL_POLICY, knownAt },
+      );
+    expect((await ask(new Date(lastAt + 1000).toISOString())).endOfYear.byStatus).toEqual({});
+    const before = await ask(new Date(lastAt - 1).toISOString());
+    expect(Object.keys(before.endOfYear.byStatus).length).toBeGreaterThan(0);
+  });
+});
