@@ -121,8 +121,8 @@ async function indicatorsIn(
        WHERE ${area('s.')}
          AND s.effective_from <= $3::date AND (s.effective_to IS NULL OR s.effective_to > $3::date)
          AND s.recorded_from <= $4::timestamptz AND (s.recorded_to IS NULL OR s.recorded_to > $4::timestamptz)`;
-    facts = `(${yearFactsSql(t, pairs, '$4::timestamptz')})`;
-    funds = `(${yearFundsSql(t, pairs, '$4::timestamptz')})`;
+    facts = `(${yearFactsSql(t, pairs, '$4::timestamptz', '$3::date')})`;
+    funds = `(${yearFundsSql(t, pairs, '$4::timestamptz', '$3::date')})`;
   }
   // Later years of a household's last kept row: nothing happens in them.
   const ofYear = (column: string) => `sum(CASE WHEN f.year = $2 THEN f.${column} ELSE 0 END)`;

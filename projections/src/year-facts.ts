@@ -85,11 +85,12 @@ const EVENT_TYPES = [
 
 /**
  * The common part: `pairs(household_id, year, last)` is given by the caller as the first CTE
- * (without `WITH`); `knownAt` is the placeholder of the system time. Yields CTEs `eoy`
+ * (without `WITH`); `knownAt` is the placeholder of the system time; `upTo`, when the pairs are
+ * of one year, its 31 December (nothing effective later counts). Yields CTEs `eoy`
  * (status on 31 December as known then), `ev` (the pairs' households' events as known
  * then), `planned` (their measures with the date each was first cancelled, if it was).
  */
-function common(t: Tables, pairs: string, knownAt: string): string {
+function common(t: Tables, pairs: string, knownAt: string, upTo?: string): string {
   const dec31 = 'make_date(p.year, 12, 31)';
   return `WITH pairs AS (${pairs}),
   eoy AS (
@@ -101,7 +102,7 @@ function common(t: Tables, pairs: string, knownAt: string): string {
   ),
   ev AS MATERIALIZED (
     SELECT a.household_id, a.event_id, a.event_type, a.effective_at, a.changes FROM ${t.audit} a
-     WHERE a.household_id IN (SELECT household_id FROM pairs) AND a.recorded_at <= ${knownAt}
+     WHERE a.household_id IN (SELECT household_id FROM pairs) AND a.recorded_at <= ${knownAt}${upTo ? ` AND a.effective_at <= ${upTo}` : ''}
        AND a.event_type IN (${EVENT_TYPES.map((e) => `'${e}'`).join(', ')})
   ),
   cancels AS (
@@ -126,11 +127,11 @@ function common(t: Tables, pairs: string, knownAt: string): string {
  * events of each kind effective in Y; exits_missing_evidence: exits approved in Y whose
  * assessment was voided by a correction.
  */
-export function yearFactsSql(t: Tables, pairs: string, knownAt: string): string {
+export function yearFactsSql(t: Tables, pairs: string, knownAt: string, upTo?: string): string {
   const dec31 = 'make_date(p.year, 12, 31)';
   const inYear = `e.effective_at BETWEEN make_date(p.year, 1, 1) AND ${dec31}`;
   const kind = (type: string) => `count(*) FILTER (WHERE e.event_type = '${type}' AND ${inYear})::int`;
-  return `${common(t, pairs, knownAt)},
+  return `${common(t, pairs, knownAt, upTo)},
   x AS (
     SELECT p.household_id, p.year,
            count(DISTINCT e.changes->>'visitId') FILTER (WHERE e.event_type = 'VisitRecorded' AND ${inYear})::int AS visits,
@@ -175,12 +176,12 @@ export function yearFactsSql(t: Tables, pairs: string, knownAt: string): string 
 }
 
 /**
- * Per pair, the funds of the measures of year Y by category and source: planned unless
- * cancelled by 31 December, delivered by 31 December (whether cancelled or not).
+ * Per pair, the funds of the measures of year Y planned by 31 December, by category and
+ * source: planned unless cancelled by then, delivered by then (whether cancelled or not).
  */
-export function yearFundsSql(t: Tables, pairs: string, knownAt: string): string {
+export function yearFundsSql(t: Tables, pairs: string, knownAt: string, upTo?: string): string {
   const dec31 = 'make_date(p.year, 12, 31)';
-  return `${common(t, pairs, knownAt)},
+  return `${common(t, pairs, knownAt, upTo)},
   delivered AS (
     SELECT p.household_id, p.year, e.changes->>'measureId' AS measure_id, sum((e.changes->>'amountFen')::bigint) AS fen
       FROM pairs p JOIN ev e ON e.household_id = p.household_id
@@ -191,6 +192,7 @@ export function yearFundsSql(t: Tables, pairs: string, knownAt: string): string 
          coalesce(sum(pl.fen) FILTER (WHERE pl.cancelled_at IS NULL OR pl.cancelled_at > make_date(s.year, 12, 31)), 0)::bigint AS planned_fen,
          coalesce(sum(d.fen), 0)::bigint AS delivered_fen
     FROM eoy s JOIN planned pl ON pl.household_id = s.household_id AND pl.year = s.year
+     AND pl.effective_at <= make_date(s.year, 12, 31)
     LEFT JOIN delivered d ON d.household_id = s.household_id AND d.year = s.year AND d.measure_id = pl.measure_id
    GROUP BY 1, 2, 3, 4, 5, 6, 7`;
 }

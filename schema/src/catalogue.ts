@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AreaEvents } from './area.js';
 import { HouseholdCommands } from './commands.js';
 import { HouseholdEvents } from './events.js';
+import { PolicyEvents } from './policy.js';
 
 type JsonSchema = {
   type?: string | string[];
@@ -76,6 +77,17 @@ export function renderCatalogue(): string {
     '',
   );
   for (const definition of Object.values(AreaEvents)) {
+    lines.push(`### ${definition.type} (v${definition.version})`, '', definition.description, '');
+    lines.push('| field | type | required |', '|---|---|---|', ...fieldRows(definition.schema), '');
+  }
+  lines.push(
+    '## Policy events',
+    '',
+    'In the `policy` stream, recorded by `PolicyBook` (`recordPolicyVersion`, the province’s admins; the',
+    'first start records today’s values). Each command’s rules read the version in force on its effective date.',
+    '',
+  );
+  for (const definition of Object.values(PolicyEvents)) {
     lines.push(`### ${definition.type} (v${definition.version})`, '', definition.description, '');
     lines.push('| field | type | required |', '|---|---|---|', ...fieldRows(definition.schema), '');
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Fen } from './values.js';
+import { Fen, IsoDate } from './values.js';
 
 const YearKey = z.string().regex(/^\d{4}$/, 'must be a year');
 
@@ -57,6 +57,8 @@ export const Policy = z.object({
   dutyLevels: z.partialRecord(Duty, z.array(Level).min(1)).optional(),
   /** Pairs of duties one person may not both record in one case (a review and its approval). */
   separateDuties: z.array(z.tuple([Duty, Duty])).optional(),
+  /** A poor village or county exits with poverty incidence below this (贫困发生率; the west its own). */
+  areaExitIncidence: z.object({ standard: z.number().gt(0).lt(1), west: z.number().gt(0).lt(1) }).strict(),
 });
 export type Policy = z.infer<typeof Policy>;
 
@@ -125,7 +127,38 @@ export const NATIONAL_POLICY: Policy = {
     ['township_review', 'county_approval'],
     ['township_verification', 'exit_approval'],
   ],
+  // 2% (3% in the western provinces).
+  areaExitIncidence: { standard: 0.02, west: 0.03 },
 };
+
+/** The stream of policy versions (one for the registry). */
+export const POLICY_STREAM = 'policy';
+
+/**
+ * Policy recorded as events: each version whole, effective from a date, by an admin with a
+ * reason. The rules of a command read the version in force on its effective date; 回头看
+ * replays read the versions too.
+ */
+export const PolicyEvents = {
+  PolicyVersionRecorded: {
+    type: 'PolicyVersionRecorded',
+    version: 1 as number,
+    description:
+      'A policy version (income lines, notice days, visit minimum, level rules, exit thresholds) in force from the effective date until the next version’s.',
+    schema: z.object({ policy: Policy, effectiveFrom: IsoDate }).strict(),
+  },
+} as const;
+
+/** `recordPolicyVersion`: an admin records a version, effective from a date. */
+export const RecordPolicyVersion = z
+  .object({
+    commandId: z.string().min(1).max(200),
+    effectiveFrom: IsoDate,
+    reason: z.string().trim().min(1).max(500),
+    policy: Policy,
+  })
+  .strict();
+export type RecordPolicyVersion = z.infer<typeof RecordPolicyVersion>;
 
 export interface IncomeLine {
   lineFen: number;

@@ -88,7 +88,7 @@ function check(file: RollFile): { rows: Row[]; problems: Problem[] } {
 }
 
 export async function compareBatch(
-  deps: Pick<ApiDeps, 'eventStore' | 'handler' | 'policy'>,
+  deps: Pick<ApiDeps, 'eventStore' | 'handler' | 'policies'>,
   viewer: Viewer,
   file: RollFile,
   now = new Date(),
@@ -151,7 +151,7 @@ class OutsideArea extends Error {}
 
 export async function comparisonHttp(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
   const level = viewer.scope === null ? 'province' : areaLevelOf(viewer.scope);
-  const allowed = deps.policy.dutyLevels?.data_comparison;
+  const allowed = (await deps.policies.timeline()).at(chinaDate(new Date())).dutyLevels?.data_comparison;
   if (viewer.role !== 'clerk' || (allowed && !allowed.includes(level))) {
     res.status(403).json({
       code: 'FORBIDDEN',

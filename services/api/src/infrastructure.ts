@@ -23,8 +23,9 @@ import {
   AreaReferenceHandler,
   AssessmentHandler,
   HouseholdCommandHandler,
+  PolicyBook,
 } from '@registry/registry';
-import { NATIONAL_POLICY, type Policy } from '@registry/schema';
+import { NATIONAL_POLICY } from '@registry/schema';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -43,7 +44,8 @@ export interface Infrastructure {
   reference: AreaReferenceHandler;
   assessments: AssessmentHandler;
   areas: AreaRecordHandler;
-  policy: Policy;
+  /** The policy versions recorded on the log (seeded with today's values at the first start). */
+  policies: PolicyBook;
   /** Read-your-writes on the serving registry read models. */
   waitForRegistry(position: string, timeoutMs?: number): Promise<void>;
   /** Which adapters are wired, for logs and /readyz. */
@@ -134,7 +136,10 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       reference,
     };
     const runners = [registry.runner, referenceRunner];
-    const policy = NATIONAL_POLICY;
+    // No code constant decides a case: the rules read the versions recorded on the log, and
+    // the first start records today's values as the first version.
+    const policy = new PolicyBook(eventStore, NATIONAL_POLICY);
+    await policy.seed();
     return {
       pool,
       eventStore,
@@ -144,7 +149,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       reference: new AreaReferenceHandler(eventStore),
       assessments: new AssessmentHandler(eventStore, { policy }),
       areas: new AreaRecordHandler(eventStore, { policy }),
-      policy,
+      policies: policy,
       waitForRegistry: (position, timeoutMs) => registry.runner.waitFor(position, timeoutMs),
       describe: {
         database: embedded ? 'embedded' : 'external',

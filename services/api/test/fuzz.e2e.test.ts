@@ -33,7 +33,13 @@ const TIMEOUT = 60_000 + RUNS * 100;
 /** Codes an answer may carry: each names what was wrong. INTERNAL_SERVER_ERROR ("Unexpected error.") never. */
 const NAMED = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', undefined]);
 /** Answers that say something was appended (or, with duplicate, had been). */
-const WRITES = new Set(['CommandSuccess', 'ReferenceSuccess', 'AreaRecordSuccess', 'AssessmentSuccess']);
+const WRITES = new Set([
+  'CommandSuccess',
+  'ReferenceSuccess',
+  'AreaRecordSuccess',
+  'AssessmentSuccess',
+  'PolicyVersionSuccess',
+]);
 const REFUSALS = new Set(['ValidationError', 'RuleViolation', 'ConcurrencyConflict', 'NotFound', 'Forbidden']);
 
 type Answer = {

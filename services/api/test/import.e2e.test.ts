@@ -228,7 +228,7 @@ describe('importing an existing roll (CSV and Excel), all or nothing', () => {
 
   it('writes all of a file’s households or none, whatever is wrong with it (property)', async () => {
     const store = api.infrastructure.eventStore;
-    const policy = api.infrastructure.policy;
+    const policy = await api.infrastructure.policies.timeline();
     await fc.assert(
       fc.asyncProperty(
         fc.nat(5),

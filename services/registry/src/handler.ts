@@ -1,5 +1,5 @@
 import { EventIdConflict, type EventStore, WrongExpectedVersion } from '@registry/eventstore';
-import { type Actor, type HouseholdCommand, householdStream } from '@registry/schema';
+import { type Actor, type HouseholdCommand, householdStream, type Policy } from '@registry/schema';
 import { KeyClaims } from './claiming.js';
 import { keyChanges } from './claims.js';
 import { decide } from './decide.js';
@@ -9,6 +9,7 @@ import { ConcurrencyConflict, ValidationError } from './errors.js';
 import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
 import type { CommandGuard, CommandResult, HandlerOptions, RunOptions } from './handling.js';
 import { moveMember } from './move.js';
+import { type PolicySource, policySource } from './policy-book.js';
 import type { HouseholdState } from './state.js';
 import { eventsToAppend, recordedAs, stateAfter, toHistoryEvent } from './stored.js';
 
@@ -30,14 +31,16 @@ export class HouseholdCommandHandler {
   private readonly inFlight = new Map<string, Promise<CommandResult>>();
   private readonly clock: () => Date;
   private readonly claims: KeyClaims;
+  private readonly policies: PolicySource;
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: HandlerOptions,
+    options: HandlerOptions,
   ) {
     this.maxAttempts = options.maxAttempts ?? 10;
     this.cacheSize = options.cacheSize ?? 10_000;
     this.clock = options.clock ?? (() => new Date());
+    this.policies = policySource(options.policy);
     this.claims = new KeyClaims(store, (id) => this.load(id), this.clock, options.claimLeaseMs ?? 60_000);
   }
 
@@ -53,7 +56,7 @@ export class HouseholdCommandHandler {
     const deps = {
       store: this.store,
       load: (id: string) => this.load(id),
-      policy: this.options.policy,
+      policyAt: async (date: string) => (await this.policies.timeline()).at(date),
       clock: this.clock,
     };
     return moveMember(deps, input, actor, options.guard ?? (() => undefined), options.canSee);
@@ -150,6 +153,7 @@ export class HouseholdCommandHandler {
     { guard, canSee, level }: RunOptions,
   ): Promise<CommandResult> {
     const stream = householdStream(envelope.householdId);
+    const policy = (await this.policies.timeline()).at(envelope.effectiveAt);
     for (let attempt = 1; ; attempt++) {
       const { events: history, state } = await this.load(envelope.householdId);
       const version = history.length - 1;
@@ -161,9 +165,9 @@ export class HouseholdCommandHandler {
         throw new ConcurrencyConflict(envelope.householdId, envelope.expectedVersion, version);
       }
 
-      checkDuties(command, state, history, actor, level, this.options.policy);
+      checkDuties(command, state, history, actor, level, policy);
       const byId = new Map(history.map((e) => [e.id, e]));
-      const decided = this.decide(command, state, envelope, byId, paths);
+      const decided = this.decide(command, state, envelope, byId, paths, policy);
       const toAppend = eventsToAppend(envelope, decided, actor);
       const after = stateAfter(history, state, toAppend, envelope.householdId);
       guard?.(after, command, 'after');
@@ -220,6 +224,7 @@ export class HouseholdCommandHandler {
     envelope: ParsedCommand['envelope'],
     byId: ReadonlyMap<string, HistoryEvent>,
     paths: IssuePaths,
+    policy: Policy,
   ) {
     try {
       return decide(command, state, {
@@ -227,7 +232,7 @@ export class HouseholdCommandHandler {
         householdId: envelope.householdId,
         effectiveAt: envelope.effectiveAt,
         ...(envelope.reason ? { reason: envelope.reason } : {}),
-        policy: this.options.policy,
+        policy,
         findEvent: (id) => byId.get(id),
       });
     } catch (error) {

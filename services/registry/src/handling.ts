@@ -1,5 +1,6 @@
 import type { AreaLevel, HouseholdCommand, Policy } from '@registry/schema';
 import type { HistoryEvent } from './fold.js';
+import type { PolicySource } from './policy-book.js';
 import type { HouseholdState } from './state.js';
 
 /** The command handler's options and answers. */
@@ -25,7 +26,8 @@ export interface CommandResult {
 export type CommandGuard = (state: HouseholdState, command: HouseholdCommand, phase: 'before' | 'after') => void;
 
 export interface HandlerOptions {
-  policy: Policy;
+  /** The policy the rules read: recorded versions (each command reads the one in force on its effective date) or one fixed policy. */
+  policy: Policy | PolicySource;
   /**
    * Re-read-and-decide attempts on a conflict when the client gave no expected version.
    * Each lost attempt means another command on the household landed, so with k commands

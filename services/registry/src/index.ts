@@ -40,6 +40,8 @@ export {
 export type { CommandGuard, CommandResult, HandlerOptions, RunOptions } from './handler.js';
 export { HouseholdCommandHandler } from './handler.js';
 export { deriveId } from './ids.js';
+export type { PolicySource, PolicyVersion } from './policy-book.js';
+export { fixedPolicy, PolicyBook, PolicyTimeline, policyOn, policySource } from './policy-book.js';
 export type { ReferenceResult } from './reference.js';
 export { AreaReferenceHandler } from './reference.js';
 export type { ExitReplay } from './replay.js';

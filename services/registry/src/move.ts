@@ -45,7 +45,8 @@ export type MoveMemberInput = z.infer<typeof MoveMemberInput>;
 export interface MoveDeps {
   store: EventStore;
   load(householdId: string): Promise<{ events: HistoryEvent[]; state: HouseholdState }>;
-  policy: Policy;
+  /** The policy in force on a date. */
+  policyAt(date: string): Promise<Policy>;
   clock(): Date;
 }
 
@@ -70,6 +71,7 @@ export async function moveMember(
   const future = futureDate(m.effectiveAt, deps.clock(), 'effectiveAt');
   if (future.length > 0) throw new ValidationError(future);
   const ids = { from: `${m.commandId}:leave`, to: `${m.commandId}:join` };
+  const policy = await deps.policyAt(m.effectiveAt);
   for (let attempt = 1; ; attempt++) {
     const [from, to] = await Promise.all([deps.load(m.fromHouseholdId), deps.load(m.toHouseholdId)]);
     guard(m.fromHouseholdId)?.(from.state, { type: 'RemoveMember', data: {} } as unknown as HouseholdCommand, 'before');
@@ -107,7 +109,7 @@ export async function moveMember(
     });
     const ctx = (commandId: string, householdId: string, h: { events: HistoryEvent[] }) => ({
       ...envelope(commandId, householdId),
-      policy: deps.policy,
+      policy,
       findEvent: (id: string) => h.events.find((e) => e.id === id),
     });
     const leaving = eventsToAppend(

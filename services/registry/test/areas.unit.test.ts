@@ -1,3 +1,4 @@
+import { NATIONAL_POLICY } from '@registry/schema';
 import { describe, expect, it } from 'vitest';
 import {
   type AreaState,
@@ -17,7 +18,7 @@ const evidence = (incidence: number | null, more: object = {}) => ({
   incidence,
   registeredPeople: 12,
   ruralPopulation: incidence === null ? null : 1000,
-  threshold: exitThreshold(false),
+  threshold: exitThreshold(NATIONAL_POLICY, false),
   knownAt: '2020-01-10T00:00:00.000Z',
   ...more,
 });
@@ -65,7 +66,8 @@ describe('poor villages and the exits of villages and counties', () => {
         COUNTY,
       ).areaCode,
     ).toBe(COUNTY);
-    expect(exitThreshold(true)).toBe(0.03);
+    expect(exitThreshold(NATIONAL_POLICY, true)).toBe(0.03);
+    expect(exitThreshold({ areaExitIncidence: { standard: 0.01, west: 0.015 } }, false)).toBe(0.01);
   });
 
   it('takes the steps in order: review, then announcement; a review that sends it back closes the case', () => {

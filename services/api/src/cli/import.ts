@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PolicyBook } from '@registry/registry';
 import { NATIONAL_POLICY } from '@registry/schema';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../config.js';
@@ -28,7 +29,8 @@ async function main(): Promise<number> {
   let phase: keyof typeof PHASES | undefined;
   try {
     const outcome = await importRoll(store, file, {
-      policy: NATIONAL_POLICY,
+      // The versions recorded on the log (the seed recorded first on a new registry).
+      policy: await new PolicyBook(store, NATIONAL_POLICY).timeline(),
       actor: { id: 'registry-import', role: 'system', unit: 'pnpm import' },
       canSee: () => true,
       now: new Date(),

@@ -131,7 +131,7 @@ builder.mutationFields((t) => ({
           const i = await areaIndicators(ctx.deps.pool, ctx.deps.projections, {
             areaCode,
             year,
-            policy: ctx.deps.policy,
+            policy: (await ctx.deps.policies.timeline()).at(`${year}-12-31`),
             knownAt,
           });
           let assessment: { assessmentId: string; assessmentRecommendation: string } | undefined;

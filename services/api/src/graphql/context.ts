@@ -6,8 +6,8 @@ import type {
   AssessmentHandler,
   HistoryEvent,
   HouseholdCommandHandler,
+  PolicyBook,
 } from '@registry/registry';
-import type { Policy } from '@registry/schema';
 import type { Language } from '@registry/schema/messages';
 import type pg from 'pg';
 import type { Viewer } from '../auth.js';
@@ -24,7 +24,7 @@ export interface ApiDeps {
   projections: { readonly registry: RegistryProjection; reference: ReferenceProjection };
   /** Read-your-writes: resolves once the serving registry read models have processed `position`. */
   waitForRegistry(position: string, timeoutMs?: number): Promise<void>;
-  policy: Policy;
+  policies: PolicyBook;
 }
 
 export interface Context {

@@ -1,6 +1,6 @@
 import { exitedHouseholds } from '@registry/projections';
 import { type ExitReplay, replayExits, toHistoryEvent, ValidationError } from '@registry/registry';
-import { householdStream, Policy } from '@registry/schema';
+import { chinaDate, householdStream, Policy } from '@registry/schema';
 import { requireRole } from '../auth.js';
 import { builder } from './builder.js';
 import { ExitCriterionEnum } from './enums.js';
@@ -87,12 +87,24 @@ builder.queryField('exitReview', (t) =>
     errors: { types: [ValidationError], directResult: true, union: { name: 'ExitReviewResult' } },
     args: {
       areaCode: t.arg({ type: 'AreaCode', required: true }),
-      policy: t.arg({ type: PolicyInput, description: "Default: the service's policy." }),
+      policyVersion: t.arg.string({
+        description:
+          'A recorded policy version (policyVersions) to replay every exit under. Default: each exit under the version in force on its date, as recorded now.',
+      }),
+      policy: t.arg({
+        type: PolicyInput,
+        description: 'Lines replaced for the review, over policyVersion (default: the version in force today).',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       requireRole(ctx.viewer, ['clerk', 'evaluator', 'assessor', 'admin'], 'review exits');
       requireAreaCode(ctx, args.areaCode);
-      const base = ctx.deps.policy;
+      const timeline = await ctx.deps.policies.timeline();
+      const version = args.policyVersion ? timeline.byId(args.policyVersion) : undefined;
+      if (args.policyVersion && !version) {
+        throw new ValidationError([{ path: 'policyVersion', message: 'must be a recorded policy version' }]);
+      }
+      const base = version?.policy ?? timeline.at(chinaDate(new Date(ctx.now)));
       const candidate = args.policy
         ? {
             ...base,
@@ -114,6 +126,9 @@ builder.queryField('exitReview', (t) =>
           parsed.error.issues.map((i) => ({ path: `policy.${i.path.join('.')}`, message: i.message })),
         );
       }
+      // Neither a version nor lines asked: each exit under the version in force on its date.
+      const fixed = Boolean(version || args.policy);
+      const used = new Set<string>();
       const households = await exitedHouseholds(ctx.deps.pool, ctx.deps.projections.registry, args.areaCode);
       const reviews: HouseholdReview[] = [];
       // Streams in batches: a county has thousands of exited households.
@@ -125,11 +140,16 @@ builder.queryField('exitReview', (t) =>
           reviews.push({
             householdId: h.householdId,
             cardNumber: h.cardNumber,
-            exits: replayExits(events, parsed.data),
+            exits: replayExits(events, fixed ? parsed.data : (exitedOn) => timeline.at(exitedOn)),
           });
         }
       }
-      return { areaCode: args.areaCode, policyId: parsed.data.id, households: reviews };
+      if (!fixed) for (const r of reviews) for (const e of r.exits) used.add(e.replayedWith);
+      return {
+        areaCode: args.areaCode,
+        policyId: fixed ? parsed.data.id : [...used].sort().join('+') || timeline.at(chinaDate(new Date(ctx.now))).id,
+        households: reviews,
+      };
     },
   }),
 );

@@ -106,10 +106,12 @@ const Indicators = builder.objectRef<AreaIndicators>('AreaIndicators').implement
   }),
 });
 
-function indicatorsFor(ctx: Context, areaCode: string, year: number, knownAt: string): Promise<AreaIndicators> {
+async function indicatorsFor(ctx: Context, areaCode: string, year: number, knownAt: string): Promise<AreaIndicators> {
   if (year < 2000 || year > 2100) throw badInput('year', 'must be between 2000 and 2100');
   requireAreaCode(ctx, areaCode);
-  return areaIndicators(ctx.deps.pool, ctx.deps.projections, { areaCode, year, policy: ctx.deps.policy, knownAt });
+  // The visit minimum of the version in force at the year's end.
+  const policy = (await ctx.deps.policies.timeline()).at(`${year}-12-31`);
+  return areaIndicators(ctx.deps.pool, ctx.deps.projections, { areaCode, year, policy, knownAt });
 }
 
 builder.queryFields((t) => ({

@@ -63,7 +63,11 @@ builder.queryField('households', (t) =>
           fewerVisits:
             f.visitsBelowMinimumIn === null || f.visitsBelowMinimumIn === undefined
               ? null
-              : { year: f.visitsBelowMinimumIn, minimum: ctx.deps.policy.minVisitsPerYear },
+              : {
+                  year: f.visitsBelowMinimumIn,
+                  // The minimum of the version in force at that year's end.
+                  minimum: (await ctx.deps.policies.timeline()).at(`${f.visitsBelowMinimumIn}-12-31`).minVisitsPerYear,
+                },
         };
         if (f.openCase && !OPEN_CASE_VALUES.includes(f.openCase)) {
           throw badInput(

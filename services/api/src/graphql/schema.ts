@@ -13,6 +13,7 @@ import './subscription.js';
 import './assessment.js';
 import './assessment-mutations.js';
 import './areas.js';
+import './policy.js';
 
 builder.queryType({ description: 'Reads. Every field answers only within your area.' });
 builder.mutationType({

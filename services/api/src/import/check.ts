@@ -4,7 +4,9 @@ import {
   deriveId,
   evolve,
   initialState,
+  type PolicyTimeline,
   parseCommand,
+  policyOn,
   RuleViolation,
   ValidationError,
 } from '@registry/registry';
@@ -28,7 +30,8 @@ export interface Problem {
 }
 
 export interface CheckOptions {
-  policy: Policy;
+  /** The recorded policy versions (each household's steps read the one in force on their dates), or one policy. */
+  policy: Policy | PolicyTimeline;
   /** Whether the importer's area covers a village. */
   canSee: (village: string) => boolean;
   /** Today, to refuse dates after it. */
@@ -269,7 +272,7 @@ function plan(
       commandId: id,
       householdId,
       effectiveAt,
-      policy: options.policy,
+      policy: policyOn(options.policy, effectiveAt),
       findEvent: () => undefined,
     });
     const command = { type: 'ImportHousehold', data: parsedData } as HouseholdCommand;

@@ -1,4 +1,4 @@
-import { areaLevelOf } from '@registry/schema';
+import { areaLevelOf, chinaDate } from '@registry/schema';
 import type { Request, Response } from 'express';
 import { type Viewer, withinScope } from '../auth.js';
 import type { ApiDeps } from '../graphql/context.js';
@@ -16,7 +16,8 @@ export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
  */
 export async function importHttp(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
   const level = viewer.scope === null ? 'province' : areaLevelOf(viewer.scope);
-  const allowed = deps.policy.dutyLevels?.import;
+  const policies = await deps.policies.timeline();
+  const allowed = policies.at(chinaDate(new Date())).dutyLevels?.import;
   if (viewer.role !== 'clerk' || (allowed && !allowed.includes(level))) {
     res.status(403).json({
       code: 'FORBIDDEN',
@@ -36,7 +37,7 @@ export async function importHttp(deps: ApiDeps, viewer: Viewer, req: Request, re
   try {
     const file = await readRoll(name, body);
     const outcome = await importRoll(deps.eventStore, file, {
-      policy: deps.policy,
+      policy: policies,
       actor: viewer.actor,
       canSee: (village) => withinScope(viewer.scope, village),
       now: new Date(),

@@ -10,6 +10,7 @@ import {
   type HouseholdState,
   heldKeys,
   initialState,
+  policyOn,
   toHistoryEvent,
 } from '@registry/registry';
 import { type Actor, type HouseholdCommand, householdStream } from '@registry/schema';
@@ -105,7 +106,7 @@ async function planWrite(
       commandId: step.commandId,
       householdId: h.householdId,
       effectiveAt: step.effectiveAt,
-      policy: options.policy,
+      policy: policyOn(options.policy, step.effectiveAt),
       findEvent: () => undefined,
     };
     const decided = decide(command, state, ctx);

@@ -1,4 +1,11 @@
-import { type AreaCommands, type AreaEvents, type AreaExitEvidence, areaLevelOf, type Duty } from '@registry/schema';
+import {
+  type AreaCommands,
+  type AreaEvents,
+  type AreaExitEvidence,
+  areaLevelOf,
+  type Duty,
+  type Policy,
+} from '@registry/schema';
 import type { z } from 'zod';
 import { RuleViolation } from '../errors.js';
 
@@ -73,8 +80,9 @@ export function decideDesignation(state: AreaState, c: Command<'DesignatePoorVil
   return { areaCode: c.areaCode, year: c.year };
 }
 
-/** The thresholds: incidence below 2% (3% in the west). */
-export const exitThreshold = (west: boolean): number => (west ? 0.03 : 0.02);
+/** The threshold the policy sets: incidence below it (2%, 3% in the west, as seeded). */
+export const exitThreshold = (policy: Pick<Policy, 'areaExitIncidence'>, west: boolean): number =>
+  west ? policy.areaExitIncidence.west : policy.areaExitIncidence.standard;
 
 export function decideProposal(
   state: AreaState,

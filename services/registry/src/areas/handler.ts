@@ -16,6 +16,7 @@ import { checkLevel } from '../duties.js';
 import { commandIdTaken, commandMetadata, futureDate, HANDLER_PATHS, type IssuePaths, issues } from '../envelope.js';
 import { ValidationError } from '../errors.js';
 import { deriveId } from '../ids.js';
+import { type PolicySource, policySource } from '../policy-book.js';
 import {
   type AreaEvent,
   type AreaState,
@@ -58,10 +59,13 @@ export class AreaRecordHandler {
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: { policy: Policy; clock?: () => Date },
+    options: { policy: Policy | PolicySource; clock?: () => Date },
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.policies = policySource(options.policy);
   }
+
+  private readonly policies: PolicySource;
 
   designatePoorVillage(input: unknown, actor: Actor, options: Options = {}) {
     return this.execute('DesignatePoorVillage', input, actor, options, 'poor_village_designation', async (s, c) => ({
@@ -79,7 +83,9 @@ export class AreaRecordHandler {
       (c) => exitDuty(c.areaCode, 'proposal'),
       async (s, c) => {
         const found = await evidenceOf(c.areaCode, c.year, c.assessmentId);
-        return { type: 'AreaExitProposed', data: decideProposal(s, c, { ...found, threshold: exitThreshold(c.west) }) };
+        const policy = (await this.policies.timeline()).at(c.effectiveAt);
+        const threshold = exitThreshold(policy, c.west);
+        return { type: 'AreaExitProposed', data: decideProposal(s, c, { ...found, threshold }) };
       },
     );
   }
@@ -131,7 +137,7 @@ export class AreaRecordHandler {
     const c = parsed.data as Command<T>;
     const future = futureDate(c.effectiveAt, this.clock(), paths.envelope('effectiveAt'));
     if (future.length > 0) throw new ValidationError(future);
-    checkLevel(typeof duty === 'function' ? duty(c) : duty, level, this.options.policy);
+    checkLevel(typeof duty === 'function' ? duty(c) : duty, level, (await this.policies.timeline()).at(c.effectiveAt));
     // A designation or an exit is of a year that has begun by its effective date.
     if ('year' in c && typeof c.year === 'number' && c.year > Number(c.effectiveAt.slice(0, 4))) {
       throw new ValidationError([

@@ -14,6 +14,7 @@ import type { z } from 'zod';
 import { commandIdTaken, commandMetadata, futureDate, HANDLER_PATHS, type IssuePaths, issues } from '../envelope.js';
 import { RuleViolation, ValidationError } from '../errors.js';
 import { deriveId } from '../ids.js';
+import { type PolicySource, policySource } from '../policy-book.js';
 import { decideDraw, decideFinding, decideOpen, type RegistryAtCutoff } from './decide.js';
 import { type AssessmentEvent, type AssessmentState, foldAssessment, type StoredAssessmentEvent } from './state.js';
 
@@ -35,7 +36,7 @@ export class AssessmentHandler {
 
   constructor(
     private readonly store: EventStore,
-    private readonly options: { policy: Policy; clock?: () => Date },
+    private readonly options: { policy: Policy | PolicySource; clock?: () => Date },
   ) {
     this.clock = options.clock ?? (() => new Date());
   }
@@ -73,7 +74,13 @@ export class AssessmentHandler {
       const findingId = deriveId(c.commandId, 'finding');
       return {
         type: 'FindingRecorded',
-        data: decideFinding(open, c, findingId, this.options.policy),
+        // The income line of the assessed year, as the policy in force at the cut-off sets it.
+        data: decideFinding(
+          open,
+          c,
+          findingId,
+          (await policySource(this.options.policy).timeline()).at(open.opened.cutoff),
+        ),
         effectiveAt: c.surveyedOn,
       };
     });

@@ -1,0 +1,187 @@
+import type { PolicyVersion } from '@registry/registry';
+import { chinaDate, type Duty } from '@registry/schema';
+import { Forbidden, requireRole } from '../auth.js';
+import { builder } from './builder.js';
+import { COMMAND_ERRORS } from './errors.js';
+
+/**
+ * Policy as data (#15 item 7): the versions an admin records, each whole and effective from a
+ * date. The rules of every command read the version in force on its effective date.
+ */
+
+const IncomeLine = builder.objectRef<{ year: number; lineFen: number }>('PolicyIncomeLine').implement({
+  fields: (t) => ({ year: t.exposeInt('year'), lineFen: t.exposeInt('lineFen', { description: 'Per capita, fen.' }) }),
+});
+
+const ProvincialLine = builder
+  .objectRef<{ province: string; year: number; lineFen: number }>('PolicyProvincialLine')
+  .implement({
+    fields: (t) => ({
+      province: t.exposeString('province', { description: 'Two-digit province code.' }),
+      year: t.exposeInt('year'),
+      lineFen: t.exposeInt('lineFen'),
+    }),
+  });
+
+const DutyLevels = builder.objectRef<{ duty: string; levels: string[] }>('PolicyDutyLevels').implement({
+  description: 'The area levels whose clerks may record a step (村申请、乡审核、县审批).',
+  fields: (t) => ({ duty: t.exposeString('duty'), levels: t.exposeStringList('levels') }),
+});
+
+const DutyPair = builder.objectRef<{ first: string; second: string }>('PolicyDutyPair').implement({
+  description: 'Two steps one person may not both record in one case.',
+  fields: (t) => ({ first: t.exposeString('first'), second: t.exposeString('second') }),
+});
+
+const Thresholds = builder.objectRef<{ standard: number; west: number }>('PolicyExitThresholds').implement({
+  description: 'Poverty incidence below which a poor village or county exits (the west its own).',
+  fields: (t) => ({ standard: t.exposeFloat('standard'), west: t.exposeFloat('west') }),
+});
+
+const PolicyVersionType = builder.objectRef<PolicyVersion>('PolicyVersion').implement({
+  description: 'A policy version as recorded: in force from effectiveFrom until the next version’s.',
+  fields: (t) => ({
+    id: t.string({ resolve: (v) => v.policy.id }),
+    description: t.string({ resolve: (v) => v.policy.description }),
+    effectiveFrom: t.field({ type: 'Date', resolve: (v) => v.effectiveFrom }),
+    reason: t.exposeString('reason'),
+    recordedAt: t.field({ type: 'DateTime', resolve: (v) => v.recordedAt }),
+    recordedBy: t.string({ resolve: (v) => `${v.recordedBy.unit} ${v.recordedBy.id}` }),
+    position: t.field({ type: 'Position', resolve: (v) => v.position }),
+    incomeLines: t.field({
+      type: [IncomeLine],
+      resolve: (v) =>
+        Object.entries(v.policy.incomeLinesFen).map(([year, lineFen]) => ({ year: Number(year), lineFen })),
+    }),
+    provincialIncomeLines: t.field({
+      type: [ProvincialLine],
+      resolve: (v) =>
+        Object.entries(v.policy.provincialIncomeLinesFen).flatMap(([province, lines]) =>
+          Object.entries(lines).map(([year, lineFen]) => ({ province, year: Number(year), lineFen })),
+        ),
+    }),
+    noticeDays: t.int({ resolve: (v) => v.policy.noticeDays }),
+    minVisitsPerYear: t.int({ resolve: (v) => v.policy.minVisitsPerYear }),
+    dutyLevels: t.field({
+      type: [DutyLevels],
+      resolve: (v) =>
+        Object.entries(v.policy.dutyLevels ?? {}).map(([duty, levels]) => ({ duty, levels: levels ?? [] })),
+    }),
+    separateDuties: t.field({
+      type: [DutyPair],
+      resolve: (v) => (v.policy.separateDuties ?? []).map(([first, second]) => ({ first, second })),
+    }),
+    areaExitIncidence: t.field({ type: Thresholds, resolve: (v) => v.policy.areaExitIncidence }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  policyVersions: t.field({
+    type: [PolicyVersionType],
+    description: 'Every recorded policy version, by effective date (of two on one date, in recording order).',
+    resolve: async (_root, _args, ctx) => [...(await ctx.deps.policies.timeline()).versions],
+  }),
+  policyInForce: t.field({
+    type: PolicyVersionType,
+    description: 'The version in force on a date (default today).',
+    args: { on: t.arg({ type: 'Date' }) },
+    resolve: async (_root, args, ctx) => {
+      const timeline = await ctx.deps.policies.timeline();
+      const id = timeline.at(args.on ?? chinaDate(new Date(ctx.now))).id;
+      return timeline.byId(id) as PolicyVersion;
+    },
+  }),
+}));
+
+const IncomeLineInput = builder.inputType('PolicyIncomeLineInput', {
+  fields: (t) => ({ year: t.int({ required: true }), lineFen: t.int({ required: true }) }),
+});
+const ProvincialLineInput = builder.inputType('PolicyProvincialLineInput', {
+  fields: (t) => ({
+    province: t.string({ required: true }),
+    year: t.int({ required: true }),
+    lineFen: t.int({ required: true }),
+  }),
+});
+const DutyLevelsInput = builder.inputType('PolicyDutyLevelsInput', {
+  fields: (t) => ({ duty: t.string({ required: true }), levels: t.stringList({ required: true }) }),
+});
+const DutyPairInput = builder.inputType('PolicyDutyPairInput', {
+  fields: (t) => ({ first: t.string({ required: true }), second: t.string({ required: true }) }),
+});
+const ThresholdsInput = builder.inputType('PolicyExitThresholdsInput', {
+  fields: (t) => ({ standard: t.float({ required: true }), west: t.float({ required: true }) }),
+});
+
+const RecordPolicyVersionInput = builder.inputType('RecordPolicyVersionInput', {
+  description: 'A whole policy version: what it does not list, it does not have (copy the version in force to start).',
+  fields: (t) => ({
+    id: t.string({ required: true, description: 'A new name, e.g. national-2021.' }),
+    description: t.string({ required: true }),
+    effectiveFrom: t.field({ type: 'Date', required: true }),
+    reason: t.string({ required: true, description: 'Why (the document it follows).' }),
+    incomeLines: t.field({ type: [IncomeLineInput], required: true }),
+    provincialIncomeLines: t.field({ type: [ProvincialLineInput], required: true }),
+    noticeDays: t.int({ required: true }),
+    minVisitsPerYear: t.int({ required: true }),
+    dutyLevels: t.field({ type: [DutyLevelsInput], required: true }),
+    separateDuties: t.field({ type: [DutyPairInput], required: true }),
+    areaExitIncidence: t.field({ type: ThresholdsInput, required: true }),
+  }),
+});
+
+const PolicySuccess = builder
+  .objectRef<{ id: string; position: string; duplicate: boolean }>('PolicyVersionSuccess')
+  .implement({
+    fields: (t) => ({
+      id: t.exposeString('id'),
+      position: t.field({ type: 'Position', resolve: (r) => r.position }),
+      duplicate: t.exposeBoolean('duplicate'),
+    }),
+  });
+
+builder.mutationField('recordPolicyVersion', (t) =>
+  t.field({
+    type: PolicySuccess,
+    description:
+      'Records a policy version, in force from its effective date: income lines, notice days, visit minimum, level rules, exit thresholds. The province’s admins only.',
+    errors: { types: COMMAND_ERRORS, directResult: true, union: { name: 'RecordPolicyVersionResult' } },
+    args: {
+      commandId: t.arg.id({ required: true }),
+      input: t.arg({ type: RecordPolicyVersionInput, required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      requireRole(ctx.viewer, ['admin'], 'record policy');
+      if (ctx.viewer.scope !== null) throw new Forbidden('policy is recorded by the province’s admins (no area)');
+      const i = args.input;
+      const lines = (entries: { year: number; lineFen: number }[]) =>
+        Object.fromEntries(entries.map((l) => [String(l.year), l.lineFen]));
+      const provincial: Record<string, Record<string, number>> = {};
+      for (const l of i.provincialIncomeLines) {
+        provincial[l.province] = { ...provincial[l.province], [String(l.year)]: l.lineFen };
+      }
+      const recorded = await ctx.deps.policies.record(
+        {
+          commandId: args.commandId,
+          effectiveFrom: i.effectiveFrom,
+          reason: i.reason,
+          policy: {
+            id: i.id,
+            description: i.description,
+            incomeLinesFen: lines(i.incomeLines),
+            provincialIncomeLinesFen: provincial,
+            noticeDays: i.noticeDays,
+            minVisitsPerYear: i.minVisitsPerYear,
+            dutyLevels: Object.fromEntries(i.dutyLevels.map((d) => [d.duty, d.levels])),
+            separateDuties: i.separateDuties.map((p) => [p.first as Duty, p.second as Duty]),
+            areaExitIncidence: i.areaExitIncidence,
+          },
+        },
+        ctx.viewer.actor,
+        // The version's fields are the input's; the command id is the argument.
+        { envelope: (field) => (field === 'commandId' ? field : field === 'policy' ? 'input' : `input.${field}`) },
+      );
+      return { id: i.id, ...recorded };
+    },
+  }),
+);
