@@ -250,6 +250,40 @@ export const CASE_LABELS: Record<string, Text> = {
   township_verification: t('乡镇核实', 'township verification'),
 };
 
+/** The steps the policy assigns to levels (dutyLevels), and the levels. */
+export const DUTY_LABELS: Record<string, Text> = {
+  application: t('申请', 'application'),
+  village_review: t('村级评议', 'village review'),
+  village_notice: t('村级公示', 'village notice'),
+  township_review: t('乡镇审核', 'township review'),
+  township_notice: t('乡镇公示', 'township notice'),
+  data_comparison: t('数据比对', 'data comparison'),
+  county_approval: t('县级审定', 'county approval'),
+  exit_proposal: t('退出提议', 'exit proposal'),
+  exit_confirmation: t('户签字确认', 'household confirmation'),
+  township_verification: t('乡镇核实', 'township verification'),
+  exit_approval: t('县级批准退出', 'exit approval'),
+  exit_annulment: t('撤销错退', 'exit annulment'),
+  removal: t('清退', 'removal'),
+  import: t('导入名册', 'roll import'),
+  move_out: t('迁出', 'move out'),
+  move_in: t('迁入', 'move in'),
+  poor_village_designation: t('认定贫困村', 'poor village designation'),
+  village_exit_proposal: t('贫困村退出申请', 'village exit proposal'),
+  village_exit_review: t('贫困村退出审核', 'village exit review'),
+  village_exit_announcement: t('贫困村退出公告', 'village exit announcement'),
+  county_exit_proposal: t('贫困县摘帽申请', 'county exit proposal'),
+  county_exit_review: t('贫困县摘帽审核', 'county exit review'),
+  county_exit_announcement: t('贫困县摘帽公告', 'county exit announcement'),
+};
+export const LEVEL_LABELS: Record<string, Text> = {
+  province: t('省级', 'province'),
+  city: t('市级', 'city'),
+  county: t('县级', 'county'),
+  township: t('乡镇', 'township'),
+  village: t('村级', 'village'),
+};
+
 /**
  * What a refusal says, by its stable code: the GraphQL problem types' codes and the rules'
  * codes (RuleViolation.rule). The English text is the rule's; the API's own English message

@@ -1,9 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitStep, HOUSEHOLD_EVENT_TYPES, IdentificationStep } from '../src/index.js';
+import { Duty, ExitStep, HOUSEHOLD_EVENT_TYPES, IdentificationStep } from '../src/index.js';
 import {
   CASE_LABELS,
+  DUTY_LABELS,
   ENUM_LABELS,
   EVENT_LABELS,
   formatDate,
@@ -55,6 +56,8 @@ describe('the shared message catalogue', () => {
 
   it('names every household event type and every case step', () => {
     expect(Object.keys(EVENT_LABELS).sort()).toEqual([...HOUSEHOLD_EVENT_TYPES].sort());
+    // The policy page names every step a level may be given.
+    expect(Object.keys(DUTY_LABELS).sort()).toEqual([...Duty.options].sort());
     for (const step of [...IdentificationStep.options, ...ExitStep.options, 'identification', 'exit']) {
       expect(CASE_LABELS[step], step).toBeDefined();
     }

@@ -9,6 +9,7 @@ import {
   LogoutOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
+  SettingOutlined,
   TeamOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
@@ -48,6 +49,7 @@ export function Shell() {
     { key: '/snapshot', icon: <CameraOutlined />, label: words.t('snapshot') },
     { key: '/area-exits', icon: <FlagOutlined />, label: words.t('areaExits') },
     { key: '/assessments', icon: <SafetyCertificateOutlined />, label: words.t('thirdParty') },
+    { key: '/policy', icon: <SettingOutlined />, label: words.t('policy') },
   ];
   const selected = items.find((i) => i.key !== '/' && location.pathname.startsWith(i.key))?.key ?? '/';
   return (

@@ -295,6 +295,22 @@ export const UI = {
   relocation: { zh: '易地扶贫搬迁', en: 'relocation' },
   planOfYear: { zh: '{year}年帮扶计划', en: 'Plan for {year}' },
   incomeTarget: { zh: '收入目标', en: 'income target' },
+  policy: { zh: '政策参数', en: 'Policy' },
+  policyNew: { zh: '记录新版本', en: 'Record a new version' },
+  policyVersion: { zh: '版本', en: 'Version' },
+  policyInForce: { zh: '现行', en: 'in force' },
+  effectiveFrom: { zh: '生效日期', en: 'In force from' },
+  noticeDays: { zh: '公示天数', en: 'Notice days' },
+  minVisits: { zh: '每年最少走访次数', en: 'Visits a year (minimum)' },
+  exitThresholds: { zh: '退出贫困发生率阈值', en: 'Exit incidence thresholds' },
+  exitThreshold: { zh: '退出阈值', en: 'Exit threshold' },
+  recordedBy: { zh: '记录人', en: 'Recorded by' },
+  provincialLines: { zh: '省定扶贫标准', en: 'Provincial lines' },
+  dutyLevels: { zh: '各级办理环节（村申请、乡审核、县审批）', en: 'Steps by level' },
+  separateDuties: { zh: '不得由同一人办理的环节', en: 'Steps one person may not both record' },
+  policyReason: { zh: '依据（文件或通知）', en: 'Basis (document or notice)' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  westShort: { zh: '西部', en: 'west' },
 } satisfies Record<string, Text>;
 export type UiKey = keyof typeof UI;
 

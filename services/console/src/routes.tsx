@@ -18,6 +18,7 @@ const AssessmentsPage = lazy(() => import('./pages/Assessments').then((m) => ({ 
 const AssessmentPage = lazy(() => import('./pages/Assessment').then((m) => ({ default: m.AssessmentPage })));
 const AreaExitsPage = lazy(() => import('./pages/AreaExits').then((m) => ({ default: m.AreaExitsPage })));
 const ComparisonPage = lazy(() => import('./pages/Comparison').then((m) => ({ default: m.ComparisonPage })));
+const PolicyPage = lazy(() => import('./pages/Policy').then((m) => ({ default: m.PolicyPage })));
 const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ default: m.SnapshotPage })));
 
 const later = (page: ReactNode) => <Suspense fallback={<Spin />}>{page}</Suspense>;
@@ -41,6 +42,7 @@ export const router = createBrowserRouter([
       { path: 'assessments/:id', element: later(<AssessmentPage />) },
       { path: 'area-exits', element: later(<AreaExitsPage />) },
       { path: 'comparison', element: later(<ComparisonPage />) },
+      { path: 'policy', element: later(<PolicyPage />) },
     ],
   },
 ]);

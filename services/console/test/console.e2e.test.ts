@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import { GraphQLClient } from 'graphql-request';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../../api/src/auth.js';
 import { type Running, startService, stopService } from '../../api/test/service.js';
 import { ensureBuilt } from '../scripts/ensure-built.js';
 import { launchBrowser } from './browser.js';
@@ -21,6 +22,8 @@ const SHOTS = path.resolve(
   '../../..',
   process.env.CONSOLE_SCREENSHOTS ?? 'test-results/screenshots',
 );
+/** The service's token secret: the province's admin (no area) signs in with a token made with it. */
+const SECRET = 'console-e2e-secret-console-e2e-secret-0123';
 const launched = await launchBrowser();
 
 if ('skipped' in launched) {
@@ -147,7 +150,7 @@ if ('skipped' in launched) {
           DATABASE_URL: db.url,
           DATA_DIR: dir,
           PORT: String(await freePort()),
-          JWT_SECRET: 'console-e2e-secret-console-e2e-secret-0123',
+          JWT_SECRET: SECRET,
         },
         ['--demo'],
       );
@@ -1058,6 +1061,44 @@ if ('skipped' in launched) {
       await expect.poll(() => page.getByTestId('plans').textContent()).toContain('2021年帮扶计划');
       await expect.poll(() => page.getByTestId('plans').textContent()).toContain('产业扶贫');
       await page.close();
+    });
+
+    it('the province’s admin records a policy version from a date; a clerk reads the versions and may not record one', async () => {
+      const clerk = await newPage();
+      await signIn(clerk, '扶贫专干', '示范县');
+      await clerk.getByRole('menuitem', { name: '政策参数' }).click();
+      await expect.poll(() => clerk.getByTestId('policy').textContent()).toContain('national-2014');
+      expect(await clerk.getByTestId('policy-new').count()).toBe(0);
+      await clerk.close();
+
+      // The province's admins have no area: signed in with a token from the identity provider.
+      const token = await issueToken(SECRET, { sub: 'admin-province', role: 'admin', unit: '省扶贫办' });
+      const page = await newPage();
+      await page.goto(`${service.url}/sign-in`);
+      await page.getByTestId('use-token').click();
+      await page.getByTestId('token').fill(token);
+      await page.getByTestId('token-sign-in').click();
+      await page.getByTestId('whoami').waitFor();
+      await page.getByRole('menuitem', { name: '政策参数' }).click();
+      await expect.poll(() => page.getByTestId('policy').textContent()).toContain('现行');
+      await page.getByTestId('policy-new').click();
+      const form = page.getByTestId('policy-form');
+      await form.getByTestId('policy-id').fill('jiangsu-2026');
+      await setDate(page, form.getByTestId('policy-effective'), '2026-01-01');
+      await form.getByTestId('policy-notice-days').fill('10');
+      await form.getByTestId('policy-reason').fill('苏扶办〔2026〕1号');
+      await form.getByTestId('policy-submit').click();
+      await form.waitFor({ state: 'detached' });
+      const table = page.getByTestId('policy');
+      await expect.poll(() => table.textContent()).toContain('jiangsu-2026');
+      await expect.poll(() => table.textContent()).toContain('苏扶办〔2026〕1号');
+      await page.screenshot({ path: path.join(SHOTS, 'policy.png'), fullPage: true });
+      await page.close();
+      const admin = new GraphQLClient(`${service.url}/graphql`, { headers: { Authorization: `Bearer ${token}` } });
+      const { policyInForce } = await admin.request<{ policyInForce: { id: string; noticeDays: number } }>(
+        '{ policyInForce(on: "2026-06-01") { id noticeDays } }',
+      );
+      expect(policyInForce).toEqual({ id: 'jiangsu-2026', noticeDays: 10 });
     });
 
     it('no page threw an uncaught error or logged one', () => {

@@ -108,7 +108,7 @@ export class PolicyBook implements PolicySource {
         reason: '初始政策（系统预置）',
         policy: this.seedPolicy,
       },
-      { id: 'registry', role: 'system', unit: 'seed' },
+      { id: 'registry', role: 'system', unit: '系统预置' },
       'no_stream',
     ).catch((error) => {
       // Another process seeded first: its version stands.
