@@ -33,13 +33,24 @@ export function NextSteps({
   household,
   onDone,
 }: {
-  household: StateFactsFragment & { id: string; version: number };
+  household: StateFactsFragment & { id: string; version: number; mayRecord?: readonly string[] };
   onDone(position: string): void;
 }) {
   const words = useWords();
   const [chosen, setChosen] = useState<CommandName>();
-  const steps = nextSteps(household);
-  if (steps.length === 0) return <Typography.Text type="secondary">{words.t('noNextSteps')}</Typography.Text>;
+  // Only the steps the signed-in level may record under the policy in force (村申请、乡审核、县审批).
+  const mayRecord = household.mayRecord;
+  const possible = nextSteps(household);
+  const steps = possible.filter(
+    (name) => !mayRecord || mayRecord.includes(name.charAt(0).toUpperCase() + name.slice(1)),
+  );
+  if (steps.length === 0) {
+    return (
+      <Typography.Text type="secondary" data-testid="no-next-steps">
+        {words.t(possible.length > 0 ? 'stepsOfOtherLevel' : 'noNextSteps')}
+      </Typography.Text>
+    );
+  }
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="next-steps">
       <Space wrap>

@@ -311,6 +311,10 @@ export const UI = {
   policyReason: { zh: '依据（文件或通知）', en: 'Basis (document or notice)' },
   cancel: { zh: '取消', en: 'Cancel' },
   westShort: { zh: '西部', en: 'west' },
+  stepsOfOtherLevel: {
+    zh: '下一步由其他层级办理（村申请、乡审核、县审批）',
+    en: 'The next step is another level’s to record (village applies, township reviews, county approves)',
+  },
 } satisfies Record<string, Text>;
 export type UiKey = keyof typeof UI;
 

@@ -347,11 +347,9 @@ if ('skipped' in launched) {
       await step(page, 'recordVillageReview', '2019-03-02', (form) => form.getByTestId('field-votesFor').fill('31'));
       await step(page, 'openPublicNotice', '2019-03-03');
       await step(page, 'closePublicNotice', '2019-03-10');
-      // 乡审核: the village's clerk is refused the township's review, named in Chinese.
-      await page.getByTestId('step-recordTownshipReview').click();
-      const refused = page.getByTestId('command-form');
-      await refused.getByTestId('submit').click();
-      await expect.poll(() => refused.getByTestId('refusal').textContent()).toContain('应由乡镇级办理');
+      // 乡审核: the village's clerk is not offered the township's review (the policy's level rules).
+      await expect.poll(() => page.getByTestId('no-next-steps').textContent()).toContain('下一步由其他层级办理');
+      expect(await page.getByTestId('step-recordTownshipReview').count()).toBe(0);
 
       const township = await newPage();
       await signIn(township, '扶贫专干', '示范县海河镇');

@@ -29,9 +29,20 @@ const STEP_DUTIES: Record<'identification' | 'exit', Partial<Record<CaseStep, Du
 
 /** The duty a command performs on a household as it stands; undefined for records any clerk keeps. */
 export function dutyOf(command: HouseholdCommand, state: HouseholdState): Duty | undefined {
-  const open = state.case;
+  return dutyOfType(command.type, state.case ?? null);
+}
+
+/** The case a household has open, as far as the duty of a command depends on it. */
+export interface CaseAtStep {
+  kind: 'identification' | 'exit';
+  step: CaseStep;
+  notice?: { level: 'village' | 'township' } | null;
+}
+
+/** The duty a command of this type performs while this case is open (none: no case). */
+export function dutyOfType(type: HouseholdCommand['type'], open: CaseAtStep | null): Duty | undefined {
   const atStep = open ? STEP_DUTIES[open.kind][open.step] : undefined;
-  switch (command.type) {
+  switch (type) {
     case 'ApplyForRegistration':
       return 'application';
     case 'RecordVillageReview':

@@ -21,6 +21,8 @@ export type { ExitEvaluation } from './criteria.js';
 export { evaluateExit } from './criteria.js';
 export type { DecideContext } from './decide.js';
 export { CORRECTION_KEYS, decide, VOIDABLE } from './decide.js';
+export type { CaseAtStep } from './duties.js';
+export { checkLevel, dutyOfType } from './duties.js';
 export type { IssuePaths, ParsedCommand } from './envelope.js';
 export { HANDLER_PATHS, parseCommand } from './envelope.js';
 export type { FieldIssue } from './errors.js';

@@ -1,6 +1,7 @@
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { type HouseholdView, toView } from '@registry/projections';
-import { type HistoryEvent, stateAsOf, timeline } from '@registry/registry';
+import { dutyOfType, type HistoryEvent, stateAsOf, timeline } from '@registry/registry';
+import { areaLevelOf, type CaseStep, chinaDate, HOUSEHOLD_COMMAND_TYPES } from '@registry/schema';
 import { GraphQLError } from 'graphql';
 import { withinScope } from '../auth.js';
 import { builder, pageComplexity } from './builder.js';
@@ -23,6 +24,21 @@ export const HouseholdType = builder.objectRef<RollRow>('Household').implement({
       resolve: (h) => h.updatedAt,
     }),
     lastEffectiveAt: t.field({ type: 'Date', resolve: (h) => h.lastEffectiveAt }),
+    mayRecord: t.stringList({
+      description:
+        'The commands your level may record on this household now under the policy in force today (村申请、乡审核、县审批): the level rules only; each command’s own rules decide the rest.',
+      resolve: async (h, _args, ctx) => {
+        const level = ctx.viewer.scope === null ? 'province' : areaLevelOf(ctx.viewer.scope);
+        const policy = (await ctx.deps.policies.timeline()).at(chinaDate(new Date(ctx.now)));
+        const open = h.openCase;
+        const atStep = open ? { kind: open.kind, step: open.step as CaseStep, notice: open.notice } : null;
+        return HOUSEHOLD_COMMAND_TYPES.filter((type) => {
+          const duty = dutyOfType(type, atStep);
+          const allowed = duty ? policy.dutyLevels?.[duty] : undefined;
+          return !allowed || allowed.includes(level);
+        });
+      },
+    }),
     exitsMissingEvidence: t.exposeInt('exitsMissingEvidence', {
       description: 'Exits whose criteria evidence (the assessment) was later voided or is gone.',
     }),
