@@ -21,6 +21,7 @@ import { useSignedIn } from './auth';
 import { COMMANDS, type CommandName, type CommandSpec, type Field, nextSteps, type Outcome } from './commands';
 import type { StateFactsFragment } from './generated';
 import { enumOptions, useWords } from './i18n';
+import { MoveMemberForm } from './MoveMember';
 
 type Refusal = Exclude<Outcome, { __typename: 'CommandSuccess' }>;
 
@@ -38,6 +39,7 @@ export function NextSteps({
 }) {
   const words = useWords();
   const [chosen, setChosen] = useState<CommandName>();
+  const [moving, setMoving] = useState(false);
   // Only the steps the signed-in level may record under the policy in force (村申请、乡审核、县审批).
   const mayRecord = household.mayRecord;
   const possible = nextSteps(household);
@@ -65,7 +67,22 @@ export function NextSteps({
             {COMMANDS[name].title[words.language]}
           </Button>
         ))}
+        {steps.includes('addMember') && (
+          <Button onClick={() => setMoving(true)} data-testid="step-moveMember">
+            {words.t('moveMember')}
+          </Button>
+        )}
       </Space>
+      {moving && (
+        <MoveMemberForm
+          household={household}
+          onCancel={() => setMoving(false)}
+          onDone={(position) => {
+            setMoving(false);
+            onDone(position);
+          }}
+        />
+      )}
       {chosen && steps.includes(chosen) && (
         <CommandForm
           key={chosen}

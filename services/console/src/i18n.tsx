@@ -311,6 +311,16 @@ export const UI = {
   policyReason: { zh: '依据（文件或通知）', en: 'Basis (document or notice)' },
   cancel: { zh: '取消', en: 'Cancel' },
   westShort: { zh: '西部', en: 'west' },
+  moveMember: { zh: '成员迁至另一户（婚迁、分户）', en: 'Move a member to another household' },
+  moveTargetCard: { zh: '迁入户的卡号', en: 'Card number of the household joined' },
+  relationThere: { zh: '与迁入户户主关系', en: 'Relation to the head there' },
+  leaveReason: { zh: '迁出原因', en: 'Why they leave' },
+  joinReason: { zh: '迁入原因', en: 'Why they join' },
+  newHeadWhenHeadLeaves: { zh: '新户主（户主迁出时）', en: 'New head (when the head leaves)' },
+  moveTargetNotFound: {
+    zh: '找不到卡号为 {card} 的农户（须在您的辖区内）',
+    en: 'No household with card number {card} in your area',
+  },
   stepsOfOtherLevel: {
     zh: '下一步由其他层级办理（村申请、乡审核、县审批）',
     en: 'The next step is another level’s to record (village applies, township reviews, county approves)',

@@ -1099,6 +1099,47 @@ if ('skipped' in launched) {
       expect(policyInForce).toEqual({ id: 'jiangsu-2026', noticeDays: 10 });
     });
 
+    it('a clerk moves a member to another household (婚迁) in one step: the person leaves one and joins the other', async () => {
+      const client = await api('clerk', '320924000000');
+      type Node = {
+        id: string;
+        cardNumber: string | null;
+        members: { memberId: string; name: string; relation: string }[];
+      };
+      const { households } = await client.request<{ households: { edges: { node: Node }[] } }>(
+        '{ households(first: 40, filter: { status: [registered] }) { edges { node { id cardNumber members { memberId name relation } } } } }',
+      );
+      const nodes = households.edges.map((e) => e.node).filter((n) => n.cardNumber);
+      const from = nodes.find((n) => n.members.some((m) => m.relation !== 'head')) as Node;
+      const to = nodes.find((n) => n.id !== from.id) as Node;
+      const mover = from.members.find((m) => m.relation !== 'head') as Node['members'][number];
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/households/${from.id}`);
+      await page.getByTestId('step-moveMember').click();
+      const form = page.getByTestId('move-member-form');
+      await choose(page, form.getByTestId('move-member'), mover.name);
+      await form.getByTestId('move-target').fill('no-such-card');
+      await choose(page, form.getByTestId('move-relation'), '其他');
+      await form.getByTestId('move-submit').click();
+      await expect
+        .poll(() => form.getByTestId('move-refusal').textContent())
+        .toContain('找不到卡号为 no-such-card 的农户');
+      await form.getByTestId('move-target').fill(to.cardNumber as string);
+      await form.getByTestId('move-submit').click();
+      await form.waitFor({ state: 'detached' });
+      const membersOf = async (id: string) =>
+        (
+          await client.request<{ household: { members: { memberId: string }[] } }>(
+            'query($id: ID!) { household(id: $id) { members { memberId } } }',
+            { id },
+          )
+        ).household.members.map((m) => m.memberId);
+      await expect.poll(() => membersOf(to.id)).toContain(mover.memberId);
+      expect(await membersOf(from.id)).not.toContain(mover.memberId);
+      await page.close();
+    });
+
     it('no page threw an uncaught error or logged one', () => {
       expect(pageErrors).toEqual([]);
     });
