@@ -67,7 +67,7 @@ describe('policy recorded as events, read by the rules as of each command’s da
       await send('RecordVillageReview', { approved: true }, reviewedOn);
       await send('OpenPublicNotice', {}, openedOn);
       const opened = (await handler.history(id)).at(-1);
-      return (opened?.data as { closesOn: string }).closesOn;
+      return (opened?.data as { closesOn?: string } | undefined)?.closesOn;
     };
     expect(await noticeClosesOn('2017-03-01', '2017-03-10', '2017-03-11')).toBe('2017-03-18');
     expect(await noticeClosesOn('2018-03-01', '2018-03-10', '2018-03-11')).toBe('2018-03-16');
