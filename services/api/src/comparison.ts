@@ -5,7 +5,7 @@ import { type Viewer, withinScope } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
 import type { Problem } from './import/check.js';
 import { enumValue } from './import/columns.js';
-import { type RollFile, readRoll, UnreadableFile } from './import/read.js';
+import { type RollFile, readRoll, UnreadableFile, uploadName } from './import/read.js';
 
 /**
  * 数据比对 in batches: `POST /comparison?name=<file>` with an agency's file (CSV or .xlsx) of ID
@@ -167,18 +167,13 @@ export async function comparisonHttp(deps: ApiDeps, viewer: Viewer, req: Request
       .json({ code: 'BAD_REQUEST', zh: '请上传比对文件（CSV 或 Excel）', en: 'send the agency file as the body' });
     return;
   }
-  const name = typeof req.query.name === 'string' && req.query.name.trim() ? req.query.name.trim() : 'upload';
-  const nameProblem = textProblem(name);
-  if (nameProblem || name.length > 500) {
-    res.status(400).json({
-      code: 'BAD_REQUEST',
-      zh: '文件名含有无法保存的字符或过长',
-      en: `name: ${nameProblem ?? 'must be at most 500 characters'}`,
-    });
+  const named = uploadName(req.query.name);
+  if ('refusal' in named) {
+    res.status(400).json(named.refusal);
     return;
   }
   try {
-    const outcome = await compareBatch(deps, viewer, await readRoll(name, body));
+    const outcome = await compareBatch(deps, viewer, await readRoll(named.name, body));
     res.status(outcome.problems.length > 0 ? 422 : 200).json(outcome);
   } catch (error) {
     if (!(error instanceof UnreadableFile)) throw error;

@@ -220,6 +220,15 @@ describe('importing an existing roll (CSV and Excel), all or nothing', () => {
     expect(body.problems?.[0]).toMatchObject({ line: 2, column: '身份证号' });
   });
 
+  it('refuses a file name it could not store (a control character) before reading the file, writing nothing', async () => {
+    const before = (await api.infrastructure.eventStore.readAll()).length;
+    const { status, body } = await upload(csv(roll(2)), countyToken, 'roll\u0007.csv');
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ code: 'BAD_REQUEST', zh: '文件名含有无法保存的字符或过长' });
+    expect(String(body.en)).toMatch(/^name: /);
+    expect((await api.infrastructure.eventStore.readAll()).length).toBe(before);
+  });
+
   it('is a county clerk’s duty: a township clerk is refused', async () => {
     const { status, body } = await upload(csv(roll(1)), await api.token(townshipClerk));
     expect(status).toBe(403);

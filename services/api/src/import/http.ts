@@ -2,7 +2,7 @@ import { areaLevelOf, chinaDate } from '@registry/schema';
 import type { Request, Response } from 'express';
 import { type Viewer, withinScope } from '../auth.js';
 import type { ApiDeps } from '../graphql/context.js';
-import { readRoll, UnreadableFile } from './read.js';
+import { readRoll, UnreadableFile, uploadName } from './read.js';
 import { importRoll } from './write.js';
 
 /** The largest roll file taken over HTTP (a county's roll of 100,000 households as xlsx is about 15 MB). */
@@ -33,9 +33,13 @@ export async function importHttp(deps: ApiDeps, viewer: Viewer, req: Request, re
       .json({ code: 'BAD_REQUEST', zh: '请上传名册文件（CSV 或 Excel）', en: 'send the roll file as the body' });
     return;
   }
-  const name = typeof req.query.name === 'string' && req.query.name.trim() ? req.query.name.trim() : 'upload';
+  const named = uploadName(req.query.name);
+  if ('refusal' in named) {
+    res.status(400).json(named.refusal);
+    return;
+  }
   try {
-    const file = await readRoll(name, body);
+    const file = await readRoll(named.name, body);
     const outcome = await importRoll(deps.eventStore, file, {
       policy: policies,
       actor: viewer.actor,

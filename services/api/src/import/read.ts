@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { textProblem } from '@registry/schema';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 
@@ -25,6 +26,23 @@ export class UnreadableFile extends Error {
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 /** Reads a CSV (UTF-8, with or without BOM) or an Excel workbook's first sheet, told apart by content. */
+/**
+ * An upload's file name (`?name=`, default "upload"), or why it cannot be stored with the
+ * events it brings (a control character, or longer than 500): checked before the file is read.
+ */
+export function uploadName(query: unknown): { name: string } | { refusal: { code: string; zh: string; en: string } } {
+  const name = typeof query === 'string' && query.trim() ? query.trim() : 'upload';
+  const problem = textProblem(name);
+  if (!problem && name.length <= 500) return { name };
+  return {
+    refusal: {
+      code: 'BAD_REQUEST',
+      zh: '文件名含有无法保存的字符或过长',
+      en: `name: ${problem ?? 'must be at most 500 characters'}`,
+    },
+  };
+}
+
 export async function readRoll(name: string, bytes: Buffer): Promise<RollFile> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const table = bytes.subarray(0, 4).equals(XLSX_MAGIC) ? await readXlsx(bytes) : readCsv(bytes);
