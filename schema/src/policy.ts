@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Fen, IsoDate } from './values.js';
+import { Text } from './household.js';
+import { CommandId, EffectiveDate, Fen, IsoDate } from './values.js';
 
 const YearKey = z.string().regex(/^\d{4}$/, 'must be a year');
 
@@ -40,8 +41,8 @@ const Level = z.enum(['province', 'city', 'county', 'township', 'village']);
  * "回头看" re-runs them under another version.
  */
 export const Policy = z.object({
-  id: z.string().min(1),
-  description: z.string(),
+  id: Text(100),
+  description: Text(2000),
   /** National poverty line per year, per capita net income, in fen. */
   incomeLinesFen: z.record(YearKey, Fen),
   /** Provinces (2-digit code) whose own line replaces the national one in the years listed. */
@@ -152,9 +153,10 @@ export const PolicyEvents = {
 /** `recordPolicyVersion`: an admin records a version, effective from a date. */
 export const RecordPolicyVersion = z
   .object({
-    commandId: z.string().min(1).max(200),
-    effectiveFrom: IsoDate,
-    reason: z.string().trim().min(1).max(500),
+    commandId: CommandId,
+    // Checked here, not left to the store's last guard: a bad value is a named refusal.
+    effectiveFrom: EffectiveDate,
+    reason: Text(500),
     policy: Policy,
   })
   .strict();

@@ -82,7 +82,7 @@ describe('policy recorded as events, read by the rules as of each command’s da
     };
     expect(
       await refused({
-        commandId: 'p-bad',
+        commandId: 'policy-bad-1',
         effectiveFrom: '2019-01-01',
         reason: '错误',
         policy: { ...NATIONAL_POLICY, id: 'bad', noticeDays: 0 },
@@ -90,7 +90,7 @@ describe('policy recorded as events, read by the rules as of each command’s da
     ).toEqual(['policy.noticeDays']);
     expect(
       await refused({
-        commandId: 'p-bad-2',
+        commandId: 'policy-bad-2',
         effectiveFrom: '2019-01-01',
         reason: '错误',
         policy: { ...NATIONAL_POLICY, id: 'bad', areaExitIncidence: { standard: 2, west: 0.03 } },
@@ -98,12 +98,22 @@ describe('policy recorded as events, read by the rules as of each command’s da
     ).toEqual(['policy.areaExitIncidence.standard']);
     expect(
       await refused({
-        commandId: 'p-dup',
+        commandId: 'policy-dup-1',
         effectiveFrom: '2019-01-01',
         reason: '重复',
         policy: { ...NATIONAL_POLICY, id: 'province-2018' },
       }),
     ).toEqual(['policy.id']);
+    // Checked before anything is appended, each by its field: a NUL, a control character, a
+    // date before the registry's start.
+    expect(
+      await refused({
+        commandId: 'policy-hostile',
+        effectiveFrom: '1990-01-01',
+        reason: '通知\u0007',
+        policy: { ...NATIONAL_POLICY, id: 'hostile', description: 'a\u0000b' },
+      }),
+    ).toEqual(['effectiveFrom', 'reason', 'policy.description']);
     expect((await store.readStream(POLICY_STREAM)).length).toBe(before);
   });
 });
