@@ -5,7 +5,7 @@ import { type Viewer, withinScope } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
 import type { Problem } from './import/check.js';
 import { enumValue } from './import/columns.js';
-import { type RollFile, readRoll, UnreadableFile, uploadName } from './import/read.js';
+import { type RollFile, receiveUpload } from './import/read.js';
 
 /**
  * 数据比对 in batches: `POST /comparison?name=<file>` with an agency's file (CSV or .xlsx) of ID
@@ -160,23 +160,11 @@ export async function comparisonHttp(deps: ApiDeps, viewer: Viewer, req: Request
     });
     return;
   }
-  const body = req.body as unknown;
-  if (!Buffer.isBuffer(body) || body.length === 0) {
-    res
-      .status(400)
-      .json({ code: 'BAD_REQUEST', zh: '请上传比对文件（CSV 或 Excel）', en: 'send the agency file as the body' });
-    return;
-  }
-  const named = uploadName(req.query.name);
-  if ('refusal' in named) {
-    res.status(400).json(named.refusal);
-    return;
-  }
-  try {
-    const outcome = await compareBatch(deps, viewer, await readRoll(named.name, body));
-    res.status(outcome.problems.length > 0 ? 422 : 200).json(outcome);
-  } catch (error) {
-    if (!(error instanceof UnreadableFile)) throw error;
-    res.status(400).json({ code: 'UNREADABLE_FILE', zh: error.zh, en: error.message });
-  }
+  const file = await receiveUpload(req, res, {
+    zh: '请上传比对文件（CSV 或 Excel）',
+    en: 'send the agency file as the body',
+  });
+  if (!file) return;
+  const outcome = await compareBatch(deps, viewer, file);
+  res.status(outcome.problems.length > 0 ? 422 : 200).json(outcome);
 }

@@ -2,7 +2,7 @@ import { areaLevelOf, chinaDate } from '@registry/schema';
 import type { Request, Response } from 'express';
 import { type Viewer, withinScope } from '../auth.js';
 import type { ApiDeps } from '../graphql/context.js';
-import { readRoll, UnreadableFile, uploadName } from './read.js';
+import { receiveUpload } from './read.js';
 import { importRoll } from './write.js';
 
 /** The largest roll file taken over HTTP (a county's roll of 100,000 households as xlsx is about 15 MB). */
@@ -26,29 +26,16 @@ export async function importHttp(deps: ApiDeps, viewer: Viewer, req: Request, re
     });
     return;
   }
-  const body = req.body as unknown;
-  if (!Buffer.isBuffer(body) || body.length === 0) {
-    res
-      .status(400)
-      .json({ code: 'BAD_REQUEST', zh: '请上传名册文件（CSV 或 Excel）', en: 'send the roll file as the body' });
-    return;
-  }
-  const named = uploadName(req.query.name);
-  if ('refusal' in named) {
-    res.status(400).json(named.refusal);
-    return;
-  }
-  try {
-    const file = await readRoll(named.name, body);
-    const outcome = await importRoll(deps.eventStore, file, {
-      policy: policies,
-      actor: viewer.actor,
-      canSee: (village) => withinScope(viewer.scope, village),
-      now: new Date(),
-    });
-    res.status(outcome.problems.length > 0 ? 422 : 200).json(outcome);
-  } catch (error) {
-    if (!(error instanceof UnreadableFile)) throw error;
-    res.status(400).json({ code: 'UNREADABLE_FILE', zh: error.zh, en: error.message });
-  }
+  const file = await receiveUpload(req, res, {
+    zh: '请上传名册文件（CSV 或 Excel）',
+    en: 'send the roll file as the body',
+  });
+  if (!file) return;
+  const outcome = await importRoll(deps.eventStore, file, {
+    policy: policies,
+    actor: viewer.actor,
+    canSee: (village) => withinScope(viewer.scope, village),
+    now: new Date(),
+  });
+  res.status(outcome.problems.length > 0 ? 422 : 200).json(outcome);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { textProblem } from '@registry/schema';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import type { Request, Response } from 'express';
 
 /** A roll file read into header and rows of text, with what identifies it. */
 export interface RollFile {
@@ -25,24 +26,42 @@ export class UnreadableFile extends Error {
 
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
-/** Reads a CSV (UTF-8, with or without BOM) or an Excel workbook's first sheet, told apart by content. */
 /**
- * An upload's file name (`?name=`, default "upload"), or why it cannot be stored with the
- * events it brings (a control character, or longer than 500): checked before the file is read.
+ * An uploaded file (`POST …?name=<file name>` with the file as the body), read; or undefined
+ * when the answer (400) has been sent: no body (`missing` says what to send), a name that
+ * cannot be stored with the events it brings (a control character, longer than 500), or a
+ * file that is no table. For the roll import and the agency comparison alike.
  */
-export function uploadName(query: unknown): { name: string } | { refusal: { code: string; zh: string; en: string } } {
-  const name = typeof query === 'string' && query.trim() ? query.trim() : 'upload';
+export async function receiveUpload(
+  req: Request,
+  res: Response,
+  missing: { zh: string; en: string },
+): Promise<RollFile | undefined> {
+  const body = req.body as unknown;
+  if (!Buffer.isBuffer(body) || body.length === 0) {
+    res.status(400).json({ code: 'BAD_REQUEST', ...missing });
+    return undefined;
+  }
+  const name = typeof req.query.name === 'string' && req.query.name.trim() ? req.query.name.trim() : 'upload';
   const problem = textProblem(name);
-  if (!problem && name.length <= 500) return { name };
-  return {
-    refusal: {
+  if (problem || name.length > 500) {
+    res.status(400).json({
       code: 'BAD_REQUEST',
       zh: '文件名含有无法保存的字符或过长',
       en: `name: ${problem ?? 'must be at most 500 characters'}`,
-    },
-  };
+    });
+    return undefined;
+  }
+  try {
+    return await readRoll(name, body);
+  } catch (error) {
+    if (!(error instanceof UnreadableFile)) throw error;
+    res.status(400).json({ code: 'UNREADABLE_FILE', zh: error.zh, en: error.message });
+    return undefined;
+  }
 }
 
+/** Reads a CSV (UTF-8, with or without BOM) or an Excel workbook's first sheet, told apart by content. */
 export async function readRoll(name: string, bytes: Buffer): Promise<RollFile> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const table = bytes.subarray(0, 4).equals(XLSX_MAGIC) ? await readXlsx(bytes) : readCsv(bytes);
