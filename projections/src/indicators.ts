@@ -43,6 +43,18 @@ export interface AreaIndicators {
 }
 
 const ON_ROLL = ['registered', 'returned'];
+const TRANSITIONS = [
+  'exits_approved',
+  'exits_imported',
+  'exits_annulled',
+  'returns',
+  'removals',
+  'natural_decreases',
+  'registrations_approved',
+  'households_imported',
+  'exits_missing_evidence',
+];
+const FIVE_ITEMS = ['no_cause', 'no_attribute', 'no_measures', 'no_helper', 'no_funds', 'complete'];
 const ROLL_OR_EXITED = `('registered', 'returned', 'exited')`;
 
 /**
@@ -54,9 +66,10 @@ const ROLL_OR_EXITED = `('registered', 'returned', 'exited')`;
  * in the year; and the rural population as recorded by then.
  *
  * Two ways to the same answer: asked as known at or after the last recording (the usual
- * question: as known now), it sums the households' years kept by the projection — its cost
- * grows with the area's households, not with its years of history; asked as known at an
- * earlier time, it works them out from the two-clock history and the audit (exact, slower).
+ * question: as known now), it sums the households' years kept by the projection, rolled up
+ * by village, year and status (area-years.ts) — its cost grows with the area's villages and
+ * years, not with its households or their events; asked as known at an earlier time, it
+ * works them out from the two-clock history and the audit (exact, slower).
  * Both read one snapshot, so no recording slips between the check and the answer.
  */
 export async function areaIndicators(
@@ -106,37 +119,42 @@ async function indicatorsIn(
           [query.knownAt],
         )
       ).rows[0]?.kept === true);
-  // $1 area, $2 year; the exact way adds $3 31 December and $4 known at; the visit minimum last.
-  const params: unknown[] = [query.areaCode, query.year];
+  // $1 area, $2 year; the exact way adds $3 31 December and $4 known at; the visit minimum last
+  // (the funds do not read it).
+  const params: unknown[] = kept
+    ? [query.areaCode, query.year]
+    : [query.areaCode, query.year, `${query.year}-12-31`, query.knownAt];
+  const minimum = `$${params.length + 1}::int`;
   const area = (alias: string) => areaCondition(query.areaCode, '$1', alias);
-  let facts: string;
+  const roll = `f.status IN ${ROLL_OR_EXITED}`;
+  // Later years of a household's last kept row: nothing happens in them (no transitions, no visits).
+  const ofYear = (column: string) => `sum(CASE WHEN f.year = $2 THEN f.${column} ELSE 0 END)`;
+  const transitions = TRANSITIONS.map((c) => `${ofYear(c)} AS ${c}`).join(', ');
+  let byStatusSql: string;
   let funds: string;
   if (kept) {
-    facts = `(SELECT * FROM ${t.years} f WHERE ${area('f.')} AND f.year = $2
-              UNION ALL SELECT * FROM ${t.years} f WHERE ${area('f.')} AND f.last AND f.year < $2)`;
-    funds = `(SELECT * FROM ${t.yearFunds} f WHERE ${area('f.')} AND f.year = $2)`;
+    // The roll-up by village (area-years.ts): a few rows per village, year and status.
+    const rows = `(SELECT * FROM ${t.areaYears} f WHERE ${area('f.')} AND f.year = $2
+              UNION ALL SELECT * FROM ${t.areaYears} f WHERE ${area('f.')} AND f.last AND f.year < $2)`;
+    const visitsAtLeast = `(SELECT coalesce(sum(h.value::int), 0) FROM jsonb_each_text(f.visits) h WHERE h.key::int >= ${minimum})`;
+    byStatusSql = `SELECT f.status, sum(f.households) AS households, sum(f.people) AS people, sum(f.monitored) AS monitored,
+            ${transitions},
+            sum(f.households) FILTER (WHERE ${roll}) AS on_roll,
+            sum(CASE WHEN f.year = $2 THEN ${visitsAtLeast} WHEN ${minimum} <= 0 THEN f.households ELSE 0 END)
+              FILTER (WHERE ${roll}) AS compliant,
+            ${FIVE_ITEMS.map((c) => `sum(f.${c}) FILTER (WHERE ${roll}) AS ${c}`).join(', ')}
+       FROM ${rows} f GROUP BY f.status`;
+    funds = `(SELECT * FROM ${t.areaYearFunds} f WHERE ${area('f.')} AND f.year = $2)`;
   } else {
-    params.push(`${query.year}-12-31`, query.knownAt);
     const pairs = `SELECT s.household_id, $2::int AS year, false AS last FROM ${t.history} s
        WHERE ${area('s.')}
          AND s.effective_from <= $3::date AND (s.effective_to IS NULL OR s.effective_to > $3::date)
          AND s.recorded_from <= $4::timestamptz AND (s.recorded_to IS NULL OR s.recorded_to > $4::timestamptz)`;
-    facts = `(${yearFactsSql(t, pairs, '$4::timestamptz', '$3::date')})`;
-    funds = `(${yearFundsSql(t, pairs, '$4::timestamptz', '$3::date')})`;
-  }
-  // Later years of a household's last kept row: nothing happens in them.
-  const ofYear = (column: string) => `sum(CASE WHEN f.year = $2 THEN f.${column} ELSE 0 END)`;
-  const roll = `f.status IN ${ROLL_OR_EXITED}`;
-  const byStatusRows = await db.query<Record<string, string>>(
-    `SELECT f.status, count(*) AS households, sum(f.people) AS people, count(*) FILTER (WHERE f.monitored) AS monitored,
-            ${ofYear('exits_approved')} AS exits_approved, ${ofYear('exits_imported')} AS exits_imported,
-            ${ofYear('exits_annulled')} AS exits_annulled, ${ofYear('returns')} AS returns,
-            ${ofYear('removals')} AS removals, ${ofYear('natural_decreases')} AS natural_decreases,
-            ${ofYear('registrations_approved')} AS registrations_approved,
-            ${ofYear('households_imported')} AS households_imported,
-            ${ofYear('exits_missing_evidence')} AS exits_missing_evidence,
+    const facts = `(${yearFactsSql(t, pairs, '$4::timestamptz', '$3::date')})`;
+    byStatusSql = `SELECT f.status, count(*) AS households, sum(f.people) AS people, count(*) FILTER (WHERE f.monitored) AS monitored,
+            ${transitions},
             count(*) FILTER (WHERE ${roll}) AS on_roll,
-            count(*) FILTER (WHERE ${roll} AND (CASE WHEN f.year = $2 THEN f.visits ELSE 0 END) >= $${params.length + 1}) AS compliant,
+            count(*) FILTER (WHERE ${roll} AND f.visits >= ${minimum}) AS compliant,
             count(*) FILTER (WHERE ${roll} AND NOT f.cause) AS no_cause,
             count(*) FILTER (WHERE ${roll} AND f.attribute IS NULL) AS no_attribute,
             count(*) FILTER (WHERE ${roll} AND f.measures = 0) AS no_measures,
@@ -144,9 +162,10 @@ async function indicatorsIn(
             count(*) FILTER (WHERE ${roll} AND f.planned_fen = 0) AS no_funds,
             count(*) FILTER (WHERE ${roll} AND f.cause AND f.attribute IS NOT NULL AND f.measures > 0
                                AND f.helper AND f.planned_fen > 0) AS complete
-       FROM ${facts} f GROUP BY f.status`,
-    [...params, query.policy.minVisitsPerYear],
-  );
+       FROM ${facts} f GROUP BY f.status`;
+    funds = `(${yearFundsSql(t, pairs, '$4::timestamptz', '$3::date')})`;
+  }
+  const byStatusRows = await db.query<Record<string, string>>(byStatusSql, [...params, query.policy.minVisitsPerYear]);
   const total = (column: string) => byStatusRows.rows.reduce((n, r) => n + Number(r[column] ?? 0), 0);
   const byStatus: AreaIndicators['endOfYear']['byStatus'] = {};
   for (const r of byStatusRows.rows) {

@@ -1,5 +1,6 @@
 import type { Migration } from '@registry/postgres';
 import type pg from 'pg';
+import { AREA_YEAR_COLUMNS, AREA_YEAR_FUND_COLUMNS, areaYearFundsSql, areaYearsSql } from './area-years.js';
 
 /** Checkpoints and failures of every projection (shared by all of them). */
 export const RUNNER_MIGRATIONS: readonly Migration[] = [
@@ -46,6 +47,12 @@ ALTER TABLE projection_checkpoints ADD COLUMN bulk_head text, ADD COLUMN bulk_af
  */
 export function registryTables(version: number): Migration[] {
   const v = `_v${version}`;
+  const kept = {
+    years: `rm_household_years${v}`,
+    yearFunds: `rm_household_year_funds${v}`,
+    areaYears: `rm_area_years${v}`,
+    areaYearFunds: `rm_area_year_funds${v}`,
+  };
   return [
     {
       version: 1,
@@ -174,6 +181,38 @@ CREATE INDEX ON rm_household_year_funds${v} (county_code, year);
 CREATE INDEX ON rm_household_year_funds${v} (township_code, year);
 CREATE INDEX ON rm_household_year_funds${v} (village_code, year);
 CREATE TABLE rm_household_years_built${v} (built_at timestamptz NOT NULL);
+`,
+    },
+    {
+      version: 5,
+      name: `registry read models v${version}: the households' years rolled up by village`,
+      // See area-years.ts. Kept years built before this version are rolled up here; otherwise
+      // the first catch-up builds both.
+      sql: `
+CREATE TABLE rm_area_years${v} (
+  county_code text NOT NULL, township_code text NOT NULL, village_code text NOT NULL,
+  year integer NOT NULL, last boolean NOT NULL, status text NOT NULL,
+  households integer NOT NULL, people bigint NOT NULL, monitored integer NOT NULL,
+  exits_approved integer NOT NULL, exits_imported integer NOT NULL, exits_annulled integer NOT NULL,
+  returns integer NOT NULL, removals integer NOT NULL, natural_decreases integer NOT NULL,
+  registrations_approved integer NOT NULL, households_imported integer NOT NULL,
+  exits_missing_evidence integer NOT NULL,
+  no_cause integer NOT NULL, no_attribute integer NOT NULL, no_measures integer NOT NULL,
+  no_helper integer NOT NULL, no_funds integer NOT NULL, complete integer NOT NULL,
+  visits jsonb NOT NULL,
+  PRIMARY KEY (village_code, year, last, status, county_code, township_code)
+);
+CREATE INDEX ON rm_area_years${v} (county_code, year);
+CREATE INDEX ON rm_area_years${v} (township_code, year);
+CREATE TABLE rm_area_year_funds${v} (
+  county_code text NOT NULL, township_code text NOT NULL, village_code text NOT NULL, year integer NOT NULL,
+  category text, funding_source text, planned_fen bigint NOT NULL, delivered_fen bigint NOT NULL
+);
+CREATE INDEX ON rm_area_year_funds${v} (village_code, year);
+CREATE INDEX ON rm_area_year_funds${v} (township_code, year);
+CREATE INDEX ON rm_area_year_funds${v} (county_code, year);
+INSERT INTO rm_area_years${v} (${AREA_YEAR_COLUMNS.join(', ')}) ${areaYearsSql(kept, 'true')};
+INSERT INTO rm_area_year_funds${v} (${AREA_YEAR_FUND_COLUMNS.join(', ')}) ${areaYearFundsSql(kept, 'true')};
 `,
     },
   ];

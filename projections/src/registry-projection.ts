@@ -184,7 +184,17 @@ export class RegistryProjection implements Projection {
   readonly name: string;
   readonly filter = { streamPrefixes: [HOUSEHOLD_STREAM_PREFIX] };
   readonly tables: Record<
-    'households' | 'members' | 'measures' | 'visits' | 'history' | 'audit' | 'years' | 'yearFunds' | 'yearsBuilt',
+    | 'households'
+    | 'members'
+    | 'measures'
+    | 'visits'
+    | 'history'
+    | 'audit'
+    | 'years'
+    | 'yearFunds'
+    | 'yearsBuilt'
+    | 'areaYears'
+    | 'areaYearFunds',
     string
   >;
   /** Milliseconds spent per phase, for benchmarks and profiling. */
@@ -206,6 +216,8 @@ export class RegistryProjection implements Projection {
       years: `rm_household_years${v}`,
       yearFunds: `rm_household_year_funds${v}`,
       yearsBuilt: `rm_household_years_built${v}`,
+      areaYears: `rm_area_years${v}`,
+      areaYearFunds: `rm_area_year_funds${v}`,
     };
   }
 

@@ -2,12 +2,14 @@ import type { EventStore, Position } from '@registry/eventstore';
 import { foldHistory, toHistoryEvent } from '@registry/registry';
 import { HOUSEHOLD_STREAM_PREFIX, householdStream } from '@registry/schema';
 import type pg from 'pg';
+import { areaYearFundsSql, areaYearsSql } from './area-years.js';
 import type { RegistryProjection } from './registry-projection.js';
 import { effectiveTimeline, householdRow, measureRows, memberRows, visitRows } from './rows.js';
 import { expectedYearFactsSql } from './year-facts.js';
 
 export interface Difference {
-  householdId: string;
+  /** The household whose rows differ; none for the roll-up by village (then `detail` names it). */
+  householdId?: string;
   table: string;
   detail: string;
 }
@@ -143,6 +145,26 @@ export async function verifyRegistry(
         const rows = await pool.query(sql, [[householdId]]);
         const columns = Object.keys(rows.rows[0] ?? { household_id: 0 }).join(', ');
         await compare(table, `SELECT ${columns} FROM ${table} WHERE household_id = $1`, rows.rows);
+      }
+    }
+  }
+  // The roll-up by village: the sum of the kept rows just compared (the SQL that keeps it).
+  if (yearsBuilt) {
+    for (const [table, sql] of [
+      [t.areaYears, areaYearsSql(t, 'true')],
+      [t.areaYearFunds, areaYearFundsSql(t, 'true')],
+    ] as const) {
+      const extra = await pool.query<{ village_code: string; year: number; side: string }>(
+        `SELECT DISTINCT village_code, year, side FROM (
+           (SELECT 'stored' AS side, * FROM ${table} EXCEPT ALL SELECT 'stored', * FROM (${sql}) e)
+           UNION ALL (SELECT 'summed', * FROM (${sql}) e EXCEPT ALL SELECT 'summed', * FROM ${table})) d
+         ORDER BY village_code, year, side`,
+      );
+      for (const r of extra.rows) {
+        differences.push({
+          table,
+          detail: `village ${r.village_code || '(none)'} ${r.year}: ${r.side === 'stored' ? 'a stored row is not the sum of the kept years' : 'a sum of the kept years is not stored'}`,
+        });
       }
     }
   }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { buildAreaYears, refreshAreaYears, type VillageYear } from './area-years.js';
 
 /**
  * A household's year: what the indicators count of it for a year, by one definition used
@@ -62,6 +63,14 @@ export const YEAR_FUND_COLUMNS = [
 interface Tables {
   history: string;
   audit: string;
+}
+
+/** The kept tables: the households' years and their roll-up by area. */
+interface KeptTables {
+  years: string;
+  yearFunds: string;
+  areaYears: string;
+  areaYearFunds: string;
 }
 
 const EVENT_TYPES = [
@@ -225,27 +234,65 @@ export function expectedYearFactsSql(t: Tables): { years: string; funds: string 
 
 /**
  * Works the kept rows of these households out again (in the caller's transaction): deletes
- * theirs and inserts them from the history and audit as they stand.
+ * theirs and inserts them from the history and audit as they stand; then, unless told not
+ * to (a whole build rolls up once at its end), sums again the village-years of the roll-up
+ * (area-years.ts) whose rows changed.
  */
 export async function refreshYearFacts(
   tx: pg.PoolClient,
-  t: Tables & { years: string; yearFunds: string },
+  t: Tables & KeptTables,
   householdIds: readonly string[],
+  rollUp = true,
 ): Promise<void> {
   if (householdIds.length === 0) return;
   const ids = [...householdIds];
-  await tx.query(`DELETE FROM ${t.years} WHERE household_id = ANY($1::uuid[])`, [ids]);
-  await tx.query(`DELETE FROM ${t.yearFunds} WHERE household_id = ANY($1::uuid[])`, [ids]);
+  const returning = rollUp ? ' RETURNING *' : '';
+  const before = [
+    ...(await tx.query(`DELETE FROM ${t.years} WHERE household_id = ANY($1::uuid[])${returning}`, [ids])).rows,
+    ...(await tx.query(`DELETE FROM ${t.yearFunds} WHERE household_id = ANY($1::uuid[])${returning}`, [ids])).rows,
+  ];
   const pairs = keptPairs(t);
-  await tx.query(
-    `INSERT INTO ${t.years} (${YEAR_FACT_COLUMNS.join(', ')}) ${yearFactsSql(t, pairs, `'infinity'::timestamptz`)}`,
-    [ids],
-  );
-  await tx.query(
-    `INSERT INTO ${t.yearFunds} (${YEAR_FUND_COLUMNS.join(', ')}) ${yearFundsSql(t, pairs, `'infinity'::timestamptz`)}`,
-    [ids],
-  );
+  const after = [
+    ...(
+      await tx.query(
+        `INSERT INTO ${t.years} (${YEAR_FACT_COLUMNS.join(', ')}) ${yearFactsSql(t, pairs, `'infinity'::timestamptz`)}${returning}`,
+        [ids],
+      )
+    ).rows,
+    ...(
+      await tx.query(
+        `INSERT INTO ${t.yearFunds} (${YEAR_FUND_COLUMNS.join(', ')}) ${yearFundsSql(t, pairs, `'infinity'::timestamptz`)}${returning}`,
+        [ids],
+      )
+    ).rows,
+  ];
+  if (rollUp) await refreshAreaYears(tx, t, changedVillageYears(before, after));
 }
+
+/** The village-years of the rows found on one side and not the other (as many times). */
+function changedVillageYears(before: readonly Row[], after: readonly Row[]): VillageYear[] {
+  const balance = new Map<string, { row: Row; n: number }>();
+  for (const [rows, sign] of [
+    [before, 1],
+    [after, -1],
+  ] as const) {
+    for (const row of rows) {
+      const key = JSON.stringify(row);
+      const entry = balance.get(key) ?? { row, n: 0 };
+      entry.n += sign;
+      balance.set(key, entry);
+    }
+  }
+  const pairs = new Map<string, VillageYear>();
+  for (const { row, n } of balance.values()) {
+    if (n === 0) continue;
+    const pair = { village: (row.village_code as string | null) ?? '', year: row.year as number };
+    pairs.set(`${pair.village}:${pair.year}`, pair);
+  }
+  return [...pairs.values()];
+}
+
+type Row = Record<string, unknown>;
 
 /**
  * Builds the kept rows of every household once (when the projection first catches up, with
@@ -256,7 +303,7 @@ export async function refreshYearFacts(
  */
 export async function buildYearFacts(
   pool: pg.Pool,
-  t: Tables & { years: string; yearFunds: string; yearsBuilt: string },
+  t: Tables & KeptTables & { yearsBuilt: string },
   chunk = 2000,
 ): Promise<boolean> {
   const client = await pool.connect();
@@ -273,14 +320,22 @@ export async function buildYearFacts(
       for (let i = 0; i < all.length; i += chunk) {
         await client.query('BEGIN');
         try {
-          await refreshYearFacts(client, t, all.slice(i, i + chunk));
+          await refreshYearFacts(client, t, all.slice(i, i + chunk), false);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
           throw error;
         }
       }
-      await client.query(`INSERT INTO ${t.yearsBuilt} (built_at) VALUES (now())`);
+      await client.query('BEGIN');
+      try {
+        await buildAreaYears(client, t);
+        await client.query(`INSERT INTO ${t.yearsBuilt} (built_at) VALUES (now())`);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      }
       return true;
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`years:${t.years}`]);

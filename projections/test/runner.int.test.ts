@@ -24,6 +24,8 @@ async function dump(pool: pg.Pool, projection: RegistryProjection): Promise<Reco
     audit: 'position',
     years: 'household_id, year',
     yearFunds: 'household_id, year, category, funding_source',
+    areaYears: 'village_code, year, last, status, county_code, township_code',
+    areaYearFunds: 'village_code, year, category, funding_source, county_code, township_code',
     // When they were built differs from build to build; that they were does not.
     yearsBuilt: '1',
   };

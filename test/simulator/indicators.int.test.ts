@@ -1,9 +1,11 @@
 import { PostgresEventStore } from '@registry/eventstore/postgres';
+import { migrate } from '@registry/postgres';
 import {
   areaIndicators,
   ProjectionRunner,
   ReferenceProjection,
   RegistryProjection,
+  registryTables,
   verifyRegistry,
 } from '@registry/projections';
 import { NATIONAL_POLICY } from '@registry/schema';
@@ -80,11 +82,23 @@ describe('indicators kept by the projection agree with the exact as-of answer', 
       const funds = await db.pool.query(
         `SELECT * FROM ${registry.tables.yearFunds} ORDER BY household_id, year, category, funding_source`,
       );
-      return { years: years.rows, funds: funds.rows };
+      // The roll-up by village: built once in bulk, summed again village-year by village-year live.
+      const areaYears = await db.pool.query(
+        `SELECT * FROM ${registry.tables.areaYears} ORDER BY village_code, year, last, status, county_code, township_code`,
+      );
+      const areaFunds = await db.pool.query(
+        `SELECT * FROM ${registry.tables.areaYearFunds}
+          ORDER BY village_code, year, category, funding_source, county_code, township_code`,
+      );
+      return { years: years.rows, funds: funds.rows, areaYears: areaYears.rows, areaFunds: areaFunds.rows };
     };
     const bulk = await rows('bulk');
     expect(bulk.years.length).toBeGreaterThan(OPTIONS.households * 5);
     expect(bulk.funds.length).toBeGreaterThan(0);
+    // Fewer rows than households' years, or the roll-up would not be worth keeping.
+    expect(bulk.areaYears.length).toBeGreaterThan(0);
+    expect(bulk.areaYears.length).toBeLessThan(bulk.years.length / 2);
+    expect(bulk.areaFunds.length).toBeGreaterThan(0);
     expect(await rows('live')).toEqual(bulk);
   });
 
@@ -96,12 +110,39 @@ describe('indicators kept by the projection agree with the exact as-of answer', 
         WHERE (household_id, year) IN (SELECT household_id, year FROM ${registry.tables.years} LIMIT 1) RETURNING household_id, year`,
     );
     const differences = (await verifyRegistry(store, db.pool, registry)).differences;
+    // The household's row, and its village-year of the roll-up (no longer the sum of the rows).
     expect(differences.map((d) => [d.householdId, d.table])).toEqual([
       [edited.rows[0]?.household_id, registry.tables.years],
+      [undefined, registry.tables.areaYears],
+      [undefined, registry.tables.areaYears],
     ]);
     await db.pool.query(
       `UPDATE ${registry.tables.years} SET visits = visits - 1 WHERE household_id = $1 AND year = $2`,
       [edited.rows[0]?.household_id, edited.rows[0]?.year],
+    );
+    expect((await verifyRegistry(store, db.pool, registry)).differences).toEqual([]);
+    // An edited roll-up row is named by its village and year.
+    const area = await db.pool.query<{ village_code: string; year: number; last: boolean; status: string }>(
+      `UPDATE ${registry.tables.areaYears} SET households = households + 1
+        WHERE (village_code, year, last, status) IN (SELECT village_code, year, last, status FROM ${registry.tables.areaYears}
+                                                      WHERE village_code <> '' LIMIT 1)
+        RETURNING village_code, year, last, status`,
+    );
+    const { village_code: village, year, last, status } = area.rows[0] as (typeof area.rows)[number];
+    expect((await verifyRegistry(store, db.pool, registry)).differences).toEqual([
+      {
+        table: registry.tables.areaYears,
+        detail: `village ${village} ${year}: a stored row is not the sum of the kept years`,
+      },
+      {
+        table: registry.tables.areaYears,
+        detail: `village ${village} ${year}: a sum of the kept years is not stored`,
+      },
+    ]);
+    await db.pool.query(
+      `UPDATE ${registry.tables.areaYears} SET households = households - 1
+        WHERE village_code = $1 AND year = $2 AND last = $3 AND status = $4`,
+      [village, year, last, status],
     );
     expect((await verifyRegistry(store, db.pool, registry)).differences).toEqual([]);
   });
@@ -123,10 +164,43 @@ describe('indicators kept by the projection agree with the exact as-of answer', 
         if (kept.funds.some((f) => f.deliveredFen > 0)) seen.add('delivered');
       }
     }
+    // Compliance with other visit minimums (policy data): the roll-up keeps a histogram.
+    for (const minVisitsPerYear of [0, 1, 3, 366]) {
+      const policy = { ...NATIONAL_POLICY, minVisitsPerYear };
+      for (const year of years) {
+        const at = (path: 'kept' | 'exact') =>
+          areaIndicators(db.pool, { registry, reference }, { areaCode: county.code, year, policy, knownAt, path });
+        const [kept, exact] = [await at('kept'), await at('exact')];
+        expect(kept.visits, `${minVisitsPerYear} ${year}`).toEqual(exact.visits);
+        if (minVisitsPerYear === 1 && kept.visits.compliant > 0) seen.add('compliant at 1');
+      }
+    }
     // The comparison means something only if the county has each kind of count.
     expect([...seen].sort()).toEqual(
-      expect.arrayContaining(['compliant', 'delivered', 'exits', 'registrations', 'removals', 'returns', 'measures']),
+      expect.arrayContaining([
+        'compliant',
+        'compliant at 1',
+        'delivered',
+        'exits',
+        'registrations',
+        'removals',
+        'returns',
+        'measures',
+      ]),
     );
+  });
+
+  it('rolls up, on upgrade, the years a deployment kept before the roll-up existed', async () => {
+    const { db, registry } = built.bulk;
+    const t = registry.tables;
+    const table = async (name: string) =>
+      (await db.pool.query(`SELECT * FROM ${name}`)).rows.map((r) => JSON.stringify(r)).sort();
+    const before = { years: await table(t.areaYears), funds: await table(t.areaYearFunds) };
+    // As a deployment at migration 4 stands: kept years built, no roll-up.
+    await db.pool.query(`DROP TABLE ${t.areaYears}, ${t.areaYearFunds}`);
+    await db.pool.query(`DELETE FROM ${registry.name}_migrations WHERE version = 5`);
+    expect(await migrate(db.pool, registry.name, registryTables(registry.version))).toEqual([5]);
+    expect({ years: await table(t.areaYears), funds: await table(t.areaYearFunds) }).toEqual(before);
   });
 
   it('answers as known now the kept way, and as known before the last recording the exact way', async () => {
@@ -134,8 +208,8 @@ describe('indicators kept by the projection agree with the exact as-of answer', 
     const last = await db.pool.query<{ at: Date }>(`SELECT max(recorded_at) AS at FROM ${registry.tables.audit}`);
     const lastAt = new Date(last.rows[0]?.at ?? 0).getTime();
     expect(lastAt).toBeGreaterThan(0);
-    // Empty the kept years (the last test): an answer that still counts households did not come from them.
-    await db.pool.query(`DELETE FROM ${registry.tables.years}`);
+    // Empty the roll-up (the last test): an answer that still counts households did not come from it.
+    await db.pool.query(`DELETE FROM ${registry.tables.areaYears}`);
     const ask = (knownAt: string) =>
       areaIndicators(
         db.pool,

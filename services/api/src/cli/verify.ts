@@ -17,7 +17,9 @@ async function main(): Promise<number> {
       `verified registry_v${version}: ${report.households.toLocaleString('en')} households, ${report.events.toLocaleString('en')} events\n`,
     );
     for (const d of report.differences)
-      process.stdout.write(`difference: household ${d.householdId} in ${d.table}: ${d.detail}\n`);
+      process.stdout.write(
+        `difference: ${d.householdId ? `household ${d.householdId} ` : ''}in ${d.table}: ${d.detail}\n`,
+      );
     process.stdout.write(
       report.differences.length === 0
         ? 'no differences: the read models equal the fold of the log\n'
