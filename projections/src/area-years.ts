@@ -31,7 +31,8 @@ export interface VillageYear {
   year: number;
 }
 
-const COUNTS = [
+/** The transitions of a household's year, summed as they are. */
+export const TRANSITIONS = [
   'exits_approved',
   'exits_imported',
   'exits_annulled',
@@ -43,7 +44,8 @@ const COUNTS = [
   'exits_missing_evidence',
 ] as const;
 
-const MISSING: Record<string, string> = {
+/** 五项落实 of a household's year: each item missing, and complete. */
+export const FIVE_ITEMS: Record<string, string> = {
   no_cause: 'NOT f.cause',
   no_attribute: 'f.attribute IS NULL',
   no_measures: 'f.measures = 0',
@@ -63,8 +65,8 @@ export const AREA_YEAR_COLUMNS = [
   'households',
   'people',
   'monitored',
-  ...COUNTS,
-  ...Object.keys(MISSING),
+  ...TRANSITIONS,
+  ...Object.keys(FIVE_ITEMS),
   'visits',
 ] as const;
 
@@ -77,6 +79,7 @@ export const AREA_YEAR_FUND_COLUMNS = [
   'funding_source',
   'planned_fen',
   'delivered_fen',
+  'fund_rows',
 ] as const;
 
 const KEY = `coalesce(f.county_code, '') AS county_code, coalesce(f.township_code, '') AS township_code,
@@ -84,14 +87,14 @@ const KEY = `coalesce(f.county_code, '') AS county_code, coalesce(f.township_cod
 
 /** The roll-up of the kept rows `f` of `years` that satisfy `where`. */
 export function areaYearsSql(t: Tables, where: string): string {
-  const sums = [...COUNTS, ...Object.keys(MISSING)].map((c) => `sum(g.${c})::int AS ${c}`).join(', ');
+  const sums = [...TRANSITIONS, ...Object.keys(FIVE_ITEMS)].map((c) => `sum(g.${c})::int AS ${c}`).join(', ');
   return `SELECT g.county_code, g.township_code, g.village_code, g.year, g.last, g.status,
          sum(g.households)::int AS households, sum(g.people)::bigint AS people, sum(g.monitored)::int AS monitored,
          ${sums}, jsonb_object_agg(g.visits::text, g.households ORDER BY g.visits) AS visits
     FROM (SELECT ${KEY}, f.last, f.status, f.visits, count(*) AS households, sum(f.people) AS people,
                  count(*) FILTER (WHERE f.monitored) AS monitored,
-                 ${COUNTS.map((c) => `sum(f.${c}) AS ${c}`).join(', ')},
-                 ${Object.entries(MISSING)
+                 ${TRANSITIONS.map((c) => `sum(f.${c}) AS ${c}`).join(', ')},
+                 ${Object.entries(FIVE_ITEMS)
                    .map(([c, condition]) => `count(*) FILTER (WHERE ${condition}) AS ${c}`)
                    .join(', ')}
             FROM ${t.years} f WHERE ${where} GROUP BY 1, 2, 3, 4, 5, 6, 7) g
@@ -101,7 +104,8 @@ export function areaYearsSql(t: Tables, where: string): string {
 /** The funds' roll-up of the kept fund rows `f` that satisfy `where`. */
 export function areaYearFundsSql(t: Tables, where: string): string {
   return `SELECT ${KEY}, f.category, f.funding_source, sum(f.planned_fen)::bigint AS planned_fen,
-         sum(f.delivered_fen)::bigint AS delivered_fen
+         sum(f.delivered_fen)::bigint AS delivered_fen,
+         count(*)::int AS fund_rows
     FROM ${t.yearFunds} f WHERE ${where} GROUP BY 1, 2, 3, 4, 5, 6`;
 }
 

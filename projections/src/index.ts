@@ -3,8 +3,9 @@ export type { HouseholdIdentifiers, PeopleAtCutoff, RectifyingEvent, RegistryFra
 export { householdIdentifiers, rectifyingEvents, registryFrame } from './assessment.js';
 export type { FollowerOptions } from './follower.js';
 export { RegistryVersionFollower } from './follower.js';
+export type { IndicatorsWay } from './indicator-ways.js';
 export type { AreaIndicators } from './indicators.js';
-export { areaIndicators } from './indicators.js';
+export { areaIndicators, indicatorsWay } from './indicators.js';
 export { buildIndexes, RUNNER_MIGRATIONS, referenceTables, registryIndexes, registryTables } from './migrations.js';
 export type {
   RawSnapshotHousehold,

@@ -206,7 +206,8 @@ CREATE INDEX ON rm_area_years${v} (county_code, year);
 CREATE INDEX ON rm_area_years${v} (township_code, year);
 CREATE TABLE rm_area_year_funds${v} (
   county_code text NOT NULL, township_code text NOT NULL, village_code text NOT NULL, year integer NOT NULL,
-  category text, funding_source text, planned_fen bigint NOT NULL, delivered_fen bigint NOT NULL
+  category text, funding_source text, planned_fen bigint NOT NULL, delivered_fen bigint NOT NULL,
+  fund_rows integer NOT NULL
 );
 CREATE INDEX ON rm_area_year_funds${v} (village_code, year);
 CREATE INDEX ON rm_area_year_funds${v} (township_code, year);
