@@ -244,6 +244,9 @@ export function registryIndexes(version: number): { name: string; sql: string }[
     index('rm_audit', ['county_code', 'event_type', 'effective_at']),
     // Indicators: the last recording, to know whether the kept years answer (see year-facts.ts).
     index('rm_audit', ['recorded_at']),
+    // Indicators as known at an earlier time, the roll-up amended: the status of each household
+    // recorded since, as known then (the migration's index holds current rows only).
+    index('rm_status_history', ['household_id', 'recorded_from']),
     index('rm_status_history', ['county_code', 'effective_from']),
     index('rm_status_history', ['township_code', 'effective_from']),
     index('rm_status_history', ['village_code', 'effective_from']),

@@ -1,0 +1,16 @@
+import pg from 'pg';
+import { areaCondition } from './src/areas.js';
+import { indicatorsSql } from './src/indicator-ways.js';
+import { RegistryProjection } from './src/registry-projection.js';
+const c = new pg.Client('postgres://postgres:registry@127.0.0.1:39955/bench');
+await c.connect();
+const t = new RegistryProjection(undefined as never, 1).tables;
+const county = process.argv[2] as string;
+const last = (await c.query(`SELECT max(recorded_at) AS at FROM ${t.audit}`)).rows[0].at as Date;
+const earlier = new Date(last.getTime() - 1000).toISOString();
+const sql = indicatorsSql(t, (process.argv[4] ?? 'amended') as never, (a) => areaCondition(county, '$1', a), '$5::int');
+const which = process.argv[3] === 'funds' ? sql.funds : sql.byStatus;
+const params = [county, 2017, '2017-12-31', earlier, ...(process.argv[3] === 'funds' ? [] : [6])];
+const r = await c.query(`EXPLAIN ${which}`, params);
+console.log(r.rows.map((x) => x['QUERY PLAN']).join('\n'));
+await c.end();
