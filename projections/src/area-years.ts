@@ -18,7 +18,8 @@ import type pg from 'pg';
  * are. `areaYearsSql` with `true` is what the tables must equal (verifyRegistry checks).
  */
 
-interface Tables {
+/** The kept tables: the households' years and their roll-up by village. */
+export interface KeptTables {
   years: string;
   yearFunds: string;
   areaYears: string;
@@ -86,7 +87,7 @@ const KEY = `coalesce(f.county_code, '') AS county_code, coalesce(f.township_cod
        coalesce(f.village_code, '') AS village_code, f.year`;
 
 /** The roll-up of the kept rows `f` of `years` that satisfy `where`. */
-export function areaYearsSql(t: Tables, where: string): string {
+export function areaYearsSql(t: KeptTables, where: string): string {
   const sums = [...TRANSITIONS, ...Object.keys(FIVE_ITEMS)].map((c) => `sum(g.${c})::int AS ${c}`).join(', ');
   return `SELECT g.county_code, g.township_code, g.village_code, g.year, g.last, g.status,
          sum(g.households)::int AS households, sum(g.people)::bigint AS people, sum(g.monitored)::int AS monitored,
@@ -102,7 +103,7 @@ export function areaYearsSql(t: Tables, where: string): string {
 }
 
 /** The funds' roll-up of the kept fund rows `f` that satisfy `where`. */
-export function areaYearFundsSql(t: Tables, where: string): string {
+export function areaYearFundsSql(t: KeptTables, where: string): string {
   return `SELECT ${KEY}, f.category, f.funding_source, sum(f.planned_fen)::bigint AS planned_fen,
          sum(f.delivered_fen)::bigint AS delivered_fen,
          count(*)::int AS fund_rows
@@ -114,7 +115,7 @@ export function areaYearFundsSql(t: Tables, where: string): string {
  * without a village are summed by year in a statement of their own (rare; kept apart so the
  * usual one reads by the (village, year) indexes).
  */
-export async function refreshAreaYears(tx: pg.PoolClient, t: Tables, pairs: readonly VillageYear[]): Promise<void> {
+export async function refreshAreaYears(tx: pg.PoolClient, t: KeptTables, pairs: readonly VillageYear[]): Promise<void> {
   if (pairs.length === 0) return;
   const params = [pairs.map((p) => p.village), pairs.map((p) => p.year)];
   const keyed = `(village_code, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))`;
@@ -125,7 +126,7 @@ export async function refreshAreaYears(tx: pg.PoolClient, t: Tables, pairs: read
   if (without.length > 0) await insert(tx, t, 'f.village_code IS NULL AND f.year = ANY($1::int[])', [without]);
 }
 
-async function insert(tx: pg.PoolClient, t: Tables, where: string, params: unknown[]): Promise<void> {
+async function insert(tx: pg.PoolClient, t: KeptTables, where: string, params: unknown[]): Promise<void> {
   await tx.query(`INSERT INTO ${t.areaYears} (${AREA_YEAR_COLUMNS.join(', ')}) ${areaYearsSql(t, where)}`, params);
   await tx.query(
     `INSERT INTO ${t.areaYearFunds} (${AREA_YEAR_FUND_COLUMNS.join(', ')}) ${areaYearFundsSql(t, where)}`,
@@ -134,7 +135,7 @@ async function insert(tx: pg.PoolClient, t: Tables, where: string, params: unkno
 }
 
 /** Builds the whole roll-up from the kept rows (in the caller's transaction). */
-export async function buildAreaYears(tx: pg.PoolClient, t: Tables): Promise<void> {
+export async function buildAreaYears(tx: pg.PoolClient, t: KeptTables): Promise<void> {
   await tx.query(`TRUNCATE ${t.areaYears}, ${t.areaYearFunds}`);
   await insert(tx, t, 'true', []);
 }

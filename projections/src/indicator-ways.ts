@@ -1,4 +1,4 @@
-import { FIVE_ITEMS, TRANSITIONS } from './area-years.js';
+import { FIVE_ITEMS, type KeptTables, TRANSITIONS } from './area-years.js';
 import { yearFactsSql, yearFundsSql } from './year-facts.js';
 
 /**
@@ -19,13 +19,9 @@ import { yearFactsSql, yearFundsSql } from './year-facts.js';
  */
 export type IndicatorsWay = 'kept' | 'amended' | 'exact';
 
-interface Tables {
+interface Tables extends KeptTables {
   history: string;
   audit: string;
-  years: string;
-  yearFunds: string;
-  areaYears: string;
-  areaYearFunds: string;
 }
 
 const FIVE_ITEM_COLUMNS = Object.keys(FIVE_ITEMS);

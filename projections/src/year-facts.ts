@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { buildAreaYears, refreshAreaYears, type VillageYear } from './area-years.js';
+import { buildAreaYears, type KeptTables, refreshAreaYears, TRANSITIONS, type VillageYear } from './area-years.js';
 
 /**
  * A household's year: what the indicators count of it for a year, by one definition used
@@ -37,15 +37,7 @@ export const YEAR_FACT_COLUMNS = [
   'helper',
   'measures',
   'planned_fen',
-  'exits_approved',
-  'exits_imported',
-  'exits_annulled',
-  'returns',
-  'removals',
-  'natural_decreases',
-  'registrations_approved',
-  'households_imported',
-  'exits_missing_evidence',
+  ...TRANSITIONS,
 ] as const;
 
 export const YEAR_FUND_COLUMNS = [
@@ -63,14 +55,6 @@ export const YEAR_FUND_COLUMNS = [
 interface Tables {
   history: string;
   audit: string;
-}
-
-/** The kept tables: the households' years and their roll-up by area. */
-interface KeptTables {
-  years: string;
-  yearFunds: string;
-  areaYears: string;
-  areaYearFunds: string;
 }
 
 const EVENT_TYPES = [
