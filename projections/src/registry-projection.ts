@@ -27,7 +27,8 @@ import {
   visitRows,
 } from './rows.js';
 import type { Projection } from './runner.js';
-import { buildYearFacts, refreshYearFacts } from './year-facts.js';
+import { affectedFrom, buildYearFacts, refreshYearFacts, YEAR_FACT_COLUMNS, YEAR_FUND_COLUMNS } from './year-facts.js';
+import { keptYearsOf } from './year-facts-fold.js';
 
 interface OpenInterval extends RollFields {
   /** Set when the row is already in the table. */
@@ -99,6 +100,8 @@ interface Changes {
   inserts: (OpenInterval & { householdId: string; recordedTo: string | null })[];
   /** Audit rows, one per event, in COPY format (AUDIT_COLUMNS). */
   audit: CopyLines;
+  /** A build's kept years of its households (year-facts-fold.ts), written with their other rows. */
+  years?: { years: Record<string, unknown>[]; funds: Record<string, unknown>[] };
 }
 
 const emptyWorking = (householdId: string): Working => ({
@@ -312,8 +315,23 @@ export class RegistryProjection implements Projection {
     }
     const changes = await this.fold(events, working, historyOf);
     await this.prepareWrite([...working.values()], changes, false)(tx);
-    // Before the first catch-up they are built whole (the audit has no index to read by yet).
-    if (this.yearsKept) await this.timed('years', () => refreshYearFacts(tx, this.tables, householdIds));
+    // Before the first catch-up they are not kept (the audit has no index to read by yet): the
+    // touched households' rows are dropped, and built at the catch-up (buildYearFacts builds
+    // those of every household that has none).
+    if (!this.yearsKept) {
+      await this.timed('years', async () => {
+        await tx.query(`DELETE FROM ${this.tables.years} WHERE household_id = ANY($1::uuid[])`, [householdIds]);
+        await tx.query(`DELETE FROM ${this.tables.yearFunds} WHERE household_id = ANY($1::uuid[])`, [householdIds]);
+      });
+    } else {
+      // Only the years the batch's events can have changed (a refolded household: all of them).
+      const fromYear = new Map<string, number>();
+      for (const e of events) {
+        const from = refold.has(e.householdId) ? 0 : affectedFrom(e);
+        fromYear.set(e.householdId, Math.min(from, fromYear.get(e.householdId) ?? from));
+      }
+      await this.timed('years', () => refreshYearFacts(tx, this.tables, householdIds, true, fromYear));
+    }
   }
 
   /**
@@ -322,7 +340,8 @@ export class RegistryProjection implements Projection {
    */
   async bulk(streams: readonly (readonly RecordedEvent[])[]): Promise<(tx: pg.PoolClient) => Promise<void>> {
     const working = new Map<string, Working>();
-    const changes: Changes = { closes: [], inserts: [], audit: new CopyLines() };
+    const changes: Changes = { closes: [], inserts: [], audit: new CopyLines(), years: { years: [], funds: [] } };
+    const years = changes.years as NonNullable<Changes['years']>;
     let slice = performance.now();
     for (const stream of streams) {
       const start = performance.now();
@@ -338,6 +357,9 @@ export class RegistryProjection implements Projection {
         (_id, scope) => (scope === 'all' ? history : roll),
         changes,
       );
+      const kept = keptYearsOf(w.householdId, history, w.open);
+      for (const row of kept.years) years.years.push(row);
+      for (const row of kept.funds) years.funds.push(row);
       const now = performance.now();
       this.timings.fold = (this.timings.fold ?? 0) + now - start;
       // Let the connections work between households: the previous chunk's COPY and the next
@@ -630,6 +652,12 @@ export class RegistryProjection implements Projection {
       ),
       audit.payload(t.audit, AUDIT_COLUMNS),
     );
+    if (changes.years) {
+      steps.push(
+        copyPayload(t.years, YEAR_FACT_COLUMNS, changes.years.years),
+        copyPayload(t.yearFunds, YEAR_FUND_COLUMNS, changes.years.funds),
+      );
+    }
     this.timings.prepare = (this.timings.prepare ?? 0) + performance.now() - start;
     return (tx) =>
       this.timed('write', async () => {

@@ -97,6 +97,10 @@ function common(t: Tables, pairs: string, knownAt: string, upTo?: string): strin
     SELECT a.household_id, a.event_id, a.event_type, a.effective_at, a.changes FROM ${t.audit} a
      WHERE a.household_id IN (SELECT household_id FROM pairs) AND a.recorded_at <= ${knownAt}${upTo ? ` AND a.effective_at <= ${upTo}` : ''}
        AND a.event_type IN (${EVENT_TYPES.map((e) => `'${e}'`).join(', ')})
+       -- A visit counts in its own year only: those before the household's first pair are not read
+       -- (most of a long household's events are visits, and a timely one redoes one year).
+       AND (a.event_type <> 'VisitRecorded'
+            OR a.effective_at >= (SELECT make_date(min(p.year), 1, 1) FROM pairs p WHERE p.household_id = a.household_id))
   ),
   cancels AS (
     SELECT household_id, changes->>'measureId' AS measure_id, min(effective_at) AS at FROM ev
@@ -192,15 +196,22 @@ export function yearFundsSql(t: Tables, pairs: string, knownAt: string, upTo?: s
 
 /**
  * The pairs to keep for households `$1` (uuid[]): each from the year of its first status (as
- * known now) to its last year with anything effective.
+ * known now) to its last year with anything effective; with `$2` (int[], one per household),
+ * only the years from that one on.
  */
-function keptPairs(t: Tables): string {
+function keptPairs(t: Tables, fromYears = false): string {
+  const households = fromYears
+    ? `SELECT s.household_id, min(extract(year FROM s.effective_from))::int AS first,
+              max(extract(year FROM s.effective_from))::int AS last, f.from_year
+         FROM ${t.history} s JOIN unnest($1::uuid[], $2::int[]) AS f(household_id, from_year) USING (household_id)
+        WHERE s.recorded_to IS NULL GROUP BY 1, 4`
+    : `SELECT household_id, min(extract(year FROM effective_from))::int AS first,
+              max(extract(year FROM effective_from))::int AS last, 0 AS from_year
+         FROM ${t.history} WHERE household_id = ANY($1::uuid[]) AND recorded_to IS NULL GROUP BY 1`;
   return `SELECT household_id, year, year = last AS last FROM (
-    SELECT h.household_id, generate_series(h.first, greatest(h.last, coalesce(a.last, h.last))) AS year,
+    SELECT h.household_id, generate_series(greatest(h.first, h.from_year), greatest(h.last, coalesce(a.last, h.last))) AS year,
            greatest(h.last, coalesce(a.last, h.last)) AS last
-      FROM (SELECT household_id, min(extract(year FROM effective_from))::int AS first,
-                   max(extract(year FROM effective_from))::int AS last
-              FROM ${t.history} WHERE household_id = ANY($1::uuid[]) AND recorded_to IS NULL GROUP BY 1) h
+      FROM (${households}) h
       LEFT JOIN (SELECT household_id, max(greatest(extract(year FROM effective_at)::int,
                           CASE WHEN event_type = 'AssistancePlanned' THEN (changes->>'year')::int ELSE 0 END)) AS last
                    FROM ${t.audit} WHERE household_id = ANY($1::uuid[]) GROUP BY 1) a USING (household_id)
@@ -221,36 +232,81 @@ export function expectedYearFactsSql(t: Tables): { years: string; funds: string 
  * theirs and inserts them from the history and audit as they stand; then, unless told not
  * to (a whole build rolls up once at its end), sums again the village-years of the roll-up
  * (area-years.ts) whose rows changed.
+ *
+ * `fromYear`, when given, is per household the earliest year the caller's events can have
+ * changed (see `affectedFrom`): only that year and later ones are worked out again, and the
+ * household's last kept year, which stands for every later one. A year's facts read only
+ * what is effective by its 31 December, so earlier years cannot change; a timely visit on a
+ * household of a thousand events redoes one year instead of twelve.
  */
 export async function refreshYearFacts(
   tx: pg.PoolClient,
   t: Tables & KeptTables,
   householdIds: readonly string[],
   rollUp = true,
+  fromYear?: ReadonlyMap<string, number>,
 ): Promise<void> {
   if (householdIds.length === 0) return;
   const ids = [...householdIds];
-  const returning = rollUp ? ' RETURNING *' : '';
-  const before = [
-    ...(await tx.query(`DELETE FROM ${t.years} WHERE household_id = ANY($1::uuid[])${returning}`, [ids])).rows,
-    ...(await tx.query(`DELETE FROM ${t.yearFunds} WHERE household_id = ANY($1::uuid[])${returning}`, [ids])).rows,
-  ];
-  const pairs = keptPairs(t);
+  const returning = rollUp ? ' RETURNING k.*' : '';
+  let before: Row[];
+  let params: unknown[];
+  let pairs: string;
+  if (fromYear) {
+    // From the earlier of the caller's year and the household's last kept one (0: none kept yet).
+    const from = await tx.query<{ household_id: string; from_year: number }>(
+      `SELECT f.household_id, least(f.from_year, coalesce(k.year, 0)) AS from_year
+         FROM unnest($1::uuid[], $2::int[]) AS f(household_id, from_year)
+         LEFT JOIN ${t.years} k ON k.household_id = f.household_id AND k.last`,
+      [ids, ids.map((id) => fromYear.get(id) ?? 0)],
+    );
+    params = [from.rows.map((r) => r.household_id), from.rows.map((r) => r.from_year)];
+    const keyed = `USING unnest($1::uuid[], $2::int[]) AS f(household_id, from_year)
+      WHERE k.household_id = f.household_id AND k.year >= f.from_year`;
+    before = [
+      ...(await tx.query(`DELETE FROM ${t.years} k ${keyed}${returning}`, params)).rows,
+      ...(await tx.query(`DELETE FROM ${t.yearFunds} k ${keyed}${returning}`, params)).rows,
+    ];
+    pairs = keptPairs(t, true);
+  } else {
+    params = [ids];
+    before = [
+      ...(await tx.query(`DELETE FROM ${t.years} k WHERE household_id = ANY($1::uuid[])${returning}`, params)).rows,
+      ...(await tx.query(`DELETE FROM ${t.yearFunds} k WHERE household_id = ANY($1::uuid[])${returning}`, params)).rows,
+    ];
+    pairs = keptPairs(t);
+  }
+  const inserted = rollUp ? ' RETURNING *' : '';
   const after = [
     ...(
       await tx.query(
-        `INSERT INTO ${t.years} (${YEAR_FACT_COLUMNS.join(', ')}) ${yearFactsSql(t, pairs, `'infinity'::timestamptz`)}${returning}`,
-        [ids],
+        `INSERT INTO ${t.years} (${YEAR_FACT_COLUMNS.join(', ')}) ${yearFactsSql(t, pairs, `'infinity'::timestamptz`)}${inserted}`,
+        params,
       )
     ).rows,
     ...(
       await tx.query(
-        `INSERT INTO ${t.yearFunds} (${YEAR_FUND_COLUMNS.join(', ')}) ${yearFundsSql(t, pairs, `'infinity'::timestamptz`)}${returning}`,
-        [ids],
+        `INSERT INTO ${t.yearFunds} (${YEAR_FUND_COLUMNS.join(', ')}) ${yearFundsSql(t, pairs, `'infinity'::timestamptz`)}${inserted}`,
+        params,
       )
     ).rows,
   ];
   if (rollUp) await refreshAreaYears(tx, t, changedVillageYears(before, after));
+}
+
+/**
+ * The earliest year an event can change of its household's kept years: the year it is
+ * effective in, or for a measure the earlier of that and the measure's year; a correction
+ * can change any year (0).
+ */
+export function affectedFrom(event: { type: string; effectiveAt: string; data: unknown }): number {
+  if (event.type === 'EventCorrected') return 0;
+  const year = Number(event.effectiveAt.slice(0, 4));
+  if (event.type === 'AssistancePlanned') {
+    const measureYear = Number((event.data as { year?: unknown }).year);
+    if (Number.isInteger(measureYear) && measureYear < year) return measureYear;
+  }
+  return year;
 }
 
 /** The village-years of the rows found on one side and not the other (as many times). */
@@ -279,11 +335,15 @@ function changedVillageYears(before: readonly Row[], after: readonly Row[]): Vil
 type Row = Record<string, unknown>;
 
 /**
- * Builds the kept rows of every household once (when the projection first catches up, with
- * the audit's indexes in place), a chunk of households per transaction, and records that
- * they are built; from then on `refreshYearFacts` keeps them. Returns true when they are
- * built (at once, if they were already). Under an advisory lock, so two processes never
- * build them at once; a build cut short starts again from the beginning.
+ * Builds the kept rows of every household that has none (when the projection first catches
+ * up, with the audit's indexes in place), a chunk of households per transaction, rolls them
+ * up and records that they are built; from then on `refreshYearFacts` keeps them. A build from
+ * the start writes each household's kept rows with its other rows (year-facts-fold.ts) and
+ * drops those of a household an event touches before the catch-up, so only those are worked
+ * out here; a replay of `$all` or a deployment from before the kept years leaves every
+ * household to work out. Returns true when they are built (at once, if they were already).
+ * Under an advisory lock, so two processes never build them at once; a build cut short goes
+ * on with the households still without rows.
  */
 export async function buildYearFacts(
   pool: pg.Pool,
@@ -296,9 +356,10 @@ export async function buildYearFacts(
     try {
       const built = await client.query(`SELECT 1 FROM ${t.yearsBuilt} LIMIT 1`);
       if (built.rowCount) return true;
-      await client.query(`TRUNCATE ${t.years}, ${t.yearFunds}`);
       const ids = await client.query<{ household_id: string }>(
-        `SELECT DISTINCT household_id FROM ${t.history} WHERE recorded_to IS NULL ORDER BY household_id`,
+        `SELECT DISTINCT household_id FROM ${t.history} h WHERE recorded_to IS NULL
+            AND NOT EXISTS (SELECT 1 FROM ${t.years} k WHERE k.household_id = h.household_id)
+          ORDER BY household_id`,
       );
       const all = ids.rows.map((r) => r.household_id);
       for (let i = 0; i < all.length; i += chunk) {

@@ -16,16 +16,15 @@ import { HouseholdCommandHandler, RuleViolation } from '@registry/registry';
 import { NATIONAL_POLICY } from '@registry/schema';
 import Table from 'cli-table3';
 import { GraphQLClient } from 'graphql-request';
+import { issueToken } from '../../services/api/src/auth.js';
 import { type PlannedCommand, planCounty, planHousehold } from '../simulator/plan.js';
-import { percentiles, startBenchService, writeResult } from './support.js';
+import { percentiles, SECRET, startBenchService, writeResult } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
     households: { type: 'string', default: '240' },
     clients: { type: 'string', default: '8' },
     child: { type: 'string' },
-    token: { type: 'string' },
-    seed: { type: 'string' },
   },
 });
 const HOUSEHOLDS = Number(args.households);
@@ -33,14 +32,55 @@ const CLIENTS = Number(args.clients);
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
-function workload(seed: number): PlannedCommand[][] {
-  const county = planCounty({ households: HOUSEHOLDS, seed });
+/** A planned command and the village of its household (the GraphQL side signs in by area). */
+type Planned = PlannedCommand & { village: string };
+
+/**
+ * The households of one side: `warm` (a few to warm up on) and `measured`. Both sides take
+ * their households from one simulated county (seed 1), alternately, so they do the same kind
+ * of work and never share a person's ID number or a card number (each is issued once: two
+ * counties planned with other seeds would repeat them).
+ */
+function workload(side: 0 | 1): { warm: Planned[][]; measured: Planned[][] } {
+  const seed = 1;
+  const county = planCounty({ households: 2 * (HOUSEHOLDS + 2 * CLIENTS), seed });
   // Each household's commands up to 2018, so every request is a real decision, not a replay.
-  return county.townships.flatMap((t) =>
+  const all = county.townships.flatMap((t) =>
     t.villages.flatMap((v) =>
-      v.households.map((h) => planHousehold(seed, h, v.code).filter((c) => c.recordOn < '2019-01-01')),
+      v.households.map((h) =>
+        planHousehold(seed, h, v.code)
+          .filter((c) => c.recordOn < '2019-01-01')
+          .map((c) => ({ ...c, village: v.code })),
+      ),
     ),
   );
+  const mine = all.filter((_, i) => i % 2 === side);
+  return { warm: mine.slice(0, 2 * CLIENTS), measured: mine.slice(2 * CLIENTS) };
+}
+
+/**
+ * The area a GraphQL client signs in with for a command: the level that records its step
+ * (村申请、乡审核、县审批, the policy's `dutyLevels`). In-process the simulator's actors carry no
+ * level, so only the two-person rule applies there; through the API the token's area is the
+ * level, as for a clerk. A notice (and its close) is the level of the review before it
+ * (`review`: the household's last review).
+ */
+export function areaFor(c: Planned, review: Planned | undefined): string {
+  const township = `${c.village.slice(0, 9)}000`;
+  const county = `${c.village.slice(0, 6)}000000`;
+  if (c.actor.unit === county) return county;
+  switch (c.type) {
+    case 'RecordTownshipReview':
+    case 'VerifyExit':
+      return township;
+    case 'RecordDataComparison':
+      return county;
+    case 'OpenPublicNotice':
+    case 'ClosePublicNotice':
+      return review?.type === 'RecordTownshipReview' ? township : c.village;
+    default:
+      return c.village;
+  }
 }
 
 interface Measured {
@@ -50,16 +90,19 @@ interface Measured {
   latencies: number[];
 }
 
-async function run(households: PlannedCommand[][], send: (c: PlannedCommand) => Promise<'ok' | 'refused'>) {
+async function run(households: Planned[][], send: (c: Planned, review?: Planned) => Promise<'ok' | 'refused'>) {
   const queue = [...households];
   const measured: Measured = { commands: 0, refused: 0, seconds: 0, latencies: [] };
   const start = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       for (let household = queue.shift(); household; household = queue.shift()) {
+        let review: Planned | undefined;
         for (const command of household) {
           const t = performance.now();
-          const outcome = await send(command);
+          const outcome = await send(command, review);
+          // A notice belongs to the review before it: remember the household's last review.
+          if (command.type === 'RecordVillageReview' || command.type === 'RecordTownshipReview') review = command;
           measured.latencies.push(performance.now() - t);
           measured.commands++;
           if (outcome === 'refused') measured.refused++;
@@ -71,18 +114,26 @@ async function run(households: PlannedCommand[][], send: (c: PlannedCommand) => 
   return measured;
 }
 
-function graphqlSender(url: string, token: string) {
-  const clients = Array.from(
-    { length: CLIENTS },
-    () => new GraphQLClient(`${url}/graphql`, { headers: { authorization: `Bearer ${token}` } }),
-  );
+function graphqlSender(url: string) {
+  const clients = Array.from({ length: CLIENTS }, () => new GraphQLClient(`${url}/graphql`));
+  // One clerk per area, signed in once (a token is verified once and then cached, as in use).
+  const tokens = new Map<string, Promise<string>>();
+  const tokenFor = (area: string) => {
+    let token = tokens.get(area);
+    if (!token) {
+      token = issueToken(SECRET, { sub: `bench-clerk-${area}`, role: 'clerk', unit: area, area });
+      tokens.set(area, token);
+    }
+    return token;
+  };
   let next = 0;
-  return async (c: PlannedCommand): Promise<'ok' | 'refused'> => {
+  return async (c: Planned, review?: Planned): Promise<'ok' | 'refused'> => {
     const client = clients[next++ % CLIENTS] as GraphQLClient;
     const field = lowerFirst(c.type);
     const hasData = Object.keys(c.data).length > 0;
-    const response = await client.request<Record<string, { __typename: string }>>(
-      `mutation($id: ID!, $input: ${c.type}Input!) { ${field}(commandId: $id, input: $input) { __typename } }`,
+    const token = await tokenFor(areaFor(c, review));
+    const response = await client.request<Record<string, { __typename: string; message?: string }>>(
+      `mutation($id: ID!, $input: ${c.type}Input!) { ${field}(commandId: $id, input: $input) { __typename ... on Problem { message } } }`,
       {
         id: c.commandId,
         input: {
@@ -92,31 +143,23 @@ function graphqlSender(url: string, token: string) {
           ...(hasData ? { data: c.data } : {}),
         },
       },
+      { authorization: `Bearer ${token}` },
     );
-    const typename = response[field]?.__typename;
-    if (typename === 'CommandSuccess') return 'ok';
-    if (typename === 'RuleViolation' && c.refused) return 'refused';
-    throw new Error(`${c.type} for household ${c.household}: ${typename}`);
+    const answer = response[field];
+    if (answer?.__typename === 'CommandSuccess') return 'ok';
+    if (answer?.__typename === 'RuleViolation' && c.refused) return 'refused';
+    throw new Error(
+      `${c.type} for household ${c.household}: ${answer?.__typename}${answer?.message ? ` ${answer.message}` : ''}`,
+    );
   };
 }
 
 /** The GraphQL clients, in a child process: warm-up households, then the measured ones. */
-function graphqlInChild(url: string, token: string, seed: number): Promise<Measured> {
+function graphqlInChild(url: string): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const child = fork(
       new URL(import.meta.url).pathname,
-      [
-        '--child',
-        url,
-        '--token',
-        token,
-        '--seed',
-        String(seed),
-        '--households',
-        String(HOUSEHOLDS),
-        '--clients',
-        String(CLIENTS),
-      ],
+      ['--child', url, '--households', String(HOUSEHOLDS), '--clients', String(CLIENTS)],
       { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
     child.once('message', (m) => resolve(m as Measured));
@@ -127,9 +170,8 @@ function graphqlInChild(url: string, token: string, seed: number): Promise<Measu
 async function main(): Promise<void> {
   const service = await startBenchService('commands');
   try {
-    const token = await service.token({ sub: 'bench-clerk', role: 'clerk', unit: '县扶贫办', area: '320924000000' });
     const handler = new HouseholdCommandHandler(service.infrastructure.eventStore, { policy: NATIONAL_POLICY });
-    const viaHandler = async (c: PlannedCommand): Promise<'ok' | 'refused'> => {
+    const viaHandler = async (c: Planned): Promise<'ok' | 'refused'> => {
       try {
         await handler.handle(
           {
@@ -149,10 +191,11 @@ async function main(): Promise<void> {
       }
     };
 
-    const graphql = await graphqlInChild(service.url, token, 1);
+    const graphql = await graphqlInChild(service.url);
     // Warm the in-process path on a few households first, as the child warms its own.
-    await run(workload(901).slice(0, CLIENTS * 2), viaHandler);
-    const baseline = await run(workload(2), viaHandler);
+    const households = workload(1);
+    await run(households.warm, viaHandler);
+    const baseline = await run(households.measured, viaHandler);
 
     const row = (name: string, m: Measured, target: string) => {
       const p = percentiles(m.latencies);
@@ -195,9 +238,10 @@ async function main(): Promise<void> {
 }
 
 if (args.child) {
-  const send = graphqlSender(args.child, args.token as string);
-  await run(workload(900).slice(0, CLIENTS * 2), send);
-  const measured = await run(workload(Number(args.seed)), send);
+  const send = graphqlSender(args.child);
+  const households = workload(0);
+  await run(households.warm, send);
+  const measured = await run(households.measured, send);
   process.send?.(measured, () => process.exit(0));
 } else {
   await main();
