@@ -218,15 +218,6 @@ function keptPairs(t: Tables, fromYears = false): string {
   ) y`;
 }
 
-/** The kept rows of households `$1` (uuid[]) as they should be: for verifying the stored ones. */
-export function expectedYearFactsSql(t: Tables): { years: string; funds: string } {
-  const pairs = keptPairs(t);
-  return {
-    years: yearFactsSql(t, pairs, `'infinity'::timestamptz`),
-    funds: yearFundsSql(t, pairs, `'infinity'::timestamptz`),
-  };
-}
-
 /**
  * Works the kept rows of these households out again (in the caller's transaction): deletes
  * theirs and inserts them from the history and audit as they stand; then, unless told not

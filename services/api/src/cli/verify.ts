@@ -12,9 +12,19 @@ async function main(): Promise<number> {
   const { pool, store, close } = await connectForCli(loadConfig());
   try {
     const version = await activeVersion(pool, 'registry');
-    const report = await verifyRegistry(store, pool, new RegistryProjection(store, version));
+    const start = performance.now();
+    let reported = start;
+    const report = await verifyRegistry(store, pool, new RegistryProjection(store, version), (done) => {
+      // Progress on stderr every few seconds: a province's verify takes minutes.
+      if (performance.now() - reported < 5000) return;
+      reported = performance.now();
+      process.stderr.write(
+        `  ${done.households.toLocaleString('en')} of ${done.of.toLocaleString('en')} households, ${done.events.toLocaleString('en')} events\n`,
+      );
+    });
+    const seconds = (performance.now() - start) / 1000;
     process.stdout.write(
-      `verified registry_v${version}: ${report.households.toLocaleString('en')} households, ${report.events.toLocaleString('en')} events\n`,
+      `verified registry_v${version}: ${report.households.toLocaleString('en')} households, ${report.events.toLocaleString('en')} events in ${seconds.toFixed(1)} s (${Math.round(report.events / seconds).toLocaleString('en')} events/s)\n`,
     );
     for (const d of report.differences)
       process.stdout.write(
