@@ -75,10 +75,13 @@ export function percentiles(samples: number[]): { p50: number; p99: number; max:
   return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
 }
 
+/** Where results go: bench-results/, or BENCH_RESULTS_DIR (the suite's smoke runs write to a temporary one). */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR ?? 'bench-results';
+
 export async function writeResult(name: string, result: unknown): Promise<void> {
-  await mkdir('bench-results', { recursive: true });
-  await writeFile(`bench-results/${name}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`written: bench-results/${name}.json\n`);
+  await mkdir(RESULTS_DIR, { recursive: true });
+  await writeFile(path.join(RESULTS_DIR, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`written: ${path.join(RESULTS_DIR, `${name}.json`)}\n`);
 }
 
 /** Peak resident memory of this process while `work` runs, in MB. */

@@ -346,12 +346,13 @@ async function main(): Promise<void> {
       `\nPostgreSQL event store vs Emmett and raw SQL — ${mode}, scale ${scale}, ${new Date().toISOString()}\n`,
     );
     process.stdout.write(`${table.toString()}\n`);
-    await mkdir('bench-results', { recursive: true });
+    const resultsDir = process.env.BENCH_RESULTS_DIR ?? 'bench-results';
+    await mkdir(resultsDir, { recursive: true });
     await writeFile(
-      'bench-results/store.json',
+      `${resultsDir}/store.json`,
       `${JSON.stringify({ date: new Date().toISOString(), mode, scale, results: rows.map((r) => ({ ...r, ratio: r.ours / r.raw, vsEmmett: r.emmett ? r.ours / r.emmett : null })) }, null, 2)}\n`,
     );
-    process.stdout.write('written: bench-results/store.json\n');
+    process.stdout.write(`written: ${resultsDir}/store.json\n`);
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
