@@ -76,6 +76,9 @@ const IDLE = Symbol('idle');
 /** How long a caught-up, filtered runner waits in silence before it checks the log's end. */
 const QUIET_MS = 1_000;
 
+/** An event delivered this soon after a flush ended was waiting during it: the runner is busy. */
+const BUSY_WITHIN_MS = 3;
+
 /** The next message, or IDLE when none comes within `ms`. */
 async function raceIdle<T>(next: Promise<T>, ms: number): Promise<T | typeof IDLE> {
   let timer: NodeJS.Timeout | undefined;
@@ -103,9 +106,10 @@ export interface RunnerOptions {
   batchSize?: number;
   onStateChange?: (status: RunnerStatus) => void;
   /**
-   * Once caught up, flush at most this often: events arriving meanwhile join the next batch,
-   * so a busy live registry writes a few large batches rather than one per command. Adds at
-   * most this much to read-your-writes. Default 20 ms.
+   * Once caught up and busy (events waiting when a flush ends), flush at most this often:
+   * events arriving meanwhile join the next batch, so a busy live registry writes a few large
+   * batches rather than one per command. Adds at most this much to read-your-writes; an
+   * event that reaches a quiet runner is flushed at once. Default 20 ms.
    */
   minFlushIntervalMs?: number;
   /**
@@ -145,6 +149,13 @@ export class ProjectionRunner {
   /** Whether a batch committed since the last (re)start: resets the backoff. */
   private progressed = false;
   private lastFlushAt = 0;
+  /**
+   * Whether the batch being gathered began with an event that was already waiting when the
+   * last flush ended (delivered within a few ms of it): the registry is busy, so the batch
+   * waits out the minimum flush interval to gather more. An event that came to a quiet
+   * runner is flushed at once: waiting would gather nothing and only delay read-your-writes.
+   */
+  private busy = false;
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: RunnerOptions) {
@@ -329,6 +340,7 @@ export class ProjectionRunner {
         next = iterator.next();
         const message = result.value;
         if (message.kind === 'event') {
+          if (batch.length === 0) this.busy = performance.now() - this.lastFlushAt < BUSY_WITHIN_MS;
           batch.push(message.event);
           reached = message.event.position;
           if (batch.length >= this.batchSize) {
@@ -345,7 +357,7 @@ export class ProjectionRunner {
             .sort()
             .at(-1);
           if (position && (batch.length > 0 || this.checkpoint === null || position > this.checkpoint)) {
-            if (batch.length > 0 && this.state === 'caught_up') {
+            if (batch.length > 0 && this.state === 'caught_up' && this.busy) {
               const wait = this.lastFlushAt + (this.options.minFlushIntervalMs ?? 20) - performance.now();
               if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
             }

@@ -1,5 +1,12 @@
 import type pg from 'pg';
-import { buildAreaYears, type KeptTables, refreshAreaYears, TRANSITIONS, type VillageYear } from './area-years.js';
+import {
+  buildAreaYears,
+  type KeptTables,
+  prepared,
+  refreshAreaYears,
+  TRANSITIONS,
+  type VillageYear,
+} from './area-years.js';
 
 /**
  * A household's year: what the indicators count of it for a year, by one definition used
@@ -94,7 +101,10 @@ function common(t: Tables, pairs: string, knownAt: string, upTo?: string): strin
        AND s.recorded_from <= ${knownAt} AND (s.recorded_to IS NULL OR s.recorded_to > ${knownAt})
   ),
   ev AS MATERIALIZED (
-    SELECT a.household_id, a.event_id, a.event_type, a.effective_at, a.changes FROM ${t.audit} a
+    SELECT a.household_id, a.event_id, a.event_type, a.effective_at, a.changes,
+           -- Read out of the JSON once here, not once per year the event is joined to.
+           CASE WHEN a.event_type = 'VisitRecorded' THEN a.changes->>'visitId' END AS visit_id
+      FROM ${t.audit} a
      WHERE a.household_id IN (SELECT household_id FROM pairs) AND a.recorded_at <= ${knownAt}${upTo ? ` AND a.effective_at <= ${upTo}` : ''}
        AND a.event_type IN (${EVENT_TYPES.map((e) => `'${e}'`).join(', ')})
        -- A visit counts in its own year only: those before the household's first pair are not read
@@ -131,7 +141,7 @@ export function yearFactsSql(t: Tables, pairs: string, knownAt: string, upTo?: s
   return `${common(t, pairs, knownAt, upTo)},
   x AS (
     SELECT p.household_id, p.year,
-           count(DISTINCT e.changes->>'visitId') FILTER (WHERE e.event_type = 'VisitRecorded' AND ${inYear})::int AS visits,
+           count(DISTINCT e.visit_id) FILTER (WHERE e.event_type = 'VisitRecorded' AND ${inYear})::int AS visits,
            bool_or(e.event_type IN ('RegistrationApproved', 'HouseholdImported', 'AttributeAndCausesAdjusted') AND e.effective_at <= ${dec31}) AS cause,
            bool_or(e.event_type = 'HelperAssigned' AND e.effective_at <= ${dec31}) AS helper,
            ${kind('ExitApproved')} AS exits_approved, ${kind('ExitImported')} AS exits_imported,
@@ -239,13 +249,19 @@ export async function refreshYearFacts(
 ): Promise<void> {
   if (householdIds.length === 0) return;
   const ids = [...householdIds];
-  const returning = rollUp ? ' RETURNING k.*' : '';
+  // Named columns, not *: a prepared statement's result may not change shape (a migration
+  // adding a column would make it fail on connections that prepared it before).
+  const returning = (columns: readonly string[]) => (rollUp ? ` RETURNING ${columns.join(', ')}` : '');
+  // The live path's statements are prepared (planned once per connection); a build's chunks of
+  // 2,000 households are planned each time, as a generic plan chosen for them could be poor.
+  const run = (text: string, values: unknown[]) => (fromYear ? prepared(tx, text, values) : tx.query(text, values));
   let before: Row[];
   let params: unknown[];
   let pairs: string;
   if (fromYear) {
     // From the earlier of the caller's year and the household's last kept one (0: none kept yet).
-    const from = await tx.query<{ household_id: string; from_year: number }>(
+    const from = await prepared<{ household_id: string; from_year: number }>(
+      tx,
       `SELECT f.household_id, least(f.from_year, coalesce(k.year, 0)) AS from_year
          FROM unnest($1::uuid[], $2::int[]) AS f(household_id, from_year)
          LEFT JOIN ${t.years} k ON k.household_id = f.household_id AND k.last`,
@@ -254,30 +270,31 @@ export async function refreshYearFacts(
     params = [from.rows.map((r) => r.household_id), from.rows.map((r) => r.from_year)];
     const keyed = `USING unnest($1::uuid[], $2::int[]) AS f(household_id, from_year)
       WHERE k.household_id = f.household_id AND k.year >= f.from_year`;
+    const qualified = (columns: readonly string[]) => columns.map((c) => `k.${c}`);
     before = [
-      ...(await tx.query(`DELETE FROM ${t.years} k ${keyed}${returning}`, params)).rows,
-      ...(await tx.query(`DELETE FROM ${t.yearFunds} k ${keyed}${returning}`, params)).rows,
+      ...(await run(`DELETE FROM ${t.years} k ${keyed}${returning(qualified(YEAR_FACT_COLUMNS))}`, params)).rows,
+      ...(await run(`DELETE FROM ${t.yearFunds} k ${keyed}${returning(qualified(YEAR_FUND_COLUMNS))}`, params)).rows,
     ];
     pairs = keptPairs(t, true);
   } else {
     params = [ids];
+    const keyed = 'WHERE household_id = ANY($1::uuid[])';
     before = [
-      ...(await tx.query(`DELETE FROM ${t.years} k WHERE household_id = ANY($1::uuid[])${returning}`, params)).rows,
-      ...(await tx.query(`DELETE FROM ${t.yearFunds} k WHERE household_id = ANY($1::uuid[])${returning}`, params)).rows,
+      ...(await run(`DELETE FROM ${t.years} ${keyed}${returning(YEAR_FACT_COLUMNS)}`, params)).rows,
+      ...(await run(`DELETE FROM ${t.yearFunds} ${keyed}${returning(YEAR_FUND_COLUMNS)}`, params)).rows,
     ];
     pairs = keptPairs(t);
   }
-  const inserted = rollUp ? ' RETURNING *' : '';
   const after = [
     ...(
-      await tx.query(
-        `INSERT INTO ${t.years} (${YEAR_FACT_COLUMNS.join(', ')}) ${yearFactsSql(t, pairs, `'infinity'::timestamptz`)}${inserted}`,
+      await run(
+        `INSERT INTO ${t.years} (${YEAR_FACT_COLUMNS.join(', ')}) ${yearFactsSql(t, pairs, `'infinity'::timestamptz`)}${returning(YEAR_FACT_COLUMNS)}`,
         params,
       )
     ).rows,
     ...(
-      await tx.query(
-        `INSERT INTO ${t.yearFunds} (${YEAR_FUND_COLUMNS.join(', ')}) ${yearFundsSql(t, pairs, `'infinity'::timestamptz`)}${inserted}`,
+      await run(
+        `INSERT INTO ${t.yearFunds} (${YEAR_FUND_COLUMNS.join(', ')}) ${yearFundsSql(t, pairs, `'infinity'::timestamptz`)}${returning(YEAR_FUND_COLUMNS)}`,
         params,
       )
     ).rows,

@@ -272,3 +272,42 @@ describe('projection runner', () => {
     });
   });
 });
+
+describe('projection runner, live', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let handler: HouseholdCommandHandler;
+  beforeAll(async () => {
+    db = await createTestDatabase('runnerlive');
+    store = await PostgresEventStore.open({ pool: db.pool });
+    handler = new HouseholdCommandHandler(store, { policy: NATIONAL_POLICY });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  it('flushes an event that reaches a quiet runner at once, whatever its minimum flush interval', async () => {
+    // The minimum interval gathers the events of a busy registry into larger batches; a command
+    // that comes to a quiet runner gathers nothing by waiting, so its read-your-writes does not wait.
+    const c = clerkFor(handler);
+    await c.register();
+    const projection = new RegistryProjection(store, 41);
+    const runner = new ProjectionRunner({ store, pool: db.pool, projection, minFlushIntervalMs: 600_000 });
+    await runner.start();
+    try {
+      await runner.waitFor((await store.headPosition()) as string, 20_000);
+      while (runner.status().state !== 'caught_up') await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const day of ['2020-03-01', '2020-04-01']) {
+        // A quiet moment after the last flush, then one command.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const { position } = await c.send('RecordVisit', { notes: '走访' }, day);
+        await runner.waitFor(position, 20_000);
+      }
+      const visits = await db.pool.query(`SELECT count(*)::int AS n FROM ${projection.tables.visits}`);
+      expect(visits.rows[0].n).toBe(2);
+    } finally {
+      await runner.stop();
+    }
+  });
+});
