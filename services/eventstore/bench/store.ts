@@ -11,7 +11,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { dumbo } from '@event-driven-io/dumbo';
+import { dumbo, getPool } from '@event-driven-io/dumbo';
 import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
 import { ensureDatabase, startEmbeddedPostgres } from '@registry/postgres';
@@ -117,6 +117,9 @@ async function main(): Promise<void> {
     // Emmett on the same database, its own schema (emt_*) and its own pool of the same size.
     const emmett = getPostgreSQLEventStore(url, { connectionOptions: { pooled: true, maxConnections: 16 } } as never);
     const emmettSql = dumbo({ connectionString: url });
+    // Emmett's pool (dumbo keeps one per connection string) has no error listener: an idle
+    // connection the server drops would end the process (seen as 57P01 after the batch scenario).
+    getPool(url).on('error', (error) => process.stderr.write(`  Emmett's idle connection lost: ${error.message}\n`));
     const rows: Row[] = [];
     type Side = (chunk: number) => Promise<void>;
     /**
