@@ -216,6 +216,20 @@ INSERT INTO rm_area_years${v} (${AREA_YEAR_COLUMNS.join(', ')}) ${areaYearsSql(k
 INSERT INTO rm_area_year_funds${v} (${AREA_YEAR_FUND_COLUMNS.join(', ')}) ${areaYearFundsSql(kept, 'true')};
 `,
     },
+    {
+      version: 6,
+      name: `registry read models v${version}: the households' years indexed by area once caught up`,
+      // A build from the start now writes the kept years with the other rows (year-facts-fold.ts):
+      // their area indexes are built with the query indexes at the catch-up (registryIndexes,
+      // same names), not kept row by row through the load. Kept: the keys the live path reads by.
+      sql: `
+DROP INDEX IF EXISTS rm_household_years${v}_county_code_year_idx, rm_household_years${v}_township_code_year_idx,
+  rm_household_years${v}_village_code_year_idx, rm_household_years${v}_county_code_year_idx1,
+  rm_household_years${v}_township_code_year_idx1, rm_household_years${v}_village_code_year_idx1,
+  rm_household_year_funds${v}_county_code_year_idx, rm_household_year_funds${v}_township_code_year_idx,
+  rm_household_year_funds${v}_village_code_year_idx;
+`,
+    },
   ];
 }
 
@@ -226,13 +240,16 @@ INSERT INTO rm_area_year_funds${v} (${AREA_YEAR_FUND_COLUMNS.join(', ')}) ${area
  */
 export function registryIndexes(version: number): { name: string; sql: string }[] {
   const v = `_v${version}`;
-  const index = (table: string, columns: string[], unique = false, name?: string) => {
+  const index = (table: string, columns: string[], unique = false, name?: string, where?: string) => {
     const indexName = name ?? `${table}${v}_${columns.join('_')}_idx`;
     return {
       name: indexName,
-      sql: `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${indexName} ON ${table}${v} (${columns.join(', ')})`,
+      sql: `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${indexName} ON ${table}${v} (${columns.join(', ')})${where ? ` WHERE ${where}` : ''}`,
     };
   };
+  /** A partial index on the same columns as another: PostgreSQL's default name with a 1. */
+  const partial = (table: string, columns: string[], where: string) =>
+    index(table, columns, false, `${table}${v}_${columns.join('_')}_idx1`, where);
   return [
     // The largest first: two builders share them out.
     index('rm_audit', ['position'], true, `rm_audit${v}_position`),
@@ -254,6 +271,17 @@ export function registryIndexes(version: number): { name: string; sql: string }[
     index('rm_households', ['township_code']),
     index('rm_households', ['county_code', 'status']),
     index('rm_members', ['national_id']),
+    // The households' years by area (the amended way of the indicators; the live roll-up reads
+    // by village and year), and their last rows (which stand for every later year).
+    index('rm_household_years', ['village_code', 'year']),
+    index('rm_household_years', ['township_code', 'year']),
+    index('rm_household_years', ['county_code', 'year']),
+    partial('rm_household_years', ['village_code', 'year'], 'last'),
+    partial('rm_household_years', ['township_code', 'year'], 'last'),
+    partial('rm_household_years', ['county_code', 'year'], 'last'),
+    index('rm_household_year_funds', ['village_code', 'year']),
+    index('rm_household_year_funds', ['township_code', 'year']),
+    index('rm_household_year_funds', ['county_code', 'year']),
   ];
 }
 
