@@ -100,17 +100,17 @@ function common(t: Tables, pairs: string, knownAt: string, upTo?: string): strin
        AND s.effective_from <= ${dec31} AND (s.effective_to IS NULL OR s.effective_to > ${dec31})
        AND s.recorded_from <= ${knownAt} AND (s.recorded_to IS NULL OR s.recorded_to > ${knownAt})
   ),
+  firsts AS (SELECT household_id, make_date(min(year), 1, 1) AS from_day FROM pairs GROUP BY household_id),
   ev AS MATERIALIZED (
     SELECT a.household_id, a.event_id, a.event_type, a.effective_at, a.changes,
            -- Read out of the JSON once here, not once per year the event is joined to.
            CASE WHEN a.event_type = 'VisitRecorded' THEN a.changes->>'visitId' END AS visit_id
-      FROM ${t.audit} a
-     WHERE a.household_id IN (SELECT household_id FROM pairs) AND a.recorded_at <= ${knownAt}${upTo ? ` AND a.effective_at <= ${upTo}` : ''}
+      FROM ${t.audit} a JOIN firsts f ON f.household_id = a.household_id
+     WHERE a.recorded_at <= ${knownAt}${upTo ? ` AND a.effective_at <= ${upTo}` : ''}
        AND a.event_type IN (${EVENT_TYPES.map((e) => `'${e}'`).join(', ')})
        -- A visit counts in its own year only: those before the household's first pair are not read
        -- (most of a long household's events are visits, and a timely one redoes one year).
-       AND (a.event_type <> 'VisitRecorded'
-            OR a.effective_at >= (SELECT make_date(min(p.year), 1, 1) FROM pairs p WHERE p.household_id = a.household_id))
+       AND (a.event_type <> 'VisitRecorded' OR a.effective_at >= f.from_day)
   ),
   cancels AS (
     SELECT household_id, changes->>'measureId' AS measure_id, min(effective_at) AS at FROM ev
