@@ -65,7 +65,7 @@ function workload(side: 0 | 1): { warm: Planned[][]; measured: Planned[][] } {
  * level, as for a clerk. A notice (and its close) is the level of the review before it
  * (`review`: the household's last review).
  */
-export function areaFor(c: Planned, review: Planned | undefined): string {
+function areaFor(c: Planned, review: Planned | undefined): string {
   const township = `${c.village.slice(0, 9)}000`;
   const county = `${c.village.slice(0, 6)}000000`;
   if (c.actor.unit === county) return county;
