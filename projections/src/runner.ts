@@ -307,70 +307,73 @@ export class ProjectionRunner {
     this.subscription = subscription;
     this.setState('catching_up');
     const iterator = subscription[Symbol.asyncIterator]();
-    let next = iterator.next();
+    // The next message is asked for before the batch in hand is written: a read that fails
+    // meanwhile (the database went away) is seen when the loop comes back to it, and must not
+    // count as unhandled in between.
+    const ask = () => {
+      const promise = iterator.next();
+      promise.catch(() => {});
+      return promise;
+    };
+    let next = ask();
     let batch: RecordedEvent[] = [];
     /** The furthest position up to which everything matching has been delivered: the last event's, or a checkpoint after it. */
     let reached: Position | undefined;
     const idleMs = this.options.idleFlushMs ?? 50;
     const ahead = () => reached !== undefined && (this.checkpoint === null || reached > this.checkpoint);
-    try {
-      for (;;) {
-        // A subscriber may not count on a caught-up message after every live batch (EventStoreDB
-        // sends one, when it first goes live): what was delivered is flushed when messages stop
-        // coming. Quiet for a while and caught up, a filtered runner moves its checkpoint past
-        // the log's end when none of the events there is its own (EventStoreDB's filter never
-        // delivers them, and its caught-up position stops at the last matching event).
-        const pending = batch.length > 0 || ahead();
-        const result = pending
-          ? await raceIdle(next, idleMs)
-          : this.state === 'caught_up' && projection.filter
-            ? await raceIdle(next, QUIET_MS)
-            : await next;
-        if (result === IDLE) {
-          if (pending) {
-            await this.flush(batch, reached as Position);
-            batch = [];
-            await this.caughtUp();
-          } else {
-            await this.passTheEnd();
-          }
-          continue;
-        }
-        if (result.done || this.state === 'stopped' || this.state === 'failed') break;
-        next = iterator.next();
-        const message = result.value;
-        if (message.kind === 'event') {
-          if (batch.length === 0) this.busy = performance.now() - this.lastFlushAt < BUSY_WITHIN_MS;
-          batch.push(message.event);
-          reached = message.event.position;
-          if (batch.length >= this.batchSize) {
-            // A full batch: more are waiting; the read models are behind until they drain.
-            if (this.state === 'caught_up') this.setState('catching_up');
-            await this.flush(batch, reached);
-            batch = [];
-          }
-        } else if (message.kind === 'checkpoint') {
-          if (reached === undefined || message.position > reached) reached = message.position;
-        } else {
-          const position = [message.position, reached, batch.at(-1)?.position]
-            .filter((p): p is Position => p !== undefined)
-            .sort()
-            .at(-1);
-          if (position && (batch.length > 0 || this.checkpoint === null || position > this.checkpoint)) {
-            if (batch.length > 0 && this.state === 'caught_up' && this.busy) {
-              const wait = this.lastFlushAt + (this.options.minFlushIntervalMs ?? 20) - performance.now();
-              if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-            }
-            await this.flush(batch, position);
-            batch = [];
-          }
-          reached = undefined;
+    for (;;) {
+      // A subscriber may not count on a caught-up message after every live batch (EventStoreDB
+      // sends one, when it first goes live): what was delivered is flushed when messages stop
+      // coming. Quiet for a while and caught up, a filtered runner moves its checkpoint past
+      // the log's end when none of the events there is its own (EventStoreDB's filter never
+      // delivers them, and its caught-up position stops at the last matching event).
+      const pending = batch.length > 0 || ahead();
+      const result = pending
+        ? await raceIdle(next, idleMs)
+        : this.state === 'caught_up' && projection.filter
+          ? await raceIdle(next, QUIET_MS)
+          : await next;
+      if (result === IDLE) {
+        if (pending) {
+          await this.flush(batch, reached as Position);
+          batch = [];
           await this.caughtUp();
+        } else {
+          await this.passTheEnd();
         }
+        continue;
       }
-    } finally {
-      // The read ahead of a subscription that stops (or fails) must not surface as unhandled.
-      next.catch(() => {});
+      if (result.done || this.state === 'stopped' || this.state === 'failed') break;
+      next = ask();
+      const message = result.value;
+      if (message.kind === 'event') {
+        if (batch.length === 0) this.busy = performance.now() - this.lastFlushAt < BUSY_WITHIN_MS;
+        batch.push(message.event);
+        reached = message.event.position;
+        if (batch.length >= this.batchSize) {
+          // A full batch: more are waiting; the read models are behind until they drain.
+          if (this.state === 'caught_up') this.setState('catching_up');
+          await this.flush(batch, reached);
+          batch = [];
+        }
+      } else if (message.kind === 'checkpoint') {
+        if (reached === undefined || message.position > reached) reached = message.position;
+      } else {
+        const position = [message.position, reached, batch.at(-1)?.position]
+          .filter((p): p is Position => p !== undefined)
+          .sort()
+          .at(-1);
+        if (position && (batch.length > 0 || this.checkpoint === null || position > this.checkpoint)) {
+          if (batch.length > 0 && this.state === 'caught_up' && this.busy) {
+            const wait = this.lastFlushAt + (this.options.minFlushIntervalMs ?? 20) - performance.now();
+            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          }
+          await this.flush(batch, position);
+          batch = [];
+        }
+        reached = undefined;
+        await this.caughtUp();
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SubscriptionMessage } from '@registry/eventstore';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
 import { HouseholdCommandHandler } from '@registry/registry';
 import { householdStream, NATIONAL_POLICY } from '@registry/schema';
@@ -307,6 +308,79 @@ describe('projection runner, live', () => {
       const visits = await db.pool.query(`SELECT count(*)::int AS n FROM ${projection.tables.visits}`);
       expect(visits.rows[0].n).toBe(2);
     } finally {
+      await runner.stop();
+    }
+  });
+});
+
+describe('projection runner, a subscription that fails while a batch is written', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let handler: HouseholdCommandHandler;
+  beforeAll(async () => {
+    db = await createTestDatabase('runnerreadfail');
+    store = await PostgresEventStore.open({ pool: db.pool });
+    handler = new HouseholdCommandHandler(store, { policy: NATIONAL_POLICY });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  it('retries from its checkpoint, and the read that failed during the write never surfaces as an unhandled rejection', async () => {
+    // The runner asks for the next message before it writes the batch it has: a database that
+    // goes away fails that read while the write is still under way (CI saw it, through an
+    // outage test, as the service's "BUG: unhandled promise rejection").
+    const c = clerkFor(handler);
+    await c.register();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    let failures = 0;
+    const failing = Object.create(store) as PostgresEventStore;
+    failing.subscribeToAll = (options) => {
+      const subscription = store.subscribeToAll(options);
+      const inner = subscription[Symbol.asyncIterator]();
+      let failNext = false;
+      const iterator: AsyncIterator<SubscriptionMessage> = {
+        next: async () => {
+          if (failNext && failures === 0) {
+            failures++;
+            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          }
+          const result = await inner.next();
+          // Fail the read asked for just after the first caught-up message, as its batch is written.
+          if (!result.done && result.value.kind === 'caughtUp') failNext = true;
+          return result;
+        },
+        return: async () => {
+          await subscription.close();
+          return { done: true, value: undefined };
+        },
+      };
+      return { ...subscription, [Symbol.asyncIterator]: () => iterator };
+    };
+    const projection = new RegistryProjection(failing, 42);
+    const runner = new ProjectionRunner({
+      store: failing,
+      pool: db.pool,
+      projection,
+      bulkStreams: 0,
+      retry: { baseMs: 10, maxMs: 10 },
+    });
+    await runner.start();
+    try {
+      await runner.waitFor((await store.headPosition()) as string, 20_000);
+      const { position } = await c.send('RecordVisit', { notes: '走访' }, '2020-03-01');
+      await runner.waitFor(position, 20_000);
+      // Two turns of the event loop: an unhandled rejection is reported after the microtasks drain.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(failures).toBe(1);
+      expect(unhandled).toEqual([]);
+      const visits = await db.pool.query(`SELECT count(*)::int AS n FROM ${projection.tables.visits}`);
+      expect(visits.rows[0].n).toBe(1);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
       await runner.stop();
     }
   });

@@ -383,30 +383,30 @@ export class PostgresEventStore implements EventStore {
       let caughtUp = false;
       let seen = this.wakeups.current;
       let next: Promise<RecordedEvent[]> | undefined;
-      try {
-        while (!signal.aborted) {
-          const page = await (next ?? read(after));
-          next = undefined;
-          const full = page.length === this.batchSize;
-          // While the consumer works through this page, the next one is already on its way.
-          if (full) next = read(page[page.length - 1]?.position);
-          for (const event of page) {
-            if (signal.aborted) return;
-            after = event.position;
-            if (matchesFilter(options.filter, event)) yield { kind: 'event', event };
-          }
-          if (full) {
-            caughtUp = false;
-            continue;
-          }
-          if (!caughtUp || page.length > 0) yield { kind: 'caughtUp', position: after };
-          caughtUp = true;
-          await this.wakeups.wait(seen, this.pollIntervalMs, signal);
-          seen = this.wakeups.current;
+      while (!signal.aborted) {
+        const page = await (next ?? read(after));
+        next = undefined;
+        const full = page.length === this.batchSize;
+        // While the consumer works through this page, the next one is already on its way.
+        // Its failure (the database went away) is seen when the loop comes back to it, and
+        // must not count as unhandled while the consumer still works through this page.
+        if (full) {
+          next = read(page[page.length - 1]?.position);
+          next.catch(() => {});
         }
-      } finally {
-        // A prefetch still running when the subscription stops must not surface as unhandled.
-        next?.catch(() => {});
+        for (const event of page) {
+          if (signal.aborted) return;
+          after = event.position;
+          if (matchesFilter(options.filter, event)) yield { kind: 'event', event };
+        }
+        if (full) {
+          caughtUp = false;
+          continue;
+        }
+        if (!caughtUp || page.length > 0) yield { kind: 'caughtUp', position: after };
+        caughtUp = true;
+        await this.wakeups.wait(seen, this.pollIntervalMs, signal);
+        seen = this.wakeups.current;
       }
     }.bind(this);
     const generator = iterate();
