@@ -74,7 +74,9 @@ export function keptYearsOf(
     if (y < first) first = y;
     if (y > last) last = y;
   }
-  const visits = new Map<number, Set<string>>();
+  const visits = new Map<number, { visitId: string; eventId: string }[]>();
+  /** Per corrected event, its latest correction's action (the fold applies the latest). */
+  const corrected = new Map<string, unknown>();
   const transitions = new Map<number, Map<string, number>>();
   let causeFrom: string | null = null;
   let helperFrom: string | null = null;
@@ -92,7 +94,7 @@ export function keptYearsOf(
     switch (e.type) {
       case 'VisitRecorded': {
         const id = text(field(data, 'visitId'));
-        if (id !== null) entry(visits, y, () => new Set<string>()).add(id);
+        if (id !== null) entry(visits, y, () => []).push({ visitId: id, eventId: e.id });
         break;
       }
       case 'HelperAssigned':
@@ -130,6 +132,7 @@ export function keptYearsOf(
         break;
       case 'EventCorrected':
         if (field(data, 'action') === 'void') voids.push(text(field(data, 'correctedEventId')) as string);
+        corrected.set(text(field(data, 'correctedEventId')) as string, field(data, 'action'));
         break;
       default:
         break;
@@ -184,7 +187,8 @@ export function keptYearsOf(
       people: s.memberCount,
       monitored: s.monitoringCategory !== null,
       attribute: s.attribute,
-      visits: visits.get(year)?.size ?? 0,
+      visits: new Set((visits.get(year) ?? []).filter((v) => corrected.get(v.eventId) !== 'void').map((v) => v.visitId))
+        .size,
       cause: causeFrom !== null && causeFrom <= dec31,
       helper: helperFrom !== null && helperFrom <= dec31,
       measures,

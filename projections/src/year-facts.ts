@@ -102,15 +102,26 @@ function common(t: Tables, pairs: string, knownAt: string, upTo?: string): strin
   ),
   firsts AS (SELECT household_id, make_date(min(year), 1, 1) AS from_day FROM pairs GROUP BY household_id),
   ev AS MATERIALIZED (
-    SELECT a.household_id, a.event_id, a.event_type, a.effective_at, a.changes,
+    SELECT a.household_id, a.event_id, a.revision, a.event_type, a.effective_at, a.changes,
            -- Read out of the JSON once here, not once per year the event is joined to.
            CASE WHEN a.event_type = 'VisitRecorded' THEN a.changes->>'visitId' END AS visit_id
       FROM ${t.audit} a JOIN firsts f ON f.household_id = a.household_id
-     WHERE a.recorded_at <= ${knownAt}${upTo ? ` AND a.effective_at <= ${upTo}` : ''}
+     -- A correction counts whatever its business date: a voided record never happened.
+     WHERE a.recorded_at <= ${knownAt}${upTo ? ` AND (a.effective_at <= ${upTo} OR a.event_type = 'EventCorrected')` : ''}
        AND a.event_type IN (${EVENT_TYPES.map((e) => `'${e}'`).join(', ')})
        -- A visit counts in its own year only: those before the household's first pair are not read
        -- (most of a long household's events are visits, and a timely one redoes one year).
        AND (a.event_type <> 'VisitRecorded' OR a.effective_at >= f.from_day)
+  ),
+  -- Visits whose latest correction voids them (as the household's fold has it: a later
+  -- correction that replaces the visit brings it back).
+  visit_voids AS (
+    SELECT household_id, event_id FROM (
+      SELECT DISTINCT ON (household_id, changes->>'correctedEventId') household_id,
+             (changes->>'correctedEventId')::uuid AS event_id, changes->>'action' AS action
+        FROM ev WHERE event_type = 'EventCorrected' AND changes->>'correctedType' = 'VisitRecorded'
+       ORDER BY household_id, changes->>'correctedEventId', revision DESC) c
+     WHERE action = 'void'
   ),
   cancels AS (
     SELECT household_id, changes->>'measureId' AS measure_id, min(effective_at) AS at FROM ev
@@ -128,7 +139,7 @@ function common(t: Tables, pairs: string, knownAt: string, upTo?: string): strin
 /**
  * Per pair, every fact of `YEAR_FACT_COLUMNS`. Definitions, for year Y (1 January to 31 December):
  * status, people, monitored, attribute and area: the status history's row on 31 December;
- * visits: distinct visits effective in Y; cause: registered, imported or adjusted by 31
+ * visits: distinct visits effective in Y, less those a correction voided; cause: registered, imported or adjusted by 31
  * December; helper: a helper assigned by then; measures / planned_fen: measures of Y or
  * before, planned by 31 December and not cancelled by then, and their amounts; transitions:
  * events of each kind effective in Y; exits_missing_evidence: exits approved in Y whose
@@ -141,14 +152,16 @@ export function yearFactsSql(t: Tables, pairs: string, knownAt: string, upTo?: s
   return `${common(t, pairs, knownAt, upTo)},
   x AS (
     SELECT p.household_id, p.year,
-           count(DISTINCT e.visit_id) FILTER (WHERE e.event_type = 'VisitRecorded' AND ${inYear})::int AS visits,
+           count(DISTINCT e.visit_id) FILTER (WHERE e.event_type = 'VisitRecorded' AND ${inYear} AND vv.event_id IS NULL)::int AS visits,
            bool_or(e.event_type IN ('RegistrationApproved', 'HouseholdImported', 'AttributeAndCausesAdjusted') AND e.effective_at <= ${dec31}) AS cause,
            bool_or(e.event_type = 'HelperAssigned' AND e.effective_at <= ${dec31}) AS helper,
            ${kind('ExitApproved')} AS exits_approved, ${kind('ExitImported')} AS exits_imported,
            ${kind('ExitAnnulled')} AS exits_annulled, ${kind('ReturnedToPoverty')} AS returns,
            ${kind('RemovedFromRegistry')} AS removals, ${kind('NaturalDecreaseRecorded')} AS natural_decreases,
            ${kind('RegistrationApproved')} AS registrations_approved, ${kind('HouseholdImported')} AS households_imported
-      FROM pairs p JOIN ev e ON e.household_id = p.household_id GROUP BY 1, 2
+      FROM pairs p JOIN ev e ON e.household_id = p.household_id
+      LEFT JOIN visit_voids vv ON vv.household_id = e.household_id AND vv.event_id = e.event_id
+     GROUP BY 1, 2
   ),
   m AS (
     SELECT p.household_id, p.year, count(*)::int AS measures, sum(pl.fen)::bigint AS planned_fen

@@ -253,6 +253,45 @@ describe('assessment views per area and year', () => {
     expect(known.exitsMissingEvidence).toBe(0);
   });
 
+  it('counts a visit voided by a correction in no way: a county built by hand, six visits each, one voided', async () => {
+    // County 320981 (its own, so the counts above stay): two households of one village, six
+    // visits each in 2018; the sixth of the second is voided, effective in 2019 (a record found
+    // wrong in January still never happened in 2018). At a minimum of six, one household complies.
+    const village = '320981101201';
+    const full = clerkFor(handler);
+    const short = clerkFor(handler);
+    for (const h of [full, short]) {
+      await h.register(village);
+      for (let month = 1; month <= 6; month++) await h.send('RecordVisit', { notes: '走访' }, `2018-0${month}-15`);
+    }
+    const sixth = (await handler.history(short.householdId)).filter((e) => e.type === 'VisitRecorded').at(-1);
+    const beforeVoid = await short.send('RecordVisit', { notes: '走访' }, '2019-02-01');
+    await registry.runner.waitFor(beforeVoid.position);
+    const known = new Date().toISOString();
+    const voided = await short.send('CorrectEvent', { eventId: sixth?.id, action: 'void' }, '2019-01-10', {
+      reason: '走访记录重复录入',
+    });
+    await registry.runner.waitFor(voided.position);
+    const expected = { minimumPerYear: 6, householdsOnRoll: 2, compliant: 1, rate: 0.5 };
+    for (const way of ['kept', 'amended', 'exact'] as const) {
+      const answer = await areaIndicators(
+        db.pool,
+        { registry: registry.projection, reference },
+        { areaCode: '320981000000', year: 2018, policy: NATIONAL_POLICY, knownAt: new Date().toISOString(), way },
+      );
+      expect(answer.visits, way).toEqual(expected);
+    }
+    // As known before the correction, both households had six.
+    for (const way of ['amended', 'exact'] as const) {
+      const answer = await areaIndicators(
+        db.pool,
+        { registry: registry.projection, reference },
+        { areaCode: '320981000000', year: 2018, policy: NATIONAL_POLICY, knownAt: known, way },
+      );
+      expect(answer.visits, way).toEqual({ ...expected, compliant: 2, rate: 1 });
+    }
+  });
+
   it('records reference data idempotently and refuses bad values naming the field', async () => {
     const references = new AreaReferenceHandler(store);
     const command = {
