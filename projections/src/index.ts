@@ -1,3 +1,5 @@
+export type { AlertQueue, QueuedAlert } from './alerts.js';
+export { alertQueue } from './alerts.js';
 export { areaCondition } from './areas.js';
 export type { HouseholdIdentifiers, PeopleAtCutoff, RectifyingEvent, RegistryFrame } from './assessment.js';
 export { householdIdentifiers, rectifyingEvents, registryFrame } from './assessment.js';
@@ -43,5 +45,5 @@ export {
   switchVersion,
   unfinishedVersion,
 } from './versions.js';
-export type { HouseholdView } from './view.js';
+export type { AlertView, HouseholdView } from './view.js';
 export { toView, VIEW_VERSION } from './view.js';

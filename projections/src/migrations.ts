@@ -230,6 +230,22 @@ DROP INDEX IF EXISTS rm_household_years${v}_county_code_year_idx, rm_household_y
   rm_household_year_funds${v}_village_code_year_idx;
 `,
     },
+    {
+      version: 7,
+      name: `registry read models v${version}: risk alerts (风险预警) and their verification`,
+      // Alerts came with their own event types: a log written before them holds none, so the
+      // table starts empty and right, with no rebuild.
+      sql: `
+CREATE TABLE rm_alerts${v} (
+  household_id uuid NOT NULL, alert_id uuid NOT NULL,
+  channel text NOT NULL, department text, risks text[] NOT NULL, detail text NOT NULL,
+  raised_on date NOT NULL, verify_by date NOT NULL, identify_by date NOT NULL,
+  verified_on date, outcome text, income_per_capita_fen bigint, category text,
+  PRIMARY KEY (household_id, alert_id)
+);
+CREATE INDEX ON rm_alerts${v} (verify_by) WHERE verified_on IS NULL;
+`,
+    },
   ];
 }
 

@@ -15,6 +15,7 @@ import type pg from 'pg';
 import { CopyLines, type CopyPayload, copyField, copyIn, copyPayload } from './copy.js';
 import { buildIndexes, registryIndexes, registryTables } from './migrations.js';
 import {
+  alertRows,
   changesRoll,
   effectiveTimeline,
   householdRow,
@@ -46,7 +47,7 @@ interface Working {
   updatedAt: string;
   open: OpenInterval[];
   /** Child tables to rewrite for this household (from its state), or 'all' after a refold. */
-  rewrite: Set<'members' | 'measures' | 'visits'> | 'all';
+  rewrite: Set<ChildTable> | 'all';
   /** Visits recorded in this batch, appended without rewriting the household's others. */
   newVisits: string[];
   /** The stored state is of another shape than this code's (STATE_SHAPE): fold it again. */
@@ -54,7 +55,11 @@ interface Working {
 }
 
 /** Which child table an event changes, when the household is not refolded. */
-const CHILD_TABLE: Partial<Record<string, 'members' | 'measures'>> = {
+type ChildTable = 'members' | 'measures' | 'visits' | 'alerts';
+
+const CHILD_TABLE: Partial<Record<string, Exclude<ChildTable, 'visits'>>> = {
+  RiskAlertRaised: 'alerts',
+  RiskAlertVerified: 'alerts',
   ApplicationSubmitted: 'members',
   HouseholdImported: 'members',
   MonitoringStarted: 'members',
@@ -191,6 +196,7 @@ export class RegistryProjection implements Projection {
     | 'members'
     | 'measures'
     | 'visits'
+    | 'alerts'
     | 'history'
     | 'audit'
     | 'years'
@@ -214,6 +220,7 @@ export class RegistryProjection implements Projection {
       members: `rm_members${v}`,
       measures: `rm_measures${v}`,
       visits: `rm_visits${v}`,
+      alerts: `rm_alerts${v}`,
       history: `rm_status_history${v}`,
       audit: `rm_audit${v}`,
       years: `rm_household_years${v}`,
@@ -598,13 +605,14 @@ export class RegistryProjection implements Projection {
     // only when an event of the batch changed that table (or the household was refolded);
     // new visits are appended. Rewriting every touched household's rows each batch made a
     // rebuild of a realistic, finely interleaved log quadratic.
-    const rewriting = (table: 'members' | 'measures' | 'visits') =>
-      working.filter((w) => w.rewrite === 'all' || w.rewrite.has(table));
-    const childRows: Record<
-      'members' | 'measures' | 'visits',
-      (id: string, state: HouseholdState) => Record<string, unknown>[]
-    > = { members: memberRows, measures: measureRows, visits: visitRows };
-    for (const name of ['members', 'measures', 'visits'] as const) {
+    const rewriting = (table: ChildTable) => working.filter((w) => w.rewrite === 'all' || w.rewrite.has(table));
+    const childRows: Record<ChildTable, (id: string, state: HouseholdState) => Record<string, unknown>[]> = {
+      members: memberRows,
+      measures: measureRows,
+      visits: visitRows,
+      alerts: alertRows,
+    };
+    for (const name of ['members', 'measures', 'visits', 'alerts'] as const) {
       const table = t[name];
       const rewritten = rewriting(name);
       const rows: Record<string, unknown>[] = rewritten.flatMap((w) => childRows[name](w.householdId, w.state));

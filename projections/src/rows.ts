@@ -213,3 +213,22 @@ export function visitRows(householdId: string, state: HouseholdState) {
     visited_on: v.visitedOn,
   }));
 }
+
+/** 风险预警: one row per alert, with its deadlines and, once verified, its outcome (the village's queue reads these). */
+export function alertRows(householdId: string, state: HouseholdState) {
+  return (state.alerts ?? []).map((a) => ({
+    household_id: householdId,
+    alert_id: a.alertId,
+    channel: a.channel,
+    department: a.department ?? null,
+    risks: a.risks,
+    detail: a.detail,
+    raised_on: a.raisedOn,
+    verify_by: a.verifyBy,
+    identify_by: a.identifyBy,
+    verified_on: a.verification?.verifiedOn ?? null,
+    outcome: a.verification?.outcome ?? null,
+    income_per_capita_fen: a.verification?.incomePerCapitaFen ?? null,
+    category: a.verification?.category ?? null,
+  }));
+}

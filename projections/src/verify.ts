@@ -4,7 +4,7 @@ import { HOUSEHOLD_STREAM_PREFIX, householdStream } from '@registry/schema';
 import type pg from 'pg';
 import { areaYearFundsSql, areaYearsSql } from './area-years.js';
 import type { RegistryProjection } from './registry-projection.js';
-import { effectiveTimeline, householdRow, measureRows, memberRows, visitRows } from './rows.js';
+import { alertRows, effectiveTimeline, householdRow, measureRows, memberRows, visitRows } from './rows.js';
 import { YEAR_FACT_COLUMNS, YEAR_FUND_COLUMNS } from './year-facts.js';
 import { keptYearsOf, type YearInterval } from './year-facts-fold.js';
 
@@ -141,6 +141,15 @@ export async function verifyRegistry(
       table: t.visits,
       sql: `SELECT household_id, visit_id, helper_id, to_char(visited_on, 'YYYY-MM-DD') AS visited_on FROM ${t.visits} WHERE household_id = ANY($1::uuid[])`,
       expected: (id, _h, state) => withoutHousehold(visitRows(id, state)),
+    },
+    {
+      table: t.alerts,
+      sql: `SELECT household_id, alert_id, channel, department, risks, detail, to_char(raised_on, 'YYYY-MM-DD') AS raised_on,
+                   to_char(verify_by, 'YYYY-MM-DD') AS verify_by, to_char(identify_by, 'YYYY-MM-DD') AS identify_by,
+                   to_char(verified_on, 'YYYY-MM-DD') AS verified_on, outcome,
+                   income_per_capita_fen::float8 AS income_per_capita_fen, category
+              FROM ${t.alerts} WHERE household_id = ANY($1::uuid[])`,
+      expected: (id, _h, state) => withoutHousehold(alertRows(id, state)),
     },
     {
       table: t.history,

@@ -64,6 +64,25 @@ export interface HouseholdView {
   plans: { year: number; goal: string; incomeTargetFen: number | null; categories: string[]; recordedOn: string }[];
   /** A move to another village proposed, awaiting that village's acceptance. */
   pendingMove: { toVillageCode: string; address: string; relocation: boolean; proposedOn: string } | null;
+  /** 风险预警, in the order raised, each with its deadlines and, once verified, its outcome. */
+  alerts: AlertView[];
+}
+
+export interface AlertView {
+  alertId: string;
+  channel: string;
+  department: string | null;
+  risks: string[];
+  detail: string;
+  raisedOn: string;
+  verifyBy: string;
+  identifyBy: string;
+  verification: {
+    verifiedOn: string;
+    outcome: string;
+    incomePerCapitaFen: number | null;
+    category: string | null;
+  } | null;
 }
 
 /** The view of a folded household state. */
@@ -135,6 +154,25 @@ export function toView(householdId: string, state: HouseholdState): HouseholdVie
       incomeTargetFen: p.incomeTargetFen ?? null,
       categories: p.categories,
       recordedOn: p.recordedOn,
+    })),
+    // A state stored before alerts existed has none (it is refolded by its shape anyway).
+    alerts: (state.alerts ?? []).map((a) => ({
+      alertId: a.alertId,
+      channel: a.channel,
+      department: a.department ?? null,
+      risks: a.risks,
+      detail: a.detail,
+      raisedOn: a.raisedOn,
+      verifyBy: a.verifyBy,
+      identifyBy: a.identifyBy,
+      verification: a.verification
+        ? {
+            verifiedOn: a.verification.verifiedOn,
+            outcome: a.verification.outcome,
+            incomePerCapitaFen: a.verification.incomePerCapitaFen ?? null,
+            category: a.verification.category ?? null,
+          }
+        : null,
     })),
     pendingMove: state.pendingMove
       ? {

@@ -21,6 +21,7 @@ async function dump(pool: pg.Pool, projection: RegistryProjection): Promise<Reco
     members: 'household_id, member_id',
     measures: 'household_id, measure_id',
     visits: 'household_id, visit_id',
+    alerts: 'household_id, alert_id',
     history: 'household_id, recorded_from, effective_from, recorded_to NULLS LAST',
     audit: 'position',
     years: 'household_id, year',

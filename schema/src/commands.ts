@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import {
+  AlertChannel,
+  AlertDepartment,
+  AlertOutcome,
   HouseholdAttribute,
   MemberJoinReason,
   MemberLeaveReason,
   MonitoringCategory,
   NaturalDecreaseReason,
+  RiskType,
   WrongExitSource,
 } from './enums.js';
 import { CardNumber, ExitCriterion, HouseholdEvents, ImportSource } from './events.js';
@@ -288,6 +292,68 @@ export const HouseholdCommands = {
     'EndMonitoring',
     'Releases the household: the risk is eliminated.',
     z.object({ notes: Notes }).strict(),
+  ),
+  RaiseRiskAlert: command(
+    'RaiseRiskAlert',
+    '风险预警: records a risk that came to light on the effective date (a self-report, a visit, a department’s screening, a petition, an inspection); it goes on the village’s queue with the policy’s deadlines.',
+    z
+      .object({
+        alertId: Uuid.optional(),
+        channel: AlertChannel,
+        risks: z.array(RiskType).min(1, 'must name at least one risk').max(11),
+        detail: Text2000,
+        department: AlertDepartment.optional(),
+        indicator: Text(200).optional(),
+        amountFen: Fen.optional(),
+        reference: Text(100).optional(),
+      })
+      .strict()
+      .superRefine((c, issues) => {
+        if (c.channel === 'department' && c.department === undefined) {
+          issues.addIssue({ code: 'custom', path: ['department'], message: 'is required for a department’s alert' });
+        }
+        if (c.channel !== 'department' && c.department !== undefined) {
+          issues.addIssue({ code: 'custom', path: ['department'], message: 'is only for a department’s alert' });
+        }
+      }),
+  ),
+  VerifyRiskAlert: command(
+    'VerifyRiskAlert',
+    '入户核实: records what the verification of an alert found: taken into monitoring, excluded (with the income and expenditure found), already monitored, or referred to another programme.',
+    z
+      .object({
+        alertId: Uuid,
+        outcome: AlertOutcome,
+        incomePerCapitaFen: Fen.optional(),
+        rigidExpenditureFen: Fen.optional(),
+        category: MonitoringCategory.optional(),
+        risks: z.array(RiskType).min(1, 'must name at least one risk').max(11).optional(),
+        referredTo: Text(200).optional(),
+        notes: Text2000.optional(),
+      })
+      .strict()
+      .superRefine((c, issues) => {
+        const need = (field: keyof typeof c, why: string) => {
+          if (c[field] === undefined) issues.addIssue({ code: 'custom', path: [field], message: `is required ${why}` });
+        };
+        const forbid = (field: keyof typeof c, why: string) => {
+          if (c[field] !== undefined) issues.addIssue({ code: 'custom', path: [field], message: `is only ${why}` });
+        };
+        if (c.outcome === 'taken_in' || c.outcome === 'excluded') {
+          need('incomePerCapitaFen', 'to take in or exclude: the income per head found');
+          need('rigidExpenditureFen', 'to take in or exclude: the rigid expenditure found');
+        }
+        if (c.outcome === 'taken_in') {
+          need('category', 'to take the household in');
+          need('risks', 'to take the household in');
+        } else {
+          forbid('category', 'for a household taken in');
+          forbid('risks', 'for a household taken in');
+        }
+        if (c.outcome === 'excluded') need('notes', 'to exclude: what the verification found');
+        if (c.outcome === 'referred') need('referredTo', 'to refer: the programme referred to');
+        else forbid('referredTo', 'for a referral');
+      }),
   ),
   CorrectEvent: command(
     'CorrectEvent',

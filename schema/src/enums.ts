@@ -103,6 +103,56 @@ export const MonitoringCategory = z.enum([
   'sudden_hardship', // 突发严重困难户
 ]);
 
+/**
+ * 风险类型: what puts a monitored household at risk, as the monitoring guidance names them (因病、
+ * 因学、因残、因灾、因意外事故、产业失败、务工就业不稳、缺劳动力, and 住房、饮水 insecurity).
+ */
+export const RiskType = z.enum([
+  'illness', // 因病
+  'schooling', // 因学
+  'disability', // 因残
+  'disaster', // 因灾
+  'accident', // 因意外事故
+  'business_failure', // 产业项目失败
+  'unstable_employment', // 务工就业不稳
+  'lack_of_labour', // 缺劳动力
+  'housing_insecure', // 住房出现安全问题
+  'drinking_water_insecure', // 饮水安全问题
+  'other', // 其他
+]);
+
+/**
+ * 风险预警的来源: how a risk came to light — "通过群众自行申报、干部入户走访、村级分析研判、系统分析
+ * 比对和各类督查检查等途径", and "把群众来信来访当作重要的监测预警信号".
+ */
+export const AlertChannel = z.enum([
+  'self_report', // 农户自主申报 (recorded by a clerk)
+  'cadre_visit', // 干部排查 (a visit's finding)
+  'department', // 部门筛查预警
+  'petition', // 来信来访
+  'inspection', // 督查检查
+]);
+
+/** 行业部门: who sends a screening alert (部门筛查预警) and what it is about. */
+export const AlertDepartment = z.enum([
+  'medical_insurance', // 医保: large out-of-pocket medical costs
+  'civil_affairs', // 民政: 低保、特困、临时救助
+  'emergency', // 应急: disasters
+  'education', // 教育: a dropout
+  'human_resources', // 人社: job loss
+  'housing', // 住建: unsafe housing
+  'water', // 水利: drinking water
+  'disabled_persons', // 残联: disability
+]);
+
+/** 入户核实的结论: what a verification of an alert found. */
+export const AlertOutcome = z.enum([
+  'taken_in', // 纳入监测 (the household is identified as a monitored household)
+  'excluded', // 经核实无风险，不纳入 (with the income and expenditure found)
+  'already_monitored', // 已是监测对象，补充帮扶措施
+  'referred', // 转其他政策 (低保、临时救助…)
+]);
+
 /** 数据比对 agencies */
 export const ComparisonAgency = z.enum([
   'household_registration', // 公安户籍

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import {
+  AlertChannel,
+  AlertDepartment,
+  AlertOutcome,
   AssistanceCategory,
   CaseKind,
   FundingSource,
@@ -10,6 +13,7 @@ import {
   MonitoringCategory,
   NaturalDecreaseReason,
   PovertyCause,
+  RiskType,
   WrongExitSource,
 } from './enums.js';
 import {
@@ -411,6 +415,45 @@ export const HouseholdEvents = {
     'MonitoringEnded',
     '风险消除: released from monitoring because the risk is eliminated.',
     z.object({ reason: z.literal('risk_eliminated'), notes: Text2000.optional() }).strict(),
+  ),
+  RiskAlertRaised: define(
+    'RiskAlertRaised',
+    '风险预警: a risk came to light on the effective date, through a channel; it lands on the village’s queue, to be verified by verifyBy and decided by identifyBy (the policy’s days).',
+    z
+      .object({
+        alertId: Uuid,
+        channel: AlertChannel,
+        risks: z.array(RiskType).min(1, 'must name at least one risk').max(11),
+        detail: Text2000,
+        /** A department's screening (部门筛查预警): which department, its indicator and amount. */
+        department: AlertDepartment.optional(),
+        indicator: Text(200).optional(),
+        amountFen: Fen.optional(),
+        /** The batch, petition or inspection it came from, or the visit that found it. */
+        reference: Text(100).optional(),
+        verifyBy: IsoDate,
+        identifyBy: IsoDate,
+      })
+      .strict(),
+  ),
+  RiskAlertVerified: define(
+    'RiskAlertVerified',
+    '入户核实: the alert was verified at the household; its outcome, with the income and rigid expenditure found.',
+    z
+      .object({
+        alertId: Uuid,
+        outcome: AlertOutcome,
+        /** Income per head and rigid expenditure (刚性支出) per year found at the household. */
+        incomePerCapitaFen: Fen.optional(),
+        rigidExpenditureFen: Fen.optional(),
+        /** The year's monitoring standard in force, for the record (absent where the policy has none). */
+        monitoringStandardFen: Fen.optional(),
+        category: MonitoringCategory.optional(),
+        risks: z.array(RiskType).min(1).max(11).optional(),
+        referredTo: Text(200).optional(),
+        notes: Text2000.optional(),
+      })
+      .strict(),
   ),
   EventCorrected: define(
     'EventCorrected',

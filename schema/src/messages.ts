@@ -119,6 +119,42 @@ export const ENUM_LABELS = {
     edge_vulnerable: t('边缘易致贫户', 'edge household'),
     sudden_hardship: t('突发严重困难户', 'sudden hardship'),
   },
+  RiskType: {
+    illness: t('因病', 'illness'),
+    schooling: t('因学', 'schooling costs'),
+    disability: t('因残', 'disability'),
+    disaster: t('因灾', 'disaster'),
+    accident: t('因意外事故', 'accident'),
+    business_failure: t('产业项目失败', 'business failure'),
+    unstable_employment: t('务工就业不稳', 'unstable employment'),
+    lack_of_labour: t('缺劳动力', 'lack of labour'),
+    housing_insecure: t('住房出现安全问题', 'unsafe housing'),
+    drinking_water_insecure: t('饮水安全问题', 'unsafe drinking water'),
+    other: t('其他', 'other'),
+  },
+  AlertChannel: {
+    self_report: t('农户自主申报', 'self-report'),
+    cadre_visit: t('干部排查', 'cadre’s visit'),
+    department: t('部门筛查预警', 'department screening'),
+    petition: t('来信来访', 'petition'),
+    inspection: t('督查检查', 'inspection'),
+  },
+  AlertDepartment: {
+    medical_insurance: t('医保部门', 'medical insurance'),
+    civil_affairs: t('民政部门', 'civil affairs'),
+    emergency: t('应急管理部门', 'emergency management'),
+    education: t('教育部门', 'education'),
+    human_resources: t('人社部门', 'human resources'),
+    housing: t('住建部门', 'housing'),
+    water: t('水利部门', 'water'),
+    disabled_persons: t('残联', 'disabled persons’ federation'),
+  },
+  AlertOutcome: {
+    taken_in: t('纳入监测', 'taken into monitoring'),
+    excluded: t('核实无风险，不纳入', 'excluded: no risk found'),
+    already_monitored: t('已是监测对象', 'already monitored'),
+    referred: t('转其他政策', 'referred to another programme'),
+  },
   MeasureStatus: {
     planned: t('已计划', 'planned'),
     under_way: t('实施中', 'under way'),
@@ -231,6 +267,8 @@ export const EVENT_LABELS: Record<string, Text> = {
   AttributeAndCausesAdjusted: t('动态调整（属性、致贫原因）', 'attribute and causes adjusted'),
   MonitoringStarted: t('纳入监测', 'monitoring started'),
   MonitoringEnded: t('风险消除，解除监测', 'monitoring ended'),
+  RiskAlertRaised: t('风险预警', 'risk alert'),
+  RiskAlertVerified: t('入户核实', 'alert verified'),
   RemovedFromRegistry: t('清退', 'removed from registry'),
   NaturalDecreaseRecorded: t('自然减少', 'natural decrease'),
   EventCorrected: t('更正', 'correction'),
@@ -275,6 +313,8 @@ export const DUTY_LABELS: Record<string, Text> = {
   county_exit_proposal: t('贫困县摘帽申请', 'county exit proposal'),
   county_exit_review: t('贫困县摘帽审核', 'county exit review'),
   county_exit_announcement: t('贫困县摘帽公告', 'county exit announcement'),
+  risk_alert: t('风险预警', 'risk alert'),
+  alert_verification: t('入户核实', 'alert verification'),
 };
 export const LEVEL_LABELS: Record<string, Text> = {
   province: t('省级', 'province'),
@@ -335,6 +375,22 @@ export const REFUSAL_LABELS: Record<string, Text> = {
   NOT_ASSISTED: t('该户不在帮扶中', 'the household is not assisted'),
   ALREADY_MONITORED: t('该户已在监测中', 'already monitored'),
   NOT_MONITORED: t('该户不在监测中', 'not monitored'),
+  REGISTRATION_CLOSED: t(
+    '建档立卡识别已结束，不再受理贫困户申请：新发现的困难农户请登记风险预警，经入户核实后纳入防返贫动态监测',
+    'registration has closed: a household at risk enters through monitoring (record a risk alert)',
+  ),
+  MONITORING_NOT_IN_FORCE: t('防返贫动态监测在该日期尚未施行', 'the monitoring regime is not in force on that date'),
+  MONITORING_STANDARD_UNKNOWN: t(
+    '政策参数中没有当年的防止返贫监测标准，请先在政策参数中录入',
+    'the policy has no monitoring standard for the year',
+  ),
+  ABOVE_MONITORING_STANDARD: t(
+    '人均纯收入不低于当年监测标准：脱贫不稳定户、边缘易致贫户须在监测范围内；因刚性支出较大或收入大幅缩减陷入严重困难的，请认定为突发严重困难户',
+    'the income per head is not below the monitoring standard: only a sudden hardship takes such a household in',
+  ),
+  ALERT_EXISTS: t('该风险预警已登记', 'the alert is already on record'),
+  NO_SUCH_ALERT: t('该户没有这条风险预警', 'no such alert'),
+  ALERT_VERIFIED: t('该风险预警已核实，不能重复核实', 'the alert is already verified'),
   HOUSEHOLD_CLOSED: t('该户已退出名册', 'the household has left the registry'),
   NO_SUCH_EVENT: t('没有该事件', 'no such event'),
   LEVEL_NOT_ALLOWED: t(
@@ -466,6 +522,17 @@ export function unmetCriterionText(criterion: string, facts: Record<string, unkn
       ? `${label}：人均纯收入 ${formatYuan(income, 'zh')}，当年标准 ${formatYuan(line, 'zh')}，至少还差 ${short}`
       : `${label}: ${formatYuan(income, 'en')} a head against a line of ${formatYuan(line, 'en')}, short by at least ${short}`;
   }
+  if (criterion === 'income_line_known' && typeof facts.year === 'number') {
+    const from = typeof facts.monitoringFrom === 'string' ? facts.monitoringFrom : undefined;
+    if (from && facts.year >= Number(from.slice(0, 4))) {
+      return language === 'zh'
+        ? `${facts.year}年没有贫困线：脱贫攻坚已于${Number(from.slice(0, 4)) - 1}年底完成，自${formatDate(from, 'zh')}起不再办理建档立卡脱贫退出；有返贫风险的脱贫户请纳入防返贫动态监测，风险稳定消除后标注风险消除`
+        : `there is no poverty line for ${facts.year}: from ${from} households are not exited from the registry any more; a household at risk is monitored, and its risk eliminated`;
+    }
+    return language === 'zh'
+      ? `${facts.year}年的收入标准尚未录入政策参数，请先在政策参数中录入`
+      : `the policy has no income line for ${facts.year}: record it in a policy version first`;
+  }
   if (criterion === 'assessment_in_exit_year' && typeof facts.year === 'number') {
     return language === 'zh' ? `${label}：${facts.year}年没有入户核查记录` : `${label}: none in ${facts.year}`;
   }
@@ -501,6 +568,8 @@ export function refusalText(
   }
   const area = areaExitText(refusal.facts, language);
   if (label && area) return `${label}${language === 'zh' ? '：' : ': '}${area}`;
+  const monitoring = monitoringText(refusal.code, refusal.facts, language);
+  if (label && monitoring) return `${label}${language === 'zh' ? '：' : ': '}${monitoring}`;
   const level = levelText(refusal.facts, language);
   if (label && level) return `${label}${language === 'zh' ? '：' : ': '}${level}`;
   const holder = holderText(refusal.facts, language);
@@ -547,6 +616,30 @@ function levelText(facts: Record<string, unknown> | undefined, language: Languag
   return language === 'zh'
     ? `应由${allowed}办理，您的辖区为${name(facts.level)}`
     : `recorded at ${allowed} level; your area is a ${name(facts.level)}`;
+}
+
+/** The dates and amounts behind a refusal of the monitoring regime. */
+function monitoringText(code: string, facts: Record<string, unknown> | undefined, language: Language) {
+  if (!facts) return undefined;
+  const zh = language === 'zh';
+  if (
+    (code === 'REGISTRATION_CLOSED' || code === 'MONITORING_NOT_IN_FORCE') &&
+    typeof facts.monitoringFrom === 'string'
+  ) {
+    return zh
+      ? `防返贫动态监测自${formatDate(facts.monitoringFrom, 'zh')}起施行，所填日期为${formatDate(String(facts.effectiveAt), 'zh')}`
+      : `monitoring is in force from ${facts.monitoringFrom}; the date given is ${String(facts.effectiveAt)}`;
+  }
+  if (code === 'ABOVE_MONITORING_STANDARD' && typeof facts.incomePerCapitaFen === 'number') {
+    const standard = Number(facts.monitoringStandardFen);
+    return zh
+      ? `人均纯收入 ${formatYuan(facts.incomePerCapitaFen, 'zh')}，${String(facts.year)}年监测标准 ${formatYuan(standard, 'zh')}`
+      : `${formatYuan(facts.incomePerCapitaFen, 'en')} a head against a standard of ${formatYuan(standard, 'en')}`;
+  }
+  if (code === 'MONITORING_STANDARD_UNKNOWN' && typeof facts.year === 'number') {
+    return zh ? `缺少${facts.year}年的监测标准` : `none for ${facts.year}`;
+  }
+  return undefined;
 }
 
 /** The household a refused ID or card number belongs to, as far as the refusal may name it. */

@@ -17,7 +17,9 @@ import {
 
 const VERSION_FIELDS = `id description effectiveFrom reason recordedBy noticeDays minVisitsPerYear
   incomeLines { year lineFen } provincialIncomeLines { province year lineFen }
-  dutyLevels { duty levels } separateDuties { first second } areaExitIncidence { standard west }`;
+  dutyLevels { duty levels } separateDuties { first second } areaExitIncidence { standard west }
+  monitoring { from standards { year standardFen } provincialStandards { province year standardFen }
+    verificationDays identificationDays eliminationMinMonths }`;
 
 type Version = {
   id: string;
@@ -29,6 +31,14 @@ type Version = {
   dutyLevels: { duty: string; levels: string[] }[];
   separateDuties: { first: string; second: string }[];
   areaExitIncidence: { standard: number; west: number };
+  monitoring: {
+    from: string;
+    standards: { year: number; standardFen: number }[];
+    provincialStandards: { province: string; year: number; standardFen: number }[];
+    verificationDays: number;
+    identificationDays: number;
+    eliminationMinMonths: number;
+  } | null;
 };
 
 const RECORD = `mutation($c: ID!, $i: RecordPolicyVersionInput!) { recordPolicyVersion(commandId: $c, input: $i) {
@@ -57,7 +67,7 @@ describe('policy as data through the API: versions recorded by the province’s 
 
   /** The input for a new version: the one in force, changed. */
   const input = (base: Version, change: Record<string, unknown>) => {
-    const { incomeLines, provincialIncomeLines, dutyLevels, separateDuties, areaExitIncidence } = base;
+    const { incomeLines, provincialIncomeLines, dutyLevels, separateDuties, areaExitIncidence, monitoring } = base;
     return {
       id: `v-${randomUUID().slice(0, 8)}`,
       description: '测试版本',
@@ -70,6 +80,7 @@ describe('policy as data through the API: versions recorded by the province’s 
       dutyLevels,
       separateDuties,
       areaExitIncidence,
+      monitoring,
       ...change,
     };
   };
@@ -89,6 +100,9 @@ describe('policy as data through the API: versions recorded by the province’s 
     expect(seed.provincialIncomeLines).toContainEqual({ province: '32', year: 2019, lineFen: 600_000 });
     expect(seed.dutyLevels).toContainEqual({ duty: 'county_approval', levels: ['county'] });
     expect(seed.separateDuties).toContainEqual({ first: 'township_review', second: 'county_approval' });
+    expect(seed.dutyLevels).toContainEqual({ duty: 'alert_verification', levels: ['village', 'township'] });
+    expect(seed.monitoring).toMatchObject({ from: '2021-01-01', verificationDays: 7, identificationDays: 15 });
+    expect(seed.monitoring?.standards).toContainEqual({ year: 2021, standardFen: 600_000 });
   });
 
   it('lets only the province’s admins record a version; a bad one is refused naming the field', async () => {
@@ -119,7 +133,16 @@ describe('policy as data through the API: versions recorded by the province’s 
   it('applies a version from its effective date: a notice opened in 2021 runs the new days, one in 2020 the old', async () => {
     const base = await inForce();
     const commandId = randomUUID();
-    const version = input(base, { noticeDays: 10 });
+    // This province starts monitoring a year later: it still takes applications in 2021.
+    if (!base.monitoring) throw new Error('the seed has no monitoring regime');
+    const version = input(base, {
+      noticeDays: 10,
+      monitoring: {
+        ...base.monitoring,
+        from: '2022-01-01',
+        provincialStandards: [{ province: '32', year: 2022, standardFen: 800_000 }],
+      },
+    });
     const first = await query<{ recordPolicyVersion: { __typename: string; duplicate: boolean } }>(province, RECORD, {
       c: commandId,
       i: version,
@@ -131,7 +154,11 @@ describe('policy as data through the API: versions recorded by the province’s 
     });
     expect(again.data.recordPolicyVersion.duplicate).toBe(true);
     expect((await inForce('2020-12-31')).id).toBe('national-2014');
-    expect(await inForce('2021-06-01')).toMatchObject({ id: version.id, noticeDays: 10 });
+    expect(await inForce('2021-06-01')).toMatchObject({
+      id: version.id,
+      noticeDays: 10,
+      monitoring: { from: '2022-01-01', provincialStandards: [{ province: '32', year: 2022, standardFen: 800_000 }] },
+    });
 
     const closesOn = async (year: number) => {
       const householdId = randomUUID();
@@ -154,6 +181,27 @@ describe('policy as data through the API: versions recorded by the province’s 
     };
     expect(await closesOn(2020)).toBe('2020-03-18');
     expect(await closesOn(2021)).toBe('2021-03-21');
+    // From the version's monitoring date an application is refused, in Chinese, pointing to monitoring.
+    const refused = await query<{
+      applyForRegistration: { __typename: string; rule: string; localizedMessage: string };
+    }>(
+      clerk,
+      `mutation($c: ID!, $i: ApplyForRegistrationInput!) { applyForRegistration(commandId: $c, input: $i) {
+        __typename ... on RuleViolation { rule localizedMessage } } }`,
+      {
+        c: randomUUID(),
+        i: {
+          householdId: randomUUID(),
+          effectiveAt: '2022-03-01',
+          data: { household: { villageCode: VILLAGE, address: '2号' }, members: [person('head')] },
+        },
+      },
+    );
+    expect(refused.data.applyForRegistration).toMatchObject({
+      __typename: 'RuleViolation',
+      rule: 'REGISTRATION_CLOSED',
+    });
+    expect(refused.data.applyForRegistration.localizedMessage).toContain('防返贫动态监测自2022年1月1日起施行');
   });
 
   it('replays exits (回头看) under a recorded version by its id; an unknown id is refused by field', async () => {

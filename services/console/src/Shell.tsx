@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   AuditOutlined,
   BarChartOutlined,
   CameraOutlined,
@@ -33,6 +34,7 @@ export function Shell() {
     ...(CAN.command(claims.role)
       ? [
           { key: '/queue', icon: <ScheduleOutlined />, label: words.t('queue') },
+          { key: '/alerts', icon: <AlertOutlined />, label: words.t('alerts') },
           { key: '/apply', icon: <FileAddOutlined />, label: words.t('apply') },
         ]
       : []),

@@ -19,6 +19,7 @@ import {
   PlanAssistanceDocument,
   ProposeExitDocument,
   ProposeMoveDocument,
+  RaiseRiskAlertDocument,
   RecordAssistanceDeliveredDocument,
   RecordDataComparisonDocument,
   RecordHouseholdPlanDocument,
@@ -35,6 +36,7 @@ import {
   StartMonitoringDocument,
   type StateFactsFragment,
   VerifyExitDocument,
+  VerifyRiskAlertDocument,
 } from './generated';
 
 const t = (zh: string, en: string): Text => ({ zh, en });
@@ -461,6 +463,88 @@ export const COMMANDS = {
         .filter(Boolean),
     }),
   }),
+  raiseRiskAlert: command({
+    name: 'raiseRiskAlert',
+    title: t('登记风险预警', 'Record a risk alert'),
+    document: RaiseRiskAlertDocument,
+    fields: () => [
+      { name: 'channel', label: t('发现途径', 'Channel'), kind: 'enum', enum: 'AlertChannel', required: true },
+      {
+        name: 'department',
+        label: t('预警部门（部门筛查预警时填写）', 'Department'),
+        kind: 'enum',
+        enum: 'AlertDepartment',
+      },
+      { name: 'risks', label: t('风险类型', 'Risks'), kind: 'enums', enum: 'RiskType' },
+      { name: 'detail', label: t('风险情况', 'What was found'), kind: 'textarea', required: true },
+      { name: 'indicator', label: t('预警指标', 'Indicator'), kind: 'text' },
+      { name: 'amount', label: t('预警金额（元）', 'Amount (yuan)'), kind: 'yuan' },
+      { name: 'reference', label: t('来源编号（批次、信访件、督查件）', 'Reference'), kind: 'text' },
+    ],
+    data: (v, _h, commandId) => ({
+      alertId: commandId,
+      channel: v.channel as 'self_report',
+      ...(str(v.department) ? { department: v.department as 'medical_insurance' } : {}),
+      risks: (v.risks as 'illness'[] | undefined) ?? [],
+      detail: str(v.detail) ?? '',
+      ...(str(v.indicator) ? { indicator: str(v.indicator) } : {}),
+      ...(v.amount !== undefined && v.amount !== null && v.amount !== '' ? { amountFen: yuanToFen(v.amount) } : {}),
+      ...(str(v.reference) ? { reference: str(v.reference) } : {}),
+    }),
+  }),
+  verifyRiskAlert: command({
+    name: 'verifyRiskAlert',
+    title: t('入户核实风险预警', 'Verify a risk alert'),
+    document: VerifyRiskAlertDocument,
+    fields: (h) => {
+      const open = h.alerts.filter((a) => !a.verification);
+      return [
+        {
+          name: 'alertId',
+          label: t('风险预警', 'Alert'),
+          kind: 'choice',
+          required: true,
+          options: open.map((a) => ({ value: a.alertId, label: `${a.raisedOn} ${a.detail.slice(0, 30)}` })),
+        },
+        { name: 'outcome', label: t('核实结论', 'Outcome'), kind: 'enum', enum: 'AlertOutcome', required: true },
+        { name: 'incomePerCapita', label: t('家庭人均纯收入（元）', 'Income per head (yuan)'), kind: 'yuan' },
+        { name: 'rigidExpenditure', label: t('刚性支出（元）', 'Rigid expenditure (yuan)'), kind: 'yuan' },
+        {
+          name: 'category',
+          label: t('监测对象类别（纳入监测时填写）', 'Category (when taken in)'),
+          kind: 'choice',
+          options: (h.status === 'exited'
+            ? (['unstable_exited', 'sudden_hardship'] as const)
+            : (['edge_vulnerable', 'sudden_hardship'] as const)
+          ).map((c) => ({ value: c, label: MONITORING[c] })),
+        },
+        {
+          name: 'risks',
+          label: t('风险类型（纳入监测时填写）', 'Risks (when taken in)'),
+          kind: 'enums',
+          enum: 'RiskType',
+        },
+        { name: 'referredTo', label: t('转入政策（转其他政策时填写）', 'Referred to'), kind: 'text' },
+        notes,
+      ];
+    },
+    data: (v) => {
+      const fen = (x: unknown) => (x !== undefined && x !== null && x !== '' ? yuanToFen(x) : undefined);
+      const income = fen(v.incomePerCapita);
+      const expenditure = fen(v.rigidExpenditure);
+      const risks = (v.risks as 'illness'[] | undefined) ?? [];
+      return {
+        alertId: String(v.alertId ?? ''),
+        outcome: v.outcome as 'taken_in',
+        ...(income !== undefined ? { incomePerCapitaFen: income } : {}),
+        ...(expenditure !== undefined ? { rigidExpenditureFen: expenditure } : {}),
+        ...(str(v.category) ? { category: v.category as 'sudden_hardship' } : {}),
+        ...(risks.length > 0 ? { risks } : {}),
+        ...(str(v.referredTo) ? { referredTo: str(v.referredTo) } : {}),
+        ...(str(v.notes) ? { notes: str(v.notes) } : {}),
+      };
+    },
+  }),
   endMonitoring: command({
     name: 'endMonitoring',
     title: t('风险消除，解除监测', 'End monitoring'),
@@ -752,6 +836,11 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
     ...(h.members.length > 1 ? (['removeMember'] as const) : []),
   ];
   if (!['none', 'decreased'].includes(h.status)) life.push('recordNaturalDecrease');
+  // 风险预警 come to any household on file; an open one is verified (入户核实).
+  if (!['none', 'decreased'].includes(h.status)) {
+    life.unshift('raiseRiskAlert');
+    if (h.alerts.some((a) => !a.verification)) life.unshift('verifyRiskAlert');
+  }
   const monitoring: CommandName[] = h.monitored
     ? ['endMonitoring']
     : ['exited', 'unregistered', 'rejected', 'removed'].includes(h.status)

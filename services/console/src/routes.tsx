@@ -18,6 +18,7 @@ const AssessmentsPage = lazy(() => import('./pages/Assessments').then((m) => ({ 
 const AssessmentPage = lazy(() => import('./pages/Assessment').then((m) => ({ default: m.AssessmentPage })));
 const AreaExitsPage = lazy(() => import('./pages/AreaExits').then((m) => ({ default: m.AreaExitsPage })));
 const ComparisonPage = lazy(() => import('./pages/Comparison').then((m) => ({ default: m.ComparisonPage })));
+const AlertsPage = lazy(() => import('./pages/Alerts').then((m) => ({ default: m.AlertsPage })));
 const PolicyPage = lazy(() => import('./pages/Policy').then((m) => ({ default: m.PolicyPage })));
 const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ default: m.SnapshotPage })));
 
@@ -33,6 +34,7 @@ export const router = createBrowserRouter([
       { path: 'households/:id', element: later(<HouseholdPage />) },
       { path: 'apply', element: later(<ApplyPage />) },
       { path: 'queue', element: later(<QueuePage />) },
+      { path: 'alerts', element: later(<AlertsPage />) },
       { path: 'dashboard', element: later(<DashboardPage />) },
       { path: 'audit', element: later(<AuditPage />) },
       { path: 'exit-review', element: later(<ExitReviewPage />) },

@@ -33,8 +33,11 @@ export function evaluateExit(state: HouseholdState, year: number, policy: Policy
     incomeLineFen: line?.lineFen ?? null,
     policyId: policy.id,
   };
-  if (!line) unmet.push('income_line_known');
-  else if (!(assessment.incomePerCapitaFen > line.lineFen)) unmet.push('income_above_line');
+  if (!line) {
+    unmet.push('income_line_known');
+    // From the monitoring regime's start there is no poverty line: say so, not a bare "not met".
+    if (policy.monitoring) facts.monitoringFrom = policy.monitoring.from;
+  } else if (!(assessment.incomePerCapitaFen > line.lineFen)) unmet.push('income_above_line');
   for (const [condition, criterion] of Object.entries(CONDITION_CRITERIA)) {
     if (!assessment[condition as keyof typeof CONDITION_CRITERIA]) unmet.push(criterion);
   }

@@ -2,6 +2,7 @@ import type { HouseholdCommand, HouseholdCommandType, HouseholdEvent } from '@re
 import { HouseholdNotFound } from './errors.js';
 import * as adjustment from './rules/adjustment.js';
 import * as agencyFinding from './rules/agency-finding.js';
+import * as alerts from './rules/alerts.js';
 import * as areaMove from './rules/area-move.js';
 import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
@@ -44,6 +45,7 @@ const DECIDERS: Deciders<HouseholdCommandType> = {
   ...decrease.decide,
   ...details.decide,
   ...monitoring.decide,
+  ...alerts.decide,
   ...corrections.decide,
 };
 

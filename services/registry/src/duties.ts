@@ -74,6 +74,10 @@ export function dutyOfType(type: HouseholdCommand['type'], open: CaseAtStep | nu
     case 'ImportHousehold':
     case 'ImportExit':
       return 'import';
+    case 'RaiseRiskAlert':
+      return 'risk_alert';
+    case 'VerifyRiskAlert':
+      return 'alert_verification';
     // A notice and its objections belong to the level whose notice it is; a rejection to the
     // level of the step the case is at.
     case 'OpenPublicNotice':

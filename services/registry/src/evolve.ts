@@ -1,6 +1,7 @@
 import type { HouseholdEventType } from '@registry/schema';
 import * as adjustment from './rules/adjustment.js';
 import * as agencyFinding from './rules/agency-finding.js';
+import * as alerts from './rules/alerts.js';
 import * as areaMove from './rules/area-move.js';
 import * as assessment from './rules/assessment.js';
 import * as assistance from './rules/assistance.js';
@@ -41,6 +42,7 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
   ...decrease.evolve,
   ...details.evolve,
   ...monitoring.evolve,
+  ...alerts.evolve,
   ...corrections.evolve,
 };
 

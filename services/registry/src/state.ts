@@ -103,11 +103,30 @@ export interface HouseholdFacts {
   returns: { returnedOn: string; mainCause: string }[];
   monitoring?: { category: HouseholdEventData<'MonitoringStarted'>['category']; since: string; risks: string[] };
   monitoringPeriods: { category: string; from: string; to?: string }[];
+  /** 风险预警 on the household, in stream order, each with its verification once recorded. */
+  alerts: Alert[];
   removedOn?: string;
   /** 一户一策: the plan of each year, the latest recorded standing. */
   plans: { year: number; goal: string; incomeTargetFen?: number; categories: string[]; recordedOn: string }[];
   /** A move to another village proposed here, awaiting that village's acceptance. */
   pendingMove?: { toVillageCode: string; address: string; group?: string; relocation: boolean; proposedOn: string };
+}
+
+export interface Alert {
+  alertId: string;
+  channel: HouseholdEventData<'RiskAlertRaised'>['channel'];
+  risks: HouseholdEventData<'RiskAlertRaised'>['risks'];
+  detail: string;
+  department?: HouseholdEventData<'RiskAlertRaised'>['department'];
+  raisedOn: string;
+  verifyBy: string;
+  identifyBy: string;
+  verification?: {
+    verifiedOn: string;
+    outcome: HouseholdEventData<'RiskAlertVerified'>['outcome'];
+    incomePerCapitaFen?: number;
+    category?: HouseholdEventData<'RiskAlertVerified'>['category'];
+  };
 }
 
 export interface Visit {
@@ -128,6 +147,7 @@ export const initialState = (): HouseholdState => ({
   wrongExits: [],
   returns: [],
   monitoringPeriods: [],
+  alerts: [],
   plans: [],
 });
 
@@ -138,9 +158,10 @@ export const initialState = (): HouseholdState => ({
  * folds that household again from its events instead. 1: visits keyed by visit id (until
  * 2026-11-24); 2: visits in stream order (until 2026-11-29); 3: an open case keeps the
  * effective date of its last event (stepOn) (until 2026-11-29); 4: wrong exits (wrongExits)
- * (until 2026-11-29); 5: a measure's status (until 2026-11-29); 6: a pending move (until 2026-11-29); 7: household plans.
+ * (until 2026-11-29); 5: a measure's status (until 2026-11-29); 6: a pending move (until 2026-11-29); 7: household plans (until 2026-12-07);
+ * 8: risk alerts.
  */
-export const STATE_SHAPE = 7;
+export const STATE_SHAPE = 8;
 
 /** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

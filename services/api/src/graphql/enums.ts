@@ -1,4 +1,7 @@
 import {
+  AlertChannel,
+  AlertDepartment,
+  AlertOutcome,
   AssistanceCategory,
   ComparisonAgency,
   ExitCriterion,
@@ -15,6 +18,7 @@ import {
   NaturalDecreaseReason,
   PovertyCause,
   Relation,
+  RiskType,
   Role,
   Schooling,
   Sex,
@@ -48,6 +52,10 @@ const known = new Map<z.ZodEnum, string>([
   [IdentificationStep, 'IdentificationStep'],
   [ExitStep, 'ExitStep'],
   [Role, 'Role'],
+  [RiskType, 'RiskType'],
+  [AlertChannel, 'AlertChannel'],
+  [AlertDepartment, 'AlertDepartment'],
+  [AlertOutcome, 'AlertOutcome'],
 ]);
 
 const refs = new Map<string, { ref: ReturnType<typeof builder.enumType>; values: string }>();
@@ -84,3 +92,7 @@ export const MonitoringCategoryEnum = enumFor(MonitoringCategory);
 export const MeasureStatusEnum = enumFor(MeasureStatus);
 export const ExitCriterionEnum = enumFor(ExitCriterion);
 export const RoleEnum = enumFor(Role);
+export const RiskTypeEnum = enumFor(RiskType);
+export const AlertChannelEnum = enumFor(AlertChannel);
+export const AlertDepartmentEnum = enumFor(AlertDepartment);
+export const AlertOutcomeEnum = enumFor(AlertOutcome);

@@ -1,9 +1,12 @@
 import type { HouseholdView } from '@registry/projections';
 import type { Member } from '@registry/schema';
-import { maskNationalId } from '@registry/schema';
+import { chinaDate, maskNationalId } from '@registry/schema';
 import { maskBankAccount, maskName, maskPhone } from '../mask.js';
 import { builder } from './builder.js';
 import {
+  AlertChannelEnum,
+  AlertDepartmentEnum,
+  AlertOutcomeEnum,
   AssistanceCategoryEnum,
   enumOf,
   FundingSourceEnum,
@@ -14,6 +17,7 @@ import {
   MonitoringCategoryEnum,
   PovertyCauseEnum,
   RelationEnum,
+  RiskTypeEnum,
   SchoolingEnum,
   SexEnum,
 } from './enums.js';
@@ -162,6 +166,54 @@ const MonitoringType = builder.objectRef<NonNullable<View['monitoring']>>('Monit
   }),
 });
 
+const AlertVerificationType = builder
+  .objectRef<NonNullable<View['alerts'][number]['verification']>>('RiskAlertVerification')
+  .implement({
+    description: '入户核实: what the verification of an alert found.',
+    fields: (t) => ({
+      verifiedOn: t.field({ type: 'Date', resolve: (v) => v.verifiedOn }),
+      outcome: t.field({ type: AlertOutcomeEnum, resolve: (v) => v.outcome as 'excluded' }),
+      incomePerCapitaFen: t.int({ nullable: true, resolve: (v) => v.incomePerCapitaFen }),
+      category: t.field({
+        type: MonitoringCategoryEnum,
+        nullable: true,
+        resolve: (v) => (v.category as 'sudden_hardship' | null) ?? null,
+      }),
+    }),
+  });
+
+export const RiskAlertType = builder.objectRef<View['alerts'][number]>('RiskAlert').implement({
+  description:
+    '风险预警: a risk that came to light through a channel, with the dates by which it is to be verified and decided.',
+  fields: (t) => ({
+    alertId: t.exposeID('alertId'),
+    channel: t.field({ type: AlertChannelEnum, resolve: (a) => a.channel as 'self_report' }),
+    department: t.field({
+      type: AlertDepartmentEnum,
+      nullable: true,
+      resolve: (a) => (a.department as 'medical_insurance' | null) ?? null,
+    }),
+    risks: t.field({ type: [RiskTypeEnum], resolve: (a) => a.risks as 'illness'[] }),
+    detail: t.exposeString('detail'),
+    raisedOn: t.field({ type: 'Date', resolve: (a) => a.raisedOn }),
+    verifyBy: t.field({
+      type: 'Date',
+      description: 'The verification’s deadline (入户核实).',
+      resolve: (a) => a.verifyBy,
+    }),
+    identifyBy: t.field({
+      type: 'Date',
+      description: 'The county decision’s deadline (识别认定).',
+      resolve: (a) => a.identifyBy,
+    }),
+    overdue: t.boolean({
+      description: 'Not verified and past its verification date (today, China time).',
+      resolve: (a, _args, ctx) => a.verification === null && a.verifyBy < chinaDate(new Date(ctx.now)),
+    }),
+    verification: t.field({ type: AlertVerificationType, nullable: true, resolve: (a) => a.verification }),
+  }),
+});
+
 const OpenCaseType = builder.objectRef<NonNullable<View['openCase']>>('OpenCase').implement({
   description: 'An identification or exit case under way.',
   fields: (t) => ({
@@ -235,6 +287,7 @@ export const HouseholdFacts = builder.interfaceRef<View>('HouseholdFacts').imple
     wrongExits: t.field({ type: [WrongExitType], resolve: (v) => v.wrongExits }),
     returns: t.field({ type: [ReturnEntryType], resolve: (v) => v.returns }),
     monitoring: t.field({ type: MonitoringType, nullable: true, resolve: (v) => v.monitoring }),
+    alerts: t.field({ type: [RiskAlertType], description: '风险预警, in the order raised.', resolve: (v) => v.alerts }),
     openCase: t.field({ type: OpenCaseType, nullable: true, resolve: (v) => v.openCase }),
     removedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.removedOn }),
     decreasedOn: t.field({ type: 'Date', nullable: true, resolve: (v) => v.decreasedOn }),

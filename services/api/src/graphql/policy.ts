@@ -1,5 +1,5 @@
 import type { PolicyVersion } from '@registry/registry';
-import { chinaDate, type Duty } from '@registry/schema';
+import { chinaDate, type Duty, type MonitoringRegime } from '@registry/schema';
 import { Forbidden, requireRole } from '../auth.js';
 import { builder } from './builder.js';
 import { COMMAND_ERRORS } from './errors.js';
@@ -38,6 +38,57 @@ const Thresholds = builder.objectRef<{ standard: number; west: number }>('Policy
   fields: (t) => ({ standard: t.exposeFloat('standard'), west: t.exposeFloat('west') }),
 });
 
+const MonitoringStandard = builder
+  .objectRef<{ year: number; standardFen: number }>('PolicyMonitoringStandard')
+  .implement({
+    fields: (t) => ({
+      year: t.exposeInt('year'),
+      standardFen: t.exposeInt('standardFen', {
+        description: 'Income per head, fen, below which a household is in the range.',
+      }),
+    }),
+  });
+
+const ProvincialMonitoringStandard = builder
+  .objectRef<{ province: string; year: number; standardFen: number }>('PolicyProvincialMonitoringStandard')
+  .implement({
+    fields: (t) => ({
+      province: t.exposeString('province', { description: 'Two-digit province code.' }),
+      year: t.exposeInt('year'),
+      standardFen: t.exposeInt('standardFen'),
+    }),
+  });
+
+const byYear = (record: Record<string, number>) =>
+  Object.entries(record).map(([year, standardFen]) => ({ year: Number(year), standardFen }));
+
+const Monitoring = builder.objectRef<MonitoringRegime>('PolicyMonitoring').implement({
+  description:
+    '防返贫动态监测: from which date households enter through monitoring, the yearly monitoring standard (监测标准), the days for each step and the minimum time monitored before the risk is eliminated.',
+  fields: (t) => ({
+    from: t.field({
+      type: 'Date',
+      description: 'From this date 建档立卡 applications are refused; households enter through monitoring.',
+      resolve: (m) => m.from,
+    }),
+    standards: t.field({ type: [MonitoringStandard], resolve: (m) => byYear(m.standardsFen) }),
+    provincialStandards: t.field({
+      type: [ProvincialMonitoringStandard],
+      resolve: (m) =>
+        Object.entries(m.provincialStandardsFen).flatMap(([province, years]) =>
+          byYear(years).map((y) => ({ province, ...y })),
+        ),
+    }),
+    verificationDays: t.exposeInt('verificationDays', { description: 'Days from an alert to its verification.' }),
+    identificationDays: t.exposeInt('identificationDays', {
+      description: 'Days from an alert to the county’s decision.',
+    }),
+    eliminationMinMonths: t.exposeInt('eliminationMinMonths', {
+      description: 'Months monitored, at least, before the risk is eliminated.',
+    }),
+  }),
+});
+
 const PolicyVersionType = builder.objectRef<PolicyVersion>('PolicyVersion').implement({
   description: 'A policy version as recorded: in force from effectiveFrom until the next version’s.',
   fields: (t) => ({
@@ -72,6 +123,12 @@ const PolicyVersionType = builder.objectRef<PolicyVersion>('PolicyVersion').impl
       resolve: (v) => (v.policy.separateDuties ?? []).map(([first, second]) => ({ first, second })),
     }),
     areaExitIncidence: t.field({ type: Thresholds, resolve: (v) => v.policy.areaExitIncidence }),
+    monitoring: t.field({
+      type: Monitoring,
+      nullable: true,
+      description: 'Absent: the version has no monitoring regime.',
+      resolve: (v) => v.policy.monitoring ?? null,
+    }),
   }),
 });
 
@@ -113,6 +170,27 @@ const ThresholdsInput = builder.inputType('PolicyExitThresholdsInput', {
   fields: (t) => ({ standard: t.float({ required: true }), west: t.float({ required: true }) }),
 });
 
+const MonitoringStandardInput = builder.inputType('PolicyMonitoringStandardInput', {
+  fields: (t) => ({ year: t.int({ required: true }), standardFen: t.int({ required: true }) }),
+});
+const ProvincialMonitoringStandardInput = builder.inputType('PolicyProvincialMonitoringStandardInput', {
+  fields: (t) => ({
+    province: t.string({ required: true }),
+    year: t.int({ required: true }),
+    standardFen: t.int({ required: true }),
+  }),
+});
+const MonitoringInput = builder.inputType('PolicyMonitoringInput', {
+  fields: (t) => ({
+    from: t.field({ type: 'Date', required: true }),
+    standards: t.field({ type: [MonitoringStandardInput], required: true }),
+    provincialStandards: t.field({ type: [ProvincialMonitoringStandardInput], required: true }),
+    verificationDays: t.int({ required: true }),
+    identificationDays: t.int({ required: true }),
+    eliminationMinMonths: t.int({ required: true }),
+  }),
+});
+
 const RecordPolicyVersionInput = builder.inputType('RecordPolicyVersionInput', {
   description: 'A whole policy version: what it does not list, it does not have (copy the version in force to start).',
   fields: (t) => ({
@@ -127,6 +205,10 @@ const RecordPolicyVersionInput = builder.inputType('RecordPolicyVersionInput', {
     dutyLevels: t.field({ type: [DutyLevelsInput], required: true }),
     separateDuties: t.field({ type: [DutyPairInput], required: true }),
     areaExitIncidence: t.field({ type: ThresholdsInput, required: true }),
+    monitoring: t.field({
+      type: MonitoringInput,
+      description: 'Omitted: the version has no monitoring regime (for replays of 2014–2020 only).',
+    }),
   }),
 });
 
@@ -144,7 +226,7 @@ builder.mutationField('recordPolicyVersion', (t) =>
   t.field({
     type: PolicySuccess,
     description:
-      'Records a policy version, in force from its effective date: income lines, notice days, visit minimum, level rules, exit thresholds. The province’s admins only.',
+      'Records a policy version, in force from its effective date: income lines, notice days, visit minimum, level rules, exit thresholds, the monitoring regime. The province’s admins only.',
     errors: { types: COMMAND_ERRORS, directResult: true, union: { name: 'RecordPolicyVersionResult' } },
     args: {
       commandId: t.arg.id({ required: true }),
@@ -159,6 +241,11 @@ builder.mutationField('recordPolicyVersion', (t) =>
       const provincial: Record<string, Record<string, number>> = {};
       for (const l of i.provincialIncomeLines) {
         provincial[l.province] = { ...provincial[l.province], [String(l.year)]: l.lineFen };
+      }
+      const m = i.monitoring;
+      const provincialStandards: Record<string, Record<string, number>> = {};
+      for (const l of m?.provincialStandards ?? []) {
+        provincialStandards[l.province] = { ...provincialStandards[l.province], [String(l.year)]: l.standardFen };
       }
       const recorded = await ctx.deps.policies.record(
         {
@@ -175,6 +262,18 @@ builder.mutationField('recordPolicyVersion', (t) =>
             dutyLevels: Object.fromEntries(i.dutyLevels.map((d) => [d.duty, d.levels])),
             separateDuties: i.separateDuties.map((p) => [p.first as Duty, p.second as Duty]),
             areaExitIncidence: i.areaExitIncidence,
+            ...(m
+              ? {
+                  monitoring: {
+                    from: m.from,
+                    standardsFen: Object.fromEntries(m.standards.map((l) => [String(l.year), l.standardFen])),
+                    provincialStandardsFen: provincialStandards,
+                    verificationDays: m.verificationDays,
+                    identificationDays: m.identificationDays,
+                    eliminationMinMonths: m.eliminationMinMonths,
+                  },
+                }
+              : {}),
           },
         },
         ctx.viewer.actor,

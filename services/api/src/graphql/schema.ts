@@ -14,6 +14,7 @@ import './assessment.js';
 import './assessment-mutations.js';
 import './areas.js';
 import './policy.js';
+import './alerts.js';
 
 builder.queryType({ description: 'Reads. Every field answers only within your area.' });
 builder.mutationType({

@@ -97,6 +97,32 @@ function VersionDetail({ version }: { version: Version }) {
           ))}
         </Space>
       </Descriptions.Item>
+      <Descriptions.Item label={words.t('monitoringRegime')}>
+        {version.monitoring ? (
+          <Descriptions size="small" column={1} data-testid="policy-monitoring">
+            <Descriptions.Item label={words.t('monitoringFrom')}>
+              {words.date(version.monitoring.from)}
+            </Descriptions.Item>
+            <Descriptions.Item label={words.t('monitoringStandards')}>
+              {version.monitoring.standards.map((l) => `${l.year}：${words.yuan(l.standardFen)}`).join('；') || '—'}
+            </Descriptions.Item>
+            <Descriptions.Item label={words.t('provincialMonitoringStandards')}>
+              {version.monitoring.provincialStandards
+                .map((l) => `${l.province} ${l.year}：${words.yuan(l.standardFen)}`)
+                .join('；') || '—'}
+            </Descriptions.Item>
+            <Descriptions.Item label={words.t('monitoringDays')}>
+              {words.t('monitoringDaysText', {
+                verification: version.monitoring.verificationDays,
+                identification: version.monitoring.identificationDays,
+                months: version.monitoring.eliminationMinMonths,
+              })}
+            </Descriptions.Item>
+          </Descriptions>
+        ) : (
+          words.t('noMonitoring')
+        )}
+      </Descriptions.Item>
       <Descriptions.Item label={words.t('separateDuties')}>
         {version.separateDuties
           .map((p) => `${DUTY_LABELS[p.first]?.[lang] ?? p.first} ≠ ${DUTY_LABELS[p.second]?.[lang] ?? p.second}`)
@@ -148,6 +174,23 @@ function NewVersion({ base, onDone }: { base: Version; onDone: () => void }) {
           })),
           dutyLevels: base.dutyLevels.map(({ duty, levels }) => ({ duty, levels })),
           separateDuties: base.separateDuties.map(({ first, second }) => ({ first, second })),
+          // The monitoring regime goes on as in force: a version leaves out only what it means to.
+          ...(base.monitoring
+            ? {
+                monitoring: {
+                  from: base.monitoring.from,
+                  standards: base.monitoring.standards.map(({ year, standardFen }) => ({ year, standardFen })),
+                  provincialStandards: base.monitoring.provincialStandards.map(({ province, year, standardFen }) => ({
+                    province,
+                    year,
+                    standardFen,
+                  })),
+                  verificationDays: base.monitoring.verificationDays,
+                  identificationDays: base.monitoring.identificationDays,
+                  eliminationMinMonths: base.monitoring.eliminationMinMonths,
+                },
+              }
+            : {}),
         },
       })
     ).recordPolicyVersion;

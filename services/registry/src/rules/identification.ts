@@ -1,4 +1,4 @@
-import type { HouseholdEvent } from '@registry/schema';
+import { type HouseholdEvent, monitoringRegimeOn } from '@registry/schema';
 import { advance, rejection } from './cases.js';
 import { refuse, requireReason, requireStatus, requireStep } from './guards.js';
 import type { Deciders, Evolvers } from './types.js';
@@ -18,6 +18,16 @@ export const decide: Deciders<
 > = {
   ApplyForRegistration: (command, state, ctx) => {
     requireStatus(state, ['none', 'rejected', 'removed', 'unregistered'], 'apply');
+    // 建档立卡 identification ended with 2020: from the policy's date a household at risk enters
+    // through monitoring (a risk alert, its verification, the identification of a monitored household).
+    const regime = monitoringRegimeOn(ctx.policy, ctx.effectiveAt);
+    if (regime) {
+      refuse(
+        'REGISTRATION_CLOSED',
+        `no application for registration is taken effective ${ctx.effectiveAt}: from ${regime.from} households at risk enter through monitoring (record a risk alert)`,
+        { effectiveAt: ctx.effectiveAt, monitoringFrom: regime.from },
+      );
+    }
     return [{ type: 'ApplicationSubmitted', data: { householdId: ctx.householdId, ...command.data } }];
   },
 

@@ -1,7 +1,18 @@
+import type { HouseholdEventData } from '@registry/schema';
 import { ValidationError } from '../errors.js';
 import type { HouseholdFacts, HouseholdState, Status } from '../state.js';
 import { refuse, requireStatus } from './guards.js';
 import type { Deciders, Evolvers } from './types.js';
+
+/**
+ * The statuses a household may be in to be taken in as each category: 脱贫不稳定户 are exited
+ * households, 边缘易致贫户 never registered (or rejected, or removed), 突发严重困难户 either.
+ */
+export const MONITORING_ALLOWED: Record<HouseholdEventData<'MonitoringStarted'>['category'], readonly Status[]> = {
+  unstable_exited: ['exited'],
+  edge_vulnerable: ['none', 'unregistered', 'rejected', 'removed'],
+  sudden_hardship: ['none', 'unregistered', 'rejected', 'removed', 'exited'],
+};
 
 /**
  * 防返贫监测 (2020 on): unstable exited households, edge households never registered (the
@@ -11,12 +22,7 @@ import type { Deciders, Evolvers } from './types.js';
 export const decide: Deciders<'StartMonitoring' | 'EndMonitoring'> = {
   StartMonitoring: (command, state, ctx) => {
     if (state.monitoring) refuse('ALREADY_MONITORED', `already monitored as ${state.monitoring.category}`);
-    const allowed: Record<typeof command.data.category, readonly Status[]> = {
-      unstable_exited: ['exited'],
-      edge_vulnerable: ['none', 'unregistered', 'rejected', 'removed'],
-      sudden_hardship: ['none', 'unregistered', 'rejected', 'removed', 'exited'],
-    };
-    requireStatus(state, allowed[command.data.category], `start monitoring as ${command.data.category}`);
+    requireStatus(state, MONITORING_ALLOWED[command.data.category], `start monitoring as ${command.data.category}`);
     const isNew = state.status === 'none';
     if (isNew && !command.data.household) {
       throw new ValidationError([

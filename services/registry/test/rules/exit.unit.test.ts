@@ -1,4 +1,5 @@
 import { NATIONAL_POLICY } from '@registry/schema';
+import { refusalText } from '@registry/schema/messages';
 import { describe, expect, it } from 'vitest';
 import {
   applied,
@@ -65,11 +66,24 @@ describe('exit: proposal → village review → notice → confirmation → town
     given(withHelper(), [assessed(2019, { incomePerCapitaFen: 400_000 })])
       .when(propose, { effectiveAt: '2019-11-20' })
       .thenRefuses('EXIT_CRITERIA_UNMET');
+    const noLine = given(withHelper(), [assessed(2021)])
+      .when(cmd('ProposeExit', { year: 2021 }), { effectiveAt: '2021-11-20' })
+      .thenRefuses('EXIT_CRITERIA_UNMET');
+    expect(noLine.unmetCriteria).toEqual(['income_line_known']);
+    // Not a bare "未达到": the year has no line because monitoring took over from 2021.
+    expect(noLine.facts).toMatchObject({ year: 2021, monitoringFrom: '2021-01-01', incomeLineFen: null });
+    const text = refusalText({ code: noLine.rule, unmetCriteria: noLine.unmetCriteria, facts: noLine.facts }, 'zh');
+    expect(text).toContain('2021年没有贫困线');
+    expect(text).toContain('防返贫动态监测');
+    expect(text).not.toContain('未达到：');
+    // A policy without the regime and without the year's line asks for the line to be recorded.
+    const { monitoring: _, ...withoutRegime } = NATIONAL_POLICY;
+    const unrecorded = given(withHelper(), [assessed(2021)])
+      .when(cmd('ProposeExit', { year: 2021 }), { effectiveAt: '2021-11-20', policy: withoutRegime })
+      .thenRefuses('EXIT_CRITERIA_UNMET');
     expect(
-      given(withHelper(), [assessed(2021)])
-        .when(cmd('ProposeExit', { year: 2021 }), { effectiveAt: '2021-11-20' })
-        .thenRefuses('EXIT_CRITERIA_UNMET').unmetCriteria,
-    ).toEqual(['income_line_known']);
+      refusalText({ code: unrecorded.rule, unmetCriteria: unrecorded.unmetCriteria, facts: unrecorded.facts }, 'zh'),
+    ).toContain('2021年的收入标准尚未录入政策参数');
   });
 
   it('refuses an exit for a household that is not registered, or already has a case open', () => {

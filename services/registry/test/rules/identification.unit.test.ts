@@ -1,3 +1,5 @@
+import { type MonitoringRegime, NATIONAL_POLICY } from '@registry/schema';
+import { refusalText } from '@registry/schema/messages';
 import { describe, expect, it } from 'vitest';
 import {
   applied,
@@ -38,6 +40,23 @@ describe('identification: application → reviews and notices → data compariso
     given(registered())
       .when(cmd('ApplyForRegistration', { household: household(), members: [head] }))
       .thenRefuses('STATUS');
+  });
+
+  it('refuses an application once the monitoring regime is in force, pointing to monitoring', () => {
+    const apply = cmd('ApplyForRegistration', { household: household(), members: [head] });
+    given().when(apply, { effectiveAt: '2020-12-31' }).result();
+    const refused = given()
+      .when(apply, { effectiveAt: '2021-01-01' })
+      .thenRefuses('REGISTRATION_CLOSED', { effectiveAt: '2021-01-01', monitoringFrom: '2021-01-01' });
+    const text = refusalText({ code: refused.rule, facts: refused.facts }, 'zh');
+    expect(text).toContain('风险预警');
+    expect(text).toContain('防返贫动态监测自2021年1月1日起施行，所填日期为2021年1月1日');
+    // A province whose version starts monitoring later takes applications until then.
+    const later = {
+      ...NATIONAL_POLICY,
+      monitoring: { ...(NATIONAL_POLICY.monitoring as MonitoringRegime), from: '2022-01-01' },
+    };
+    given().when(apply, { effectiveAt: '2021-06-01', policy: later }).result();
   });
 
   it('refuses a step effective before the case’s previous one; the same day is in order', () => {

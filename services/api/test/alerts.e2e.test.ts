@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  countyClerk,
+  ok,
+  person,
+  query,
+  type RunningApi,
+  send,
+  startApi,
+  TOWNSHIP,
+  townshipClerk,
+  VILLAGE,
+  villageClerk,
+} from './harness.js';
+
+const QUEUE = `query($area: AreaCode!, $pending: Boolean, $w: Position) {
+  riskAlerts(areaCode: $area, pending: $pending, waitFor: $w) {
+    pending overdue
+    items { householdId villageCode address alert {
+      alertId channel department risks detail raisedOn verifyBy identifyBy overdue
+      verification { verifiedOn outcome incomePerCapitaFen category } } } } }`;
+
+type Queue = {
+  pending: number;
+  overdue: number;
+  items: {
+    householdId: string;
+    alert: {
+      alertId: string;
+      channel: string;
+      overdue: boolean;
+      verifyBy: string;
+      verification: { outcome: string; incomePerCapitaFen: number | null; category: string | null } | null;
+    };
+  }[];
+};
+
+/** The queue, or the errors that kept it from answering. */
+async function queueOf(client: GraphQLClient, variables: Record<string, unknown>): Promise<Queue> {
+  const { data, errors } = await query<{ riskAlerts: Queue }>(client, QUEUE, variables);
+  if (!data) throw new Error(JSON.stringify(errors));
+  return data.riskAlerts;
+}
+
+describe('risk alerts (风险预警) and their verification through the API', () => {
+  let api: RunningApi;
+  let village: GraphQLClient;
+  let township: GraphQLClient;
+  let county: GraphQLClient;
+  beforeAll(async () => {
+    api = await startApi('alerts');
+    village = await api.client(villageClerk);
+    township = await api.client(townshipClerk);
+    county = await api.client(countyClerk);
+  });
+  afterAll(async () => api.close());
+
+  /** A household that applied in 2020 and was turned down at the village review: on file, never registered. */
+  const rejected = async (address: string) => {
+    const householdId = randomUUID();
+    await ok(village, 'ApplyForRegistration', {
+      householdId,
+      effectiveAt: '2020-05-01',
+      data: { household: { villageCode: VILLAGE, address }, members: [person('head')] },
+    });
+    await ok(village, 'RecordVillageReview', {
+      householdId,
+      effectiveAt: '2020-05-10',
+      reason: '收入高于标准',
+      data: { approved: false },
+    });
+    return householdId;
+  };
+
+  it('puts an alert on the village’s queue with its deadlines, overdue until verified, and takes the household in', async () => {
+    const householdId = await rejected('李庄3号');
+    // A department's screening is recorded by the county.
+    const alertId = randomUUID();
+    const raised = await ok(county, 'RaiseRiskAlert', {
+      householdId,
+      effectiveAt: '2022-03-01',
+      data: {
+        alertId,
+        channel: 'department',
+        department: 'medical_insurance',
+        indicator: '个人自付医疗费用',
+        amountFen: 2_350_000,
+        risks: ['illness'],
+        detail: '医保部门筛查：年度自付医疗费用超过预警线',
+      },
+    });
+    const queued = await queueOf(village, { area: VILLAGE, w: raised.position });
+    expect(queued).toMatchObject({ pending: 1, overdue: 1 });
+    expect(queued.items[0]).toMatchObject({
+      householdId,
+      alert: { alertId, channel: 'department', verifyBy: '2022-03-08', overdue: true, verification: null },
+    });
+    // The county is not the level that verifies (乡村入户核实).
+    const wrongLevel = await send(county, 'VerifyRiskAlert', {
+      householdId,
+      effectiveAt: '2022-03-05',
+      data: { alertId, outcome: 'referred', referredTo: '临时救助' },
+    });
+    expect(wrongLevel).toMatchObject({ __typename: 'RuleViolation', rule: 'LEVEL_NOT_ALLOWED' });
+    // Income above the 2022 standard (6,300 yuan) takes in only a sudden hardship: refused in Chinese.
+    const above = await query<{ verifyRiskAlert: { __typename: string; rule: string; localizedMessage: string } }>(
+      township,
+      `mutation($c: ID!, $i: VerifyRiskAlertInput!) { verifyRiskAlert(commandId: $c, input: $i) {
+        __typename ... on RuleViolation { rule localizedMessage } } }`,
+      {
+        c: randomUUID(),
+        i: {
+          householdId,
+          effectiveAt: '2022-03-05',
+          data: {
+            alertId,
+            outcome: 'taken_in',
+            incomePerCapitaFen: 700_000,
+            rigidExpenditureFen: 2_350_000,
+            category: 'edge_vulnerable',
+            risks: ['illness'],
+          },
+        },
+      },
+    );
+    expect(above.data.verifyRiskAlert.rule).toBe('ABOVE_MONITORING_STANDARD');
+    expect(above.data.verifyRiskAlert.localizedMessage).toContain('2022年监测标准 6,300.00 元');
+    const verified = await ok(township, 'VerifyRiskAlert', {
+      householdId,
+      effectiveAt: '2022-03-05',
+      data: {
+        alertId,
+        outcome: 'taken_in',
+        incomePerCapitaFen: 520_000,
+        rigidExpenditureFen: 2_350_000,
+        category: 'edge_vulnerable',
+        risks: ['illness'],
+      },
+    });
+    const after = await queueOf(village, { area: VILLAGE, w: verified.position });
+    expect(after).toMatchObject({ pending: 0, overdue: 0, items: [] });
+    const all = await queueOf(village, { area: VILLAGE, pending: false });
+    expect(all.items.find((i) => i.alert.alertId === alertId)?.alert).toMatchObject({
+      overdue: false,
+      verification: { outcome: 'taken_in', incomePerCapitaFen: 520_000, category: 'edge_vulnerable' },
+    });
+    const { data } = await query<{ household: { alerts: { alertId: string; verification: { outcome: string } }[] } }>(
+      village,
+      'query($id: ID!) { household(id: $id) { alerts { alertId verification { outcome } } } }',
+      { id: householdId },
+    );
+    expect(data.household.alerts).toEqual([{ alertId, verification: { outcome: 'taken_in' } }]);
+  });
+
+  it('refuses a bad alert naming the field, records nothing, and keeps another area’s queue apart', async () => {
+    const householdId = await rejected('李庄4号');
+    const bad = await send(village, 'RaiseRiskAlert', {
+      householdId,
+      effectiveAt: '2022-04-01',
+      data: { channel: 'department', risks: [], detail: '筛查' },
+    });
+    expect(bad.__typename).toBe('ValidationError');
+    expect(bad.issues?.map((i) => i.path).sort()).toEqual(['input.data.department', 'input.data.risks']);
+    const early = await send(village, 'RaiseRiskAlert', {
+      householdId,
+      effectiveAt: '2020-12-31',
+      data: { channel: 'self_report', risks: ['illness'], detail: '申报' },
+    });
+    expect(early).toMatchObject({ __typename: 'RuleViolation', rule: 'MONITORING_NOT_IN_FORCE' });
+    const { data } = await query<{ household: { alerts: unknown[] } }>(
+      village,
+      'query($id: ID!) { household(id: $id) { alerts { alertId } } }',
+      { id: householdId },
+    );
+    expect(data.household.alerts).toEqual([]);
+    const other = await query<{ riskAlerts: Queue }>(village, QUEUE, { area: TOWNSHIP.replace(/101000$/, '102000') });
+    expect(other.data).toBeNull();
+    expect(JSON.stringify(other.errors)).toContain('FORBIDDEN');
+  });
+});
