@@ -924,6 +924,48 @@ if ('skipped' in launched) {
       await county.close();
     });
 
+    it('a village clerk records a risk alert, finds it overdue on the 风险预警 queue, and verifies it from there', async () => {
+      const VILLAGE = '320924101201';
+      const client = await api('clerk', VILLAGE);
+      const { households } = await client.request<{ households: { edges: { node: { id: string } }[] } }>(
+        '{ households(first: 1, filter: { status: [exited], monitored: false }) { edges { node { id } } } }',
+      );
+      const id = households.edges[0]?.node.id;
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '海河镇东港村');
+      await page.goto(`${service.url}/households/${id}`);
+      await step(page, 'raiseRiskAlert', '2022-03-01', async (form) => {
+        await choose(page, form.getByTestId('field-channel'), '农户自主申报');
+        await form.getByTestId('field-risks').click();
+        await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="因病"]').click();
+        await page.keyboard.press('Escape');
+        await closed(page);
+        await form.getByTestId('field-detail').fill('户主住院治疗，自付医疗费用较大');
+      });
+      await page.getByRole('menuitem', { name: '风险预警' }).click();
+      const list = page.getByTestId('alert-list');
+      await expect.poll(() => list.textContent()).toContain('户主住院治疗');
+      // Raised in 2022, to be verified within 7 days: long overdue, in red.
+      await expect.poll(() => list.getByTestId('alert-deadline').first().textContent()).toMatch(/逾期 \d+ 天/);
+      await expect.poll(() => page.getByTestId('alerts-overdue').textContent()).toContain('1');
+      await page.screenshot({ path: path.join(SHOTS, 'alerts.png'), fullPage: true });
+      await list.getByTestId('alert-household').first().click();
+      await step(page, 'verifyRiskAlert', '2022-03-05', async (form) => {
+        await form.getByTestId('field-alertId').click();
+        await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+        await closed(page);
+        await choose(page, form.getByTestId('field-outcome'), '核实无风险，不纳入');
+        await form.getByTestId('field-incomePerCapita').fill('12000');
+        await form.getByTestId('field-rigidExpenditure').fill('3000');
+        await form.getByTestId('field-notes').fill('医疗费用已由大病保险报销，家庭收入稳定');
+      });
+      await page.getByRole('menuitem', { name: '风险预警' }).click();
+      await expect.poll(() => page.getByTestId('alerts-pending').textContent()).toContain('0');
+      await page.getByTestId('alerts-all').click();
+      await expect.poll(() => page.getByTestId('alert-list').textContent()).toContain('核实无风险，不纳入');
+      await page.close();
+    });
+
     it('a clerk cancels a measure, and its status shows with the household’s measures', async () => {
       const client = await api('clerk', '320924000000');
       const { households } = await client.request<{
