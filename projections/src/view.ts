@@ -51,9 +51,9 @@ export interface HouseholdView {
     since: string;
     risks: string[];
   } | null;
-  /** An identification or exit case under way. */
+  /** An identification, exit or monitored household's identification case under way. */
   openCase: {
-    kind: 'identification' | 'exit';
+    kind: 'identification' | 'exit' | 'monitoring';
     step: string;
     year: number | null;
     notice: { level: 'village' | 'township'; openedOn: string; closesOn: string } | null;

@@ -288,6 +288,16 @@ export const HouseholdCommands = {
         message: 'household and members go together',
       }),
   ),
+  ApproveMonitoring: command(
+    'ApproveMonitoring',
+    '县级审定: the county decides the household is a monitored household, as its alert’s verification took it in (category, risks, income and expenditure found).',
+    z.object({}).strict(),
+  ),
+  RejectMonitoring: command(
+    'RejectMonitoring',
+    '识别认定不通过: ends the identification of a monitored household at its current step (the reason is required).',
+    z.object({}).strict(),
+  ),
   EndMonitoring: command(
     'EndMonitoring',
     'Releases the household: the risk is eliminated.',

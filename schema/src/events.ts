@@ -48,9 +48,16 @@ export const ExitStep = z.enum([
   'township_verification',
   'county_approval',
 ]);
+/**
+ * Steps of the identification of a monitored household (识别认定), once the alert's verification
+ * took it in: 民主评议, 村内公示 (only in the village: "公示环节原则上只在村内开展一次，县乡不再重复
+ * 公示"), 乡镇审核, 县级审定.
+ */
+export const MonitoringStep = z.enum(['village_review', 'village_notice', 'township_review', 'county_decision']);
 export type IdentificationStep = z.infer<typeof IdentificationStep>;
 export type ExitStep = z.infer<typeof ExitStep>;
-export const CaseStep = z.union([IdentificationStep, ExitStep]);
+export type MonitoringStep = z.infer<typeof MonitoringStep>;
+export const CaseStep = z.union([IdentificationStep, ExitStep, MonitoringStep]);
 export type CaseStep = z.infer<typeof CaseStep>;
 
 export const NoticeLevel = z.enum(['village', 'township']);
@@ -400,7 +407,7 @@ export const HouseholdEvents = {
   ),
   MonitoringStarted: define(
     'MonitoringStarted',
-    '防返贫监测: taken into monitoring; for a household never registered it also records the household.',
+    '防返贫监测: taken into monitoring (the county’s decision on an alert taken in, or a direct record before the regime); for a household never registered it also records the household.',
     z
       .object({
         householdId: Uuid,
@@ -408,8 +415,17 @@ export const HouseholdEvents = {
         risks: z.array(Text(200)).min(1, 'must name at least one risk').max(20),
         household: HouseholdDetails.optional(),
         members: MemberList.optional(),
+        /** The alert whose verification took the household in, and what it found. */
+        alertId: Uuid.optional(),
+        incomePerCapitaFen: Fen.optional(),
+        rigidExpenditureFen: Fen.optional(),
       })
       .strict(),
+  ),
+  MonitoringIdentificationRejected: define(
+    'MonitoringIdentificationRejected',
+    '识别认定不通过: the identification of a household taken in by an alert ended without monitoring, at the step named, with the reason.',
+    z.object({ alertId: Uuid, step: MonitoringStep, reason: Text2000 }).strict(),
   ),
   MonitoringEnded: define(
     'MonitoringEnded',

@@ -269,6 +269,7 @@ export const EVENT_LABELS: Record<string, Text> = {
   MonitoringEnded: t('风险消除，解除监测', 'monitoring ended'),
   RiskAlertRaised: t('风险预警', 'risk alert'),
   RiskAlertVerified: t('入户核实', 'alert verified'),
+  MonitoringIdentificationRejected: t('监测对象识别认定不通过', 'monitoring identification rejected'),
   RemovedFromRegistry: t('清退', 'removed from registry'),
   NaturalDecreaseRecorded: t('自然减少', 'natural decrease'),
   EventCorrected: t('更正', 'correction'),
@@ -278,6 +279,7 @@ export const EVENT_LABELS: Record<string, Text> = {
 export const CASE_LABELS: Record<string, Text> = {
   identification: t('识别', 'identification'),
   exit: t('退出', 'exit'),
+  monitoring: t('监测对象识别认定', 'monitored household’s identification'),
   village_review: t('村级评议', 'village review'),
   village_notice: t('村级公示', 'village notice'),
   township_review: t('乡镇审核', 'township review'),
@@ -286,6 +288,7 @@ export const CASE_LABELS: Record<string, Text> = {
   county_approval: t('县级审定', 'county approval'),
   confirmation: t('户签字确认', 'household confirmation'),
   township_verification: t('乡镇核实', 'township verification'),
+  county_decision: t('县级审定', 'county decision'),
 };
 
 /** The steps the policy assigns to levels (dutyLevels), and the levels. */
@@ -315,6 +318,7 @@ export const DUTY_LABELS: Record<string, Text> = {
   county_exit_announcement: t('贫困县摘帽公告', 'county exit announcement'),
   risk_alert: t('风险预警', 'risk alert'),
   alert_verification: t('入户核实', 'alert verification'),
+  monitoring_decision: t('监测对象县级审定', 'county decision on a monitored household'),
 };
 export const LEVEL_LABELS: Record<string, Text> = {
   province: t('省级', 'province'),
@@ -387,6 +391,10 @@ export const REFUSAL_LABELS: Record<string, Text> = {
   ABOVE_MONITORING_STANDARD: t(
     '人均纯收入不低于当年监测标准：脱贫不稳定户、边缘易致贫户须在监测范围内；因刚性支出较大或收入大幅缩减陷入严重困难的，请认定为突发严重困难户',
     'the income per head is not below the monitoring standard: only a sudden hardship takes such a household in',
+  ),
+  MONITORING_THROUGH_ALERT: t(
+    '防返贫动态监测施行后，监测对象须经风险预警、入户核实、民主评议和公示、乡镇审核、县级审定纳入，不能直接纳入',
+    'under the monitoring regime a household is taken in through an alert, its verification and the county’s decision',
   ),
   ALERT_EXISTS: t('该风险预警已登记', 'the alert is already on record'),
   NO_SUCH_ALERT: t('该户没有这条风险预警', 'no such alert'),

@@ -34,6 +34,7 @@ export const Duty = z.enum([
   'county_exit_announcement',
   'risk_alert',
   'alert_verification',
+  'monitoring_decision',
 ]);
 export type Duty = z.infer<typeof Duty>;
 const Level = z.enum(['province', 'city', 'county', 'township', 'village']);
@@ -152,6 +153,9 @@ export const NATIONAL_POLICY: Policy = {
     // verification (入户核实) is the village's and the township's.
     risk_alert: ['village', 'township', 'county'],
     alert_verification: ['village', 'township'],
+    // 县级审定 of a monitored household; its 民主评议, 公示 and 乡镇审核 are the village's and
+    // township's duties of a registration (village_review, village_notice, township_review).
+    monitoring_decision: ['county'],
     // Poor villages are designated and exit at the county (the township proposes); a county's
     // exit (摘帽) is proposed by the county and reviewed and announced by the province.
     // A move (and a relocation) is proposed where the household lives and accepted where it goes.
@@ -168,6 +172,7 @@ export const NATIONAL_POLICY: Policy = {
   separateDuties: [
     ['township_review', 'county_approval'],
     ['township_verification', 'exit_approval'],
+    ['township_review', 'monitoring_decision'],
   ],
   // 2% (3% in the western provinces).
   areaExitIncidence: { standard: 0.02, west: 0.03 },

@@ -230,8 +230,9 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
 
   const kind = random.int(0, 999);
   if (kind >= 955) {
-    // An edge household, never registered, monitored from 2020.
-    const since = date(random.int(2020, 2023), random.int(1, 12), random.int(1, 28));
+    // An edge household, never registered, monitored in 2020 (before the monitoring regime: from
+    // 2021 a household enters through a risk alert and its identification, not yet simulated).
+    const since = date(2020, random.int(3, 12), random.int(1, 28));
     add(since, 'StartMonitoring', {
       category: 'edge_vulnerable',
       risks: [random.pick(['因病支出较大', '务工收入不稳定', '因灾房屋受损', '子女就学负担重'])],

@@ -65,17 +65,17 @@ describe('risk alerts (风险预警) and their verification through the API', ()
       effectiveAt: '2020-05-01',
       data: { household: { villageCode: VILLAGE, address }, members: [person('head')] },
     });
-    await ok(village, 'RecordVillageReview', {
+    const { position } = await ok(village, 'RecordVillageReview', {
       householdId,
       effectiveAt: '2020-05-10',
       reason: '收入高于标准',
       data: { approved: false },
     });
-    return householdId;
+    return { householdId, position };
   };
 
   it('puts an alert on the village’s queue with its deadlines, overdue until verified, and takes the household in', async () => {
-    const householdId = await rejected('李庄3号');
+    const { householdId } = await rejected('李庄3号');
     // A department's screening is recorded by the county.
     const alertId = randomUUID();
     const raised = await ok(county, 'RaiseRiskAlert', {
@@ -152,10 +152,45 @@ describe('risk alerts (风险预警) and their verification through the API', ()
       { id: householdId },
     );
     expect(data.household.alerts).toEqual([{ alertId, verification: { outcome: 'taken_in' } }]);
+
+    // 识别认定: 民主评议 and 村内公示 by the village, 乡镇审核 by the township, 县级审定 by the county.
+    await ok(village, 'RecordVillageReview', { householdId, effectiveAt: '2022-03-06', data: { approved: true } });
+    await ok(village, 'OpenPublicNotice', { householdId, effectiveAt: '2022-03-06', data: {} });
+    await ok(village, 'ClosePublicNotice', { householdId, effectiveAt: '2022-03-13' });
+    const early = await send(county, 'ApproveMonitoring', { householdId, effectiveAt: '2022-03-14' });
+    expect(early).toMatchObject({ __typename: 'RuleViolation', rule: 'OUT_OF_ORDER' });
+    const reviewed = await ok(township, 'RecordTownshipReview', {
+      householdId,
+      effectiveAt: '2022-03-14',
+      data: { approved: true },
+    });
+    const atCounty = await query<{ household: { openCase: { kind: string; step: string } } }>(
+      county,
+      'query($id: ID!, $w: Position) { household(id: $id, waitFor: $w) { openCase { kind step } } }',
+      { id: householdId, w: reviewed.position },
+    );
+    expect(atCounty.data.household.openCase).toEqual({ kind: 'monitoring', step: 'county_decision' });
+    const decided = await ok(county, 'ApproveMonitoring', { householdId, effectiveAt: '2022-03-15' });
+    const monitored = await query<{
+      household: {
+        status: string;
+        openCase: unknown;
+        monitoring: { category: string; since: string; risks: string[] };
+      };
+    }>(
+      county,
+      'query($id: ID!, $w: Position) { household(id: $id, waitFor: $w) { status openCase { kind } monitoring { category since risks } } }',
+      { id: householdId, w: decided.position },
+    );
+    expect(monitored.data.household).toEqual({
+      status: 'rejected',
+      openCase: null,
+      monitoring: { category: 'edge_vulnerable', since: '2022-03-15', risks: ['illness'] },
+    });
   });
 
   it('refuses a bad alert naming the field, records nothing, and keeps another area’s queue apart', async () => {
-    const householdId = await rejected('李庄4号');
+    const { householdId, position } = await rejected('李庄4号');
     const bad = await send(village, 'RaiseRiskAlert', {
       householdId,
       effectiveAt: '2022-04-01',
@@ -171,8 +206,8 @@ describe('risk alerts (风险预警) and their verification through the API', ()
     expect(early).toMatchObject({ __typename: 'RuleViolation', rule: 'MONITORING_NOT_IN_FORCE' });
     const { data } = await query<{ household: { alerts: unknown[] } }>(
       village,
-      'query($id: ID!) { household(id: $id) { alerts { alertId } } }',
-      { id: householdId },
+      'query($id: ID!, $w: Position) { household(id: $id, waitFor: $w) { alerts { alertId } } }',
+      { id: householdId, w: position },
     );
     expect(data.household.alerts).toEqual([]);
     const other = await query<{ riskAlerts: Queue }>(village, QUEUE, { area: TOWNSHIP.replace(/101000$/, '102000') });

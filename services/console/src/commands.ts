@@ -6,6 +6,7 @@ import {
   AdjustAttributeAndCausesDocument,
   AnnulExitDocument,
   ApproveExitDocument,
+  ApproveMonitoringDocument,
   ApproveRegistrationDocument,
   AssessConditionsDocument,
   AssignHelperDocument,
@@ -30,6 +31,7 @@ import {
   RecordVisitDocument,
   RejectApplicationDocument,
   RejectExitDocument,
+  RejectMonitoringDocument,
   RemoveFromRegistryDocument,
   RemoveMemberDocument,
   ReportReturnToPovertyDocument,
@@ -545,6 +547,22 @@ export const COMMANDS = {
       };
     },
   }),
+  approveMonitoring: command({
+    name: 'approveMonitoring',
+    title: t('县级审定：纳入监测', 'County decision: take into monitoring'),
+    document: ApproveMonitoringDocument,
+    fields: () => [],
+    data: () => undefined,
+  }),
+  rejectMonitoring: command({
+    name: 'rejectMonitoring',
+    title: t('识别认定不通过', 'End the identification without monitoring'),
+    document: RejectMonitoringDocument,
+    fields: () => [],
+    data: () => undefined,
+    reasonRequired: true,
+    danger: true,
+  }),
   endMonitoring: command({
     name: 'endMonitoring',
     title: t('风险消除，解除监测', 'End monitoring'),
@@ -802,6 +820,8 @@ export type CommandName = keyof typeof COMMANDS;
  * The commands the rules allow now, from the household's status and open case: the page
  * offers these and nothing else (the API refuses anything else regardless).
  */
+const ASSISTED_STATUSES: readonly string[] = ['registered', 'returned', 'exited'];
+
 export function nextSteps(h: StateFactsFragment): CommandName[] {
   const open = h.openCase;
   const notice = (): CommandName[] => (open?.noticeOpenedOn ? ['closePublicNotice'] : ['openPublicNotice']);
@@ -846,6 +866,17 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
     : ['exited', 'unregistered', 'rejected', 'removed'].includes(h.status)
       ? ['startMonitoring']
       : [];
+  if (open?.kind === 'monitoring') {
+    // 识别认定 of a monitored household: 民主评议, 村内公示, 乡镇审核, 县级审定.
+    const step: Record<string, CommandName[]> = {
+      village_review: ['recordVillageReview'],
+      village_notice: notice(),
+      township_review: ['recordTownshipReview'],
+      county_decision: ['approveMonitoring'],
+    };
+    const helped = ASSISTED_STATUSES.includes(h.status) ? assisted : [];
+    return [...(step[open.step] ?? []), 'rejectMonitoring', ...helped, ...life];
+  }
   if (open?.kind === 'exit') {
     const step: Record<string, CommandName[]> = {
       village_review: ['recordVillageReview'],

@@ -64,6 +64,8 @@ const CASE_STEPS: ReadonlySet<HouseholdCommandType> = new Set([
   'VerifyExit',
   'ApproveExit',
   'RejectExit',
+  'ApproveMonitoring',
+  'RejectMonitoring',
 ]);
 
 /** Commands that may come before the household is recorded: every other one needs it to exist. */

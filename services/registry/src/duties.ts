@@ -9,7 +9,13 @@ import type { HouseholdState } from './state.js';
  * (`dutyLevels`, `separateDuties`); this file only says which duty a command or an event is.
  */
 
-const STEP_DUTIES: Record<'identification' | 'exit', Partial<Record<CaseStep, Duty>>> = {
+const STEP_DUTIES: Record<'identification' | 'exit' | 'monitoring', Partial<Record<CaseStep, Duty>>> = {
+  monitoring: {
+    village_review: 'village_review',
+    village_notice: 'village_notice',
+    township_review: 'township_review',
+    county_decision: 'monitoring_decision',
+  },
   identification: {
     village_review: 'village_review',
     village_notice: 'village_notice',
@@ -34,7 +40,7 @@ export function dutyOf(command: HouseholdCommand, state: HouseholdState): Duty |
 
 /** The case a household has open, as far as the duty of a command depends on it. */
 export interface CaseAtStep {
-  kind: 'identification' | 'exit';
+  kind: 'identification' | 'exit' | 'monitoring';
   step: CaseStep;
   notice?: { level: 'village' | 'township' } | null;
 }
@@ -74,6 +80,10 @@ export function dutyOfType(type: HouseholdCommand['type'], open: CaseAtStep | nu
     case 'ImportHousehold':
     case 'ImportExit':
       return 'import';
+    case 'ApproveMonitoring':
+      return 'monitoring_decision';
+    case 'RejectMonitoring':
+      return atStep;
     case 'RaiseRiskAlert':
       return 'risk_alert';
     case 'VerifyRiskAlert':
@@ -116,6 +126,8 @@ function dutyOfEvent(event: HistoryEvent): Duty | undefined {
       return 'township_verification';
     case 'ExitApproved':
       return 'exit_approval';
+    case 'MonitoringStarted':
+      return 'monitoring_decision';
     default:
       return undefined;
   }
@@ -125,7 +137,12 @@ function dutyOfEvent(event: HistoryEvent): Duty | undefined {
 function currentCase(history: readonly HistoryEvent[]): readonly HistoryEvent[] {
   for (let i = history.length - 1; i >= 0; i--) {
     const type = history[i]?.type;
+    const event = history[i];
     if (type === 'ApplicationSubmitted' || type === 'ExitProposed') return history.slice(i);
+    // A monitored household's identification opens with the verification that took it in.
+    if (type === 'RiskAlertVerified' && (event?.data as { outcome?: string } | undefined)?.outcome === 'taken_in') {
+      return history.slice(i);
+    }
   }
   return [];
 }

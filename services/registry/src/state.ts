@@ -6,6 +6,7 @@ import type {
   HouseholdEventData,
   IdentificationStep,
   Member,
+  MonitoringStep,
 } from '@registry/schema';
 import type { z } from 'zod';
 
@@ -48,7 +49,21 @@ export interface ExitCase {
   stepOn?: string;
 }
 
-export type OpenCase = IdentificationCase | ExitCase;
+/** The identification of a monitored household (识别认定), opened by an alert's verification that took it in. */
+export interface MonitoringCase {
+  kind: 'monitoring';
+  step: MonitoringStep;
+  alertId: string;
+  category: HouseholdEventData<'MonitoringStarted'>['category'];
+  risks: string[];
+  incomePerCapitaFen?: number;
+  rigidExpenditureFen?: number;
+  notice?: OpenNotice;
+  /** The effective date of the case's last event (set by evolve): no step may take effect before it. */
+  stepOn?: string;
+}
+
+export type OpenCase = IdentificationCase | ExitCase | MonitoringCase;
 export type CaseKind = OpenCase['kind'];
 
 export type Assessment = HouseholdEventData<'ConditionsAssessed'>;
@@ -159,9 +174,9 @@ export const initialState = (): HouseholdState => ({
  * 2026-11-24); 2: visits in stream order (until 2026-11-29); 3: an open case keeps the
  * effective date of its last event (stepOn) (until 2026-11-29); 4: wrong exits (wrongExits)
  * (until 2026-11-29); 5: a measure's status (until 2026-11-29); 6: a pending move (until 2026-11-29); 7: household plans (until 2026-12-07);
- * 8: risk alerts.
+ * 8: risk alerts (until 2026-12-07); 9: the identification of a monitored household as a case.
  */
-export const STATE_SHAPE = 8;
+export const STATE_SHAPE = 9;
 
 /** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

@@ -1,10 +1,11 @@
-import { type CaseStep, ExitStep, IdentificationStep } from '@registry/schema';
+import { type CaseStep, ExitStep, IdentificationStep, MonitoringStep } from '@registry/schema';
 import type { OpenCase } from './state.js';
 
 /** The steps of each kind of case, in order. */
 export const STEPS = {
   identification: IdentificationStep.options,
   exit: ExitStep.options,
+  monitoring: MonitoringStep.options,
 } as const;
 
 /** The step `by` places after (1) or before (-1) `step` among `steps`, if there is one. */
@@ -22,6 +23,10 @@ export function moveCase(open: OpenCase, way: 'next' | 'back'): OpenCase | undef
     const step = stepFrom(STEPS.identification, open.step, by) ?? (way === 'back' ? open.step : undefined);
     return step && { ...open, step, notice: undefined };
   }
+  if (open.kind === 'monitoring') {
+    const step = stepFrom(STEPS.monitoring, open.step, by) ?? (way === 'back' ? open.step : undefined);
+    return step && { ...open, step, notice: undefined };
+  }
   const step = stepFrom(STEPS.exit, open.step, by) ?? (way === 'back' ? open.step : undefined);
   return step && { ...open, step, notice: undefined };
 }
@@ -35,4 +40,5 @@ export const STEP_NAMES: Record<CaseStep, string> = {
   county_approval: 'county approval (县审定)',
   confirmation: 'household and helper confirmation (签字确认)',
   township_verification: 'township verification (乡镇核实)',
+  county_decision: 'county decision (县级审定)',
 };

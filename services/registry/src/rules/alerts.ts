@@ -54,6 +54,11 @@ export const decide: Deciders<'RaiseRiskAlert' | 'VerifyRiskAlert'> = {
       refuse('NOT_MONITORED', 'the household is not monitored: take it in, exclude it or refer it');
     }
     if (data.outcome === 'taken_in') {
+      if (state.case) {
+        refuse('CASE_OPEN', `a ${state.case.kind} case is open: it must end before the household is taken in`, {
+          case: state.case.kind,
+        });
+      }
       if (state.monitoring) {
         refuse('ALREADY_MONITORED', `already monitored as ${state.monitoring.category}: record already_monitored`, {
           category: state.monitoring.category,
@@ -132,6 +137,24 @@ export const evolve: Evolvers<'RiskAlertRaised' | 'RiskAlertVerified'> = {
     alerts: state.alerts.map((a) =>
       a.alertId === event.data.alertId ? { ...a, verification: verificationOf(event.data, event.effectiveAt) } : a,
     ),
+    // Taken in: the identification of a monitored household opens at the village review (民主评议).
+    ...(event.data.outcome === 'taken_in' && event.data.category && event.data.risks
+      ? {
+          case: {
+            kind: 'monitoring' as const,
+            step: 'village_review' as const,
+            alertId: event.data.alertId,
+            category: event.data.category,
+            risks: event.data.risks,
+            ...(event.data.incomePerCapitaFen !== undefined
+              ? { incomePerCapitaFen: event.data.incomePerCapitaFen }
+              : {}),
+            ...(event.data.rigidExpenditureFen !== undefined
+              ? { rigidExpenditureFen: event.data.rigidExpenditureFen }
+              : {}),
+          },
+        }
+      : {}),
   }),
 };
 

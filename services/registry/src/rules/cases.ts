@@ -20,6 +20,9 @@ export function rejection(open: OpenCase, reason: string, state: HouseholdState,
   if (open.kind === 'identification') {
     return { type: 'ApplicationRejected', data: { step: open.step, reason } };
   }
+  if (open.kind === 'monitoring') {
+    return { type: 'MonitoringIdentificationRejected', data: { alertId: open.alertId, step: open.step, reason } };
+  }
   const unmet = evaluateExit(state, open.year, ctx.policy).unmet;
   return { type: 'ExitRejected', data: { step: open.step, reason, unmetCriteria: unmet } };
 }

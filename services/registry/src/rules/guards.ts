@@ -1,4 +1,4 @@
-import type { CaseStep, ExitStep, IdentificationStep } from '@registry/schema';
+import type { CaseStep, ExitStep, IdentificationStep, MonitoringStep } from '@registry/schema';
 import { RuleViolation, ValidationError } from '../errors.js';
 import {
   ASSISTED,
@@ -6,6 +6,7 @@ import {
   type ExitCase,
   type HouseholdState,
   type IdentificationCase,
+  type MonitoringCase,
   type OpenCase,
   type Status,
 } from '../state.js';
@@ -41,6 +42,11 @@ export function requireStep(
   step: IdentificationStep | IdentificationStep[],
 ): IdentificationCase;
 export function requireStep(state: HouseholdState, kind: 'exit', step: ExitStep | ExitStep[]): ExitCase;
+export function requireStep(
+  state: HouseholdState,
+  kind: 'monitoring',
+  step: MonitoringStep | MonitoringStep[],
+): MonitoringCase;
 export function requireStep(state: HouseholdState, kind: 'any', step: CaseStep | CaseStep[]): OpenCase;
 export function requireStep(state: HouseholdState, kind: CaseKind | 'any', step: CaseStep | CaseStep[]): OpenCase {
   const open = state.case;

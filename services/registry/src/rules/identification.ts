@@ -40,7 +40,8 @@ export const decide: Deciders<
   },
 
   RecordTownshipReview: (command, state, ctx) => {
-    const open = requireStep(state, 'identification', 'township_review');
+    // An application's, or a monitored household's identification (识别认定): the same review.
+    const open = requireStep(state, 'any', 'township_review');
     const review: HouseholdEvent = { type: 'TownshipReviewRecorded', data: command.data };
     if (command.data.approved) return [review];
     return [review, rejection(open, requireReason(ctx, 'record a rejecting review'), state, ctx)];

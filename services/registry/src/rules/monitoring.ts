@@ -1,7 +1,8 @@
-import type { HouseholdEventData } from '@registry/schema';
+import { type HouseholdEventData, monitoringRegimeOn } from '@registry/schema';
 import { ValidationError } from '../errors.js';
 import type { HouseholdFacts, HouseholdState, Status } from '../state.js';
-import { refuse, requireStatus } from './guards.js';
+import { rejection } from './cases.js';
+import { refuse, requireReason, requireStatus, requireStep } from './guards.js';
 import type { Deciders, Evolvers } from './types.js';
 
 /**
@@ -19,9 +20,19 @@ export const MONITORING_ALLOWED: Record<HouseholdEventData<'MonitoringStarted'>[
  * registry then records them), and households hit by sudden hardship are monitored until the
  * risk is eliminated.
  */
-export const decide: Deciders<'StartMonitoring' | 'EndMonitoring'> = {
+export const decide: Deciders<'StartMonitoring' | 'EndMonitoring' | 'ApproveMonitoring' | 'RejectMonitoring'> = {
   StartMonitoring: (command, state, ctx) => {
     if (state.monitoring) refuse('ALREADY_MONITORED', `already monitored as ${state.monitoring.category}`);
+    // Under the regime a household enters through an alert, its verification and its
+    // identification (识别认定), not by a record alone.
+    const regime = monitoringRegimeOn(ctx.policy, ctx.effectiveAt);
+    if (regime) {
+      refuse(
+        'MONITORING_THROUGH_ALERT',
+        `from ${regime.from} a household is taken into monitoring through a risk alert, its verification and the county's decision`,
+        { effectiveAt: ctx.effectiveAt, monitoringFrom: regime.from },
+      );
+    }
     requireStatus(state, MONITORING_ALLOWED[command.data.category], `start monitoring as ${command.data.category}`);
     const isNew = state.status === 'none';
     if (isNew && !command.data.household) {
@@ -33,6 +44,33 @@ export const decide: Deciders<'StartMonitoring' | 'EndMonitoring'> = {
       throw new ValidationError([{ path: 'household', message: 'must be omitted: the household is already recorded' }]);
     }
     return [{ type: 'MonitoringStarted', data: { householdId: ctx.householdId, ...command.data } }];
+  },
+
+  ApproveMonitoring: (_command, state, ctx) => {
+    const open = requireStep(state, 'monitoring', 'county_decision');
+    return [
+      {
+        type: 'MonitoringStarted',
+        data: {
+          householdId: ctx.householdId,
+          category: open.category,
+          risks: open.risks,
+          alertId: open.alertId,
+          ...(open.incomePerCapitaFen !== undefined ? { incomePerCapitaFen: open.incomePerCapitaFen } : {}),
+          ...(open.rigidExpenditureFen !== undefined ? { rigidExpenditureFen: open.rigidExpenditureFen } : {}),
+        },
+      },
+    ];
+  },
+
+  RejectMonitoring: (_command, state, ctx) => {
+    const open = requireStep(state, 'monitoring', [
+      'village_review',
+      'village_notice',
+      'township_review',
+      'county_decision',
+    ]);
+    return [rejection(open, requireReason(ctx, 'end an identification without monitoring'), state, ctx)];
   },
 
   EndMonitoring: (command, state) => {
@@ -53,11 +91,13 @@ export function endMonitoring(
   return { monitoring: undefined, monitoringPeriods: periods };
 }
 
-export const evolve: Evolvers<'MonitoringStarted' | 'MonitoringEnded'> = {
+export const evolve: Evolvers<'MonitoringStarted' | 'MonitoringEnded' | 'MonitoringIdentificationRejected'> = {
   MonitoringStarted: (state, event) => {
     const isNew = state.status === 'none';
     return {
       ...state,
+      // The county's decision ends the identification it closes.
+      case: state.case?.kind === 'monitoring' ? undefined : state.case,
       ...(isNew
         ? {
             status: 'unregistered' as const,
@@ -72,4 +112,8 @@ export const evolve: Evolvers<'MonitoringStarted' | 'MonitoringEnded'> = {
     };
   },
   MonitoringEnded: (state, event) => ({ ...state, ...endMonitoring(state, event.effectiveAt) }),
+  MonitoringIdentificationRejected: (state) => ({
+    ...state,
+    case: state.case?.kind === 'monitoring' ? undefined : state.case,
+  }),
 };

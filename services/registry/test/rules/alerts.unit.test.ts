@@ -1,8 +1,10 @@
 import { HouseholdCommands, NATIONAL_POLICY } from '@registry/schema';
 import { refusalText } from '@registry/schema/messages';
 import { describe, expect, it } from 'vitest';
+import { checkDuties, dutyOf } from '../../src/duties.js';
+import type { RuleViolation } from '../../src/errors.js';
 import { isOverdue } from '../../src/rules/alerts.js';
-import { cmd, exited, type Given, given, HOUSEHOLD_ID, registered } from '../fixtures.js';
+import { cmd, exited, type Given, given, HOUSEHOLD_ID, history, registered, stateOf } from '../fixtures.js';
 
 const ALERT = '7d6c5b4a-3f2e-4d1c-8b9a-0f1e2d3c4b5a';
 
@@ -233,5 +235,179 @@ describe('risk alerts (风险预警) and their verification (入户核实)', () 
     if (!done) throw new Error('no alert folded');
     expect(done.verification).toEqual({ verifiedOn: '2022-03-10', outcome: 'referred' });
     expect(isOverdue(done, '2022-04-01')).toBe(false);
+  });
+});
+
+describe('identification of a monitored household (识别认定): 民主评议 → 村内公示 → 乡镇审核 → 县级审定', () => {
+  const takenIn: Given = {
+    type: 'RiskAlertVerified',
+    data: {
+      alertId: ALERT,
+      outcome: 'taken_in',
+      incomePerCapitaFen: 520_000,
+      rigidExpenditureFen: 2_350_000,
+      category: 'unstable_exited',
+      risks: ['illness'],
+      monitoringStandardFen: 630_000,
+    },
+    effectiveAt: '2022-03-05',
+  };
+  const on = (effectiveAt: string, event: Omit<Given, 'effectiveAt'>): Given => ({ ...event, effectiveAt }) as Given;
+  const reviewed = on('2022-03-06', { type: 'VillageReviewRecorded', data: { case: 'monitoring', approved: true } });
+  const noticed = [
+    on('2022-03-06', {
+      type: 'PublicNoticeOpened',
+      data: {
+        noticeId: '0f0e0d0c-0b0a-4908-8706-050403020100',
+        case: 'monitoring',
+        level: 'village',
+        openedOn: '2022-03-06',
+        closesOn: '2022-03-13',
+      },
+    }),
+    on('2022-03-13', {
+      type: 'PublicNoticeClosed',
+      data: { noticeId: '0f0e0d0c-0b0a-4908-8706-050403020100', closedOn: '2022-03-13' },
+    }),
+  ];
+  const townshipReviewed = on('2022-03-14', { type: 'TownshipReviewRecorded', data: { approved: true } });
+
+  it('opens with the verification that took the household in, and goes step by step', () => {
+    const opened = given(exited(), [raised(), takenIn]).state;
+    expect(opened.case).toMatchObject({ kind: 'monitoring', step: 'village_review', category: 'unstable_exited' });
+    expect(opened.status).toBe('exited');
+    expect(opened.monitoring).toBeUndefined();
+    given(exited(), [raised(), takenIn])
+      .when(cmd('RecordVillageReview', { approved: true }), { effectiveAt: '2022-03-06' })
+      .thenEmits([{ type: 'VillageReviewRecorded', data: { case: 'monitoring', approved: true } }]);
+    expect(given(exited(), [raised(), takenIn, reviewed]).state.case?.step).toBe('village_notice');
+    expect(given(exited(), [raised(), takenIn, reviewed, ...noticed]).state.case?.step).toBe('township_review');
+    // The county cannot decide before the township has reviewed.
+    given(exited(), [raised(), takenIn, reviewed, ...noticed])
+      .when(cmd('ApproveMonitoring', {}), { effectiveAt: '2022-03-15' })
+      .thenRefuses('OUT_OF_ORDER');
+    const atCounty = [raised(), takenIn, reviewed, ...noticed, townshipReviewed];
+    given(exited(), atCounty)
+      .when(cmd('ApproveMonitoring', {}), { effectiveAt: '2022-03-13' })
+      .thenRefuses('BEFORE_PREVIOUS_STEP', { previousStepOn: '2022-03-14' });
+    given(exited(), atCounty)
+      .when(cmd('ApproveMonitoring', {}), { effectiveAt: '2022-03-15' })
+      .thenEmits([
+        {
+          type: 'MonitoringStarted',
+          data: {
+            householdId: HOUSEHOLD_ID,
+            category: 'unstable_exited',
+            risks: ['illness'],
+            alertId: ALERT,
+            incomePerCapitaFen: 520_000,
+            rigidExpenditureFen: 2_350_000,
+          },
+        },
+      ]);
+    const decided = given(exited(), atCounty, [
+      on('2022-03-15', {
+        type: 'MonitoringStarted',
+        data: { householdId: HOUSEHOLD_ID, category: 'unstable_exited', risks: ['illness'], alertId: ALERT },
+      }),
+    ]).state;
+    expect(decided.case).toBeUndefined();
+    expect(decided.monitoring).toEqual({ category: 'unstable_exited', since: '2022-03-15', risks: ['illness'] });
+  });
+
+  it('ends without monitoring at any step, with a reason; a rejecting review does too', () => {
+    given(exited(), [raised(), takenIn])
+      .when(cmd('RejectMonitoring', {}), { effectiveAt: '2022-03-06' })
+      .thenInvalid('reason');
+    given(exited(), [raised(), takenIn, reviewed, ...noticed, townshipReviewed])
+      .when(cmd('RejectMonitoring', {}), { effectiveAt: '2022-03-15', reason: '县级审定：家庭收入稳定' })
+      .thenEmits([
+        {
+          type: 'MonitoringIdentificationRejected',
+          data: { alertId: ALERT, step: 'county_decision', reason: '县级审定：家庭收入稳定' },
+        },
+      ]);
+    const [review, rejected] = given(exited(), [raised(), takenIn])
+      .when(cmd('RecordVillageReview', { approved: false }), {
+        effectiveAt: '2022-03-06',
+        reason: '评议认为无返贫风险',
+      })
+      .result();
+    expect(review?.type).toBe('VillageReviewRecorded');
+    expect(rejected).toEqual({
+      type: 'MonitoringIdentificationRejected',
+      data: { alertId: ALERT, step: 'village_review', reason: '评议认为无返贫风险' },
+    });
+    const ended = given(exited(), [
+      raised(),
+      takenIn,
+      on('2022-03-06', {
+        type: 'MonitoringIdentificationRejected',
+        data: { alertId: ALERT, step: 'village_review', reason: '评议认为无返贫风险' },
+      }),
+    ]).state;
+    expect(ended.case).toBeUndefined();
+    expect(ended.status).toBe('exited');
+  });
+
+  it('takes no household in while a case is open, and no longer directly under the regime', () => {
+    const second = {
+      ...raised('2022-03-02'),
+      data: { ...raised().data, alertId: '1a2b3c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d' },
+    };
+    given(exited(), [raised(), takenIn, second as Given])
+      .when(
+        cmd('VerifyRiskAlert', {
+          alertId: '1a2b3c4d-5e6f-4a0b-8c1d-2e3f4a5b6c7d',
+          outcome: 'taken_in',
+          incomePerCapitaFen: 1,
+          rigidExpenditureFen: 1,
+          category: 'unstable_exited',
+          risks: ['illness'],
+        }),
+        { effectiveAt: '2022-03-06' },
+      )
+      .thenRefuses('CASE_OPEN');
+    const direct = given(exited())
+      .when(cmd('StartMonitoring', { category: 'unstable_exited', risks: ['大病'] }), { effectiveAt: '2022-01-01' })
+      .thenRefuses('MONITORING_THROUGH_ALERT', { monitoringFrom: '2021-01-01' });
+    expect(refusalText({ code: direct.rule, facts: direct.facts }, 'zh')).toContain('县级审定');
+    given(exited())
+      .when(cmd('StartMonitoring', { category: 'unstable_exited', risks: ['大病'] }), { effectiveAt: '2020-09-01' })
+      .result();
+  });
+
+  it('gives each step to its level, and the county’s decision to another person than the township’s review', () => {
+    const events = [...exited(), raised(), takenIn, reviewed, ...noticed, townshipReviewed];
+    const state = stateOf(events);
+    const zhang = { id: 'clerk-zhang', role: 'clerk' as const, unit: '城关镇' };
+    const wang = { id: 'clerk-wang', role: 'clerk' as const, unit: '县扶贫办' };
+    const recorded = history(events).map((e) =>
+      e.type === 'TownshipReviewRecorded' ? { ...e, metadata: { ...e.metadata, actor: zhang } } : e,
+    );
+    const decide = cmd('ApproveMonitoring', {});
+    expect(dutyOf(decide, state)).toBe('monitoring_decision');
+    expect(dutyOf(cmd('RejectMonitoring', {}), state)).toBe('monitoring_decision');
+    const level = (() => {
+      try {
+        checkDuties(decide, state, recorded, wang, 'township', NATIONAL_POLICY);
+      } catch (e) {
+        return e as RuleViolation;
+      }
+    })();
+    expect(level?.rule).toBe('LEVEL_NOT_ALLOWED');
+    const same = (() => {
+      try {
+        checkDuties(decide, state, recorded, zhang, 'county', NATIONAL_POLICY);
+      } catch (e) {
+        return e as RuleViolation;
+      }
+    })();
+    expect(same?.rule).toBe('SAME_PERSON');
+    expect(() => checkDuties(decide, state, recorded, wang, 'county', NATIONAL_POLICY)).not.toThrow();
+    // The verification's duty is the village's and township's.
+    expect(dutyOf(cmd('VerifyRiskAlert', { alertId: ALERT, outcome: 'referred', referredTo: '低保' }), state)).toBe(
+      'alert_verification',
+    );
   });
 });
