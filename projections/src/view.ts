@@ -53,7 +53,7 @@ export interface HouseholdView {
   } | null;
   /** An identification, exit or monitored household's identification case under way. */
   openCase: {
-    kind: 'identification' | 'exit' | 'monitoring';
+    kind: 'identification' | 'exit' | 'monitoring' | 'elimination';
     step: string;
     year: number | null;
     notice: { level: 'village' | 'township'; openedOn: string; closesOn: string } | null;
@@ -140,7 +140,7 @@ export function toView(householdId: string, state: HouseholdState): HouseholdVie
       ? {
           kind: open.kind,
           step: open.step,
-          year: open.kind === 'exit' ? open.year : null,
+          year: open.kind === 'exit' || open.kind === 'elimination' ? open.year : null,
           notice: open.notice
             ? { level: open.notice.level, openedOn: open.notice.openedOn, closesOn: open.notice.closesOn }
             : null,

@@ -298,6 +298,21 @@ export const HouseholdCommands = {
     '识别认定不通过: ends the identification of a monitored household at its current step (the reason is required).',
     z.object({}).strict(),
   ),
+  ProposeRiskElimination: command(
+    'ProposeRiskElimination',
+    '风险消除: proposes that a monitored household’s risk is eliminated, on its assessment of the year; refused, naming each unmet criterion, unless the policy’s criteria are met.',
+    z.object({ year: Year }).strict(),
+  ),
+  ApproveRiskElimination: command(
+    'ApproveRiskElimination',
+    '县级审核批准: the county approves the risk elimination (the criteria are checked again) and the household leaves monitoring.',
+    z.object({}).strict(),
+  ),
+  RejectRiskElimination: command(
+    'RejectRiskElimination',
+    '风险消除不通过: ends the proposal at its current step (the reason is required); the household stays monitored.',
+    z.object({}).strict(),
+  ),
   EndMonitoring: command(
     'EndMonitoring',
     'Releases the household: the risk is eliminated.',

@@ -179,4 +179,4 @@ export const MeasureStatus = z.enum(['planned', 'under_way', 'completed', 'cance
 /** What found an exit wrong (错退): 回头看, an inspection (督查巡查), a third-party assessment. */
 export const WrongExitSource = z.enum(['review', 'inspection', 'assessment']);
 
-export const CaseKind = z.enum(['identification', 'exit', 'monitoring']);
+export const CaseKind = z.enum(['identification', 'exit', 'monitoring', 'elimination']);

@@ -57,7 +57,32 @@ export const MonitoringStep = z.enum(['village_review', 'village_notice', 'towns
 export type IdentificationStep = z.infer<typeof IdentificationStep>;
 export type ExitStep = z.infer<typeof ExitStep>;
 export type MonitoringStep = z.infer<typeof MonitoringStep>;
-export const CaseStep = z.union([IdentificationStep, ExitStep, MonitoringStep]);
+/**
+ * Steps of a risk elimination (风险消除) after its proposal: "参照监测对象识别程序…乡村入户核实、
+ * 民主评议和公示，县级审核批准".
+ */
+export const EliminationStep = z.enum(['village_review', 'village_notice', 'county_approval']);
+export type EliminationStep = z.infer<typeof EliminationStep>;
+export const CaseStep = z.union([IdentificationStep, ExitStep, MonitoringStep, EliminationStep]);
+
+/**
+ * 风险消除的条件: monitored long enough (the policy's months), an assessment in the year with income
+ * above the year's monitoring standard ("收入稳定超过当年监测范围"), and 两不愁三保障 and drinking
+ * water all secure ("'三保障'和饮水安全持续巩固").
+ */
+export const EliminationCriterion = z.enum([
+  'monitored_long_enough',
+  'assessment_in_year',
+  'standard_known',
+  'income_above_standard',
+  'food',
+  'clothing',
+  'compulsory_education',
+  'basic_medical',
+  'safe_housing',
+  'safe_drinking_water',
+]);
+export type EliminationCriterion = z.infer<typeof EliminationCriterion>;
 export type CaseStep = z.infer<typeof CaseStep>;
 
 export const NoticeLevel = z.enum(['village', 'township']);
@@ -421,6 +446,29 @@ export const HouseholdEvents = {
         rigidExpenditureFen: Fen.optional(),
       })
       .strict(),
+  ),
+  RiskEliminationProposed: define(
+    'RiskEliminationProposed',
+    '风险消除: the village proposes that the monitored household’s risk is eliminated, on the year’s assessment against the monitoring standard; opens a case awaiting 民主评议.',
+    z
+      .object({
+        year: Year,
+        evidence: z
+          .object({
+            assessmentId: Uuid,
+            assessedOn: IsoDate,
+            incomePerCapitaFen: Fen,
+            monitoringStandardFen: Fen,
+            policyId: Text(100),
+          })
+          .strict(),
+      })
+      .strict(),
+  ),
+  RiskEliminationRejected: define(
+    'RiskEliminationRejected',
+    '风险消除不通过: the proposal ended at the step named, with the reason and the criteria not met then; the household stays monitored.',
+    z.object({ step: EliminationStep, reason: Text2000, unmetCriteria: z.array(EliminationCriterion) }).strict(),
   ),
   MonitoringIdentificationRejected: define(
     'MonitoringIdentificationRejected',

@@ -270,6 +270,8 @@ export const EVENT_LABELS: Record<string, Text> = {
   RiskAlertRaised: t('风险预警', 'risk alert'),
   RiskAlertVerified: t('入户核实', 'alert verified'),
   MonitoringIdentificationRejected: t('监测对象识别认定不通过', 'monitoring identification rejected'),
+  RiskEliminationProposed: t('风险消除申请', 'risk elimination proposed'),
+  RiskEliminationRejected: t('风险消除不通过', 'risk elimination refused'),
   RemovedFromRegistry: t('清退', 'removed from registry'),
   NaturalDecreaseRecorded: t('自然减少', 'natural decrease'),
   EventCorrected: t('更正', 'correction'),
@@ -280,6 +282,7 @@ export const CASE_LABELS: Record<string, Text> = {
   identification: t('识别', 'identification'),
   exit: t('退出', 'exit'),
   monitoring: t('监测对象识别认定', 'monitored household’s identification'),
+  elimination: t('风险消除', 'risk elimination'),
   village_review: t('村级评议', 'village review'),
   village_notice: t('村级公示', 'village notice'),
   township_review: t('乡镇审核', 'township review'),
@@ -319,6 +322,8 @@ export const DUTY_LABELS: Record<string, Text> = {
   risk_alert: t('风险预警', 'risk alert'),
   alert_verification: t('入户核实', 'alert verification'),
   monitoring_decision: t('监测对象县级审定', 'county decision on a monitored household'),
+  elimination_proposal: t('风险消除申请', 'risk elimination proposal'),
+  elimination_approval: t('风险消除县级审核批准', 'risk elimination approval'),
 };
 export const LEVEL_LABELS: Record<string, Text> = {
   province: t('省级', 'province'),
@@ -395,6 +400,11 @@ export const REFUSAL_LABELS: Record<string, Text> = {
   MONITORING_THROUGH_ALERT: t(
     '防返贫动态监测施行后，监测对象须经风险预警、入户核实、民主评议和公示、乡镇审核、县级审定纳入，不能直接纳入',
     'under the monitoring regime a household is taken in through an alert, its verification and the county’s decision',
+  ),
+  ELIMINATION_CRITERIA_UNMET: t('未达到风险消除条件', 'the risk elimination criteria are not met'),
+  ELIMINATION_THROUGH_CASE: t(
+    '防返贫动态监测施行后，风险消除须经申请、民主评议和公示、县级审核批准，不能直接解除监测',
+    'under the monitoring regime a risk is eliminated through its proposal, review, notice and approval',
   ),
   ALERT_EXISTS: t('该风险预警已登记', 'the alert is already on record'),
   NO_SUCH_ALERT: t('该户没有这条风险预警', 'no such alert'),
@@ -574,10 +584,10 @@ export function refusalText(
     const items = refusal.issues.map((i) => `${i.path || '(input)'}${colon}${i.message}`);
     return `${label ?? refusal.code}${colon}${items.join(language === 'zh' ? '；' : '; ')}`;
   }
-  const area = areaExitText(refusal.facts, language);
-  if (label && area) return `${label}${language === 'zh' ? '：' : ': '}${area}`;
   const monitoring = monitoringText(refusal.code, refusal.facts, language);
   if (label && monitoring) return `${label}${language === 'zh' ? '：' : ': '}${monitoring}`;
+  const area = areaExitText(refusal.facts, language);
+  if (label && area) return `${label}${language === 'zh' ? '：' : ': '}${area}`;
   const level = levelText(refusal.facts, language);
   if (label && level) return `${label}${language === 'zh' ? '：' : ': '}${level}`;
   const holder = holderText(refusal.facts, language);
@@ -631,7 +641,10 @@ function monitoringText(code: string, facts: Record<string, unknown> | undefined
   if (!facts) return undefined;
   const zh = language === 'zh';
   if (
-    (code === 'REGISTRATION_CLOSED' || code === 'MONITORING_NOT_IN_FORCE') &&
+    (code === 'REGISTRATION_CLOSED' ||
+      code === 'MONITORING_NOT_IN_FORCE' ||
+      code === 'MONITORING_THROUGH_ALERT' ||
+      code === 'ELIMINATION_THROUGH_CASE') &&
     typeof facts.monitoringFrom === 'string'
   ) {
     return zh
@@ -644,10 +657,53 @@ function monitoringText(code: string, facts: Record<string, unknown> | undefined
       ? `人均纯收入 ${formatYuan(facts.incomePerCapitaFen, 'zh')}，${String(facts.year)}年监测标准 ${formatYuan(standard, 'zh')}`
       : `${formatYuan(facts.incomePerCapitaFen, 'en')} a head against a standard of ${formatYuan(standard, 'en')}`;
   }
+  if (code === 'ELIMINATION_CRITERIA_UNMET' && Array.isArray(facts.unmet)) {
+    return facts.unmet.map((c) => eliminationCriterionText(String(c), facts, language)).join(zh ? '；' : '; ');
+  }
   if (code === 'MONITORING_STANDARD_UNKNOWN' && typeof facts.year === 'number') {
     return zh ? `缺少${facts.year}年的监测标准` : `none for ${facts.year}`;
   }
   return undefined;
+}
+
+const ELIMINATION_CRITERIA: Record<string, Text> = {
+  monitored_long_enough: t('纳入监测时间已满', 'monitored long enough'),
+  assessment_in_year: t('当年有入户核查', 'an assessment in the year'),
+  standard_known: t('当年监测标准已知', 'the year’s monitoring standard is known'),
+  income_above_standard: t('人均纯收入稳定超过当年监测标准', 'income per head above the year’s standard'),
+  food: t('不愁吃', 'food'),
+  clothing: t('不愁穿', 'clothing'),
+  compulsory_education: t('义务教育有保障', 'compulsory education'),
+  basic_medical: t('基本医疗有保障', 'basic medical care'),
+  safe_housing: t('住房安全有保障', 'safe housing'),
+  safe_drinking_water: t('饮水安全有保障', 'safe drinking water'),
+};
+
+/** One unmet criterion of a risk elimination, and by how much where it is a number or a date. */
+export function eliminationCriterionText(
+  criterion: string,
+  facts: Record<string, unknown>,
+  language: Language,
+): string {
+  const zh = language === 'zh';
+  const label = ELIMINATION_CRITERIA[criterion]?.[language] ?? criterion;
+  const income = facts.incomePerCapitaFen;
+  const standard = facts.monitoringStandardFen;
+  if (criterion === 'income_above_standard' && typeof income === 'number' && typeof standard === 'number') {
+    const short = formatYuan(standard - income + 1, language);
+    return zh
+      ? `${label}：人均纯收入 ${formatYuan(income, 'zh')}，${String(facts.year)}年监测标准 ${formatYuan(standard, 'zh')}，至少还差 ${short}`
+      : `${label}: ${formatYuan(income, 'en')} a head against ${formatYuan(standard, 'en')}, short by at least ${short}`;
+  }
+  if (criterion === 'monitored_long_enough' && typeof facts.eligibleFrom === 'string') {
+    return zh
+      ? `${label}：纳入监测须满 ${String(facts.minMonths)} 个月，${formatDate(facts.eligibleFrom, 'zh')}起方可申请`
+      : `${label}: ${String(facts.minMonths)} months monitored are needed, from ${facts.eligibleFrom}`;
+  }
+  if (criterion === 'assessment_in_year' && typeof facts.year === 'number') {
+    return zh ? `${label}：${facts.year}年没有入户核查记录` : `${label}: none in ${facts.year}`;
+  }
+  return zh ? `${label}：未达到` : `${label}: not met`;
 }
 
 /** The household a refused ID or card number belongs to, as far as the refusal may name it. */

@@ -35,6 +35,8 @@ export const Duty = z.enum([
   'risk_alert',
   'alert_verification',
   'monitoring_decision',
+  'elimination_proposal',
+  'elimination_approval',
 ]);
 export type Duty = z.infer<typeof Duty>;
 const Level = z.enum(['province', 'city', 'county', 'township', 'village']);
@@ -156,6 +158,10 @@ export const NATIONAL_POLICY: Policy = {
     // 县级审定 of a monitored household; its 民主评议, 公示 and 乡镇审核 are the village's and
     // township's duties of a registration (village_review, village_notice, township_review).
     monitoring_decision: ['county'],
+    // 风险消除: proposed after the village's 入户核实, reviewed and posted in the village,
+    // approved by the county ("县级审核批准").
+    elimination_proposal: ['village', 'township'],
+    elimination_approval: ['county'],
     // Poor villages are designated and exit at the county (the township proposes); a county's
     // exit (摘帽) is proposed by the county and reviewed and announced by the province.
     // A move (and a relocation) is proposed where the household lives and accepted where it goes.

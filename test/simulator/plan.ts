@@ -239,7 +239,12 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
       household,
       members,
     });
-    if (random.chance(0.5)) add(addDays(since, random.int(300, 700)), 'EndMonitoring', { notes: '风险已消除' });
+    // Released directly only before the regime: from 2021 a risk is eliminated through its case
+    // (proposal, review, notice, approval), which the simulator does not play yet.
+    if (random.chance(0.5)) {
+      const end = addDays(since, random.int(300, 700));
+      if (end < '2021-01-01') add(end, 'EndMonitoring', { notes: '风险已消除' });
+    }
     return commands;
   }
 
@@ -424,8 +429,7 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
       const since = date(2020, random.int(3, 10), random.int(1, 28));
       add(since, 'StartMonitoring', { category: 'unstable_exited', risks: ['收入不稳定'] });
       monitored = true;
-      if (random.chance(0.6))
-        add(date(2022, random.int(1, 12), random.int(1, 28)), 'EndMonitoring', { notes: '收入稳定' });
+      if (random.chance(0.6)) add(date(2020, 12, random.int(1, 28)), 'EndMonitoring', { notes: '收入稳定' });
     }
   }
   // A late correction (0.5%): an old assessment's income was mistyped; recorded in 2025.

@@ -187,6 +187,50 @@ describe('risk alerts (风险预警) and their verification through the API', ()
       openCase: null,
       monitoring: { category: 'edge_vulnerable', since: '2022-03-15', risks: ['illness'] },
     });
+
+    // 风险消除: refused before six months monitored and below the standard, each named in Chinese.
+    const conditions = {
+      food: true,
+      clothing: true,
+      compulsoryEducation: true,
+      basicMedical: true,
+      safeHousing: true,
+      safeDrinkingWater: true,
+    };
+    await ok(village, 'AssessConditions', {
+      householdId,
+      effectiveAt: '2022-08-01',
+      data: { year: 2022, incomePerCapitaFen: 600_000, ...conditions },
+    });
+    const refused = await query<{
+      proposeRiskElimination: { __typename: string; rule: string; localizedMessage: string };
+    }>(
+      village,
+      `mutation($c: ID!, $i: ProposeRiskEliminationInput!) { proposeRiskElimination(commandId: $c, input: $i) {
+        __typename ... on RuleViolation { rule localizedMessage } } }`,
+      { c: randomUUID(), i: { householdId, effectiveAt: '2022-08-02', data: { year: 2022 } } },
+    );
+    expect(refused.data.proposeRiskElimination.rule).toBe('ELIMINATION_CRITERIA_UNMET');
+    expect(refused.data.proposeRiskElimination.localizedMessage).toContain('2022年9月15日起方可申请');
+    expect(refused.data.proposeRiskElimination.localizedMessage).toContain('至少还差 300.01 元');
+    await ok(village, 'AssessConditions', {
+      householdId,
+      effectiveAt: '2022-11-15',
+      data: { year: 2022, incomePerCapitaFen: 820_000, ...conditions },
+    });
+    await ok(village, 'ProposeRiskElimination', { householdId, effectiveAt: '2022-11-20', data: { year: 2022 } });
+    await ok(village, 'RecordVillageReview', { householdId, effectiveAt: '2022-11-21', data: { approved: true } });
+    await ok(village, 'OpenPublicNotice', { householdId, effectiveAt: '2022-11-21', data: {} });
+    await ok(village, 'ClosePublicNotice', { householdId, effectiveAt: '2022-11-28' });
+    const notCounty = await send(township, 'ApproveRiskElimination', { householdId, effectiveAt: '2022-11-29' });
+    expect(notCounty).toMatchObject({ __typename: 'RuleViolation', rule: 'LEVEL_NOT_ALLOWED' });
+    const eliminated = await ok(county, 'ApproveRiskElimination', { householdId, effectiveAt: '2022-11-29' });
+    const released = await query<{ household: { monitoring: unknown; openCase: unknown } }>(
+      county,
+      'query($id: ID!, $w: Position) { household(id: $id, waitFor: $w) { monitoring { since } openCase { kind } } }',
+      { id: householdId, w: eliminated.position },
+    );
+    expect(released.data.household).toEqual({ monitoring: null, openCase: null });
   });
 
   it('refuses a bad alert naming the field, records nothing, and keeps another area’s queue apart', async () => {

@@ -8,6 +8,7 @@ import {
   ApproveExitDocument,
   ApproveMonitoringDocument,
   ApproveRegistrationDocument,
+  ApproveRiskEliminationDocument,
   AssessConditionsDocument,
   AssignHelperDocument,
   CancelMoveDocument,
@@ -20,6 +21,7 @@ import {
   PlanAssistanceDocument,
   ProposeExitDocument,
   ProposeMoveDocument,
+  ProposeRiskEliminationDocument,
   RaiseRiskAlertDocument,
   RecordAssistanceDeliveredDocument,
   RecordDataComparisonDocument,
@@ -32,6 +34,7 @@ import {
   RejectApplicationDocument,
   RejectExitDocument,
   RejectMonitoringDocument,
+  RejectRiskEliminationDocument,
   RemoveFromRegistryDocument,
   RemoveMemberDocument,
   ReportReturnToPovertyDocument,
@@ -563,6 +566,31 @@ export const COMMANDS = {
     reasonRequired: true,
     danger: true,
   }),
+  proposeRiskElimination: command({
+    name: 'proposeRiskElimination',
+    title: t('申请风险消除', 'Propose risk elimination'),
+    document: ProposeRiskEliminationDocument,
+    fields: () => [
+      { name: 'year', label: t('核查年度', 'Assessment year'), kind: 'int', required: true, initial: thisYear() },
+    ],
+    data: (v) => ({ year: Number(v.year) }),
+  }),
+  approveRiskElimination: command({
+    name: 'approveRiskElimination',
+    title: t('县级审核批准风险消除', 'Approve the risk elimination'),
+    document: ApproveRiskEliminationDocument,
+    fields: () => [],
+    data: () => undefined,
+  }),
+  rejectRiskElimination: command({
+    name: 'rejectRiskElimination',
+    title: t('风险消除不通过', 'Refuse the risk elimination'),
+    document: RejectRiskEliminationDocument,
+    fields: () => [],
+    data: () => undefined,
+    reasonRequired: true,
+    danger: true,
+  }),
   endMonitoring: command({
     name: 'endMonitoring',
     title: t('风险消除，解除监测', 'End monitoring'),
@@ -861,11 +889,20 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
     life.unshift('raiseRiskAlert');
     if (h.alerts.some((a) => !a.verification)) life.unshift('verifyRiskAlert');
   }
+  // 风险消除 through its case; a direct release stays for records before the regime.
   const monitoring: CommandName[] = h.monitored
-    ? ['endMonitoring']
+    ? ['proposeRiskElimination', 'endMonitoring']
     : ['exited', 'unregistered', 'rejected', 'removed'].includes(h.status)
       ? ['startMonitoring']
       : [];
+  if (open?.kind === 'elimination') {
+    const step: Record<string, CommandName[]> = {
+      village_review: ['recordVillageReview'],
+      village_notice: notice(),
+      county_approval: ['approveRiskElimination'],
+    };
+    return [...(step[open.step] ?? []), 'rejectRiskElimination', ...assisted, ...life];
+  }
   if (open?.kind === 'monitoring') {
     // 识别认定 of a monitored household: 民主评议, 村内公示, 乡镇审核, 县级审定.
     const step: Record<string, CommandName[]> = {

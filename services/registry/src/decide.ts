@@ -9,6 +9,7 @@ import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
 import * as decrease from './rules/decrease.js';
 import * as details from './rules/details.js';
+import * as elimination from './rules/elimination.js';
 import * as exit from './rules/exit.js';
 import { refuse } from './rules/guards.js';
 import * as identification from './rules/identification.js';
@@ -46,6 +47,7 @@ const DECIDERS: Deciders<HouseholdCommandType> = {
   ...details.decide,
   ...monitoring.decide,
   ...alerts.decide,
+  ...elimination.decide,
   ...corrections.decide,
 };
 
@@ -66,6 +68,8 @@ const CASE_STEPS: ReadonlySet<HouseholdCommandType> = new Set([
   'RejectExit',
   'ApproveMonitoring',
   'RejectMonitoring',
+  'ApproveRiskElimination',
+  'RejectRiskElimination',
 ]);
 
 /** Commands that may come before the household is recorded: every other one needs it to exist. */

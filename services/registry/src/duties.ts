@@ -9,7 +9,12 @@ import type { HouseholdState } from './state.js';
  * (`dutyLevels`, `separateDuties`); this file only says which duty a command or an event is.
  */
 
-const STEP_DUTIES: Record<'identification' | 'exit' | 'monitoring', Partial<Record<CaseStep, Duty>>> = {
+const STEP_DUTIES: Record<'identification' | 'exit' | 'monitoring' | 'elimination', Partial<Record<CaseStep, Duty>>> = {
+  elimination: {
+    village_review: 'village_review',
+    village_notice: 'village_notice',
+    county_approval: 'elimination_approval',
+  },
   monitoring: {
     village_review: 'village_review',
     village_notice: 'village_notice',
@@ -40,7 +45,7 @@ export function dutyOf(command: HouseholdCommand, state: HouseholdState): Duty |
 
 /** The case a household has open, as far as the duty of a command depends on it. */
 export interface CaseAtStep {
-  kind: 'identification' | 'exit' | 'monitoring';
+  kind: 'identification' | 'exit' | 'monitoring' | 'elimination';
   step: CaseStep;
   notice?: { level: 'village' | 'township' } | null;
 }
@@ -82,6 +87,12 @@ export function dutyOfType(type: HouseholdCommand['type'], open: CaseAtStep | nu
       return 'import';
     case 'ApproveMonitoring':
       return 'monitoring_decision';
+    case 'ProposeRiskElimination':
+      return 'elimination_proposal';
+    case 'ApproveRiskElimination':
+      return 'elimination_approval';
+    case 'RejectRiskElimination':
+      return atStep;
     case 'RejectMonitoring':
       return atStep;
     case 'RaiseRiskAlert':
@@ -128,6 +139,8 @@ function dutyOfEvent(event: HistoryEvent): Duty | undefined {
       return 'exit_approval';
     case 'MonitoringStarted':
       return 'monitoring_decision';
+    case 'RiskEliminationProposed':
+      return 'elimination_proposal';
     default:
       return undefined;
   }
@@ -138,7 +151,9 @@ function currentCase(history: readonly HistoryEvent[]): readonly HistoryEvent[] 
   for (let i = history.length - 1; i >= 0; i--) {
     const type = history[i]?.type;
     const event = history[i];
-    if (type === 'ApplicationSubmitted' || type === 'ExitProposed') return history.slice(i);
+    if (type === 'ApplicationSubmitted' || type === 'ExitProposed' || type === 'RiskEliminationProposed') {
+      return history.slice(i);
+    }
     // A monitored household's identification opens with the verification that took it in.
     if (type === 'RiskAlertVerified' && (event?.data as { outcome?: string } | undefined)?.outcome === 'taken_in') {
       return history.slice(i);

@@ -8,6 +8,7 @@ import * as assistance from './rules/assistance.js';
 import * as corrections from './rules/corrections.js';
 import * as decrease from './rules/decrease.js';
 import * as details from './rules/details.js';
+import * as elimination from './rules/elimination.js';
 import * as exit from './rules/exit.js';
 import * as identification from './rules/identification.js';
 import * as imports from './rules/import.js';
@@ -43,6 +44,7 @@ const EVOLVERS: Evolvers<HouseholdEventType> = {
   ...details.evolve,
   ...monitoring.evolve,
   ...alerts.evolve,
+  ...elimination.evolve,
   ...corrections.evolve,
 };
 

@@ -1,4 +1,5 @@
 import type {
+  EliminationStep,
   ExitEvidence,
   ExitStep,
   Helper,
@@ -63,7 +64,17 @@ export interface MonitoringCase {
   stepOn?: string;
 }
 
-export type OpenCase = IdentificationCase | ExitCase | MonitoringCase;
+/** A risk elimination (风险消除) under way for a year's assessment. */
+export interface EliminationCase {
+  kind: 'elimination';
+  step: EliminationStep;
+  year: number;
+  notice?: OpenNotice;
+  /** The effective date of the case's last event (set by evolve): no step may take effect before it. */
+  stepOn?: string;
+}
+
+export type OpenCase = IdentificationCase | ExitCase | MonitoringCase | EliminationCase;
 export type CaseKind = OpenCase['kind'];
 
 export type Assessment = HouseholdEventData<'ConditionsAssessed'>;
@@ -174,9 +185,10 @@ export const initialState = (): HouseholdState => ({
  * 2026-11-24); 2: visits in stream order (until 2026-11-29); 3: an open case keeps the
  * effective date of its last event (stepOn) (until 2026-11-29); 4: wrong exits (wrongExits)
  * (until 2026-11-29); 5: a measure's status (until 2026-11-29); 6: a pending move (until 2026-11-29); 7: household plans (until 2026-12-07);
- * 8: risk alerts (until 2026-12-07); 9: the identification of a monitored household as a case.
+ * 8: risk alerts (until 2026-12-07); 9: the identification of a monitored household as a case
+ * (until 2026-12-07); 10: risk elimination as a case.
  */
-export const STATE_SHAPE = 9;
+export const STATE_SHAPE = 10;
 
 /** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

@@ -1,4 +1,4 @@
-import { type CaseStep, ExitStep, IdentificationStep, MonitoringStep } from '@registry/schema';
+import { type CaseStep, EliminationStep, ExitStep, IdentificationStep, MonitoringStep } from '@registry/schema';
 import type { OpenCase } from './state.js';
 
 /** The steps of each kind of case, in order. */
@@ -6,6 +6,7 @@ export const STEPS = {
   identification: IdentificationStep.options,
   exit: ExitStep.options,
   monitoring: MonitoringStep.options,
+  elimination: EliminationStep.options,
 } as const;
 
 /** The step `by` places after (1) or before (-1) `step` among `steps`, if there is one. */
@@ -21,6 +22,10 @@ export function moveCase(open: OpenCase, way: 'next' | 'back'): OpenCase | undef
   const by = way === 'next' ? 1 : -1;
   if (open.kind === 'identification') {
     const step = stepFrom(STEPS.identification, open.step, by) ?? (way === 'back' ? open.step : undefined);
+    return step && { ...open, step, notice: undefined };
+  }
+  if (open.kind === 'elimination') {
+    const step = stepFrom(STEPS.elimination, open.step, by) ?? (way === 'back' ? open.step : undefined);
     return step && { ...open, step, notice: undefined };
   }
   if (open.kind === 'monitoring') {

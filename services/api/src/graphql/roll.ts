@@ -1,6 +1,6 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { countHouseholds, findHouseholds, type RollQuery } from '@registry/projections';
-import { ExitStep, IdentificationStep, MonitoringStep } from '@registry/schema';
+import { EliminationStep, ExitStep, IdentificationStep, MonitoringStep } from '@registry/schema';
 import { builder, pageComplexity } from './builder.js';
 import { HouseholdAttributeEnum, PovertyCauseEnum } from './enums.js';
 import { HouseholdType, readYourWrites } from './household.js';
@@ -22,7 +22,7 @@ const HouseholdFilter = builder.inputType('HouseholdFilter', {
     }),
     openCase: t.string({
       description:
-        'Households with an open case of this kind (identification, exit, monitoring: a monitored household’s identification), or at this step (identification:village_notice, exit:confirmation, monitoring:county_decision …).',
+        'Households with an open case of this kind (identification, exit, monitoring: a monitored household’s identification, elimination: a risk elimination), or at this step (identification:village_notice, exit:confirmation, monitoring:county_decision …).',
     }),
     visitsBelowMinimumIn: t.int({
       description: "Households with fewer visits effective in this year than the policy's minimum.",
@@ -35,9 +35,11 @@ export const OPEN_CASE_VALUES: readonly string[] = [
   'identification',
   'exit',
   'monitoring',
+  'elimination',
   ...IdentificationStep.options.map((step) => `identification:${step}`),
   ...ExitStep.options.map((step) => `exit:${step}`),
   ...MonitoringStep.options.map((step) => `monitoring:${step}`),
+  ...EliminationStep.options.map((step) => `elimination:${step}`),
 ];
 
 builder.queryField('households', (t) =>

@@ -1,5 +1,5 @@
 import type { HouseholdEvent } from '@registry/schema';
-import { evaluateExit } from '../criteria.js';
+import { evaluateElimination, evaluateExit } from '../criteria.js';
 import type { HouseholdState, OpenCase } from '../state.js';
 import { moveCase } from '../steps.js';
 import type { DecideContext } from './types.js';
@@ -19,6 +19,10 @@ export function advance(state: HouseholdState): OpenCase | undefined {
 export function rejection(open: OpenCase, reason: string, state: HouseholdState, ctx: DecideContext): HouseholdEvent {
   if (open.kind === 'identification') {
     return { type: 'ApplicationRejected', data: { step: open.step, reason } };
+  }
+  if (open.kind === 'elimination') {
+    const unmet = evaluateElimination(state, open.year, ctx.effectiveAt, ctx.policy).unmet;
+    return { type: 'RiskEliminationRejected', data: { step: open.step, reason, unmetCriteria: unmet } };
   }
   if (open.kind === 'monitoring') {
     return { type: 'MonitoringIdentificationRejected', data: { alertId: open.alertId, step: open.step, reason } };

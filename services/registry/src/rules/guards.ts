@@ -1,8 +1,9 @@
-import type { CaseStep, ExitStep, IdentificationStep, MonitoringStep } from '@registry/schema';
+import type { CaseStep, EliminationStep, ExitStep, IdentificationStep, MonitoringStep } from '@registry/schema';
 import { RuleViolation, ValidationError } from '../errors.js';
 import {
   ASSISTED,
   type CaseKind,
+  type EliminationCase,
   type ExitCase,
   type HouseholdState,
   type IdentificationCase,
@@ -42,6 +43,11 @@ export function requireStep(
   step: IdentificationStep | IdentificationStep[],
 ): IdentificationCase;
 export function requireStep(state: HouseholdState, kind: 'exit', step: ExitStep | ExitStep[]): ExitCase;
+export function requireStep(
+  state: HouseholdState,
+  kind: 'elimination',
+  step: EliminationStep | EliminationStep[],
+): EliminationCase;
 export function requireStep(
   state: HouseholdState,
   kind: 'monitoring',

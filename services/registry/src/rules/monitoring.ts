@@ -73,8 +73,17 @@ export const decide: Deciders<'StartMonitoring' | 'EndMonitoring' | 'ApproveMoni
     return [rejection(open, requireReason(ctx, 'end an identification without monitoring'), state, ctx)];
   },
 
-  EndMonitoring: (command, state) => {
+  EndMonitoring: (command, state, ctx) => {
     if (!state.monitoring) refuse('NOT_MONITORED', 'the household is not being monitored');
+    // Under the regime the risk is eliminated through its case (proposal, review, notice, approval).
+    const regime = monitoringRegimeOn(ctx.policy, ctx.effectiveAt);
+    if (regime) {
+      refuse(
+        'ELIMINATION_THROUGH_CASE',
+        `from ${regime.from} a risk is eliminated through a proposal, the village's review and notice and the county's approval`,
+        { effectiveAt: ctx.effectiveAt, monitoringFrom: regime.from },
+      );
+    }
     return [{ type: 'MonitoringEnded', data: { reason: 'risk_eliminated', ...command.data } }];
   },
 };
@@ -111,7 +120,12 @@ export const evolve: Evolvers<'MonitoringStarted' | 'MonitoringEnded' | 'Monitor
       monitoringPeriods: [...state.monitoringPeriods, { category: event.data.category, from: event.effectiveAt }],
     };
   },
-  MonitoringEnded: (state, event) => ({ ...state, ...endMonitoring(state, event.effectiveAt) }),
+  MonitoringEnded: (state, event) => ({
+    ...state,
+    ...endMonitoring(state, event.effectiveAt),
+    // The county's approval closes the elimination it ends.
+    case: state.case?.kind === 'elimination' ? undefined : state.case,
+  }),
   MonitoringIdentificationRejected: (state) => ({
     ...state,
     case: state.case?.kind === 'monitoring' ? undefined : state.case,
