@@ -316,6 +316,19 @@ describe('hostile input: each known attack is refused by name and writes nothing
       /^invalid input: .*must be a 12-digit statistical area code/,
     );
     expect(quotedBody.errors?.[0]?.message).toMatch(/AreaCode "320924'": must be a 12-digit statistical area code/);
+    // A variable with a field its input type does not have: the caller's input, not an internal error.
+    const unknownField = await post(
+      api.url,
+      {
+        query: `mutation($c: ID!, $i: ClosePublicNoticeInput!) { closePublicNotice(commandId: $c, input: $i) { __typename } }`,
+        variables: { c: randomUUID(), i: { householdId, effectiveAt: '2016-05-02', data: {} } },
+      },
+      auth,
+    );
+    expect(((await unknownField.json()) as GraphqlBody).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      localizedMessage: expect.stringMatching(/^输入有误/),
+    });
     const surrogate = await post(
       api.url,
       {

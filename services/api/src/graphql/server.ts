@@ -81,7 +81,11 @@ function depthLimit(): Plugin {
  */
 function localizedErrors(): Plugin {
   const localize = (error: GraphQLError, language: Language) => {
-    const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL';
+    // An error without a code and without a path was raised before execution, coercing the
+    // variables (a field the input type does not have, a value of the wrong kind): the caller's
+    // input, not the server's fault.
+    const given = typeof error.extensions?.code === 'string' ? error.extensions.code : undefined;
+    const code = given ?? (error.path ? 'INTERNAL' : 'BAD_USER_INPUT');
     const issues = Array.isArray(error.extensions?.issues) ? (error.extensions.issues as InputIssue[]) : undefined;
     return new GraphQLError(error.message, {
       ...(error.nodes ? { nodes: error.nodes } : {}),
@@ -91,6 +95,7 @@ function localizedErrors(): Plugin {
       ...(error.originalError ? { originalError: error.originalError } : {}),
       extensions: {
         ...error.extensions,
+        ...(given === undefined && code === 'BAD_USER_INPUT' ? { code } : {}),
         localizedMessage: refusalText({ code, detail: error.message, ...(issues ? { issues } : {}) }, language),
       },
     });
