@@ -942,7 +942,12 @@ if ('skipped' in launched) {
         await closed(page);
         await form.getByTestId('field-detail').fill('户主住院治疗，自付医疗费用较大');
       });
-      await page.getByRole('menuitem', { name: '风险预警' }).click();
+      // The work queue counts it, overdue, and opens the alert queue.
+      await page.getByRole('menuitem', { name: '待办事项' }).click();
+      const queued = page.getByTestId('queue-alerts');
+      await expect.poll(() => queued.locator('.ant-badge').textContent()).toBe('1');
+      await expect.poll(() => queued.textContent()).toContain('逾期 1');
+      await queued.click();
       const list = page.getByTestId('alert-list');
       await expect.poll(() => list.textContent()).toContain('户主住院治疗');
       // Raised in 2022, to be verified within 7 days: long overdue, in red.

@@ -7,6 +7,7 @@ import { ErrorView } from '../ErrorView';
 import {
   AcceptMoveDocument,
   IncomingMovesDocument,
+  RiskAlertsDocument,
   WorkQueueCountsDocument,
   type WorkQueueCountsQuery,
 } from '../generated';
@@ -22,17 +23,28 @@ const IDENTIFICATION = [
   'county_approval',
 ] as const;
 const EXIT = ['village_review', 'village_notice', 'confirmation', 'township_verification', 'county_approval'] as const;
+const MONITORING = ['village_review', 'village_notice', 'township_review', 'county_decision'] as const;
+const ELIMINATION = ['village_review', 'village_notice', 'county_approval'] as const;
 
 /**
  * The clerk's work queue: households waiting at each step of identification and exit (notices
- * among them, with when they end), those below the visit minimum this year, and those
- * monitored. Each opens the roll filtered to it.
+ * among them, with when they end), the alerts awaiting verification (with how many are
+ * overdue), monitored households' identification and risk elimination at each step, those
+ * below the visit minimum this year, and those monitored. Each opens the roll filtered to it
+ * (the alerts, their queue).
  */
 export function QueuePage() {
   const words = useWords();
   const navigate = useNavigate();
   const year = new Date().getFullYear();
   const counts = useGraphqlQuery(WorkQueueCountsDocument, { year });
+  const session = useSignedIn();
+  const area = session.claims.area ?? '';
+  const alerts = useGraphqlQuery(
+    RiskAlertsDocument,
+    { areaCode: area, pending: true },
+    { enabled: /^\d{12}$/.test(area) },
+  );
   if (counts.error) return <ErrorView error={counts.error} retry={() => counts.refetch()} />;
   const c = counts.data;
   const item = (key: string, label: string, count: number | undefined, to: string) => ({ key, label, count, to });
@@ -52,6 +64,36 @@ export function QueuePage() {
       title: words.t('queueExit'),
       items: EXIT.map((step) =>
         item(`exit_${step}`, words.step(step), c?.[`exit_${step}` as keyof Counts]?.totalCount, `/?case=exit:${step}`),
+      ),
+    },
+    {
+      title: words.t('queueMonitoring'),
+      items: [
+        item(
+          'alerts',
+          words.t('queueAlerts', { overdue: alerts.data?.riskAlerts.overdue ?? 0 }),
+          alerts.data?.riskAlerts.pending,
+          '/alerts',
+        ),
+        ...MONITORING.map((step) =>
+          item(
+            `monitoring_${step}`,
+            words.step(step),
+            c?.[`monitoring_${step}` as keyof Counts]?.totalCount,
+            `/?case=monitoring:${step}`,
+          ),
+        ),
+      ],
+    },
+    {
+      title: words.t('queueElimination'),
+      items: ELIMINATION.map((step) =>
+        item(
+          `elimination_${step}`,
+          words.step(step),
+          c?.[`elimination_${step}` as keyof Counts]?.totalCount,
+          `/?case=elimination:${step}`,
+        ),
       ),
     },
     {
