@@ -964,6 +964,11 @@ if ('skipped' in launched) {
         await form.getByTestId('field-rigidExpenditure').fill('3000');
         await form.getByTestId('field-notes').fill('医疗费用已由大病保险报销，家庭收入稳定');
       });
+      // The household's own tab lists the alert with its outcome.
+      await page.getByRole('tab', { name: '风险预警' }).click();
+      await expect
+        .poll(() => page.getByTestId('household-alerts').textContent())
+        .toContain('核实无风险，不纳入（2022年3月5日）');
       await page.getByRole('menuitem', { name: '风险预警' }).click();
       await expect.poll(() => page.getByTestId('alerts-pending').textContent()).toContain('0');
       await page.getByTestId('alerts-all').click();

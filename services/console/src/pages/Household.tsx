@@ -92,6 +92,7 @@ export function HouseholdPage() {
             { key: 'assessments', label: words.t('assessments'), children: <AssessmentsView facts={h} /> },
             { key: 'measures', label: words.t('measures'), children: <MeasuresView facts={h} /> },
             { key: 'visits', label: words.t('visits'), children: <VisitsView facts={h} /> },
+            { key: 'alerts', label: words.t('alerts'), children: <AlertsView facts={h} /> },
             { key: 'history', label: words.t('history'), children: <HistoryView timeline={h.timeline} /> },
             { key: 'as-of', label: words.t('asOf'), children: <AsOfView id={h.id} /> },
           ]}
@@ -130,7 +131,7 @@ function FactsView({ facts }: { facts: Facts }) {
       </Descriptions.Item>
       <Descriptions.Item label={words.t('monitoring')}>
         {facts.monitoring
-          ? `${words.label('MonitoringCategory', facts.monitoring.category)} · ${words.t('since')} ${words.date(facts.monitoring.since)}`
+          ? `${words.label('MonitoringCategory', facts.monitoring.category)} · ${words.t('since')} ${words.date(facts.monitoring.since)} · ${facts.monitoring.risks.map((r) => words.label('RiskType', r)).join('、')}`
           : '—'}
       </Descriptions.Item>
       <Descriptions.Item label={words.t('openCase')}>
@@ -270,6 +271,49 @@ function VisitsView({ facts }: { facts: Facts }) {
         { title: words.t('visitedOn'), render: (_, v) => words.date(v.visitedOn) },
         { title: words.t('helperId'), dataIndex: 'helperId' },
         { title: words.t('notes'), dataIndex: 'notes' },
+      ]}
+    />
+  );
+}
+
+/** 风险预警 on the household, latest first: channel, risks, deadline (overdue in red) and outcome. */
+function AlertsView({ facts }: { facts: Facts }) {
+  const words = useWords();
+  type A = Facts['alerts'][number];
+  return (
+    <Table<A>
+      rowKey="alertId"
+      size="small"
+      data-testid="household-alerts"
+      pagination={{ pageSize: 10, hideOnSinglePage: true }}
+      dataSource={[...facts.alerts].reverse()}
+      columns={[
+        { title: words.t('alertRaisedOn'), render: (_, a) => words.date(a.raisedOn) },
+        {
+          title: words.t('alertChannel'),
+          render: (_, a) =>
+            a.department
+              ? `${words.label('AlertChannel', a.channel)}（${words.label('AlertDepartment', a.department)}）`
+              : words.label('AlertChannel', a.channel),
+        },
+        { title: words.t('alertRisks'), render: (_, a) => a.risks.map((r) => words.label('RiskType', r)).join('、') },
+        { title: words.t('alertDetail'), dataIndex: 'detail' },
+        {
+          title: words.t('alertVerifyBy'),
+          render: (_, a) => (
+            <Space size={4}>
+              <span>{words.date(a.verifyBy)}</span>
+              {a.overdue && <Tag color="red">{words.t('alertsOverdue')}</Tag>}
+            </Space>
+          ),
+        },
+        {
+          title: words.t('alertOutcome'),
+          render: (_, a) =>
+            a.verification
+              ? `${words.label('AlertOutcome', a.verification.outcome)}（${words.date(a.verification.verifiedOn)}）`
+              : words.t('alertNotVerified'),
+        },
       ]}
     />
   );
