@@ -30,6 +30,7 @@ export interface RunningApi {
 export async function startApi(prefix: string, env: Record<string, string> = {}): Promise<RunningApi> {
   const db = await createTestDatabase(prefix);
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env });
+  // TEST_API_LOG=error (or debug) shows the service's own log, e.g. the cause of an "Unexpected error.".
   const logger = pino({ level: process.env.TEST_API_LOG ?? 'silent' });
   const infrastructure = await startInfrastructure(config, logger);
   const verifier = await TokenVerifier.create({ secret: SECRET });

@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import type { EnumName, Text } from '@registry/schema/messages';
+import { type EnumName, formatDate, type Text } from '@registry/schema/messages';
 import { birthDateOfNationalId, sexOfNationalId } from '@registry/schema/national-id';
 import {
   AddMemberDocument,
@@ -115,6 +115,13 @@ const MONITORING = {
   edge_vulnerable: t('边缘易致贫户', 'edge household'),
   sudden_hardship: t('突发严重困难户', 'sudden hardship'),
 };
+
+/** The categories a household may be taken in as: an exited one is not an edge household. */
+const monitoringCategories = (h: StateFactsFragment) =>
+  (h.status === 'exited'
+    ? (['unstable_exited', 'sudden_hardship'] as const)
+    : (['edge_vulnerable', 'sudden_hardship'] as const)
+  ).map((c) => ({ value: c, label: MONITORING[c] }));
 
 export const COMMANDS = {
   recordVillageReview: command({
@@ -453,10 +460,7 @@ export const COMMANDS = {
         label: t('监测对象类别', 'Category'),
         kind: 'choice',
         required: true,
-        options: (h.status === 'exited'
-          ? (['unstable_exited', 'sudden_hardship'] as const)
-          : (['edge_vulnerable', 'sudden_hardship'] as const)
-        ).map((c) => ({ value: c, label: MONITORING[c] })),
+        options: monitoringCategories(h),
       },
       { name: 'risks', label: t('风险（每行一项）', 'Risks (one a line)'), kind: 'textarea', required: true },
     ],
@@ -509,7 +513,14 @@ export const COMMANDS = {
           label: t('风险预警', 'Alert'),
           kind: 'choice',
           required: true,
-          options: open.map((a) => ({ value: a.alertId, label: `${a.raisedOn} ${a.detail.slice(0, 30)}` })),
+          // By the date it came to light and what was found (the id is for machines).
+          options: open.map((a) => ({
+            value: a.alertId,
+            label: t(
+              `${formatDate(a.raisedOn, 'zh')} ${a.detail.slice(0, 30)}`,
+              `${a.raisedOn} ${a.detail.slice(0, 30)}`,
+            ),
+          })),
         },
         { name: 'outcome', label: t('核实结论', 'Outcome'), kind: 'enum', enum: 'AlertOutcome', required: true },
         { name: 'incomePerCapita', label: t('家庭人均纯收入（元）', 'Income per head (yuan)'), kind: 'yuan' },
@@ -518,10 +529,7 @@ export const COMMANDS = {
           name: 'category',
           label: t('监测对象类别（纳入监测时填写）', 'Category (when taken in)'),
           kind: 'choice',
-          options: (h.status === 'exited'
-            ? (['unstable_exited', 'sudden_hardship'] as const)
-            : (['edge_vulnerable', 'sudden_hardship'] as const)
-          ).map((c) => ({ value: c, label: MONITORING[c] })),
+          options: monitoringCategories(h),
         },
         {
           name: 'risks',

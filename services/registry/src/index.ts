@@ -48,6 +48,7 @@ export type { ReferenceResult } from './reference.js';
 export { AreaReferenceHandler } from './reference.js';
 export type { ExitReplay } from './replay.js';
 export { replayExits } from './replay.js';
+export { isOverdue } from './rules/alerts.js';
 export type {
   Assessment,
   CaseKind,

@@ -1,4 +1,5 @@
 import type { HouseholdView } from '@registry/projections';
+import { isOverdue } from '@registry/registry';
 import type { Member } from '@registry/schema';
 import { chinaDate, maskNationalId } from '@registry/schema';
 import { maskBankAccount, maskName, maskPhone } from '../mask.js';
@@ -208,7 +209,7 @@ export const RiskAlertType = builder.objectRef<View['alerts'][number]>('RiskAler
     }),
     overdue: t.boolean({
       description: 'Not verified and past its verification date (today, China time).',
-      resolve: (a, _args, ctx) => a.verification === null && a.verifyBy < chinaDate(new Date(ctx.now)),
+      resolve: (a, _args, ctx) => isOverdue(a, chinaDate(new Date(ctx.now))),
     }),
     verification: t.field({ type: AlertVerificationType, nullable: true, resolve: (a) => a.verification }),
   }),

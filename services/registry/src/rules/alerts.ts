@@ -110,8 +110,8 @@ export function requireRegime(ctx: DecideContext, action: string) {
   return regime;
 }
 
-/** An alert past its verification date and not verified (as of `today`). */
-export function isOverdue(alert: Alert, today: string): boolean {
+/** An alert past its verification date and not verified (as of `today`): the rule every reader uses. */
+export function isOverdue(alert: Pick<Alert, 'verifyBy'> & { verification?: unknown }, today: string): boolean {
   return !alert.verification && alert.verifyBy < today;
 }
 
