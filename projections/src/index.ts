@@ -9,6 +9,8 @@ export type { IndicatorsWay } from './indicator-ways.js';
 export type { AreaIndicators } from './indicators.js';
 export { areaIndicators, indicatorsWay } from './indicators.js';
 export { buildIndexes, RUNNER_MIGRATIONS, referenceTables, registryIndexes, registryTables } from './migrations.js';
+export type { MonitoringIndicators, MonitoringWay } from './monitoring-indicators.js';
+export { monitoringIndicators } from './monitoring-indicators.js';
 export type {
   RawSnapshotHousehold,
   SnapshotHousehold,

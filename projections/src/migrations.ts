@@ -1,6 +1,7 @@
 import type { Migration } from '@registry/postgres';
 import type pg from 'pg';
 import { AREA_YEAR_COLUMNS, AREA_YEAR_FUND_COLUMNS, areaYearFundsSql, areaYearsSql } from './area-years.js';
+import { MONITORING_COLUMNS, monitoringPeriodsSql } from './monitoring-indicators.js';
 
 /** Checkpoints and failures of every projection (shared by all of them). */
 export const RUNNER_MIGRATIONS: readonly Migration[] = [
@@ -244,6 +245,21 @@ CREATE TABLE rm_alerts${v} (
   PRIMARY KEY (household_id, alert_id)
 );
 CREATE INDEX ON rm_alerts${v} (verify_by) WHERE verified_on IS NULL;
+`,
+    },
+    {
+      version: 8,
+      name: `registry read models v${version}: monitoring periods (防返贫监测), kept for the indicators`,
+      // Households monitored before this table existed have their periods worked out from the
+      // audit trail by the indicators' own definition (monitoring-indicators.ts).
+      sql: `
+CREATE TABLE rm_monitoring${v} (
+  household_id uuid NOT NULL, period integer NOT NULL,
+  category text NOT NULL, risks text[] NOT NULL, started_on date NOT NULL, ended_on date, ended text,
+  PRIMARY KEY (household_id, period)
+);
+INSERT INTO rm_monitoring${v} (${MONITORING_COLUMNS.join(', ')})
+  ${monitoringPeriodsSql({ audit: `rm_audit${v}` }, "'infinity'::timestamptz")};
 `,
     },
   ];

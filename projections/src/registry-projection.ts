@@ -21,6 +21,7 @@ import {
   householdRow,
   measureRows,
   memberRows,
+  monitoringRows,
   ROLL_EVENT_TYPES,
   type RollFields,
   rollFields,
@@ -55,19 +56,22 @@ interface Working {
 }
 
 /** Which child table an event changes, when the household is not refolded. */
-type ChildTable = 'members' | 'measures' | 'visits' | 'alerts';
+type ChildTable = 'members' | 'measures' | 'visits' | 'alerts' | 'monitoring';
 
-const CHILD_TABLE: Partial<Record<string, Exclude<ChildTable, 'visits'>>> = {
-  RiskAlertRaised: 'alerts',
-  RiskAlertVerified: 'alerts',
-  ApplicationSubmitted: 'members',
-  HouseholdImported: 'members',
-  MonitoringStarted: 'members',
-  MemberAdded: 'members',
-  MemberRemoved: 'members',
-  MemberUpdated: 'members',
-  AssistancePlanned: 'measures',
-  AssistanceDelivered: 'measures',
+const CHILD_TABLE: Partial<Record<string, readonly Exclude<ChildTable, 'visits'>[]>> = {
+  RiskAlertRaised: ['alerts'],
+  RiskAlertVerified: ['alerts'],
+  ApplicationSubmitted: ['members'],
+  HouseholdImported: ['members'],
+  MonitoringStarted: ['members', 'monitoring'],
+  MonitoringEnded: ['monitoring'],
+  NaturalDecreaseRecorded: ['monitoring'],
+  ReturnedToPoverty: ['monitoring'],
+  MemberAdded: ['members'],
+  MemberRemoved: ['members'],
+  MemberUpdated: ['members'],
+  AssistancePlanned: ['measures'],
+  AssistanceDelivered: ['measures'],
 };
 
 /** A household's state as the roll stores it, with the shape it was stored in and its revision. */
@@ -197,6 +201,7 @@ export class RegistryProjection implements Projection {
     | 'measures'
     | 'visits'
     | 'alerts'
+    | 'monitoring'
     | 'history'
     | 'audit'
     | 'years'
@@ -221,6 +226,7 @@ export class RegistryProjection implements Projection {
       measures: `rm_measures${v}`,
       visits: `rm_visits${v}`,
       alerts: `rm_alerts${v}`,
+      monitoring: `rm_monitoring${v}`,
       history: `rm_status_history${v}`,
       audit: `rm_audit${v}`,
       years: `rm_household_years${v}`,
@@ -436,8 +442,8 @@ export class RegistryProjection implements Projection {
         // In stream order a late record folds like any other; only the status history, which
         // is ordered by effective date, needs working out again when it can change.
         w.state = evolve(w.state, event);
-        const child = CHILD_TABLE[event.type];
-        if (child && w.rewrite !== 'all') w.rewrite.add(child);
+        const rewrite = w.rewrite;
+        if (rewrite !== 'all') for (const child of CHILD_TABLE[event.type] ?? []) rewrite.add(child);
         if (event.type === 'VisitRecorded' && w.rewrite !== 'all') w.newVisits.push(event.data.visitId);
         if (event.effectiveAt < w.lastEffectiveAt && changesRoll(event)) {
           retimeline(
@@ -611,8 +617,9 @@ export class RegistryProjection implements Projection {
       measures: measureRows,
       visits: visitRows,
       alerts: alertRows,
+      monitoring: monitoringRows,
     };
-    for (const name of ['members', 'measures', 'visits', 'alerts'] as const) {
+    for (const name of ['members', 'measures', 'visits', 'alerts', 'monitoring'] as const) {
       const table = t[name];
       const rewritten = rewriting(name);
       const rows: Record<string, unknown>[] = rewritten.flatMap((w) => childRows[name](w.householdId, w.state));

@@ -232,3 +232,17 @@ export function alertRows(householdId: string, state: HouseholdState) {
     category: a.verification?.category ?? null,
   }));
 }
+
+/** 防返贫监测 periods: one row per period, in stream order, with how it ended (the indicators read these). */
+export function monitoringRows(householdId: string, state: HouseholdState) {
+  return state.monitoringPeriods.map((p, i) => ({
+    household_id: householdId,
+    period: i,
+    category: p.category,
+    // A state stored before periods kept their risks (shape 10) is folded again before it is written.
+    risks: p.risks,
+    started_on: p.from,
+    ended_on: p.to ?? null,
+    ended: p.ended ?? null,
+  }));
+}

@@ -4,7 +4,15 @@ import { HOUSEHOLD_STREAM_PREFIX, householdStream } from '@registry/schema';
 import type pg from 'pg';
 import { areaYearFundsSql, areaYearsSql } from './area-years.js';
 import type { RegistryProjection } from './registry-projection.js';
-import { alertRows, effectiveTimeline, householdRow, measureRows, memberRows, visitRows } from './rows.js';
+import {
+  alertRows,
+  effectiveTimeline,
+  householdRow,
+  measureRows,
+  memberRows,
+  monitoringRows,
+  visitRows,
+} from './rows.js';
 import { YEAR_FACT_COLUMNS, YEAR_FUND_COLUMNS } from './year-facts.js';
 import { keptYearsOf, type YearInterval } from './year-facts-fold.js';
 
@@ -150,6 +158,13 @@ export async function verifyRegistry(
                    income_per_capita_fen::float8 AS income_per_capita_fen, category
               FROM ${t.alerts} WHERE household_id = ANY($1::uuid[])`,
       expected: (id, _h, state) => withoutHousehold(alertRows(id, state)),
+    },
+    {
+      table: t.monitoring,
+      sql: `SELECT household_id, period, category, risks, to_char(started_on, 'YYYY-MM-DD') AS started_on,
+                   to_char(ended_on, 'YYYY-MM-DD') AS ended_on, ended
+              FROM ${t.monitoring} WHERE household_id = ANY($1::uuid[])`,
+      expected: (id, _h, state) => withoutHousehold(monitoringRows(id, state)),
     },
     {
       table: t.history,

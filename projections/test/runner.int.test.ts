@@ -22,6 +22,7 @@ async function dump(pool: pg.Pool, projection: RegistryProjection): Promise<Reco
     measures: 'household_id, measure_id',
     visits: 'household_id, visit_id',
     alerts: 'household_id, alert_id',
+    monitoring: 'household_id, period',
     history: 'household_id, recorded_from, effective_from, recorded_to NULLS LAST',
     audit: 'position',
     years: 'household_id, year',

@@ -231,6 +231,35 @@ describe('risk alerts (风险预警) and their verification through the API', ()
       { id: householdId, w: eliminated.position },
     );
     expect(released.data.household).toEqual({ monitoring: null, openCase: null });
+
+    // The village's 2022 monitoring indicators: one 医保 alert verified in time, taken in, eliminated.
+    const figures = await query<{ areaIndicators: { monitoring: unknown } }>(
+      village,
+      `query($area: AreaCode!, $w: Position) { areaIndicators(areaCode: $area, year: 2022, waitFor: $w) { monitoring {
+        alerts { raised byChannel { channel count } verified verifiedInTime due inTimeRate pending overdue byOutcome { outcome count } }
+        started startedByCategory { category households } eliminated returnedToPoverty naturallyEnded
+        endOfYear { households people withMeasures withMeasuresRate } } } }`,
+      { area: VILLAGE, w: eliminated.position },
+    );
+    expect(figures.data.areaIndicators.monitoring).toEqual({
+      alerts: {
+        raised: 1,
+        byChannel: [{ channel: 'department', count: 1 }],
+        verified: 1,
+        verifiedInTime: 1,
+        due: 1,
+        inTimeRate: 1,
+        pending: 0,
+        overdue: 0,
+        byOutcome: [{ outcome: 'taken_in', count: 1 }],
+      },
+      started: 1,
+      startedByCategory: [{ category: 'edge_vulnerable', households: 1 }],
+      eliminated: 1,
+      returnedToPoverty: 0,
+      naturallyEnded: 0,
+      endOfYear: { households: 0, people: 0, withMeasures: 0, withMeasuresRate: null },
+    });
   });
 
   it('refuses a bad alert naming the field, records nothing, and keeps another area’s queue apart', async () => {

@@ -56,6 +56,8 @@ export type {
   HouseholdState,
   IdentificationCase,
   Measure,
+  MonitoringEnd,
+  MonitoringPeriod,
   OpenCase,
   Status,
   Visit,

@@ -128,7 +128,11 @@ export interface HouseholdFacts {
   wrongExits: { year: number; exitedOn: string; source: HouseholdEventData<'ExitAnnulled'>['source'] }[];
   returns: { returnedOn: string; mainCause: string }[];
   monitoring?: { category: HouseholdEventData<'MonitoringStarted'>['category']; since: string; risks: string[] };
-  monitoringPeriods: { category: string; from: string; to?: string }[];
+  /**
+   * Every period the household was monitored, in stream order: its category and risks (as
+   * corrected), from and to, and how it ended (风险消除, 返贫 or 自然减少); open while monitored.
+   */
+  monitoringPeriods: MonitoringPeriod[];
   /** 风险预警 on the household, in stream order, each with its verification once recorded. */
   alerts: Alert[];
   removedOn?: string;
@@ -137,6 +141,17 @@ export interface HouseholdFacts {
   /** A move to another village proposed here, awaiting that village's acceptance. */
   pendingMove?: { toVillageCode: string; address: string; group?: string; relocation: boolean; proposedOn: string };
 }
+
+export interface MonitoringPeriod {
+  category: string;
+  risks: string[];
+  from: string;
+  to?: string;
+  ended?: MonitoringEnd;
+}
+
+/** How a monitoring period ended: risk eliminated (风险消除), returned to poverty (返贫), or the household gone (自然减少, natural elimination). */
+export type MonitoringEnd = 'eliminated' | 'returned' | 'decreased';
 
 export interface Alert {
   alertId: string;
@@ -186,9 +201,10 @@ export const initialState = (): HouseholdState => ({
  * effective date of its last event (stepOn) (until 2026-11-29); 4: wrong exits (wrongExits)
  * (until 2026-11-29); 5: a measure's status (until 2026-11-29); 6: a pending move (until 2026-11-29); 7: household plans (until 2026-12-07);
  * 8: risk alerts (until 2026-12-07); 9: the identification of a monitored household as a case
- * (until 2026-12-07); 10: risk elimination as a case.
+ * (until 2026-12-07); 10: risk elimination as a case (until 2026-12-07); 11: a monitoring
+ * period's risks and how it ended.
  */
-export const STATE_SHAPE = 10;
+export const STATE_SHAPE = 11;
 
 /** Statuses in which a household is on the assistance roll: helper, measures and visits apply. */
 export const ASSISTED: readonly Status[] = ['registered', 'returned', 'exited'];

@@ -1,7 +1,19 @@
-import { type AreaIndicators, areaIndicators } from '@registry/projections';
+import {
+  type AreaIndicators,
+  areaIndicators,
+  type MonitoringIndicators,
+  monitoringIndicators,
+} from '@registry/projections';
+import { chinaDate } from '@registry/schema';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
-import { AssistanceCategoryEnum, FundingSourceEnum } from './enums.js';
+import {
+  AlertChannelEnum,
+  AlertOutcomeEnum,
+  AssistanceCategoryEnum,
+  FundingSourceEnum,
+  MonitoringCategoryEnum,
+} from './enums.js';
 import { knownAtOrNow, readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
 import { badInput } from './problems.js';
@@ -81,6 +93,112 @@ const Funds = builder.objectRef<AreaIndicators['funds'][number]>('FundsByCategor
   }),
 });
 
+type Alerts = MonitoringIndicators['alerts'];
+type Monitoring = MonitoringIndicators['monitoring'];
+
+const ChannelCount = builder.objectRef<Alerts['byChannel'][number]>('AlertChannelCount').implement({
+  fields: (t) => ({
+    channel: t.field({ type: AlertChannelEnum, resolve: (c) => c.channel as 'petition' }),
+    count: t.exposeInt('count'),
+  }),
+});
+
+const OutcomeCount = builder.objectRef<Alerts['byOutcome'][number]>('AlertOutcomeCount').implement({
+  fields: (t) => ({
+    outcome: t.field({ type: AlertOutcomeEnum, resolve: (c) => c.outcome as 'excluded' }),
+    count: t.exposeInt('count'),
+  }),
+});
+
+const AlertFigures = builder.objectRef<Alerts>('AlertIndicators').implement({
+  description:
+    '风险预警 raised in the year (effective date) by the area’s households, and their verification as known at knownAt.',
+  fields: (t) => ({
+    raised: t.exposeInt('raised'),
+    byChannel: t.field({ type: [ChannelCount], resolve: (a) => a.byChannel }),
+    verified: t.exposeInt('verified', { description: '入户核实 recorded.' }),
+    verifiedInTime: t.exposeInt('verifiedInTime', { description: 'Verified by the alert’s date (the policy’s days).' }),
+    due: t.exposeInt('due', {
+      description: 'Verified, or unverified and past the date: the alerts whose outcome was due.',
+    }),
+    inTimeRate: t.float({
+      nullable: true,
+      description: 'verifiedInTime ÷ due; null when none was due.',
+      resolve: (a) => a.inTimeRate,
+    }),
+    pending: t.exposeInt('pending', { description: 'Not yet verified.' }),
+    overdue: t.exposeInt('overdue', {
+      description: 'Not yet verified and past the date, on the day knownAt falls on in China.',
+    }),
+    byOutcome: t.field({ type: [OutcomeCount], resolve: (a) => a.byOutcome }),
+  }),
+});
+
+const CategoryStarted = builder
+  .objectRef<Monitoring['startedByCategory'][number]>('MonitoringCategoryStarted')
+  .implement({
+    fields: (t) => ({
+      category: t.field({ type: MonitoringCategoryEnum, resolve: (c) => c.category as 'edge_vulnerable' }),
+      households: t.exposeInt('households'),
+    }),
+  });
+
+const CategoryPeople = builder
+  .objectRef<Monitoring['endOfYear']['byCategory'][number]>('MonitoringCategoryPeople')
+  .implement({
+    fields: (t) => ({
+      category: t.field({ type: MonitoringCategoryEnum, resolve: (c) => c.category as 'edge_vulnerable' }),
+      households: t.exposeInt('households'),
+      people: t.exposeInt('people'),
+    }),
+  });
+
+const RiskHouseholds = builder.objectRef<Monitoring['endOfYear']['byRisk'][number]>('MonitoringRiskCount').implement({
+  fields: (t) => ({
+    risk: t.exposeString('risk', {
+      description: 'A RiskType value; a monitoring recorded before the regime may name its risk in words.',
+    }),
+    households: t.exposeInt('households'),
+  }),
+});
+
+const MonitoredAtEnd = builder.objectRef<Monitoring['endOfYear']>('MonitoredAtEndOfYear').implement({
+  description: 'Households monitored on 31 December, as known at knownAt.',
+  fields: (t) => ({
+    households: t.exposeInt('households'),
+    people: t.exposeInt('people'),
+    byCategory: t.field({ type: [CategoryPeople], resolve: (m) => m.byCategory }),
+    byRisk: t.field({ type: [RiskHouseholds], resolve: (m) => m.byRisk }),
+    withMeasures: t.exposeInt('withMeasures', {
+      description: 'With a measure of the year planned by 31 December and not cancelled by then.',
+    }),
+    withMeasuresRate: t.float({ nullable: true, resolve: (m) => m.withMeasuresRate }),
+  }),
+});
+
+const MonitoringFigures = builder.objectRef<MonitoringIndicators>('MonitoringIndicators').implement({
+  description:
+    '防返贫动态监测 of the area’s households for the year (counted where each stood on 31 December), as known at knownAt.',
+  fields: (t) => ({
+    alerts: t.field({ type: AlertFigures, resolve: (m) => m.alerts }),
+    started: t.int({
+      description: 'Monitoring periods begun in the year (纳入监测).',
+      resolve: (m) => m.monitoring.started,
+    }),
+    startedByCategory: t.field({ type: [CategoryStarted], resolve: (m) => m.monitoring.startedByCategory }),
+    eliminated: t.int({ description: '风险消除 in the year.', resolve: (m) => m.monitoring.eliminated }),
+    returnedToPoverty: t.int({
+      description: '返贫: monitored households that fell back into poverty in the year.',
+      resolve: (m) => m.monitoring.returnedToPoverty,
+    }),
+    naturallyEnded: t.int({
+      description: '自然消除: monitoring ended because the household is gone (自然减少), kept apart from 风险消除.',
+      resolve: (m) => m.monitoring.naturallyEnded,
+    }),
+    endOfYear: t.field({ type: MonitoredAtEnd, resolve: (m) => m.monitoring.endOfYear }),
+  }),
+});
+
 const Indicators = builder.objectRef<AreaIndicators>('AreaIndicators').implement({
   description: 'The assessment view of an area for a year.',
   fields: (t) => ({
@@ -103,6 +221,18 @@ const Indicators = builder.objectRef<AreaIndicators>('AreaIndicators').implement
     fiveItems: t.field({ type: FiveItems, resolve: (i) => i.fiveItems }),
     funds: t.field({ type: [Funds], resolve: (i) => i.funds }),
     exitsMissingEvidence: t.exposeInt('exitsMissingEvidence'),
+    monitoring: t.field({
+      type: MonitoringFigures,
+      description: '防返贫动态监测: alerts, their verification, monitored households, risk elimination.',
+      complexity: 5,
+      resolve: (i, _args, ctx) =>
+        monitoringIndicators(ctx.deps.pool, ctx.deps.projections.registry, {
+          areaCode: i.areaCode,
+          year: i.year,
+          knownAt: i.knownAt,
+          today: chinaDate(new Date(i.knownAt)),
+        }),
+    }),
   }),
 });
 

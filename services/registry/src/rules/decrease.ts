@@ -12,6 +12,6 @@ export const evolve: Evolvers<'NaturalDecreaseRecorded'> = {
     status: 'decreased',
     case: undefined,
     decreasedOn: event.effectiveAt,
-    ...endMonitoring(state, event.effectiveAt),
+    ...endMonitoring(state, event.effectiveAt, 'decreased'),
   }),
 };

@@ -1,6 +1,6 @@
 import { type HouseholdEventData, monitoringRegimeOn } from '@registry/schema';
 import { ValidationError } from '../errors.js';
-import type { HouseholdFacts, HouseholdState, Status } from '../state.js';
+import type { HouseholdFacts, HouseholdState, MonitoringEnd, Status } from '../state.js';
 import { rejection } from './cases.js';
 import { refuse, requireReason, requireStatus, requireStep } from './guards.js';
 import type { Deciders, Evolvers } from './types.js';
@@ -92,10 +92,11 @@ export const decide: Deciders<'StartMonitoring' | 'EndMonitoring' | 'ApproveMoni
 export function endMonitoring(
   state: HouseholdState,
   on: string,
+  ended: MonitoringEnd,
 ): Partial<Pick<HouseholdFacts, 'monitoring' | 'monitoringPeriods'>> {
   if (!state.monitoring) return {};
   const periods = state.monitoringPeriods.map((p, i) =>
-    i === state.monitoringPeriods.length - 1 && p.to === undefined ? { ...p, to: on } : p,
+    i === state.monitoringPeriods.length - 1 && p.to === undefined ? { ...p, to: on, ended } : p,
   );
   return { monitoring: undefined, monitoringPeriods: periods };
 }
@@ -117,12 +118,15 @@ export const evolve: Evolvers<'MonitoringStarted' | 'MonitoringEnded' | 'Monitor
           }
         : {}),
       monitoring: { category: event.data.category, since: event.effectiveAt, risks: event.data.risks },
-      monitoringPeriods: [...state.monitoringPeriods, { category: event.data.category, from: event.effectiveAt }],
+      monitoringPeriods: [
+        ...state.monitoringPeriods,
+        { category: event.data.category, risks: event.data.risks, from: event.effectiveAt },
+      ],
     };
   },
   MonitoringEnded: (state, event) => ({
     ...state,
-    ...endMonitoring(state, event.effectiveAt),
+    ...endMonitoring(state, event.effectiveAt, 'eliminated'),
     // The county's approval closes the elimination it ends.
     case: state.case?.kind === 'elimination' ? undefined : state.case,
   }),

@@ -25,6 +25,6 @@ export const evolve: Evolvers<'ReturnedToPoverty'> = {
       otherCauses: event.data.otherCauses,
     },
     returns: [...state.returns, { returnedOn: event.effectiveAt, mainCause: event.data.mainCause }],
-    ...endMonitoring(state, event.effectiveAt),
+    ...endMonitoring(state, event.effectiveAt, 'returned'),
   }),
 };

@@ -102,8 +102,10 @@ describe('risk elimination (风险消除): proposal → 民主评议 → 公示 
     expect(ended.monitoring).toBeUndefined();
     expect(ended.monitoringPeriods.at(-1)).toEqual({
       category: 'unstable_exited',
+      risks: ['illness'],
       from: '2022-03-15',
       to: '2022-11-29',
+      ended: 'eliminated',
     });
   });
 

@@ -67,7 +67,40 @@ describe('monitoring (防返贫监测)', () => {
       { type: 'MonitoringEnded', data: { reason: 'risk_eliminated' }, effectiveAt: '2021-01-15' },
     ]).state;
     expect(released.monitoring).toBeUndefined();
-    expect(released.monitoringPeriods).toEqual([{ category: 'unstable_exited', from: '2020-06-01', to: '2021-01-15' }]);
+    expect(released.monitoringPeriods).toEqual([
+      { category: 'unstable_exited', risks, from: '2020-06-01', to: '2021-01-15', ended: 'eliminated' },
+    ]);
+  });
+
+  it('ends a period by how monitoring ended: 返贫 and 自然减少 apart from 风险消除', () => {
+    const started = {
+      type: 'MonitoringStarted' as const,
+      data: { householdId: HOUSEHOLD_ID, category: 'unstable_exited' as const, risks },
+      effectiveAt: '2020-06-01',
+    };
+    const returned = given(exited(), [
+      started,
+      {
+        type: 'ReturnedToPoverty',
+        data: { attribute: 'ordinary', mainCause: 'illness', otherCauses: [] },
+        effectiveAt: '2021-03-01',
+      },
+    ]).state;
+    expect(returned.monitoringPeriods.at(-1)).toMatchObject({ to: '2021-03-01', ended: 'returned' });
+    const gone = given(exited(), [
+      started,
+      { type: 'NaturalDecreaseRecorded', data: { reason: 'died_out' }, effectiveAt: '2021-04-01' },
+    ]).state;
+    expect(gone.monitoringPeriods.at(-1)).toMatchObject({ to: '2021-04-01', ended: 'decreased' });
+    // Not monitored: a return ends no period.
+    const never = given(exited(), [
+      {
+        type: 'ReturnedToPoverty',
+        data: { attribute: 'ordinary', mainCause: 'illness', otherCauses: [] },
+        effectiveAt: '2021-03-01',
+      },
+    ]).state;
+    expect(never.monitoringPeriods).toEqual([]);
   });
 
   it('lets an unregistered monitored household receive help and apply later', () => {
