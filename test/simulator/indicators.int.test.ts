@@ -4,6 +4,8 @@ import {
   areaIndicators,
   type IndicatorsWay,
   indicatorsWay,
+  type MonitoringWay,
+  monitoringIndicators,
   ProjectionRunner,
   ReferenceProjection,
   RegistryProjection,
@@ -25,6 +27,10 @@ const OPTIONS = { households: 90, seed: 21, groupSize: 30 };
  * of case, late corrections, returns, removals — both must agree for every year and level,
  * whether the projection built its years in bulk or kept them event by event.
  */
+async function periodsOf(b: { db: TestDatabase; registry: RegistryProjection }) {
+  return (await b.db.pool.query(`SELECT * FROM ${b.registry.tables.monitoring} ORDER BY household_id, period`)).rows;
+}
+
 describe('indicators kept by the projection agree with the exact as-of answer', () => {
   const county = planCounty(OPTIONS);
   const township = county.townships[0]?.code as string;
@@ -188,6 +194,42 @@ describe('indicators kept by the projection agree with the exact as-of answer', 
         'removals',
         'returns',
         'measures',
+      ]),
+    );
+  });
+
+  it('gives the monitoring indicators (防返贫) the kept and the exact way alike, every year and level, both builds', async () => {
+    const seen = new Set<string>();
+    for (const mode of ['bulk', 'live'] as const) {
+      const { db, registry } = built[mode];
+      const knownAt = new Date().toISOString();
+      const periods = async () =>
+        (await db.pool.query(`SELECT * FROM ${registry.tables.monitoring} ORDER BY household_id, period`)).rows;
+      if (mode === 'live') expect(await periods()).toEqual(await periodsOf(built.bulk));
+      for (const areaCode of areas) {
+        for (let year = 2020; year <= 2026; year++) {
+          const ask = (way: MonitoringWay) =>
+            monitoringIndicators(db.pool, registry, { areaCode, year, knownAt, today: '2026-12-07', way });
+          const kept = await ask('kept');
+          expect(kept, `${mode} ${areaCode} ${year}`).toEqual(await ask('exact'));
+          const { endOfYear, startedByCategory: _s, ...flows } = kept.monitoring;
+          for (const [key, value] of Object.entries({ ...flows, ...kept.alerts, monitored: endOfYear.households })) {
+            if (typeof value === 'number' && value > 0) seen.add(key);
+          }
+          if (endOfYear.withMeasures > 0) seen.add('withMeasures');
+        }
+      }
+    }
+    // The comparison means something only if the county has each kind of count.
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining([
+        'raised',
+        'verifiedInTime',
+        'overdue',
+        'started',
+        'eliminated',
+        'monitored',
+        'withMeasures',
       ]),
     );
   });

@@ -5,6 +5,7 @@ import {
   type HouseholdCommandData,
   type HouseholdCommandType,
   type Member,
+  monitoringStandardFor,
   NATIONAL_POLICY,
   nationalIdCheckChar,
 } from '@registry/schema';
@@ -158,6 +159,182 @@ const lineFor = (year: number) =>
     NATIONAL_POLICY.incomeLinesFen[String(year)] ??
     600_000) as number;
 
+type Add = (
+  on: string,
+  type: HouseholdCommandType,
+  data?: Record<string, unknown>,
+  extra?: { actor?: Actor; reason?: string; refused?: boolean; recordOn?: string },
+) => PlannedCommand;
+
+const RISKS = [
+  'illness',
+  'illness',
+  'schooling',
+  'disability',
+  'disaster',
+  'accident',
+  'business_failure',
+  'unstable_employment',
+  'unstable_employment',
+  'lack_of_labour',
+  'housing_insecure',
+  'drinking_water_insecure',
+] as const;
+const DEPARTMENTS = [
+  ['medical_insurance', '个人自付医疗费用', 'illness'],
+  ['civil_affairs', '申请临时救助', 'accident'],
+  ['emergency', '灾害损失', 'disaster'],
+  ['education', '学生辍学', 'schooling'],
+  ['human_resources', '务工失业', 'unstable_employment'],
+  ['housing', '房屋安全鉴定', 'housing_insecure'],
+  ['water', '饮水不达标', 'drinking_water_insecure'],
+  ['disabled_persons', '新办残疾证', 'disability'],
+] as const;
+
+/**
+ * 防返贫动态监测, 2021–2025, for one household: year by year, a risk may come to light (about
+ * 3.5% of households a year) through a channel; it is verified at the household within the
+ * policy's seven days most often, sometimes late, and in 2025 sometimes not yet; taken in
+ * (income under the year's monitoring standard), excluded or referred. A household taken in
+ * goes through its identification (village review and notice, township review, county
+ * decision) and gets a measure each year it is monitored; after six months or more, most have
+ * their risk eliminated in November (an assessment above the standard, proposal, review,
+ * notice, county approval) — but not in 2025, which has no standard; a few fall back into
+ * poverty while monitored (返贫). Draws from its own generator, so the 2014–2020 plan of every
+ * household stays as it was.
+ */
+function monitoringPlayer(
+  seed: number,
+  h: number,
+  village: string,
+  add: Add,
+  actors: { clerk: Actor; county: Actor },
+  exitedHousehold: boolean,
+) {
+  const random = new Random((seed * 1_000_003 + h) ^ 0x2f6b_1a3d);
+  const householdKey = `sim-${seed}-${h}`;
+  let since: string | undefined;
+  const standard = (year: number) => monitoringStandardFor(NATIONAL_POLICY, year, village)?.lineFen;
+  const monthsBetween = (from: string, to: string) =>
+    (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
+  const measure = (year: number, on: string) => {
+    const measureId = deriveId(householdKey, `monitoring-measure-${year}`);
+    const amount = random.int(10, 60) * 10_000;
+    add(on, 'PlanAssistance', {
+      measureId,
+      category: random.pick(['health_aid', 'employment', 'industry', 'education_aid', 'minimum_living_guarantee']),
+      description: '防返贫监测帮扶措施',
+      amountFen: amount,
+      fundingSource: random.pick(['central', 'provincial', 'county']),
+      year,
+    });
+    add(addDays(on, random.int(10, 40)), 'RecordAssistanceDelivered', { measureId, amountFen: amount });
+  };
+  return {
+    /** Monitored since a date before the regime (a direct record of 2020). */
+    monitoredSince(on: string) {
+      since = on;
+    },
+    /** Released directly (2020, before the regime). */
+    released() {
+      since = undefined;
+    },
+    /** Plays a year; says so when the household fell back into poverty (it is then on the roll again). */
+    year(year: number, mayReturn: boolean): 'returned' | undefined {
+      const line = standard(year);
+      if (since) {
+        if (since < `${year}-03-01`) measure(year, date(year, 3, random.int(1, 28)));
+        if (mayReturn && year <= 2023 && random.chance(0.03)) {
+          add(
+            date(year, random.int(4, 10), random.int(1, 28)),
+            'ReportReturnToPoverty',
+            { attribute: 'ordinary', mainCause: random.pick(['illness', 'disaster'] as const) },
+            { reason: '监测户突发重大变故，收入骤降，返贫' },
+          );
+          since = undefined;
+          return 'returned';
+        }
+        const assessedOn = date(year, 11, random.int(1, 10));
+        if (line !== undefined && monthsBetween(since, assessedOn) >= 7 && random.chance(0.7)) {
+          add(assessedOn, 'AssessConditions', {
+            year,
+            incomePerCapitaFen: line + random.int(30_000, 250_000),
+            ...CONDITIONS,
+          });
+          add(date(year, 11, 15), 'ProposeRiskElimination', { year });
+          add(date(year, 11, 16), 'RecordVillageReview', { approved: true });
+          add(date(year, 11, 16), 'OpenPublicNotice');
+          add(date(year, 11, 16 + NATIONAL_POLICY.noticeDays), 'ClosePublicNotice');
+          add(date(year, 11, 25), 'ApproveRiskElimination', {}, { actor: actors.county });
+          since = undefined;
+        }
+        return undefined;
+      }
+      if (!random.chance(0.035)) return undefined;
+      // From February: an exit approved on 31 December may be recorded in January.
+      const raisedOn = date(year, random.int(2, 9), random.int(1, 28));
+      const alertId = deriveId(householdKey, `alert-${year}`);
+      const channel = random.pick(['self_report', 'cadre_visit', 'department', 'department', 'petition', 'inspection']);
+      const department = random.pick(DEPARTMENTS);
+      const risks = channel === 'department' ? [department[2]] : [random.pick(RISKS)];
+      add(
+        raisedOn,
+        'RaiseRiskAlert',
+        {
+          alertId,
+          channel,
+          risks,
+          ...(channel === 'department'
+            ? {
+                department: department[0],
+                indicator: department[1],
+                amountFen: random.int(5, 50) * 100_000,
+                detail: `部门筛查预警：${department[1]}`,
+              }
+            : { detail: channel === 'self_report' ? '农户自主申报困难' : '排查发现存在返贫致贫风险' }),
+        },
+        { actor: channel === 'self_report' || channel === 'cadre_visit' ? actors.clerk : actors.county },
+      );
+      // In 2025 some are still waiting for their verification.
+      if (year === 2025 && random.chance(0.3)) return undefined;
+      const verifiedOn = addDays(raisedOn, random.chance(0.8) ? random.int(1, 7) : random.int(8, 20));
+      const roll = random.int(0, 99);
+      if (line !== undefined && roll < 55) {
+        add(verifiedOn, 'VerifyRiskAlert', {
+          alertId,
+          outcome: 'taken_in',
+          incomePerCapitaFen: Math.max(0, line - random.int(20_000, 250_000)),
+          rigidExpenditureFen: random.int(5, 60) * 100_000,
+          category: exitedHousehold ? 'unstable_exited' : 'edge_vulnerable',
+          risks,
+        });
+        let on = addDays(verifiedOn, 1);
+        add(on, 'RecordVillageReview', { approved: true });
+        add(on, 'OpenPublicNotice');
+        on = addDays(on, NATIONAL_POLICY.noticeDays);
+        add(on, 'ClosePublicNotice');
+        on = addDays(on, 1);
+        add(on, 'RecordTownshipReview', { approved: true });
+        on = addDays(on, random.int(1, 3));
+        add(on, 'ApproveMonitoring', {}, { actor: actors.county });
+        since = on;
+        measure(year, addDays(on, random.int(3, 20)));
+      } else if (roll < 95 || line === undefined) {
+        add(verifiedOn, 'VerifyRiskAlert', {
+          alertId,
+          outcome: 'excluded',
+          incomePerCapitaFen: (line ?? 750_000) + random.int(20_000, 400_000),
+          rigidExpenditureFen: random.int(1, 20) * 100_000,
+          notes: '经入户核实，收入稳定，刚性支出可承受，无返贫致贫风险',
+        });
+      } else {
+        add(verifiedOn, 'VerifyRiskAlert', { alertId, outcome: 'referred', referredTo: '民政部门临时救助' });
+      }
+      return undefined;
+    },
+  };
+}
+
 /**
  * Every command of household `h`, in its own order. Kinds: registered (most; exited 2016–2020,
  * some returned, some removed or decreased), rejected at the village review, rejected after a
@@ -239,12 +416,17 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
       household,
       members,
     });
-    // Released directly only before the regime: from 2021 a risk is eliminated through its case
-    // (proposal, review, notice, approval), which the simulator does not play yet.
+    // Released directly only before the regime: from 2021 a risk is eliminated through its case.
+    const monitoring = monitoringPlayer(seed, h, village, add, { clerk, county }, false);
+    monitoring.monitoredSince(since);
     if (random.chance(0.5)) {
       const end = addDays(since, random.int(300, 700));
-      if (end < '2021-01-01') add(end, 'EndMonitoring', { notes: '风险已消除' });
+      if (end < '2021-01-01') {
+        add(end, 'EndMonitoring', { notes: '风险已消除' });
+        monitoring.released();
+      }
     }
+    for (let year = 2021; year <= 2025; year++) monitoring.year(year, false);
     return commands;
   }
 
@@ -259,6 +441,9 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
       { approved: false, votesFor: 5, votesAgainst: 30 },
       { reason: '评议认为家庭收入高于标准' },
     );
+    // On file, never registered: from 2021 a risk may bring it into monitoring (边缘易致贫户).
+    const monitoring = monitoringPlayer(seed, h, village, add, { clerk, county }, false);
+    for (let year = 2021; year <= 2025; year++) monitoring.year(year, false);
     return commands;
   }
   add(on, 'RecordVillageReview', { approved: true, votesFor: random.int(20, 40), votesAgainst: random.int(0, 4) });
@@ -318,6 +503,7 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
   let exited = false;
   let returned = false;
   let monitored = false;
+  const monitoring = monitoringPlayer(seed, h, village, add, { clerk, county }, true);
   const assessments: { commandId: string; year: number; on: string; income: number }[] = [];
 
   for (let year = registeredYear; year <= 2025; year++) {
@@ -414,7 +600,9 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
         lastYear = year;
       }
     }
-    if (exited && !returned && !monitored && year > exitYear && year >= 2020 && year <= 2023 && random.chance(0.008)) {
+    if (exited && !returned && year >= 2021) {
+      if (monitoring.year(year, true) === 'returned') returned = true;
+    } else if (exited && !returned && !monitored && year > exitYear && year === 2020 && random.chance(0.008)) {
       add(
         date(year, random.int(2, 10), random.int(1, 28)),
         'ReportReturnToPoverty',
@@ -429,7 +617,11 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
       const since = date(2020, random.int(3, 10), random.int(1, 28));
       add(since, 'StartMonitoring', { category: 'unstable_exited', risks: ['收入不稳定'] });
       monitored = true;
-      if (random.chance(0.6)) add(date(2020, 12, random.int(1, 28)), 'EndMonitoring', { notes: '收入稳定' });
+      monitoring.monitoredSince(since);
+      if (random.chance(0.6)) {
+        add(date(2020, 12, random.int(1, 28)), 'EndMonitoring', { notes: '收入稳定' });
+        monitoring.released();
+      }
     }
   }
   // A late correction (0.5%): an old assessment's income was mistyped; recorded in 2025.

@@ -22,7 +22,9 @@ function canonical(value: unknown): string {
 // Changed on purpose on 2026-12-07 (issue #25): edge households are taken into monitoring in
 // 2020 only, as from 2021 a household enters through an alert and its identification; and
 // released directly only in 2020, as from 2021 a risk is eliminated through its case.
-const SIMULATOR_DIGEST = '5beeef119ebc75d2bcf2aab3e7a3d399ac9e976fdc4db242606108c058a4d362';
+// Changed on purpose again on 2026-12-07 (issue #25): the simulator plays 2021–2025 monitoring
+// (alerts, verification, identification, measures, risk elimination, 返贫 while monitored).
+const SIMULATOR_DIGEST = '8d390b78da6662b36103108f24f20afcea7cc31eec40e04990bbe4a7ad56d4cc';
 
 function plan(households: number, seed: number): PlannedCommand[] {
   return planCounty({ households, seed }).townships.flatMap((t) =>
@@ -76,10 +78,25 @@ describe('the county simulator', () => {
       'RejectApplication',
       'CorrectEvent',
       'AddMember',
+      'RaiseRiskAlert',
+      'VerifyRiskAlert',
+      'ApproveMonitoring',
+      'ProposeRiskElimination',
+      'ApproveRiskElimination',
     ]) {
       expect(count(type), type).toBeGreaterThan(0);
     }
     expect(commands.filter((c) => c.refused).length).toBeGreaterThan(0);
+    // 防返贫监测 from 2021: alerts by every channel, each outcome, and none taken in for 2025
+    // (the policy has no monitoring standard for it).
+    const alerts = commands.filter((c) => c.type === 'RaiseRiskAlert');
+    expect(new Set(alerts.map((c) => c.data.channel))).toEqual(
+      new Set(['self_report', 'cadre_visit', 'department', 'petition', 'inspection']),
+    );
+    expect(alerts.every((c) => c.effectiveAt >= '2021-01-01')).toBe(true);
+    const outcomes = commands.filter((c) => c.type === 'VerifyRiskAlert');
+    expect(new Set(outcomes.map((c) => c.data.outcome))).toEqual(new Set(['taken_in', 'excluded', 'referred']));
+    expect(outcomes.filter((c) => c.data.outcome === 'taken_in' && c.effectiveAt >= '2025-01-01')).toEqual([]);
     // Corrections are recorded late, after the effective date they correct.
     const correction = commands.find((c) => c.type === 'CorrectEvent') as PlannedCommand;
     expect(correction.recordOn > correction.effectiveAt).toBe(true);

@@ -7,7 +7,9 @@ import type { DemoArea } from './console.js';
  * every rule is enforced: two townships, four villages, 24 households identified in 2015,
  * most exited in 2018–2019 (one refused first for low income), one returned to poverty in
  * 2021, one exited household and two edge households monitored from 2020, one removed after data comparison, and rural population
- * per township and village. Ids derive from fixed names, so loading twice writes nothing new.
+ * per township and village; then 防返贫动态监测 (demoMonitoring): alerts of 2022–2026 verified in
+ * time or late, two households taken in through identification, two risks eliminated, and one
+ * alert still waiting. Ids derive from fixed names, so loading twice writes nothing new.
  */
 export const DEMO_COUNTY = '320924000000';
 export const DEMO_TOWNSHIPS = ['320924101000', '320924102000'] as const;
@@ -206,6 +208,9 @@ export async function loadDemo(handler: HouseholdCommandHandler, reference: Area
     commands++;
     lastPosition = result.position;
   }
+  const monitoring = await demoMonitoring(handler);
+  commands += monitoring.commands;
+  lastPosition = monitoring.lastPosition ?? lastPosition;
   const populations: [string, number][] = [
     [DEMO_COUNTY, 4_500],
     [DEMO_TOWNSHIPS[0], 2_000],
@@ -226,4 +231,140 @@ export async function loadDemo(handler: HouseholdCommandHandler, reference: Area
     }
   }
   return { households: total + 2, commands, lastPosition };
+}
+
+/**
+ * The demo's 防返贫动态监测, 2021–2026, through the regime's cases: the household monitored since
+ * 2020 has its risk eliminated in 2021 and one edge household in 2022; a 医保 screening (2022)
+ * and a family's own report (2024) bring two exited households into monitoring, each with a
+ * measure; a cadre's finding (2023) is verified late and excluded; a petition of November 2026
+ * waits for its verification.
+ */
+async function demoMonitoring(
+  handler: HouseholdCommandHandler,
+): Promise<{ commands: number; lastPosition: string | undefined }> {
+  let commands = 0;
+  let lastPosition: string | undefined;
+  const on = (h: number) => {
+    const village = h >= 24 ? (VILLAGES[h - 24] as string) : (VILLAGES[h % VILLAGES.length] as string);
+    const township = clerk(`${village.slice(0, 9)}000`);
+    const householdId = deriveId(`demo-household-${h}`, 'household');
+    let n = 0;
+    return async (type: string, effectiveAt: string, data: unknown = {}, actor: Actor = township) => {
+      const result = await handler.handle(
+        { commandId: `demo-${h}-monitoring-${++n}`, householdId, effectiveAt },
+        type,
+        data,
+        actor,
+      );
+      commands++;
+      lastPosition = result.position;
+      return result;
+    };
+  };
+  const conditions = ALL_CONDITIONS_MET;
+  const eliminate = async (send: ReturnType<typeof on>, year: number, incomePerCapitaFen: number) => {
+    await send('AssessConditions', `${year}-11-05`, { year, incomePerCapitaFen, ...conditions });
+    await send('ProposeRiskElimination', `${year}-11-10`, { year });
+    await send('RecordVillageReview', `${year}-11-12`, { approved: true, votesFor: 26, votesAgainst: 0 });
+    await send('OpenPublicNotice', `${year}-11-12`);
+    await send('ClosePublicNotice', `${year}-11-19`);
+    await send('ApproveRiskElimination', `${year}-11-22`, {}, APPROVER);
+  };
+  const takeIn = async (
+    send: ReturnType<typeof on>,
+    alertId: string,
+    verifiedOn: string,
+    found: { incomePerCapitaFen: number; rigidExpenditureFen: number; risks: string[] },
+    measure: { year: number; category: string; description: string; amountFen: number },
+  ) => {
+    await send('VerifyRiskAlert', verifiedOn, { alertId, outcome: 'taken_in', category: 'unstable_exited', ...found });
+    const day = (offset: number) => {
+      const d = new Date(`${verifiedOn}T00:00:00Z`);
+      d.setUTCDate(d.getUTCDate() + offset);
+      return d.toISOString().slice(0, 10);
+    };
+    await send('RecordVillageReview', day(1), { approved: true, votesFor: 27, votesAgainst: 1 });
+    await send('OpenPublicNotice', day(1));
+    await send('ClosePublicNotice', day(8));
+    await send('RecordTownshipReview', day(9), { approved: true });
+    await send('ApproveMonitoring', day(11), {}, APPROVER);
+    const measureId = deriveId(alertId, 'measure');
+    await send('PlanAssistance', day(20), { measureId, fundingSource: 'county', ...measure });
+    await send('RecordAssistanceDelivered', day(45), { measureId, amountFen: measure.amountFen });
+  };
+
+  // Monitored since 2020 (unstable): income above the 2021 standard (6,000 yuan), eliminated.
+  await eliminate(on(4), 2021, 820_000);
+  // An edge household monitored since 2020: eliminated in 2022 (standard 6,300 yuan).
+  await eliminate(on(25), 2022, 710_000);
+
+  // 2022: the county records a 医保 screening; verified in four days, taken in.
+  const medical = deriveId('demo-alert-2022-medical', 'alert');
+  const h5 = on(5);
+  await h5(
+    'RaiseRiskAlert',
+    '2022-03-01',
+    {
+      alertId: medical,
+      channel: 'department',
+      department: 'medical_insurance',
+      indicator: '个人自付医疗费用',
+      amountFen: 2_350_000,
+      risks: ['illness'],
+      detail: '医保部门筛查：户主年度自付医疗费用 2.35 万元，超过预警线',
+      reference: '县医保局2022年第1批',
+    },
+    APPROVER,
+  );
+  await takeIn(
+    h5,
+    medical,
+    '2022-03-05',
+    { incomePerCapitaFen: 520_000, rigidExpenditureFen: 2_350_000, risks: ['illness'] },
+    { year: 2022, category: 'health_aid', description: '医疗救助，落实大病保险报销', amountFen: 600_000 },
+  );
+
+  // 2023: a cadre's visit finds a risk; verified after its seven days, excluded.
+  const visit = deriveId('demo-alert-2023-visit', 'alert');
+  const h6 = on(6);
+  await h6('RaiseRiskAlert', '2023-06-10', {
+    alertId: visit,
+    channel: 'cadre_visit',
+    risks: ['unstable_employment'],
+    detail: '走访发现儿子务工的工厂停产',
+  });
+  await h6('VerifyRiskAlert', '2023-06-20', {
+    alertId: visit,
+    outcome: 'excluded',
+    incomePerCapitaFen: 960_000,
+    rigidExpenditureFen: 200_000,
+    notes: '儿子已在县工业园重新就业，家庭收入稳定',
+  });
+
+  // 2024: the family reports a disaster's damage itself; taken in (standard 7,300 yuan).
+  const disaster = deriveId('demo-alert-2024-self', 'alert');
+  const h9 = on(9);
+  await h9('RaiseRiskAlert', '2024-07-02', {
+    alertId: disaster,
+    channel: 'self_report',
+    risks: ['disaster', 'housing_insecure'],
+    detail: '农户申报：暴雨致房屋受损，养殖大棚倒塌',
+  });
+  await takeIn(
+    h9,
+    disaster,
+    '2024-07-06',
+    { incomePerCapitaFen: 610_000, rigidExpenditureFen: 800_000, risks: ['disaster', 'housing_insecure'] },
+    { year: 2024, category: 'housing_renovation', description: '危房改造补助', amountFen: 1_500_000 },
+  );
+
+  // November 2026: a petition waits on the village's queue.
+  await on(10)('RaiseRiskAlert', '2026-11-20', {
+    alertId: deriveId('demo-alert-2026-petition', 'alert'),
+    channel: 'petition',
+    risks: ['illness'],
+    detail: '来信反映：户主患慢性病，长期服药，家庭开支大',
+  });
+  return { commands, lastPosition };
 }

@@ -446,6 +446,44 @@ if ('skipped' in launched) {
       expect(await page.getByTestId('chart-transitions').locator('svg').textContent()).toContain('2018');
       await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
 
+      // 防返贫动态监测, year by year since 2021 and for the year chosen, as the API counts it.
+      const monitoring = (
+        await client.request<{
+          areaIndicatorSeries: {
+            year: number;
+            monitoring: {
+              started: number;
+              eliminated: number;
+              alerts: { raised: number };
+              endOfYear: { households: number; people: number };
+            };
+          }[];
+        }>(
+          `query ($to: Int!) { areaIndicatorSeries(areaCode: "320924000000", fromYear: 2021, toYear: $to) {
+             year monitoring { started eliminated alerts { raised } endOfYear { households people } } } }`,
+          { to: new Date().getFullYear() },
+        )
+      ).areaIndicatorSeries;
+      expect(monitoring.some((y) => y.monitoring.eliminated > 0 && y.monitoring.alerts.raised > 0)).toBe(true);
+      await expect
+        .poll(async () => (await points('chart-monitoring')).风险消除)
+        .toEqual(monitoring.map((y) => y.monitoring.eliminated));
+      expect((await points('chart-monitoring')).新纳入监测).toEqual(monitoring.map((y) => y.monitoring.started));
+      await choose(page, page.getByTestId('year'), '2022');
+      const of2022 = monitoring.find((y) => y.year === 2022)?.monitoring;
+      const section = page.getByTestId('monitoring-section');
+      await expect
+        .poll(() => section.locator('.ant-card-head-title').first().textContent())
+        .toBe('2022 防返贫动态监测');
+      await expect
+        .poll(() => section.getByTestId('alerts-raised').textContent())
+        .toContain(String(of2022?.alerts.raised));
+      expect(await section.getByTestId('monitored-end-of-year').textContent()).toContain(
+        `${of2022?.endOfYear.households} / ${of2022?.endOfYear.people}`,
+      );
+      await section.scrollIntoViewIfNeeded();
+      await section.screenshot({ path: path.join(SHOTS, 'dashboard-monitoring.png') });
+
       await page.getByTestId('drill').filter({ hasText: '海河镇' }).click();
       const township = (await series('320924101000')).areaIndicatorSeries;
       await expect

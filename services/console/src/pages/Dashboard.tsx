@@ -7,6 +7,7 @@ import { useConsoleConfig } from '../config';
 import { ErrorView } from '../ErrorView';
 import { AreaSeriesDocument, type AreaSeriesQuery } from '../generated';
 import { useWords } from '../i18n';
+import { MonitoringSection } from './DashboardMonitoring';
 
 type Year = AreaSeriesQuery['areaIndicatorSeries'][number];
 const FIRST_YEAR = 2014;
@@ -155,6 +156,7 @@ export function DashboardPage() {
           </Col>
         </Row>
       )}
+      {/^\d{12}$/.test(areaCode) && <MonitoringSection areaCode={areaCode} year={year} />}
     </Space>
   );
 }
