@@ -2,6 +2,7 @@ import type { EventStore } from '@registry/eventstore';
 import { isTransient } from '@registry/projections';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type pg from 'pg';
+import { alertBatchHttp } from './alert-batch.js';
 import { exportAssessment } from './assessment-report/http.js';
 import { type TokenVerifier, Unauthenticated, type Viewer } from './auth.js';
 import { comparisonHttp } from './comparison.js';
@@ -157,6 +158,12 @@ function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
     authenticate({ graphiqlPage: false }),
     express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }),
     (req: Authenticated, res) => comparisonHttp(api.deps, req.viewer as Viewer, req, res),
+  );
+  app.post(
+    '/alert-batch',
+    authenticate({ graphiqlPage: false }),
+    express.raw({ type: () => true, limit: MAX_IMPORT_BYTES }),
+    (req: Authenticated, res) => alertBatchHttp(api.deps, req.viewer as Viewer, req, res),
   );
   app.post(
     '/import',

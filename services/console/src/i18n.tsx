@@ -286,6 +286,20 @@ export const UI = {
     zh: '未找到未销户农户的行：{unmatched}；在您辖区以外的行：{outside}',
     en: 'Rows matching no open household: {unmatched}; rows outside your area: {outside}',
   },
+  alertBatch: { zh: '部门筛查预警批量上传', en: 'A department’s screening, as a file' },
+  alertBatchHelp: {
+    zh: '上传行业部门的筛查名单（CSV 或 Excel），列为：身份证号、预警部门（医保、民政、应急管理、教育、人社、住建、水利部门或残联）、预警指标、金额（元，可空）、风险类型（多个用“、”分隔）、风险情况、发现日期（可空，默认今天）。文件先整体检查并逐行预判，有任何问题都不写入，并列出每行每列；按身份证号找到其所在农户，生成风险预警，进入所在村的待核实队列；重复上传不会重复登记。',
+    en: 'Upload a department’s screening list (CSV or Excel) with the columns 身份证号, 预警部门, 预警指标, 金额（元） (may be empty), 风险类型 (several separated by “、”), 风险情况, 发现日期 (may be empty: today). The whole file is checked and every row decided first; with any problem nothing is written and each row and column is listed. Each row becomes a risk alert on the household holding the ID number, on its village’s queue; sending the file again records nothing new.',
+  },
+  alertBatchRun: { zh: '检查并生成预警', en: 'Check and raise the alerts' },
+  alertBatchDone: {
+    zh: '已生成风险预警 {recorded} 条；{unchanged} 条此前已生成',
+    en: 'Raised {recorded} alerts; {unchanged} raised before',
+  },
+  alertBatchUnmatched: {
+    zh: '身份证号不在任何在册农户中的行（未建档，请核实后纳入）：{unmatched}；在您辖区以外的行：{outside}',
+    en: 'Rows whose person is in no household on file (to be verified): {unmatched}; rows outside your area: {outside}',
+  },
   reviewList: {
     zh: '复核清单（比对发现不符合条件、仍在册的农户）',
     en: 'Review list (disqualified by a comparison, still on file)',

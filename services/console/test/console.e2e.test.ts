@@ -1088,6 +1088,55 @@ if ('skipped' in launched) {
       }
     });
 
+    it('a county clerk uploads a 医保 screening: a bad file is refused whole, a good one lands on the village’s alert queue', async () => {
+      const client = await api('clerk', '320924102202');
+      const { households } = await client.request<{
+        households: { edges: { node: { id: string; members: { nationalId: string; relation: string }[] } }[] };
+      }>(
+        '{ households(first: 1, filter: { status: [registered] }) { edges { node { id members { nationalId relation } } } } }',
+      );
+      const id = households.edges[0]?.node.members.find((m) => m.relation === 'head')?.nationalId;
+      expect(id).toBeDefined();
+      const unknown = `32092419800101556${nationalIdCheckChar('32092419800101556')}`;
+      const header = '身份证号,预警部门,预警指标,金额（元）,风险类型,风险情况,发现日期';
+      const dir = await mkdtemp(path.join(tmpdir(), 'console-alert-batch-'));
+      const page = await newPage();
+      try {
+        await writeFile(
+          path.join(dir, 'bad.csv'),
+          `\uFEFF${[header, `${id},海关,进出口,100,因病,筛查,2026-11-02`].join('\n')}\n`,
+        );
+        await writeFile(
+          path.join(dir, '医保筛查.csv'),
+          `\uFEFF${[
+            header,
+            `${id},医保部门,个人自付医疗费用,21000,因病,医保筛查：年度自付医疗费用超过预警线,2026-11-02`,
+            `${unknown},医保部门,个人自付医疗费用,18000,因病,医保筛查：未建档人员,2026-11-02`,
+          ].join('\n')}\n`,
+        );
+        await signIn(page, '扶贫专干', '示范县');
+        await page.getByRole('menuitem', { name: '风险预警' }).click();
+        const upload = page.getByTestId('alert-batch');
+        await upload.getByTestId('alert-batch-file').setInputFiles(path.join(dir, 'bad.csv'));
+        await upload.getByTestId('alert-batch-submit').click();
+        await expect
+          .poll(() => upload.getByTestId('alert-batch-problems').textContent())
+          .toContain('不是可选的预警部门');
+        await upload.getByTestId('alert-batch-file').setInputFiles(path.join(dir, '医保筛查.csv'));
+        await upload.getByTestId('alert-batch-submit').click();
+        await expect.poll(() => upload.getByTestId('alert-batch-done').textContent()).toContain('已生成风险预警 1 条');
+        expect(await upload.getByTestId('alert-batch-done').textContent()).toContain('未建档，请核实后纳入）：3');
+        await expect
+          .poll(() => page.getByTestId('alert-list').textContent(), { timeout: 15_000 })
+          .toContain('医保筛查：年度自付医疗费用超过预警线');
+        expect(await page.getByTestId('alert-list').textContent()).toContain('部门筛查预警（医保部门）');
+        await page.screenshot({ path: path.join(SHOTS, 'alert-batch.png'), fullPage: true });
+      } finally {
+        await page.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('a township moves a household to another township (易地扶贫搬迁), and that township accepts it from its work queue', async () => {
       const here = await api('clerk', '320924101000');
       const { households } = await here.request<{
