@@ -59,7 +59,7 @@ interface Working {
 type ChildTable = 'members' | 'measures' | 'visits' | 'alerts' | 'monitoring';
 
 const CHILD_TABLE: Partial<Record<string, readonly Exclude<ChildTable, 'visits'>[]>> = {
-  RiskAlertRaised: ['alerts'],
+  RiskAlertRaised: ['alerts', 'members'],
   RiskAlertVerified: ['alerts'],
   ApplicationSubmitted: ['members'],
   HouseholdImported: ['members'],

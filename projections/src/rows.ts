@@ -69,6 +69,8 @@ export const ROLL_EVENT_TYPES: ReadonlySet<string> = new Set([
   'MonitoringStarted',
   'MonitoringEnded',
   'HouseholdMoved',
+  // Only when it records a household not yet on file; the fold of roll events must see it.
+  'RiskAlertRaised',
 ]);
 
 /** Whether an event can change the status history: a roll event, or a correction of one. */

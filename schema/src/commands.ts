@@ -320,7 +320,7 @@ export const HouseholdCommands = {
   ),
   RaiseRiskAlert: command(
     'RaiseRiskAlert',
-    '风险预警: records a risk that came to light on the effective date (a self-report, a visit, a department’s screening, a petition, an inspection); it goes on the village’s queue with the policy’s deadlines.',
+    '风险预警: records a risk that came to light on the effective date (a self-report, a visit, a department’s screening, a petition, an inspection); it goes on the village’s queue with the policy’s deadlines. For a household not yet on file, its details and members come with it and it is recorded (never registered) with the alert.',
     z
       .object({
         alertId: Uuid.optional(),
@@ -331,9 +331,19 @@ export const HouseholdCommands = {
         indicator: Text(200).optional(),
         amountFen: Fen.optional(),
         reference: Text(100).optional(),
+        /** A household not yet on file (a person found at risk who never applied): recorded with the alert. */
+        household: HouseholdDetails.optional(),
+        members: MemberList.optional(),
       })
       .strict()
       .superRefine((c, issues) => {
+        if ((c.household === undefined) !== (c.members === undefined)) {
+          issues.addIssue({
+            code: 'custom',
+            path: [c.household === undefined ? 'household' : 'members'],
+            message: 'a household not yet on file is recorded with its details and its members together',
+          });
+        }
         if (c.channel === 'department' && c.department === undefined) {
           issues.addIssue({ code: 'custom', path: ['department'], message: 'is required for a department’s alert' });
         }

@@ -482,7 +482,7 @@ export const HouseholdEvents = {
   ),
   RiskAlertRaised: define(
     'RiskAlertRaised',
-    '风险预警: a risk came to light on the effective date, through a channel; it lands on the village’s queue, to be verified by verifyBy and decided by identifyBy (the policy’s days).',
+    '风险预警: a risk came to light on the effective date, through a channel; it lands on the village’s queue, to be verified by verifyBy and decided by identifyBy (the policy’s days). With a household’s details and members, it also records a household not yet on file.',
     z
       .object({
         alertId: Uuid,
@@ -497,6 +497,10 @@ export const HouseholdEvents = {
         reference: Text(100).optional(),
         verifyBy: IsoDate,
         identifyBy: IsoDate,
+        /** A household not yet on file, recorded with its alert (it is then on file, never registered). */
+        householdId: Uuid.optional(),
+        household: HouseholdDetails.optional(),
+        members: MemberList.optional(),
       })
       .strict(),
   ),

@@ -262,6 +262,63 @@ describe('risk alerts (风险预警) and their verification through the API', ()
     });
   });
 
+  it('records a household not yet on file with its alert, on the village’s queue, holding its members’ ID numbers', async () => {
+    const householdId = randomUUID();
+    const head = person('head');
+    const alertId = randomUUID();
+    const raised = await ok(village, 'RaiseRiskAlert', {
+      householdId,
+      effectiveAt: '2023-05-10',
+      data: {
+        alertId,
+        channel: 'cadre_visit',
+        risks: ['illness'],
+        detail: '排查发现：户主患重病，未建档',
+        household: { villageCode: VILLAGE, address: '王庄9号' },
+        members: [head],
+      },
+    });
+    const { data } = await query<{
+      household: { status: string; members: { nationalId: string }[]; alerts: { alertId: string }[] };
+    }>(
+      village,
+      'query($id: ID!, $w: Position) { household(id: $id, waitFor: $w) { status members { nationalId } alerts { alertId } } }',
+      { id: householdId, w: raised.position },
+    );
+    expect(data.household).toEqual({
+      status: 'unregistered',
+      members: [{ nationalId: head.nationalId }],
+      alerts: [{ alertId }],
+    });
+    expect((await queueOf(village, { area: VILLAGE })).items.map((i) => i.alert.alertId)).toContain(alertId);
+    // One person, one household: another alert naming the same person as a new household is refused.
+    const again = await send(village, 'RaiseRiskAlert', {
+      householdId: randomUUID(),
+      effectiveAt: '2023-05-11',
+      data: {
+        channel: 'self_report',
+        risks: ['illness'],
+        detail: '重复登记',
+        household: { villageCode: VILLAGE, address: '王庄9号' },
+        members: [head],
+      },
+    });
+    expect(again).toMatchObject({ __typename: 'RuleViolation', rule: 'NATIONAL_ID_IN_OTHER_HOUSEHOLD' });
+    // A village clerk records no household of another village.
+    const elsewhere = await send(village, 'RaiseRiskAlert', {
+      householdId: randomUUID(),
+      effectiveAt: '2023-05-11',
+      data: {
+        channel: 'self_report',
+        risks: ['illness'],
+        detail: '外村',
+        household: { villageCode: TOWNSHIP.replace(/000$/, '299'), address: '外村1号' },
+        members: [person('head')],
+      },
+    });
+    expect(elsewhere.__typename).toBe('Forbidden');
+  });
+
   it('refuses a bad alert naming the field, records nothing, and keeps another area’s queue apart', async () => {
     const { householdId, position } = await rejected('李庄4号');
     const bad = await send(village, 'RaiseRiskAlert', {

@@ -764,12 +764,14 @@ export type RaiseRiskAlertData = {
   channel: AlertChannel;
   department?: AlertDepartment | null | undefined;
   detail: string;
+  household?: HouseholdDetailsInput | null | undefined;
   indicator?: string | null | undefined;
+  members?: Array<MemberInput> | null | undefined;
   reference?: string | null | undefined;
   risks: Array<RiskType>;
 };
 
-/** 风险预警: records a risk that came to light on the effective date (a self-report, a visit, a department’s screening, a petition, an inspection); it goes on the village’s queue with the policy’s deadlines. The envelope (household, effective date, reason) and the command's data. */
+/** 风险预警: records a risk that came to light on the effective date (a self-report, a visit, a department’s screening, a petition, an inspection); it goes on the village’s queue with the policy’s deadlines. For a household not yet on file, its details and members come with it and it is recorded (never registered) with the alert. The envelope (household, effective date, reason) and the command's data. */
 export type RaiseRiskAlertInput = {
   causationId?: string | number | null | undefined;
   correlationId?: string | number | null | undefined;

@@ -327,6 +327,8 @@ if ('skipped' in launched) {
       await signIn(page, '扶贫专干', '海河镇东港村');
       await page.getByRole('menuitem', { name: '农户申请' }).click();
       const apply = page.getByTestId('apply');
+      // From 2021 a new household comes in with a risk alert (the default); before, by application.
+      await apply.getByTestId('apply-mode').getByText('建档立卡申请（2020年及以前）').click();
       await setDate(page, apply.getByTestId('field-effectiveAt'), '2019-03-01');
       await apply.getByTestId('field-address').fill('东港村五组18号');
       await apply.getByTestId('member-name').fill('测试户主');
@@ -1086,6 +1088,30 @@ if ('skipped' in launched) {
         await page.close();
         await rm(dir, { recursive: true, force: true });
       }
+    });
+
+    it('a village clerk records a household not on file with its risk alert, and finds it on the household page', async () => {
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '海河镇东港村');
+      await page.getByRole('menuitem', { name: '农户申请' }).click();
+      const apply = page.getByTestId('apply');
+      await expect.poll(() => apply.textContent()).toContain('2021年起不再受理建档立卡申请');
+      await setDate(page, apply.getByTestId('field-effectiveAt'), '2026-11-30');
+      await apply.getByTestId('field-address').fill('东港村七组3号');
+      await apply.getByTestId('member-name').fill('未建档户主');
+      const first17 = '32092419700101881';
+      await apply.getByTestId('member-nationalId').fill(`${first17}${nationalIdCheckChar(first17)}`);
+      await choose(page, apply.getByTestId('field-channel'), '干部排查');
+      await apply.getByTestId('field-risks').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="因病"]').click();
+      await page.keyboard.press('Escape');
+      await closed(page);
+      await apply.getByTestId('field-detail').fill('排查发现：户主患尿毒症，每周透析，家庭未建档');
+      await apply.getByTestId('submit').click();
+      await page.waitForURL(/\/households\//);
+      await page.getByRole('tab', { name: '风险预警' }).click();
+      await expect.poll(() => page.getByTestId('household-alerts').textContent()).toContain('排查发现：户主患尿毒症');
+      await page.close();
     });
 
     it('a county clerk uploads a 医保 screening: a bad file is refused whole, a good one lands on the village’s alert queue', async () => {

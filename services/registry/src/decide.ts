@@ -77,6 +77,7 @@ const CREATES: ReadonlySet<HouseholdCommandType> = new Set([
   'ApplyForRegistration',
   'StartMonitoring',
   'ImportHousehold',
+  'RaiseRiskAlert',
 ]);
 
 /**

@@ -1,4 +1,4 @@
-import { Card, Space, Statistic, Switch, Table, Tag, Typography } from 'antd';
+import { Button, Card, Space, Statistic, Switch, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';

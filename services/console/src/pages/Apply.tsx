@@ -1,13 +1,27 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { birthDateOfNationalId, sexOfNationalId } from '@registry/schema/national-id';
-import { Alert, Button, Card, Checkbox, Col, DatePicker, Form, Input, Row, Select, Space } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  Row,
+  Segmented,
+  Select,
+  Space,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { graphql } from '../api';
 import { useSignedIn } from '../auth';
 import { useConsoleConfig } from '../config';
-import { ApplyForRegistrationDocument, type ApplyForRegistrationMutation } from '../generated';
+import { ApplyForRegistrationDocument, type ApplyForRegistrationMutation, RaiseRiskAlertDocument } from '../generated';
 import { enumOptions, useWords } from '../i18n';
 import { nationalIdRule } from '../NextSteps';
 
@@ -31,8 +45,15 @@ interface ApplyValues {
   phone?: string;
   bankAccount?: string;
   statement?: string;
+  /** A risk alert on a household not yet on file (from 2021). */
+  channel?: string;
+  department?: string;
+  risks?: string[];
+  detail?: string;
   members: MemberValues[];
 }
+
+type Mode = 'alert' | 'application';
 
 const INSURANCE = ['basicMedical', 'seriousIllness', 'pension'] as const;
 
@@ -44,15 +65,23 @@ function fieldOf(path: string): (string | number)[] | undefined {
   if (parts[1] !== 'data') return undefined;
   if (parts[2] === 'household' && parts[3]) return [parts[3]];
   if (parts[2] === 'members' && parts[3] && parts[4]) return ['members', Number(parts[3]), parts[4]];
-  if (parts[2] === 'statement') return ['statement'];
+  if (parts[2] === 'statement' || parts[2] === 'channel' || parts[2] === 'department' || parts[2] === 'detail')
+    return [parts[2]];
+  if (parts[2] === 'risks') return ['risks'];
   return undefined;
 }
 
-/** 农户申请: a new household applies, with its members; ID numbers are checked as they are typed. */
+/**
+ * 农户申请: a household not yet on file, with its members (ID numbers checked as they are typed):
+ * from 2021 recorded with a risk alert (风险预警, the way in under 防返贫动态监测; the default), or,
+ * for the years before, as an application for 建档立卡.
+ */
 export function ApplyPage() {
   const words = useWords();
   const session = useSignedIn();
   const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const mode: Mode = params.get('mode') === 'application' ? 'application' : 'alert';
   const [form] = Form.useForm<ApplyValues>();
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();
@@ -91,26 +120,43 @@ export function ApplyPage() {
           },
         };
       });
-      const answer = await graphql(session, words.language, ApplyForRegistrationDocument, {
-        commandId: ids.commandId,
-        expectedVersion: -1,
-        input: {
-          householdId: ids.householdId,
-          effectiveAt: values.effectiveAt.format('YYYY-MM-DD'),
-          data: {
-            household: {
-              villageCode: values.villageCode,
-              address: values.address,
-              ...(values.group ? { group: values.group } : {}),
-              ...(values.phone ? { phone: values.phone } : {}),
-              ...(values.bankAccount ? { bankAccount: values.bankAccount } : {}),
-            },
-            members,
-            ...(values.statement ? { statement: values.statement } : {}),
-          },
-        },
-      });
-      const outcome = answer.applyForRegistration;
+      const household = {
+        villageCode: values.villageCode,
+        address: values.address,
+        ...(values.group ? { group: values.group } : {}),
+        ...(values.phone ? { phone: values.phone } : {}),
+        ...(values.bankAccount ? { bankAccount: values.bankAccount } : {}),
+      };
+      const envelope = { householdId: ids.householdId, effectiveAt: values.effectiveAt.format('YYYY-MM-DD') };
+      const outcome =
+        mode === 'alert'
+          ? (
+              await graphql(session, words.language, RaiseRiskAlertDocument, {
+                commandId: ids.commandId,
+                expectedVersion: -1,
+                input: {
+                  ...envelope,
+                  data: {
+                    channel: (values.channel ?? 'self_report') as 'self_report',
+                    ...(values.department ? { department: values.department as 'medical_insurance' } : {}),
+                    risks: (values.risks ?? []) as 'illness'[],
+                    detail: values.detail ?? '',
+                    household,
+                    members,
+                  },
+                },
+              })
+            ).raiseRiskAlert
+          : (
+              await graphql(session, words.language, ApplyForRegistrationDocument, {
+                commandId: ids.commandId,
+                expectedVersion: -1,
+                input: {
+                  ...envelope,
+                  data: { household, members, ...(values.statement ? { statement: values.statement } : {}) },
+                },
+              })
+            ).applyForRegistration;
       if (outcome.__typename === 'CommandSuccess') {
         navigate(`/households/${outcome.householdId}`, { state: { waitFor: outcome.position } });
         return;
@@ -137,7 +183,24 @@ export function ApplyPage() {
   };
 
   return (
-    <Card title={words.t('apply')} data-testid="apply">
+    <Card
+      title={words.t('apply')}
+      data-testid="apply"
+      extra={
+        <Segmented<Mode>
+          value={mode}
+          onChange={(next) => setParams({ mode: next })}
+          options={[
+            { value: 'alert', label: words.t('applyModeAlert') },
+            { value: 'application', label: words.t('applyModeApplication') },
+          ]}
+          data-testid="apply-mode"
+        />
+      }
+    >
+      {mode === 'alert' && (
+        <Typography.Paragraph type="secondary">{words.t('applyModeAlertHelp')}</Typography.Paragraph>
+      )}
       <Form<ApplyValues>
         form={form}
         layout="vertical"
@@ -150,7 +213,11 @@ export function ApplyPage() {
       >
         <Row gutter={16}>
           <Col xs={24} md={6}>
-            <Form.Item name="effectiveAt" label={words.t('applicationDate')} rules={[{ required: true }]}>
+            <Form.Item
+              name="effectiveAt"
+              label={words.t(mode === 'alert' ? 'alertRaisedOn' : 'applicationDate')}
+              rules={[{ required: true }]}
+            >
               <DatePicker data-testid="field-effectiveAt" />
             </Form.Item>
           </Col>
@@ -194,12 +261,60 @@ export function ApplyPage() {
               <Input />
             </Form.Item>
           </Col>
-          <Col xs={24} md={12}>
-            <Form.Item name="statement" label={words.t('statement')}>
-              <Input.TextArea rows={1} />
-            </Form.Item>
-          </Col>
+          {mode === 'application' && (
+            <Col xs={24} md={12}>
+              <Form.Item name="statement" label={words.t('statement')}>
+                <Input.TextArea rows={1} />
+              </Form.Item>
+            </Col>
+          )}
         </Row>
+        {mode === 'alert' && (
+          <Row gutter={16}>
+            <Col xs={24} md={6}>
+              <Form.Item
+                name="channel"
+                label={words.t('alertChannel')}
+                rules={[{ required: true, message: words.t('required') }]}
+              >
+                <Select options={enumOptions('AlertChannel', words.language)} data-testid="field-channel" />
+              </Form.Item>
+            </Col>
+            <Form.Item noStyle shouldUpdate={(a, b) => a.channel !== b.channel}>
+              {({ getFieldValue }) =>
+                getFieldValue('channel') === 'department' && (
+                  <Col xs={24} md={6}>
+                    <Form.Item
+                      name="department"
+                      label={words.label('AlertChannel', 'department')}
+                      rules={[{ required: true, message: words.t('required') }]}
+                    >
+                      <Select options={enumOptions('AlertDepartment', words.language)} data-testid="field-department" />
+                    </Form.Item>
+                  </Col>
+                )
+              }
+            </Form.Item>
+            <Col xs={24} md={6}>
+              <Form.Item
+                name="risks"
+                label={words.t('alertRisks')}
+                rules={[{ required: true, message: words.t('required') }]}
+              >
+                <Select mode="multiple" options={enumOptions('RiskType', words.language)} data-testid="field-risks" />
+              </Form.Item>
+            </Col>
+            <Col xs={24} md={12}>
+              <Form.Item
+                name="detail"
+                label={words.t('alertDetail')}
+                rules={[{ required: true, message: words.t('required') }]}
+              >
+                <Input.TextArea rows={1} data-testid="field-detail" />
+              </Form.Item>
+            </Col>
+          </Row>
+        )}
         <Form.List name="members">
           {(fields, { add, remove }) => (
             <Space orientation="vertical" style={{ width: '100%' }}>
@@ -288,7 +403,7 @@ export function ApplyPage() {
         </Form.List>
         {refusal && <Alert type="error" showIcon title={refusal} data-testid="refusal" style={{ marginTop: 16 }} />}
         <Button type="primary" htmlType="submit" loading={busy} style={{ marginTop: 16 }} data-testid="submit">
-          {words.t('submitApplication')}
+          {words.t(mode === 'alert' ? 'submitAlert' : 'submitApplication')}
         </Button>
       </Form>
     </Card>

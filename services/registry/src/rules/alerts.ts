@@ -1,4 +1,5 @@
 import { addDays, type HouseholdEventData, monitoringRegimeOn, monitoringStandardFor } from '@registry/schema';
+import { ValidationError } from '../errors.js';
 import { deriveId } from '../ids.js';
 import type { Alert } from '../state.js';
 import { refuse, requireStatus, year } from './guards.js';
@@ -15,6 +16,16 @@ import type { DecideContext, Deciders, Evolvers } from './types.js';
 export const decide: Deciders<'RaiseRiskAlert' | 'VerifyRiskAlert'> = {
   RaiseRiskAlert: (command, state, ctx) => {
     const regime = requireRegime(ctx, 'record a risk alert');
+    const isNew = state.status === 'none';
+    if (isNew && !command.data.household) {
+      throw new ValidationError([
+        { path: 'household', message: 'is required for a household the registry has not recorded yet' },
+        { path: 'members', message: 'is required for a household the registry has not recorded yet' },
+      ]);
+    }
+    if (!isNew && command.data.household) {
+      throw new ValidationError([{ path: 'household', message: 'must be omitted: the household is already recorded' }]);
+    }
     const alertId = command.data.alertId ?? deriveId(ctx.commandId, 'alert');
     if (state.alerts.some((a) => a.alertId === alertId)) {
       refuse('ALERT_EXISTS', `alert ${alertId} is already on record`, { alertId });
@@ -27,6 +38,7 @@ export const decide: Deciders<'RaiseRiskAlert' | 'VerifyRiskAlert'> = {
           alertId,
           verifyBy: addDays(ctx.effectiveAt, regime.verificationDays),
           identifyBy: addDays(ctx.effectiveAt, regime.identificationDays),
+          ...(isNew ? { householdId: ctx.householdId } : {}),
         },
       },
     ];
@@ -118,6 +130,16 @@ export function isOverdue(alert: Pick<Alert, 'verifyBy'> & { verification?: unkn
 export const evolve: Evolvers<'RiskAlertRaised' | 'RiskAlertVerified'> = {
   RiskAlertRaised: (state, event) => ({
     ...state,
+    // A household not yet on file is recorded with its alert: on file, never registered.
+    ...(state.status === 'none' && event.data.household
+      ? {
+          status: 'unregistered' as const,
+          householdId: event.data.householdId,
+          household: event.data.household,
+          members: Object.fromEntries((event.data.members ?? []).map((m) => [m.memberId, m])),
+          headMemberId: event.data.members?.find((m) => m.relation === 'head')?.memberId,
+        }
+      : {}),
     alerts: [
       ...state.alerts,
       {

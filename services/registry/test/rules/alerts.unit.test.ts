@@ -4,7 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { checkDuties, dutyOf } from '../../src/duties.js';
 import type { RuleViolation } from '../../src/errors.js';
 import { isOverdue } from '../../src/rules/alerts.js';
-import { cmd, exited, type Given, given, HOUSEHOLD_ID, history, registered, stateOf } from '../fixtures.js';
+import {
+  cmd,
+  exited,
+  type Given,
+  given,
+  HOUSEHOLD_ID,
+  head,
+  history,
+  household,
+  registered,
+  spouse,
+  stateOf,
+} from '../fixtures.js';
 
 const ALERT = '7d6c5b4a-3f2e-4d1c-8b9a-0f1e2d3c4b5a';
 
@@ -29,6 +41,49 @@ const monitoredSince = (on: string): Given => ({
 });
 
 describe('risk alerts (风险预警) and their verification (入户核实)', () => {
+  it('records a household not yet on file with its alert: on file, never registered, and it can be taken in', () => {
+    const alert = {
+      alertId: ALERT,
+      channel: 'cadre_visit' as const,
+      risks: ['illness' as const],
+      detail: '排查发现：户主患重病，未建档',
+    };
+    given()
+      .when(cmd('RaiseRiskAlert', alert), { effectiveAt: '2022-03-01' })
+      .thenInvalid('household', /required for a household the registry has not recorded/);
+    given(exited())
+      .when(cmd('RaiseRiskAlert', { ...alert, household: household(), members: [head] }), { effectiveAt: '2022-03-01' })
+      .thenInvalid('household', /must be omitted/);
+    const [event] = given()
+      .when(cmd('RaiseRiskAlert', { ...alert, household: household(), members: [head, spouse] }), {
+        effectiveAt: '2022-03-01',
+      })
+      .result();
+    expect(event).toMatchObject({
+      type: 'RiskAlertRaised',
+      data: { householdId: HOUSEHOLD_ID, household: household(), members: [head, spouse], verifyBy: '2022-03-08' },
+    });
+    const onFile = given([{ ...(event as Given), effectiveAt: '2022-03-01' }]).state;
+    expect(onFile).toMatchObject({ status: 'unregistered', household: household(), headMemberId: head.memberId });
+    expect(Object.keys(onFile.members)).toHaveLength(2);
+    expect(onFile.alerts).toHaveLength(1);
+    // Taken in as an edge household (below the 2022 standard of 6,300 yuan): its identification opens.
+    const verified = given([{ ...(event as Given), effectiveAt: '2022-03-01' }])
+      .when(
+        cmd('VerifyRiskAlert', {
+          alertId: ALERT,
+          outcome: 'taken_in',
+          incomePerCapitaFen: 450_000,
+          rigidExpenditureFen: 3_000_000,
+          category: 'edge_vulnerable',
+          risks: ['illness'],
+        }),
+        { effectiveAt: '2022-03-04' },
+      )
+      .result();
+    expect(verified.map((e) => e.type)).toEqual(['RiskAlertVerified']);
+  });
+
   it('records an alert with the deadlines of the policy in force on its date', () => {
     given(exited())
       .when(
@@ -80,19 +135,23 @@ describe('risk alerts (风险预警) and their verification (入户核实)', () 
     expect((event?.data as { alertId?: string } | undefined)?.alertId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('refuses an alert before the regime, a repeated alert id, and a household not on file', () => {
+  it('refuses an alert before the regime, a repeated alert id, and one for a household not on file without its details', () => {
     const alert = cmd('RaiseRiskAlert', { alertId: ALERT, channel: 'self_report', risks: ['illness'], detail: '申报' });
     const early = given(exited())
       .when(alert, { effectiveAt: '2020-06-01' })
       .thenRefuses('MONITORING_NOT_IN_FORCE', { monitoringFrom: '2021-01-01' });
     expect(refusalText({ code: early.rule, facts: early.facts }, 'zh')).toContain('2021年1月1日起施行');
     given(exited(), [raised()]).when(alert, { effectiveAt: '2022-04-01' }).thenRefuses('ALERT_EXISTS');
-    given().when(alert, { effectiveAt: '2022-04-01' }).thenFails('NOT_FOUND');
+    given().when(alert, { effectiveAt: '2022-04-01' }).thenInvalid('members');
   });
 
   it('names the field a channel needs', () => {
     const parse = (data: unknown) => HouseholdCommands.RaiseRiskAlert.schema.safeParse(data);
     const paths = (data: unknown) => parse(data).error?.issues.map((i) => i.path.join('.'));
+    // A household not yet on file comes with its details and its members together.
+    expect(paths({ channel: 'self_report', risks: ['illness'], detail: '申报', household: household() })).toEqual([
+      'members',
+    ]);
     expect(paths({ channel: 'department', risks: ['illness'], detail: '筛查' })).toEqual(['department']);
     expect(paths({ channel: 'petition', department: 'water', risks: ['illness'], detail: '来访' })).toEqual([
       'department',
