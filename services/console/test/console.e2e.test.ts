@@ -1093,7 +1093,9 @@ if ('skipped' in launched) {
     it('a village clerk records a household not on file with its risk alert, and finds it on the household page', async () => {
       const page = await newPage();
       await signIn(page, '扶贫专干', '海河镇东港村');
-      await page.getByRole('menuitem', { name: '农户申请' }).click();
+      // From the alert queue: a household not on file comes in with its alert.
+      await page.getByRole('menuitem', { name: '风险预警' }).click();
+      await page.getByTestId('alert-new-household').click();
       const apply = page.getByTestId('apply');
       await expect.poll(() => apply.textContent()).toContain('2021年起不再受理建档立卡申请');
       await setDate(page, apply.getByTestId('field-effectiveAt'), '2026-11-30');

@@ -47,6 +47,11 @@ export function AlertsPage() {
             <Switch checked={all} onChange={setAll} data-testid="alerts-all" />
             <Typography.Text>{words.t('alertsWithVerified')}</Typography.Text>
           </Space>
+          {session.claims.role === 'clerk' && (
+            <Link to="/apply?mode=alert">
+              <Button data-testid="alert-new-household">{words.t('alertForNewHousehold')}</Button>
+            </Link>
+          )}
         </Space>
         <Table<Item>
           rowKey={(i) => i.alert.alertId}
