@@ -56,6 +56,8 @@ export interface HouseholdView {
     kind: 'identification' | 'exit' | 'monitoring' | 'elimination';
     step: string;
     year: number | null;
+    /** A monitored household's identification: the category the verification found. */
+    category: string | null;
     notice: { level: 'village' | 'township'; openedOn: string; closesOn: string } | null;
   } | null;
   removedOn: string | null;
@@ -141,6 +143,7 @@ export function toView(householdId: string, state: HouseholdState): HouseholdVie
           kind: open.kind,
           step: open.step,
           year: open.kind === 'exit' || open.kind === 'elimination' ? open.year : null,
+          category: open.kind === 'monitoring' ? open.category : null,
           notice: open.notice
             ? { level: open.notice.level, openedOn: open.notice.openedOn, closesOn: open.notice.closesOn }
             : null,

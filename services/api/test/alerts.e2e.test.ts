@@ -291,6 +291,40 @@ describe('risk alerts (风险预警) and their verification through the API', ()
       alerts: [{ alertId }],
     });
     expect((await queueOf(village, { area: VILLAGE })).items.map((i) => i.alert.alertId)).toContain(alertId);
+    // A sudden hardship (income above the standard, a great expense): helped before the decision.
+    await ok(township, 'VerifyRiskAlert', {
+      householdId,
+      effectiveAt: '2023-05-12',
+      data: {
+        alertId,
+        outcome: 'taken_in',
+        incomePerCapitaFen: 900_000,
+        rigidExpenditureFen: 12_000_000,
+        category: 'sudden_hardship',
+        risks: ['illness'],
+      },
+    });
+    const helped = await ok(village, 'PlanAssistance', {
+      householdId,
+      effectiveAt: '2023-05-13',
+      data: {
+        category: 'health_aid',
+        description: '先行落实临时救助',
+        amountFen: 800_000,
+        fundingSource: 'county',
+        year: 2023,
+      },
+    });
+    const during = await query<{ household: { openCase: { kind: string; step: string; category: string } } }>(
+      village,
+      'query($id: ID!, $w: Position) { household(id: $id, waitFor: $w) { openCase { kind step category } } }',
+      { id: householdId, w: helped.position },
+    );
+    expect(during.data.household.openCase).toEqual({
+      kind: 'monitoring',
+      step: 'village_review',
+      category: 'sudden_hardship',
+    });
     // One person, one household: another alert naming the same person as a new household is refused.
     const again = await send(village, 'RaiseRiskAlert', {
       householdId: randomUUID(),

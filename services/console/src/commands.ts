@@ -919,7 +919,8 @@ export function nextSteps(h: StateFactsFragment): CommandName[] {
       township_review: ['recordTownshipReview'],
       county_decision: ['approveMonitoring'],
     };
-    const helped = ASSISTED_STATUSES.includes(h.status) ? assisted : [];
+    // 先帮扶后认定: a sudden hardship is helped while its identification goes on.
+    const helped = ASSISTED_STATUSES.includes(h.status) || open.category === 'sudden_hardship' ? assisted : [];
     return [...(step[open.step] ?? []), 'rejectMonitoring', ...helped, ...life];
   }
   if (open?.kind === 'exit') {

@@ -221,6 +221,12 @@ const OpenCaseType = builder.objectRef<NonNullable<View['openCase']>>('OpenCase'
     kind: t.exposeString('kind'),
     step: t.exposeString('step'),
     year: t.int({ nullable: true, resolve: (c) => c.year }),
+    category: t.field({
+      type: MonitoringCategoryEnum,
+      nullable: true,
+      description: 'A monitored household’s identification: the category its verification found.',
+      resolve: (c) => c.category as 'sudden_hardship' | null,
+    }),
     noticeLevel: t.string({ nullable: true, resolve: (c) => c.notice?.level ?? null }),
     noticeOpenedOn: t.field({ type: 'Date', nullable: true, resolve: (c) => c.notice?.openedOn ?? null }),
     noticeClosesOn: t.field({ type: 'Date', nullable: true, resolve: (c) => c.notice?.closesOn ?? null }),

@@ -73,11 +73,17 @@ export function requireStep(state: HouseholdState, kind: CaseKind | 'any', step:
   return open;
 }
 
+/**
+ * Registered, returned and exited households receive assistance, and monitored ones; so does a
+ * household taken in as a sudden hardship (突发严重困难户) while its identification is still
+ * under way: "先帮扶后认定" — help first, the procedure after.
+ */
 export function requireAssisted(state: HouseholdState, action: string): void {
-  if (!ASSISTED.includes(state.status) && !state.monitoring) {
+  const helpFirst = state.case?.kind === 'monitoring' && state.case.category === 'sudden_hardship';
+  if (!ASSISTED.includes(state.status) && !state.monitoring && !helpFirst) {
     refuse(
       'NOT_ASSISTED',
-      `cannot ${action}: only registered, returned or exited households, or monitored ones, receive assistance`,
+      `cannot ${action}: only registered, returned or exited households, or monitored ones, receive assistance (a sudden hardship from its verification on)`,
       { status: state.status },
     );
   }

@@ -84,6 +84,44 @@ describe('risk alerts (风险预警) and their verification (入户核实)', () 
     expect(verified.map((e) => e.type)).toEqual(['RiskAlertVerified']);
   });
 
+  it('helps a sudden hardship first and identifies it after (先帮扶后认定); an edge household waits for the decision', () => {
+    const onFile = raised('2022-03-01', { householdId: HOUSEHOLD_ID, household: household(), members: [head] });
+    const verified = (category: string): Given => ({
+      type: 'RiskAlertVerified',
+      data: {
+        alertId: ALERT,
+        outcome: 'taken_in',
+        incomePerCapitaFen: category === 'sudden_hardship' ? 900_000 : 450_000,
+        rigidExpenditureFen: 6_000_000,
+        category,
+        risks: ['illness'],
+      } as never,
+      effectiveAt: '2022-03-04',
+    });
+    const plan = cmd('PlanAssistance', {
+      category: 'health_aid',
+      description: '临时救助，先行落实医疗费用',
+      amountFen: 500_000,
+      fundingSource: 'county',
+      year: 2022,
+    });
+    const helped = given([onFile, verified('sudden_hardship')]);
+    expect(helped.state.case).toMatchObject({
+      kind: 'monitoring',
+      step: 'village_review',
+      category: 'sudden_hardship',
+    });
+    expect(
+      helped
+        .when(plan, { effectiveAt: '2022-03-05' })
+        .result()
+        .map((e) => e.type),
+    ).toEqual(['AssistancePlanned']);
+    given([onFile, verified('edge_vulnerable')])
+      .when(plan, { effectiveAt: '2022-03-05' })
+      .thenRefuses('NOT_ASSISTED');
+  });
+
   it('records an alert with the deadlines of the policy in force on its date', () => {
     given(exited())
       .when(
