@@ -23,7 +23,7 @@ export { poorVillages, ReferenceProjection } from './reference-projection.js';
 export type { StoredState } from './registry-projection.js';
 export { EventProjectionError, RegistryProjection } from './registry-projection.js';
 export type { IncomingMove, ReviewItem } from './review.js';
-export { comparisonReviewList, incomingMoves } from './review.js';
+export { closedHouseholdsOf, comparisonReviewList, incomingMoves } from './review.js';
 export type { AuditQuery, AuditRow, KeysetPage, RollQuery, RollRow } from './roll.js';
 export {
   auditTrail,

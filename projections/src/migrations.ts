@@ -1,7 +1,7 @@
 import type { Migration } from '@registry/postgres';
 import type pg from 'pg';
 import { AREA_YEAR_COLUMNS, AREA_YEAR_FUND_COLUMNS, areaYearFundsSql, areaYearsSql } from './area-years.js';
-import { MONITORING_COLUMNS, monitoringPeriodsSql } from './monitoring-indicators.js';
+import { MONITORING_COLUMNS, monitoringPeriodsSql } from './monitoring-periods.js';
 
 /** Checkpoints and failures of every projection (shared by all of them). */
 export const RUNNER_MIGRATIONS: readonly Migration[] = [

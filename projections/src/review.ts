@@ -99,3 +99,24 @@ export async function incomingMoves(
     proposedOn: r.proposed_on,
   }));
 }
+
+/**
+ * The households on file, but closed (rejected at review, or removed), that hold each of these
+ * ID numbers: a person's claim covers only open households, and a department's screening still
+ * finds someone turned down before (the latest such household, by its last update).
+ */
+export async function closedHouseholdsOf(
+  db: pg.Pool,
+  projection: Pick<RegistryProjection, 'tables'>,
+  nationalIds: readonly string[],
+): Promise<Map<string, string>> {
+  const t = projection.tables;
+  const found = await db.query<{ national_id: string; household_id: string }>(
+    `SELECT DISTINCT ON (m.national_id) m.national_id, m.household_id
+       FROM ${t.members} m JOIN ${t.households} h USING (household_id)
+      WHERE m.national_id = ANY($1::text[]) AND h.status IN ('rejected', 'removed')
+      ORDER BY m.national_id, h.updated_at DESC`,
+    [nationalIds],
+  );
+  return new Map(found.rows.map((r) => [r.national_id, r.household_id]));
+}

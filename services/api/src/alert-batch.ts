@@ -1,3 +1,4 @@
+import { closedHouseholdsOf } from '@registry/projections';
 import { claimHead, claimStream, deriveId, RuleViolation, ValidationError } from '@registry/registry';
 import { areaLevelOf, chinaDate, NationalId, textProblem } from '@registry/schema';
 import { ENUM_LABELS, refusalText } from '@registry/schema/messages';
@@ -13,15 +14,16 @@ import { type RollFile, receiveUpload } from './import/read.js';
  * .xlsx; the 医保, 民政, 应急, 教育, 人社, 住建, 水利 or 残联 screening), one row per person at risk:
  * ID number, department, indicator, amount, risks, what was found, and the date it came to
  * light. Each row becomes a 风险预警 (`RaiseRiskAlert`, channel `department`) on the household
- * that holds the ID number (its claim: one person, one open household), on its village's queue
- * with the policy's deadlines.
+ * that holds the ID number (its claim: one person, one open household) or, for a person in no
+ * open household, on the closed one on file that names them (rejected at review or removed:
+ * the read model's members), on its village's queue with the policy's deadlines.
  *
  * All or nothing: the file is checked whole first (every bad cell named by row and column, in
  * Chinese and English); then every row's command is decided against its household as it
  * stands, without writing (a rule's refusal named by row, in Chinese: a household that is
  * gone, a date before the regime); only when every row passes is anything written, each row
  * under a command id derived from the file and row, so the same file sent again writes nothing
- * new. Rows whose person is in no open household (not on file), or in one outside the clerk's
+ * new. Rows whose person is in no household on file, or in one outside the clerk's
  * area, are reported by row and not recorded: recording a person not yet on file as a new
  * household at risk is the village's verification, not the department's list.
  *
@@ -176,7 +178,7 @@ class Decided extends Error {}
 class OutsideArea extends Error {}
 
 export async function alertBatch(
-  deps: Pick<ApiDeps, 'eventStore' | 'handler'>,
+  deps: Pick<ApiDeps, 'eventStore' | 'handler' | 'pool' | 'projections'>,
   viewer: Viewer,
   file: RollFile,
   now = new Date(),
@@ -194,9 +196,16 @@ export async function alertBatch(
   if (problems.length > 0) return outcome;
   const streams = await deps.eventStore.readStreams(rows.map((r) => claimStream('person', r.nationalId)));
   const level = viewer.scope === null ? 'province' : areaLevelOf(viewer.scope);
+  const holderOf = (row: Row) => claimHead(streams.get(claimStream('person', row.nationalId)) ?? []).holder;
+  // A person in no open household may still be on file in a closed one (turned down before).
+  const closed = await closedHouseholdsOf(
+    deps.pool,
+    deps.projections.registry,
+    rows.filter((r) => !holderOf(r)).map((r) => r.nationalId),
+  );
   const matched = [];
   for (const row of rows) {
-    const holder = claimHead(streams.get(claimStream('person', row.nationalId)) ?? []).holder;
+    const holder = holderOf(row) ?? closed.get(row.nationalId);
     if (!holder) outcome.unmatched.push(row.line);
     else matched.push({ row, holder });
   }

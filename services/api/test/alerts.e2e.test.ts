@@ -58,12 +58,12 @@ describe('risk alerts (风险预警) and their verification through the API', ()
   afterAll(async () => api.close());
 
   /** A household that applied in 2020 and was turned down at the village review: on file, never registered. */
-  const rejected = async (address: string) => {
+  const rejected = async (address: string, head = person('head')) => {
     const householdId = randomUUID();
     await ok(village, 'ApplyForRegistration', {
       householdId,
       effectiveAt: '2020-05-01',
-      data: { household: { villageCode: VILLAGE, address }, members: [person('head')] },
+      data: { household: { villageCode: VILLAGE, address }, members: [head] },
     });
     const { position } = await ok(village, 'RecordVillageReview', {
       householdId,
@@ -74,25 +74,30 @@ describe('risk alerts (风险预警) and their verification through the API', ()
     return { householdId, position };
   };
 
-  it('puts an alert on the village’s queue with its deadlines, overdue until verified, and takes the household in', async () => {
-    const { householdId } = await rejected('李庄3号');
-    // A department's screening is recorded by the county.
-    const alertId = randomUUID();
-    const raised = await ok(county, 'RaiseRiskAlert', {
-      householdId,
-      effectiveAt: '2022-03-01',
-      data: {
-        alertId,
-        channel: 'department',
-        department: 'medical_insurance',
-        indicator: '个人自付医疗费用',
-        amountFen: 2_350_000,
-        risks: ['illness'],
-        detail: '医保部门筛查：年度自付医疗费用超过预警线',
-      },
+  it('plays the whole path: a 医保 batch’s alert, overdue until verified, identification, help, a refused elimination, elimination, the year’s figures', async () => {
+    const head = person('head');
+    const { householdId, position } = await rejected('李庄3号', head);
+    // Turned down at review, it holds no claim: the batch finds it on file through the read model.
+    await query(village, 'query($id: ID!, $w: Position) { household(id: $id, waitFor: $w) { status } }', {
+      id: householdId,
+      w: position,
     });
-    const queued = await queueOf(village, { area: VILLAGE, w: raised.position });
+    // A department's screening: the county uploads 医保's file; its row becomes the household's alert.
+    const upload = await fetch(`${api.url}/alert-batch?name=${encodeURIComponent('医保2022年3月.csv')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await api.token(countyClerk)}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(
+        Buffer.from(
+          `\uFEFF身份证号,预警部门,预警指标,金额（元）,风险类型,风险情况,发现日期\n${head.nationalId},医保部门,个人自付医疗费用,23500,因病,医保部门筛查：年度自付医疗费用超过预警线,2022-03-01\n`,
+        ),
+      ),
+    });
+    expect(upload.status).toBe(200);
+    expect(await upload.json()).toMatchObject({ recorded: 1, unmatched: [], outside: [] });
+    await expect.poll(async () => (await queueOf(village, { area: VILLAGE })).pending).toBe(1);
+    const queued = await queueOf(village, { area: VILLAGE });
     expect(queued).toMatchObject({ pending: 1, overdue: 1 });
+    const alertId = queued.items[0]?.alert.alertId as string;
     expect(queued.items[0]).toMatchObject({
       householdId,
       alert: { alertId, channel: 'department', verifyBy: '2022-03-08', overdue: true, verification: null },
@@ -186,6 +191,23 @@ describe('risk alerts (风险预警) and their verification through the API', ()
       status: 'rejected',
       openCase: null,
       monitoring: { category: 'edge_vulnerable', since: '2022-03-15', risks: ['illness'] },
+    });
+    // Its help: a helper (帮扶联系人) and a measure of the year, as for a registered household.
+    await ok(village, 'AssignHelper', {
+      householdId,
+      effectiveAt: '2022-03-20',
+      data: { helper: { helperId: 'cadre-017', name: '刘帮扶', unit: '镇农业服务中心' } },
+    });
+    await ok(village, 'PlanAssistance', {
+      householdId,
+      effectiveAt: '2022-03-25',
+      data: {
+        category: 'health_aid',
+        description: '医疗救助，落实大病保险报销',
+        amountFen: 600_000,
+        fundingSource: 'county',
+        year: 2022,
+      },
     });
 
     // 风险消除: refused before six months monitored and below the standard, each named in Chinese.
