@@ -90,6 +90,9 @@ export interface RectificationItem {
   actedAt: string | null;
   /** The household the action was recorded on (for an omitted household: the one that applied). */
   actedHouseholdId: string | null;
+  /** How the county finds the household: its card number and head as the roll records them now (unmasked here). */
+  cardNumber: string | null;
+  headName: string | null;
 }
 
 const ACTION: Partial<Record<Finding['verdict'], { action: RectificationAction; event: string }>> = {
@@ -105,7 +108,7 @@ export async function rectificationList(deps: Deps, state: AssessmentState): Pro
     householdIds: findings.flatMap((f) => (f.householdId ? [f.householdId] : [])),
     nationalIds: findings.flatMap((f) => (f.headNationalId ? [f.headNationalId] : [])),
   });
-  return findings.map((finding) => {
+  const items = findings.map((finding) => {
     const wanted = ACTION[finding.verdict] as { action: RectificationAction; event: string };
     const act = events
       .filter(
@@ -124,6 +127,18 @@ export async function rectificationList(deps: Deps, state: AssessmentState): Pro
       actedAt: act?.recordedAt ?? null,
       actedHouseholdId: act?.householdId ?? null,
     };
+  });
+  const known = await householdIdentifiers(
+    deps.pool,
+    deps.projections.registry,
+    items.flatMap((i) => {
+      const id = i.finding.householdId ?? i.actedHouseholdId;
+      return id ? [id] : [];
+    }),
+  );
+  return items.map((i) => {
+    const found = known.get(i.finding.householdId ?? i.actedHouseholdId ?? '');
+    return { ...i, cardNumber: found?.cardNumber ?? null, headName: found?.headName ?? null };
   });
 }
 

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { deriveId } from '@registry/registry';
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskName } from '../src/mask.js';
 import {
   admin,
   assessor,
@@ -387,6 +388,10 @@ describe('third-party assessment through the API, end to end', () => {
     expect(page).toContain('2.30%');
     expect(page).toContain(COMMITMENT);
     expect(page.match(/<svg/g)?.length).toBeGreaterThanOrEqual(4);
+    // Asked again for the same time, the same bytes: it can be hashed and archived as cited.
+    const again = await (await get(`/export/assessment/${assessmentId}?asOf=${encodeURIComponent(reportTime)}`)).text();
+    expect(again).toBe(page);
+    expect(page).not.toMatch(/zr\d+-/);
     const english = await (
       await get(`/export/assessment/${assessmentId}?asOf=${encodeURIComponent(reportTime)}&lang=en`)
     ).text();
@@ -447,6 +452,23 @@ describe('third-party assessment through the API, end to end', () => {
       ['invite_application', false],
       ['remove', false],
     ]);
+    // Named so a county finds them: card number and head (the county sees the name, an assessor a mask).
+    const named = async (client: typeof county) =>
+      (
+        await query<{
+          thirdPartyAssessment: {
+            rectifications: { action: string; cardNumber: string | null; headName: string | null }[];
+          };
+        }>(
+          client,
+          'query($id: ID!) { thirdPartyAssessment(assessmentId: $id) { rectifications { action cardNumber headName } } }',
+          { id: assessmentId },
+        )
+      ).data.thirdPartyAssessment.rectifications.find((r) => r.action === 'remove');
+    const forCounty = await named(county);
+    expect(forCounty?.cardNumber).toMatch(/\S/);
+    expect(forCounty?.headName).toMatch(/\S/);
+    expect((await named(assessing))?.headName).toBe(maskName(forCounty?.headName ?? ''));
     // The omitted household applies (with the person the assessor named): the item is acted on.
     await ok(await api.client(villageClerk), 'ApplyForRegistration', {
       householdId: randomUUID(),

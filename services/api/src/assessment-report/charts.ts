@@ -8,14 +8,32 @@ import * as echarts from 'echarts';
  * escapes them into the SVG.
  */
 
-function svg(option: echarts.EChartsOption, width: number, height: number): string {
+function svg(key: string, option: echarts.EChartsOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: 'sans-serif' }, ...option });
-    return chart.renderToSVGString();
+    return stableIds(key, chart.renderToSVGString());
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * ECharts names an SVG's style classes and ids after process-wide counters (`zr3-cls-17`), so
+ * the same chart drawn twice differs in bytes. Renamed after the chart (`key`, unique in a
+ * report) and numbered from 0 in order of appearance, the same report asked twice for the
+ * same time is the same bytes: it can be hashed and archived as cited.
+ */
+export function stableIds(key: string, svgText: string): string {
+  const names = new Map<string, string>();
+  return svgText.replace(/zr\d+-[a-z]+-\d+/g, (name) => {
+    let renamed = names.get(name);
+    if (!renamed) {
+      renamed = `${key}-${names.size}`;
+      names.set(name, renamed);
+    }
+    return renamed;
+  });
 }
 
 const percent = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 100);
@@ -27,6 +45,7 @@ export function ratesChart(results: AssessmentResults, language: Language): stri
     rate: results[key],
   }));
   return svg(
+    'rates-chart',
     {
       title: { text: `${say(ASSESSMENT_LABELS.value, language)} (%)`, left: 'center', textStyle: { fontSize: 14 } },
       grid: { left: 50, right: 30, top: 40, bottom: 40 },
@@ -72,6 +91,7 @@ export function ratesChart(results: AssessmentResults, language: Language): stri
 export function approvalChart(results: AssessmentResults, language: Language): string {
   const value = percent(results.approval.value) ?? 0;
   return svg(
+    'approval-chart',
     {
       series: [
         {
@@ -102,6 +122,7 @@ export function approvalChart(results: AssessmentResults, language: Language): s
 /** Wrong-exit and omission rates village by village. */
 export function villagesChart(villages: readonly GroupResult[], language: Language): string {
   return svg(
+    'villages-chart',
     {
       legend: { top: 0 },
       grid: { left: 50, right: 20, top: 40, bottom: 70 },
@@ -123,6 +144,7 @@ export function verdictsChart(findings: readonly Finding[], language: Language):
   const counts = new Map<string, number>();
   for (const f of findings) counts.set(f.verdict, (counts.get(f.verdict) ?? 0) + 1);
   return svg(
+    'verdicts-chart',
     {
       legend: { bottom: 0 },
       series: [

@@ -161,6 +161,16 @@ const Rectification = builder
       actedOn: t.exposeBoolean('actedOn'),
       actedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.actedAt }),
       actedHouseholdId: t.id({ nullable: true, resolve: (r) => r.actedHouseholdId }),
+      cardNumber: t.string({
+        nullable: true,
+        description: 'The household’s card number (the finding’s, or for an omitted one the household that applied).',
+        resolve: (r) => r.cardNumber,
+      }),
+      headName: t.string({
+        nullable: true,
+        description: 'Its head as the roll records them now: masked for assessors.',
+        resolve: (r, _a, ctx) => mask(ctx, r.headName, maskName),
+      }),
     }),
   });
 

@@ -159,7 +159,9 @@ export function Rectifications({ assessmentId }: { assessmentId: string }) {
           title: words.t('head'),
           render: (_, i) =>
             i.finding.householdId ? (
-              <a href={`/households/${i.finding.householdId}`}>{i.finding.householdId.slice(0, 8)}</a>
+              <a href={`/households/${i.finding.householdId}`} data-testid="rectification-household">
+                {[i.cardNumber, i.headName].filter(Boolean).join(' ') || i.finding.householdId.slice(0, 8)}
+              </a>
             ) : (
               `${i.finding.label ?? ''} ${i.finding.headName ?? ''} ${i.finding.headNationalId ?? ''}`
             ),
