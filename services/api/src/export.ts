@@ -2,7 +2,9 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type RawSnapshotHousehold, snapshotSql } from '@registry/projections';
 import { AreaCode, IsoDate, maskNationalId, textProblem } from '@registry/schema';
+import { type EnumName, enumLabel } from '@registry/schema/messages';
 import { stringify } from 'csv-stringify';
+import ExcelJS from 'exceljs';
 import type { Request, Response } from 'express';
 import QueryStream from 'pg-query-stream';
 import { Forbidden, requireArea, type Viewer } from './auth.js';
@@ -10,24 +12,30 @@ import type { ApiDeps } from './graphql/context.js';
 import { toInstant } from './instant.js';
 import { maskName } from './mask.js';
 
-const COLUMNS: (keyof RawSnapshotHousehold)[] = [
-  'household_id',
-  'village_code',
-  'status',
-  'attribute',
-  'monitoring_category',
-  'member_count',
-  'card_number',
-  'head_name',
-  'head_national_id',
+/**
+ * The office's columns (CSV and .xlsx): Chinese headers, statuses and categories by their
+ * labels, codes in their own columns; the household's id last, for matching files up later.
+ */
+const OFFICE_COLUMNS: { header: string; width: number; value: (r: RawSnapshotHousehold) => string | number }[] = [
+  { header: '卡号', width: 22, value: (r) => r.card_number ?? '' },
+  { header: '户主姓名', width: 10, value: (r) => r.head_name ?? '' },
+  { header: '户主身份证号', width: 21, value: (r) => r.head_national_id ?? '' },
+  { header: '行政村代码', width: 15, value: (r) => r.village_code ?? '' },
+  { header: '状态', width: 10, value: (r) => label('HouseholdStatus', r.status) },
+  { header: '贫困户属性', width: 12, value: (r) => label('HouseholdAttribute', r.attribute) },
+  { header: '监测对象类型', width: 14, value: (r) => label('MonitoringCategory', r.monitoring_category) },
+  { header: '家庭人口', width: 9, value: (r) => Number(r.member_count) },
+  { header: '户ID', width: 38, value: (r) => r.household_id },
 ];
+
+const label = (name: EnumName, value: string | null) => (value ? enumLabel(name, value, 'zh') : '');
 
 class BadRequest extends Error {}
 
 function parameters(
   req: Request,
   now: string,
-): { areaCode: string; effectiveOn: string; knownAt: string; format: 'csv' | 'jsonl' } {
+): { areaCode: string; effectiveOn: string; knownAt: string; format: 'csv' | 'xlsx' | 'jsonl' } {
   const q = req.query as Record<string, unknown>;
   const text = (name: string): string | undefined => {
     const value = q[name];
@@ -54,13 +62,22 @@ function parameters(
     }
   }
   const format = text('format') ?? 'csv';
-  if (format !== 'csv' && format !== 'jsonl') throw new BadRequest('format: must be csv or jsonl');
+  if (format !== 'csv' && format !== 'xlsx' && format !== 'jsonl') {
+    throw new BadRequest('format: must be csv, xlsx or jsonl');
+  }
   return { areaCode: areaCode.data, effectiveOn: effectiveOn.data, knownAt, format };
 }
 
 /**
- * GET /export/snapshot: `registrySnapshot` streamed as CSV or JSON lines, row by row from a
- * server-side cursor, so a whole county never sits in memory. ID numbers masked for assessors.
+ * GET /export/snapshot: `registrySnapshot` streamed row by row from a server-side cursor, so a
+ * whole county never sits in memory. ID numbers and names masked for assessors.
+ *
+ * - `format=xlsx`: the office's file (Chinese headers, labels, ID numbers as text, so Excel
+ *   keeps all 18 characters), written by exceljs's streaming writer;
+ * - `format=csv` (default): the same columns as CSV in UTF-8 with a byte-order mark, so Excel on
+ *   Chinese Windows reads the Chinese (opened in Excel a CSV's long numbers still turn to
+ *   scientific notation: the .xlsx is the office's file);
+ * - `format=jsonl`: one JSON object per household with the stored codes, for machines.
  */
 export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
   let query: ReturnType<typeof parameters>;
@@ -98,7 +115,41 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
     if (query.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-      await pipeline(rows, mask, stringify({ header: true, columns: COLUMNS }), res);
+      res.write('\uFEFF');
+      const office = new Transform({
+        objectMode: true,
+        transform(row: RawSnapshotHousehold, _encoding, done) {
+          done(
+            null,
+            OFFICE_COLUMNS.map((c) => c.value(row)),
+          );
+        },
+      });
+      await pipeline(
+        rows,
+        mask,
+        office,
+        stringify({ header: true, columns: OFFICE_COLUMNS.map((c) => c.header) }),
+        res,
+      );
+    } else if (query.format === 'xlsx') {
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true });
+      const sheet = workbook.addWorksheet('时点名册', { views: [{ state: 'frozen', ySplit: 1 }] });
+      sheet.columns = OFFICE_COLUMNS.map((c) => ({ header: c.header, width: c.width }));
+      sheet.getRow(1).font = { bold: true };
+      sheet.getRow(1).commit();
+      const masked = rows.pipe(mask);
+      rows.on('error', (error) => masked.destroy(error));
+      for await (const row of masked) {
+        // An empty value is an empty cell, not an empty string.
+        sheet
+          .addRow(OFFICE_COLUMNS.map((c) => c.value(row as RawSnapshotHousehold)).map((v) => (v === '' ? null : v)))
+          .commit();
+      }
+      sheet.commit();
+      await workbook.commit();
     } else {
       res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${name}.jsonl"`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ALL_CONDITIONS_MET } from '@registry/schema';
+import { ALL_CONDITIONS_MET, maskNationalId } from '@registry/schema';
+import ExcelJS from 'exceljs';
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskName } from '../src/mask.js';
@@ -543,15 +544,44 @@ describe('a household from application to return to poverty, through GraphQL ove
       expect(response.status).toBe(200);
       return response.text();
     };
-    const csv = await download(assessor, 'csv');
-    const [header, row, ...rest] = csv.trim().split('\n');
-    expect(header).toBe(
-      'household_id,village_code,status,attribute,monitoring_category,member_count,card_number,head_name,head_national_id',
+    // The office's CSV: a byte-order mark (Excel on Chinese Windows reads UTF-8 by it), Chinese
+    // headers and labels, codes in their own columns.
+    const bytes = Buffer.from(
+      await (
+        await fetch(`${api.url}/export/snapshot?areaCode=${TOWNSHIP}&effectiveOn=2020-06-30`, {
+          headers: { authorization: `Bearer ${await api.token(assessor)}` },
+        })
+      ).arrayBuffer(),
     );
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = bytes.subarray(3).toString('utf8');
+    const [header, row, ...rest] = csv.trim().split('\n');
+    expect(header).toBe('卡号,户主姓名,户主身份证号,行政村代码,状态,贫困户属性,监测对象类型,家庭人口,户ID');
     expect(rest).toEqual([]);
-    expect(row).toContain(`${householdId},${VILLAGE},exited,low_income_guarantee,,2,C-0001,${maskName(head.name)},`);
+    expect(row).toBe(
+      `C-0001,${maskName(head.name)},${maskNationalId(head.nationalId)},${VILLAGE},已脱贫,低保贫困户,,2,${householdId}`,
+    );
     expect(csv).not.toContain(head.nationalId);
     expect(csv).not.toContain(head.name);
+    // The office's .xlsx, read back: the same columns, the ID number as text (all 18 characters).
+    const xlsx = async (claims: typeof assessor) => {
+      const response = await fetch(
+        `${api.url}/export/snapshot?areaCode=${TOWNSHIP}&effectiveOn=2020-06-30&format=xlsx`,
+        { headers: { authorization: `Bearer ${await api.token(claims)}` } },
+      );
+      expect(response.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(await response.arrayBuffer());
+      const sheet = book.worksheets[0];
+      return sheet ? sheet.getSheetValues().flatMap((r) => (Array.isArray(r) ? [r.slice(1)] : [])) : [];
+    };
+    const forEvaluator = await xlsx(evaluator);
+    expect(forEvaluator).toEqual([
+      ['卡号', '户主姓名', '户主身份证号', '行政村代码', '状态', '贫困户属性', '监测对象类型', '家庭人口', '户ID'],
+      // Not monitored: an empty cell.
+      ['C-0001', head.name, head.nationalId, VILLAGE, '已脱贫', '低保贫困户', undefined, 2, householdId],
+    ]);
+    expect(JSON.stringify(await xlsx(assessor))).not.toContain(head.nationalId);
     const jsonl = await download(evaluator, 'jsonl');
     expect(JSON.parse(jsonl.trim())).toMatchObject({ household_id: householdId, head_national_id: head.nationalId });
     const outside = await fetch(`${api.url}/export/snapshot?areaCode=${OTHER_TOWNSHIP}&effectiveOn=2020-06-30`, {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { freePort } from '@registry/postgres';
 import { nationalIdCheckChar } from '@registry/schema/national-id';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
+import ExcelJS from 'exceljs';
 import { GraphQLClient } from 'graphql-request';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -572,10 +573,23 @@ if ('skipped' in launched) {
       const file = path.join(dir, 'snapshot.csv');
       await download.saveAs(file);
       const csv = await readFile(file, 'utf8');
+      // A byte-order mark, so Excel on Chinese Windows reads the Chinese; Chinese headers.
+      expect(csv.startsWith('\uFEFF')).toBe(true);
       const lines = csv.trim().split('\n');
       expect(lines).toHaveLength(registrySnapshot.households + 1);
-      expect(lines[0]).toContain('head_national_id');
+      expect(lines[0]).toContain('户主身份证号');
       expect(csv).not.toMatch(fullId);
+      // The office's file: .xlsx read back, Chinese headers, a row per household, no full ID number.
+      const [excel] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-xlsx').click()]);
+      const workbookFile = path.join(dir, 'snapshot.xlsx');
+      await excel.saveAs(workbookFile);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(workbookFile);
+      const sheet = book.worksheets[0];
+      expect(sheet?.name).toBe('时点名册');
+      expect(sheet?.getRow(1).values).toEqual(expect.arrayContaining(['卡号', '户主姓名', '户主身份证号', '状态']));
+      expect(sheet?.rowCount).toBe(registrySnapshot.households + 1);
+      expect(JSON.stringify(sheet?.getSheetValues())).not.toMatch(fullId);
       await page.close();
     });
 

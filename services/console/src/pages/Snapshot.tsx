@@ -16,7 +16,7 @@ const PAGE_SIZE = 50;
 /**
  * The registry as it stood: as of a business date, as known at a system time. The same
  * question gives the same answer however much is recorded later; totals, rows, and the rows
- * as CSV. ID numbers and names are masked for assessors, on screen and in the file.
+ * as Excel (.xlsx) or CSV, with Chinese headers and labels. ID numbers and names are masked for assessors, on screen and in the file.
  */
 export function SnapshotPage() {
   const words = useWords();
@@ -81,13 +81,13 @@ function SnapshotResult({ asked }: { asked: Asked }) {
 
   // The file comes from the API with the session's token; the knownAt echoed back pins it to
   // exactly the snapshot on screen.
-  const download = async () => {
+  const download = async (format: 'csv' | 'xlsx') => {
     setDownloadError(undefined);
     const query = new URLSearchParams({
       areaCode: s.areaCode,
       effectiveOn: s.effectiveOn,
       knownAt: s.knownAt,
-      format: 'csv',
+      format,
     });
     const response = await fetch(`/export/snapshot?${query}`, {
       headers: { Authorization: `Bearer ${session.token}` },
@@ -99,7 +99,7 @@ function SnapshotResult({ asked }: { asked: Asked }) {
     const url = URL.createObjectURL(await response.blob());
     const link = document.createElement('a');
     link.href = url;
-    link.download = `registry-${s.areaCode}-${s.effectiveOn}.csv`;
+    link.download = `registry-${s.areaCode}-${s.effectiveOn}.${format}`;
     link.click();
     URL.revokeObjectURL(url);
   };
@@ -113,9 +113,14 @@ function SnapshotResult({ asked }: { asked: Asked }) {
         knownAt: words.dateTime(s.knownAt),
       })}
       extra={
-        <Button icon={<DownloadOutlined />} onClick={download} data-testid="export-csv">
-          {words.t('exportCsv')}
-        </Button>
+        <Space>
+          <Button type="primary" icon={<DownloadOutlined />} onClick={() => download('xlsx')} data-testid="export-xlsx">
+            {words.t('exportXlsx')}
+          </Button>
+          <Button icon={<DownloadOutlined />} onClick={() => download('csv')} data-testid="export-csv">
+            {words.t('exportCsv')}
+          </Button>
+        </Space>
       }
     >
       {downloadError && <Alert type="error" showIcon title={downloadError} />}
