@@ -15,7 +15,7 @@ import {
   UploadOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Layout, List, Menu, Popover, Space, Tag, Typography } from 'antd';
-import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
 import { useSession } from './auth';
 import { useWords } from './i18n';
 import { useLiveEvents } from './live';
@@ -90,6 +90,8 @@ export function Shell() {
         </Layout.Sider>
         <Layout.Content style={{ padding: 24, minWidth: 0 }}>
           <Outlet />
+          {/* A new page opens at its top (and going back returns where the reader was). */}
+          <ScrollRestoration />
         </Layout.Content>
       </Layout>
     </Layout>

@@ -67,6 +67,13 @@ export const UI = {
   open: { zh: '查看', en: 'Open' },
   back: { zh: '返回名册', en: 'Back to the roll' },
   notFound: { zh: '找不到该户，或不在您的管辖范围内', en: 'No such household in your area' },
+  pageNotFound: { zh: '页面不存在', en: 'No such page' },
+  pageNotFoundDetail: {
+    zh: '管理台没有“{path}”这个页面，请从菜单进入。',
+    en: 'The console has no page at “{path}”; use the menu.',
+  },
+  pageFailed: { zh: '页面出错了', en: 'The page failed' },
+  backHome: { zh: '返回贫困户名册', en: 'Back to the roll' },
   registeredOn: { zh: '建档日期', en: 'Registered on' },
   removedOn: { zh: '清退日期', en: 'Removed on' },
   decreasedOn: { zh: '自然减少日期', en: 'Decreased on' },

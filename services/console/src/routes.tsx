@@ -1,6 +1,7 @@
 import { Spin } from 'antd';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter } from 'react-router';
+import { NotFoundPage, RouteErrorPage } from './pages/NotFound';
 import { SignInPage } from './pages/SignIn';
 import { WorkbenchPage } from './pages/Workbench';
 import { Shell } from './Shell';
@@ -25,10 +26,12 @@ const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ defaul
 const later = (page: ReactNode) => <Suspense fallback={<Spin />}>{page}</Suspense>;
 
 export const router = createBrowserRouter([
-  { path: '/sign-in', element: <SignInPage /> },
+  { path: '/sign-in', element: <SignInPage />, errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: <Shell />,
+    // Never the router's English developer page: an unknown address or a page that fails says so in Chinese.
+    errorElement: <RouteErrorPage />,
     children: [
       { index: true, element: <WorkbenchPage /> },
       { path: 'households/:id', element: later(<HouseholdPage />) },
@@ -45,6 +48,7 @@ export const router = createBrowserRouter([
       { path: 'area-exits', element: later(<AreaExitsPage />) },
       { path: 'comparison', element: later(<ComparisonPage />) },
       { path: 'policy', element: later(<PolicyPage />) },
+      { path: '*', element: <NotFoundPage /> },
     ],
   },
 ]);

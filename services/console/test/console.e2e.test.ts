@@ -282,6 +282,19 @@ if ('skipped' in launched) {
       await page.close();
     });
 
+    it('an unknown address shows a page in Chinese with the way back, never the router’s developer page', async () => {
+      const page = await newPage();
+      await signIn(page, '扶贫专干', '示范县');
+      await page.goto(`${service.url}/no-such-page`);
+      await expect.poll(() => page.getByTestId('not-found').textContent()).toContain('页面不存在');
+      expect(await page.locator('body').textContent()).not.toContain('Hey developer');
+      // No white frame around the console.
+      expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe('0px');
+      await page.getByTestId('back-home').click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+      await page.close();
+    });
+
     it('switching to English changes the labels, and the choice is kept', async () => {
       const page = await newPage();
       await signIn(page, '扶贫专干', '示范县');
