@@ -3,6 +3,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { graphql } from './api';
 import { useGraphqlMutation, useSignedIn } from './auth';
+import { afterToday } from './dates';
 import {
   HouseholdByCardDocument,
   type MemberJoinReason,
@@ -101,7 +102,7 @@ export function MoveMemberForm({
           <Select allowClear options={members} />
         </Form.Item>
         <Form.Item name="effectiveAt" label={words.t('effectiveAt')} rules={[{ required: true }]}>
-          <DatePicker data-testid="move-effective" />
+          <DatePicker disabledDate={afterToday} data-testid="move-effective" />
         </Form.Item>
         <Form.Item name="reason" label={words.t('reason')}>
           <Input />

@@ -19,6 +19,7 @@ import { useState } from 'react';
 import { graphql } from './api';
 import { useSignedIn } from './auth';
 import { COMMANDS, type CommandName, type CommandSpec, type Field, nextSteps, type Outcome } from './commands';
+import { afterToday } from './dates';
 import type { StateFactsFragment } from './generated';
 import { enumOptions, useWords } from './i18n';
 import { MoveMemberForm } from './MoveMember';
@@ -184,7 +185,7 @@ function CommandForm({
         style={{ maxWidth: 640 }}
       >
         <Form.Item name="effectiveAt" label={words.t('effectiveAt')} rules={[{ required: true }]}>
-          <DatePicker data-testid="field-effectiveAt" />
+          <DatePicker disabledDate={afterToday} data-testid="field-effectiveAt" />
         </Form.Item>
         {fields.map((field) => (
           <FieldInput key={field.name} field={field} />

@@ -1125,6 +1125,16 @@ if ('skipped' in launched) {
       await page.getByTestId('alert-new-household').click();
       const apply = page.getByTestId('apply');
       await expect.poll(() => apply.textContent()).toContain('2021年起不再受理建档立卡申请');
+      // The date picker offers no day after today (China's date): a record takes effect by today.
+      const chinaDay = (offset: number) =>
+        new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(
+          new Date(Date.now() + offset * 86_400_000),
+        );
+      await apply.getByTestId('field-effectiveAt').click();
+      const cell = (day: string) => page.locator(`.ant-picker-dropdown:visible .ant-picker-cell[title="${day}"]`);
+      await expect.poll(() => cell(chinaDay(1)).getAttribute('class')).toContain('ant-picker-cell-disabled');
+      expect(await cell(chinaDay(0)).getAttribute('class')).not.toContain('ant-picker-cell-disabled');
+      await page.keyboard.press('Escape');
       await setDate(page, apply.getByTestId('field-effectiveAt'), '2026-11-30');
       await apply.getByTestId('field-address').fill('东港村七组3号');
       await apply.getByTestId('member-name').fill('未建档户主');

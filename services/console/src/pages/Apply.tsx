@@ -21,6 +21,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { graphql } from '../api';
 import { useSignedIn } from '../auth';
 import { useConsoleConfig } from '../config';
+import { afterToday } from '../dates';
 import { ApplyForRegistrationDocument, type ApplyForRegistrationMutation, RaiseRiskAlertDocument } from '../generated';
 import { enumOptions, useWords } from '../i18n';
 import { nationalIdRule } from '../NextSteps';
@@ -218,7 +219,7 @@ export function ApplyPage() {
               label={words.t(mode === 'alert' ? 'alertRaisedOn' : 'applicationDate')}
               rules={[{ required: true }]}
             >
-              <DatePicker data-testid="field-effectiveAt" />
+              <DatePicker disabledDate={afterToday} data-testid="field-effectiveAt" />
             </Form.Item>
           </Col>
           <Col xs={24} md={6}>

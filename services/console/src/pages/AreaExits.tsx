@@ -17,6 +17,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
 import { useAreaName, useConsoleConfig } from '../config';
+import { afterToday } from '../dates';
 import {
   AnnounceAreaExitDocument,
   AreaRecordDocument,
@@ -198,7 +199,7 @@ function StepForm({ code, action, onDone }: { code: string; action: Action; onDo
         initialValues={{ effectiveAt: dayjs(), year: dayjs().year() - 1, approved: true }}
       >
         <Form.Item name="effectiveAt" label={words.t('effectiveAt')} rules={[{ required: true }]}>
-          <DatePicker />
+          <DatePicker disabledDate={afterToday} />
         </Form.Item>
         {(action === 'designate' || action === 'propose') && (
           <Form.Item name="year" label={words.t('assessmentYear')} rules={[{ required: true }]}>

@@ -20,6 +20,7 @@ import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useGraphqlQuery, useSignedIn } from '../auth';
 import { useAreaName } from '../config';
+import { afterToday } from '../dates';
 import { ErrorView } from '../ErrorView';
 import { HouseholdAsOfDocument, HouseholdDocument, type StateFactsFragment } from '../generated';
 import { useWords } from '../i18n';
@@ -384,7 +385,7 @@ function AsOfView({ id }: { id: string }) {
           <DatePicker data-testid="as-of-date" />
         </Form.Item>
         <Form.Item name="knownAt" label={words.t('knownAt')} tooltip={words.t('knownAtHelp')}>
-          <DatePicker showTime />
+          <DatePicker showTime disabledDate={afterToday} />
         </Form.Item>
         <Button type="primary" htmlType="submit">
           {words.t('show')}

@@ -3,6 +3,7 @@ import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
+import { afterToday } from '../dates';
 import { ErrorView } from '../ErrorView';
 import { PolicyVersionsDocument, type PolicyVersionsQuery, RecordPolicyVersionDocument } from '../generated';
 import { useWords } from '../i18n';
@@ -218,7 +219,7 @@ function NewVersion({ base, onDone }: { base: Version; onDone: () => void }) {
             <Input placeholder="national-2021" data-testid="policy-id" />
           </Form.Item>
           <Form.Item name="effectiveFrom" label={words.t('effectiveFrom')} rules={[{ required: true }]}>
-            <DatePicker data-testid="policy-effective" />
+            <DatePicker disabledDate={afterToday} data-testid="policy-effective" />
           </Form.Item>
           <Form.Item name="noticeDays" label={words.t('noticeDays')} rules={[{ required: true }]}>
             <InputNumber min={1} max={60} data-testid="policy-notice-days" />

@@ -4,6 +4,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useGraphqlQuery, useSignedIn } from '../auth';
 import { useAreaName } from '../config';
+import { afterToday } from '../dates';
 import { ErrorView } from '../ErrorView';
 import { SnapshotDocument, type SnapshotQuery } from '../generated';
 import { useWords } from '../i18n';
@@ -51,7 +52,7 @@ export function SnapshotPage() {
             <DatePicker data-testid="snapshot-date" />
           </Form.Item>
           <Form.Item name="knownAt" label={words.t('knownAt')} tooltip={words.t('knownAtHelp')}>
-            <DatePicker showTime />
+            <DatePicker showTime disabledDate={afterToday} />
           </Form.Item>
           <Button type="primary" htmlType="submit" data-testid="snapshot-show">
             {words.t('show')}
