@@ -416,9 +416,11 @@ describe('third-party assessment through the API, end to end', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\n');
-    expect(lines[0]).toBe('scope,area_code,rate,value,low,high,numerator,denominator,threshold,meets');
-    expect(lines.find((l) => l.startsWith(`area,${COUNTY},wrongExit,`))).toMatch(/^area,\d+,wrongExit,0.25,/);
-    expect(lines.find((l) => l.startsWith(`village,${OTHER_VILLAGE},omission,`))).toMatch(/,omission,0,0,/);
+    // As the report shows them: Chinese headers and names, percentages rounded as printed.
+    expect(lines[0]).toBe('范围,区划代码,指标,测算值（%）,区间下限（%）,区间上限（%）,分子,分母,标准（%）,是否达标');
+    expect(lines.find((l) => l.startsWith(`评估范围,${COUNTY},错退率,`))).toMatch(/^评估范围,\d+,错退率,25\.00,/);
+    expect(lines.find((l) => l.startsWith(`村,${OTHER_VILLAGE},漏评率,`))).toMatch(/,漏评率,0\.00,0\.00,/);
+    expect(rates).not.toMatch(/\d\.\d{3,}/);
     const findings = await (await get(`/export/assessment/${assessmentId}?format=csv&part=findings`)).text();
     expect(findings).toContain('一组-1');
     expect(findings).not.toContain(omittedId);

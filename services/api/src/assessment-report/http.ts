@@ -6,7 +6,7 @@ import {
   type Rate,
 } from '@registry/registry';
 import { maskNationalId, textProblem, Uuid } from '@registry/schema';
-import { type Language, languageOf } from '@registry/schema/messages';
+import { ASSESSMENT_LABELS, type Language, languageOf, say } from '@registry/schema/messages';
 import { stringify } from 'csv-stringify/sync';
 import type { Request, Response } from 'express';
 import { Forbidden, requireArea, requireRole, type Viewer } from '../auth.js';
@@ -37,24 +37,31 @@ function asOfOf(req: Request, now: string): string {
 
 const GROUP_RATES = ['wrongExit', 'omission', 'wrongInclusion', 'approval'] as const;
 
-function ratesCsv(state: AssessmentState): string {
+/**
+ * The rates as the report shows them, for a spreadsheet: headers and names in the reader's
+ * language, percentages rounded to two decimals as printed, the area's code in its own column.
+ */
+function ratesCsv(state: AssessmentState, language: Language): string {
   const results = assessmentResults(state);
   const parts = assessmentBreakdown(state);
+  const zh = language === 'zh';
+  const pct = (v: number | null) => (v === null ? '' : (v * 100).toFixed(2));
+  const scopes = { area: zh ? '评估范围' : 'area', township: zh ? '乡镇' : 'township', village: zh ? '村' : 'village' };
   const rows: unknown[][] = [];
-  const row = (scope: string, areaCode: string, key: string, rate: Rate) =>
+  const row = (scope: keyof typeof scopes, areaCode: string, key: keyof typeof ASSESSMENT_LABELS, rate: Rate) =>
     rows.push([
-      scope,
+      scopes[scope],
       areaCode,
-      key,
-      rate.value,
-      rate.low,
-      rate.high,
+      say(ASSESSMENT_LABELS[key], language),
+      pct(rate.value),
+      pct(rate.low),
+      pct(rate.high),
       rate.numerator,
       rate.denominator,
-      rate.threshold,
-      rate.meets,
+      pct(rate.threshold),
+      rate.meets === null ? '' : say(ASSESSMENT_LABELS[rate.meets ? 'yes' : 'no'], language),
     ]);
-  const add = (scope: string, g: GroupResult) => {
+  const add = (scope: keyof typeof scopes, g: GroupResult) => {
     for (const key of GROUP_RATES) row(scope, g.areaCode, key, g[key]);
   };
   row('area', results.areaCode, 'incidence', results.incidence);
@@ -63,8 +70,31 @@ function ratesCsv(state: AssessmentState): string {
   for (const v of parts.villages) add('village', v);
   return stringify(rows, {
     header: true,
-    columns: ['scope', 'area_code', 'rate', 'value', 'low', 'high', 'numerator', 'denominator', 'threshold', 'meets'],
-    cast: { boolean: (b) => (b ? 'true' : 'false') },
+    columns: zh
+      ? [
+          '范围',
+          '区划代码',
+          '指标',
+          '测算值（%）',
+          '区间下限（%）',
+          '区间上限（%）',
+          '分子',
+          '分母',
+          '标准（%）',
+          '是否达标',
+        ]
+      : [
+          'scope',
+          'area code',
+          'rate',
+          'value (%)',
+          'low (%)',
+          'high (%)',
+          'numerator',
+          'denominator',
+          'threshold (%)',
+          'meets',
+        ],
   });
 }
 
@@ -168,5 +198,5 @@ export async function exportAssessment(deps: ApiDeps, viewer: Viewer, req: Reque
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}-${part}.csv"`);
   // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
-  res.send(`\uFEFF${part === 'rates' ? ratesCsv(state) : findingsCsv(state, viewer)}`);
+  res.send(`\uFEFF${part === 'rates' ? ratesCsv(state, language) : findingsCsv(state, viewer)}`);
 }
