@@ -558,6 +558,163 @@ export function unmetCriterionText(criterion: string, facts: Record<string, unkn
 }
 
 /**
+ * Field names as a clerk reads them, by the last name in an issue's path (`input.data.cardNumber`
+ * → 卡号); a member's field names the member (第2位成员的身份证号). A name not listed is shown as is.
+ */
+export const FIELD_LABELS: Record<string, Text> = {
+  effectiveAt: t('生效日期', 'effective date'),
+  reason: t('原因', 'reason'),
+  householdId: t('户ID', 'household id'),
+  expectedVersion: t('版本', 'version'),
+  commandId: t('操作编号', 'command id'),
+  cardNumber: t('卡号', 'card number'),
+  attribute: t('贫困户属性', 'attribute'),
+  mainCause: t('主要致贫原因', 'main cause'),
+  otherCauses: t('其他致贫原因', 'other causes'),
+  household: t('农户信息', 'household'),
+  members: t('家庭成员', 'members'),
+  member: t('成员', 'member'),
+  villageCode: t('行政村', 'village'),
+  group: t('村民小组', 'group'),
+  address: t('地址', 'address'),
+  phone: t('联系电话', 'phone'),
+  bankAccount: t('银行账号', 'bank account'),
+  name: t('姓名', 'name'),
+  nationalId: t('身份证号', 'ID number'),
+  sex: t('性别', 'sex'),
+  birthDate: t('出生日期', 'birth date'),
+  relation: t('与户主关系', 'relation'),
+  health: t('健康状况', 'health'),
+  disabilityGrade: t('残疾等级', 'disability grade'),
+  labourCapacity: t('劳动能力', 'labour capacity'),
+  schooling: t('在校情况', 'schooling'),
+  statement: t('申请说明', 'statement'),
+  year: t('年度', 'year'),
+  incomePerCapitaFen: t('人均纯收入', 'income per head'),
+  rigidExpenditureFen: t('刚性支出', 'rigid expenditure'),
+  amountFen: t('金额', 'amount'),
+  category: t('类别', 'category'),
+  description: t('内容', 'description'),
+  fundingSource: t('资金来源', 'funding source'),
+  measureId: t('帮扶措施', 'measure'),
+  helper: t('帮扶责任人', 'helper'),
+  helperId: t('帮扶责任人编号', 'helper id'),
+  unit: t('单位', 'unit'),
+  notes: t('备注', 'notes'),
+  channel: t('发现途径', 'channel'),
+  department: t('预警部门', 'department'),
+  indicator: t('预警指标', 'indicator'),
+  risks: t('风险类型', 'risks'),
+  detail: t('情况说明', 'detail'),
+  alertId: t('风险预警', 'alert'),
+  outcome: t('核实结论', 'outcome'),
+  referredTo: t('转介部门', 'referred to'),
+  approved: t('评议结果', 'approved'),
+  votesFor: t('赞成票', 'votes for'),
+  votesAgainst: t('反对票', 'votes against'),
+  findings: t('比对结果', 'findings'),
+  evidence: t('依据', 'evidence'),
+  eventId: t('被更正的记录', 'event corrected'),
+  replacementData: t('更正内容', 'replacement'),
+  noticeDays: t('公示天数', 'notice days'),
+  minVisitsPerYear: t('每年最少走访次数', 'visits a year'),
+  population: t('农村人口数', 'rural population'),
+};
+
+/** Where an issue is, as a clerk reads it: the field's label, a member's position. */
+export function fieldLabel(path: string, language: Language): string {
+  const parts = path.split('.').filter((p) => p !== 'input' && p !== 'data');
+  const last = [...parts].reverse().find((p) => !/^\d+$/.test(p));
+  const label = last ? (FIELD_LABELS[last]?.[language] ?? last) : '';
+  const member = parts.findIndex((p) => p === 'members');
+  const index = member >= 0 ? parts[member + 1] : undefined;
+  if (index !== undefined && /^\d+$/.test(index) && last !== 'members') {
+    return language === 'zh' ? `第${Number(index) + 1}位成员的${label}` : `member ${Number(index) + 1}: ${label}`;
+  }
+  return label || (language === 'zh' ? '输入' : '(input)');
+}
+
+/**
+ * A field rule's text in Chinese, from the English the schemas and zod give (stable, and kept
+ * for machines in `message`): the registry's own rules one by one, zod's own by their pattern.
+ * A rule not listed reads as 不符合填写规则, never as English.
+ */
+const RULE_TEXTS: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^must be 4 to 40 letters, digits or -$/, () => '须为 4 至 40 位字母、数字或“-”'],
+  [/^must be 18 characters: 17 digits and a digit or X$/, () => '须为 18 位：17 位数字加 1 位数字或 X'],
+  [/^must be 7 to 15 digits$/, () => '须为 7 至 15 位数字'],
+  [/^must be 12 to 30 digits$/, () => '须为 12 至 30 位数字'],
+  [/^must be a 12-digit statistical area code$/, () => '须为 12 位统计用区划代码'],
+  [/^must be a village-level code/, () => '须为村级区划代码'],
+  [/^must not name a village without its township/, () => '村级代码须含所属乡镇'],
+  [/^must be a calendar date YYYY-MM-DD$/, () => '须为日期（YYYY-MM-DD）'],
+  [/^must be a date that exists in the calendar$/, () => '日期不存在'],
+  [/^must not be in the future \(today is (\d{4}-\d{2}-\d{2})/, (m) => `不能晚于今天（${m[1]}）`],
+  [/^must not be in the future/, () => '不能晚于今天'],
+  [/^must be a UUID$/, () => '编号格式不正确'],
+  [/^must be a whole number of fen/, () => '金额最多两位小数'],
+  [/^must be a number of fen$/, () => '须为金额'],
+  [/^must not be negative$/, () => '不能为负数'],
+  [/^must not be empty$/, () => '不能为空'],
+  [/^must be a whole year$/, () => '须为年份'],
+  [/^must be 2000 or later$/, () => '须为 2000 年或以后'],
+  [/^must be at most (\d+) characters$/, (m) => `不超过 ${m[1]} 个字`],
+  [/^must be at least (\d+) characters$/, (m) => `至少 ${m[1]} 个字`],
+  [/^must name at least one risk$/, () => '至少选择一种风险类型'],
+  [/^must list at least the head of household$/, () => '至少须有户主'],
+  [/^must not repeat the main cause$/, () => '不能与主要致贫原因重复'],
+  [/^must match the sex encoded in the national ID number$/, () => '与身份证号所含性别不一致'],
+  [/^must match the birth date in the national ID number$/, () => '与身份证号所含出生日期不一致'],
+  [/^must change at least one/, () => '至少修改一项'],
+  [/^must be valid Unicode text/, () => '含有无法保存的字符'],
+  [/^must be a SHA-256 in hex$/, () => '须为 SHA-256 摘要（十六进制）'],
+  [/^is required for a department’s alert$/, () => '部门筛查预警须填写预警部门'],
+  [/^is only for a department’s alert$/, () => '仅部门筛查预警填写预警部门'],
+  [/^is required when health is disabled, and only then$/, () => '健康状况为残疾时填写，且仅此时填写'],
+  [/^is required when the objection is upheld, and only then$/, () => '异议成立时填写，且仅此时填写'],
+  [/^is required to replace, and not allowed to void$/, () => '更正时须填写，作废时不能填写'],
+  [/^is required for a household the registry has not recorded yet$/, () => '尚未建档的农户须填写'],
+  [/^must be omitted: the household is already recorded$/, () => '农户已建档，不应填写'],
+  [
+    /^a household not yet on file is recorded with its details and its members together$/,
+    () => '未建档农户须同时填写农户信息和家庭成员',
+  ],
+  [/^Invalid input: expected \w+, received undefined$/, () => '必填'],
+  [/^Invalid input: expected (\w+), received (\w+)$/, () => '类型不正确'],
+  [/^Invalid option/, () => '不是可选的值'],
+  [
+    /^Too small: expected (string|array) to have >=(\d+)/,
+    (m) => (m[1] === 'array' ? `至少 ${m[2]} 项` : `至少 ${m[2]} 个字`),
+  ],
+  [
+    /^Too big: expected (string|array) to have <=(\d+)/,
+    (m) => (m[1] === 'array' ? `最多 ${m[2]} 项` : `不超过 ${m[2]} 个字`),
+  ],
+  [/^Too small: expected number to be >=?(-?[\d.]+)/, (m) => `不能小于 ${m[1]}`],
+  [/^Too big: expected number to be <=?(-?[\d.]+)/, (m) => `不能大于 ${m[1]}`],
+  [/^Invalid input: expected int/, () => '须为整数'],
+  [/^Unrecognized keys?: (.*)$/, (m) => `不能有这些字段：${m[1]}`],
+  [/^Invalid string: must match pattern/, () => '格式不正确'],
+  [/^Invalid (ISO )?date/, () => '日期格式不正确'],
+];
+
+/** A field rule in a language: English as written, Chinese from the table above. */
+export function ruleText(message: string, language: Language): string {
+  if (language === 'en') return message;
+  for (const [pattern, text] of RULE_TEXTS) {
+    const match = message.match(pattern);
+    if (match) return text(match);
+  }
+  return '不符合填写规则';
+}
+
+/** An issue as a clerk reads it: the field's label and its rule, in a language. */
+export function issueText(issue: { path: string; message: string }, language: Language): string {
+  if (language === 'en') return `${issue.path || '(input)'}: ${issue.message}`;
+  return `${fieldLabel(issue.path, language)}：${ruleText(issue.message, language)}`;
+}
+
+/**
  * The text of a refusal in a language: in Chinese the code's label, and for unmet exit criteria
  * each criterion with its shortfall; in English the API's own message (`detail`) where there is
  * one. A validation refusal names each field with its rule.
@@ -581,7 +738,7 @@ export function refusalText(
   }
   if (refusal.issues && refusal.issues.length > 0) {
     const colon = language === 'zh' ? '：' : ': ';
-    const items = refusal.issues.map((i) => `${i.path || '(input)'}${colon}${i.message}`);
+    const items = refusal.issues.map((i) => issueText(i, language));
     return `${label ?? refusal.code}${colon}${items.join(language === 'zh' ? '；' : '; ')}`;
   }
   const monitoring = monitoringText(refusal.code, refusal.facts, language);

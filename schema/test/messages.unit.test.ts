@@ -103,12 +103,23 @@ describe('the shared message catalogue', () => {
     const notice = { code: 'NOTICE_PERIOD_NOT_OVER', detail: 'the notice runs until 2019-05-08' };
     expect(refusalText(notice, 'zh')).toBe('公示期未满');
     expect(refusalText(notice, 'en')).toBe('the notice runs until 2019-05-08');
-    expect(
-      refusalText(
-        { code: 'VALIDATION', issues: [{ path: 'input.effectiveAt', message: 'must not be after today' }] },
-        'zh',
-      ),
-    ).toBe('输入有误：input.effectiveAt：must not be after today');
+    // Field rules in Chinese: the field's label for its path, the rule from the catalogue; no English, no input.* path.
+    const invalid = {
+      code: 'VALIDATION',
+      issues: [
+        { path: 'input.effectiveAt', message: 'must not be in the future (today is 2026-12-07, China Standard Time)' },
+        { path: 'input.data.cardNumber', message: 'must be 4 to 40 letters, digits or -' },
+        { path: 'input.data.members.1.nationalId', message: 'must be 18 characters: 17 digits and a digit or X' },
+        { path: 'input.data.mainCause', message: 'Invalid option: expected one of "illness"|"disability"' },
+        { path: 'input.data.detail', message: 'something no catalogue knows' },
+      ],
+    };
+    const chinese = refusalText(invalid, 'zh');
+    expect(chinese).toBe(
+      '输入有误：生效日期：不能晚于今天（2026-12-07）；卡号：须为 4 至 40 位字母、数字或“-”；第2位成员的身份证号：须为 18 位：17 位数字加 1 位数字或 X；主要致贫原因：不是可选的值；情况说明：不符合填写规则',
+    );
+    expect(chinese).not.toMatch(/[a-z]{3,}/);
+    expect(refusalText(invalid, 'en')).toContain('input.data.cardNumber: must be 4 to 40 letters, digits or -');
     expect(refusalText({ code: 'SOMETHING_NEW', detail: 'a detail' }, 'zh')).toBe('a detail');
   });
 

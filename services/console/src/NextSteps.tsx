@@ -160,7 +160,7 @@ function CommandForm({
       form.setFields(
         (outcome.issues ?? []).flatMap((issue) => {
           const name = fieldOf(issue.path);
-          return name ? [{ name, errors: [issue.message] }] : [];
+          return name ? [{ name, errors: [words.rule(issue.message)] }] : [];
         }),
       );
     } catch (error) {

@@ -8,6 +8,7 @@ import {
   formatYuan,
   type Language,
   refusalText,
+  ruleText,
   type Text,
   unmetCriterionText,
 } from '@registry/schema/messages';
@@ -414,6 +415,8 @@ export interface Words {
   refusal: (refusal: Parameters<typeof refusalText>[0]) => string;
   /** An unmet exit criterion and by how much. */
   unmet(criterion: string, facts: Record<string, unknown>): string;
+  /** A field rule the API gave (its English `message`), in the current language. */
+  rule(message: string): string;
 }
 
 const WordsContext = createContext<Words | null>(null);
@@ -449,6 +452,7 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
       yuan: (fen) => (fen === null || fen === undefined ? '—' : formatYuan(fen, language)),
       refusal: (refusal) => refusalText(refusal, language),
       unmet: (criterion, facts) => unmetCriterionText(criterion, facts, language),
+      rule: (message) => ruleText(message, language),
     };
   }, [language, setLanguage]);
   return <WordsContext.Provider value={words}>{children}</WordsContext.Provider>;

@@ -378,10 +378,20 @@ if ('skipped' in launched) {
       await signIn(county, '扶贫专干', '示范县');
       await county.goto(householdUrl);
       await step(county, 'recordDataComparison', '2019-03-20');
-      await step(county, 'approveRegistration', '2019-03-25', async (form) => {
-        await form.getByTestId('field-cardNumber').fill('320924-2019-0901');
-        await choose(county, form.getByTestId('field-mainCause'), '因病');
-      });
+      // A card number the rules refuse: said in Chinese, by the field's name, with no English or input.* path.
+      await county.getByTestId('step-approveRegistration').click();
+      const approval = county.getByTestId('command-form');
+      await setDate(county, approval.getByTestId('field-effectiveAt'), '2019-03-25');
+      await approval.getByTestId('field-cardNumber').fill('卡号？');
+      await choose(county, approval.getByTestId('field-mainCause'), '因病');
+      await approval.getByTestId('submit').click();
+      await expect
+        .poll(() => approval.getByTestId('refusal').textContent())
+        .toContain('卡号：须为 4 至 40 位字母、数字或“-”');
+      expect(await approval.textContent()).not.toMatch(/input\.|must be/);
+      await approval.getByTestId('field-cardNumber').fill('320924-2019-0901');
+      await approval.getByTestId('submit').click();
+      await approval.waitFor({ state: 'detached' });
       await expect.poll(() => county.getByTestId('card-number').textContent()).toBe('320924-2019-0901');
       await expect.poll(() => county.getByTestId('facts').textContent()).toContain('建档立卡');
       await county.getByRole('tab', { name: '历史记录' }).click();

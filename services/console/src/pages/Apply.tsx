@@ -177,7 +177,7 @@ export function ApplyPage() {
         outcome.issues.flatMap((issue) => {
           const name = fieldOf(issue.path);
           // The path comes from the API at run time; the form takes any of its own names.
-          return name ? [{ name: name as ['statement'], errors: [issue.message] }] : [];
+          return name ? [{ name: name as ['statement'], errors: [words.rule(issue.message)] }] : [];
         }),
       );
     }
