@@ -125,6 +125,10 @@ export const UI = {
   details: { zh: '数据', en: 'Data' },
   error: { zh: '出错了', en: 'Something went wrong' },
   retry: { zh: '重试', en: 'Retry' },
+  notYours: {
+    zh: '您的角色或管辖范围不能查看此页；如需查看，请联系县级管理员。',
+    en: 'Your role or area may not read this page; ask the county’s administrator if you need it.',
+  },
   loading: { zh: '加载中…', en: 'Loading…' },
   yes: { zh: '是', en: 'yes' },
   no: { zh: '否', en: 'no' },
