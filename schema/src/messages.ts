@@ -749,9 +749,49 @@ export function refusalText(
   if (label && level) return `${label}${language === 'zh' ? '：' : ': '}${level}`;
   const holder = holderText(refusal.facts, language);
   if (label && holder) return `${label}${language === 'zh' ? '：' : ': '}${holder}`;
+  const details = factsText(refusal.code, refusal.facts, language);
+  if (label && details) return `${label}：${details}`;
   // In English the rule's own message says more (dates, ids); in Chinese the catalogue's text.
   if (language === 'en' && refusal.detail) return refusal.detail;
   return label ?? refusal.detail ?? refusal.code;
+}
+
+/**
+ * What a refusal's facts say, in Chinese, for the codes whose facts carry dates, steps, statuses
+ * or amounts: the details the English message has, so a clerk reads them in their language.
+ * Undefined where the facts say nothing more than the code's label (the English message then
+ * still carries them).
+ */
+function factsText(code: string, facts: Record<string, unknown> | undefined, language: Language): string | undefined {
+  if (language !== 'zh' || !facts) return undefined;
+  const date = (v: unknown) => (typeof v === 'string' ? formatDate(v, 'zh') : '—');
+  const step = (v: unknown) => CASE_LABELS[String(v)]?.zh ?? String(v);
+  const status = (v: unknown) => (ENUM_LABELS.HouseholdStatus as Record<string, Text>)[String(v)]?.zh ?? String(v);
+  const yuan = (v: unknown) => (typeof v === 'number' ? formatYuan(v, 'zh') : '—');
+  switch (code) {
+    case 'NOTICE_PERIOD_NOT_OVER':
+      return facts.closesOn ? `公示至${date(facts.closesOn)}，期满后方可结束公示` : undefined;
+    case 'OUTSIDE_NOTICE_PERIOD':
+      return facts.closesOn ? `异议受理期为${date(facts.openedOn)}至${date(facts.closesOn)}` : undefined;
+    case 'BEFORE_PREVIOUS_STEP':
+      return facts.previousStepOn
+        ? `生效日期${date(facts.effectiveAt)}早于上一环节的日期${date(facts.previousStepOn)}`
+        : undefined;
+    case 'OUT_OF_ORDER':
+      return facts.expectedStep ? `当前环节为“${step(facts.expectedStep)}”` : undefined;
+    case 'STATUS':
+      return facts.status
+        ? `该户当前为“${status(facts.status)}”${Array.isArray(facts.allowed) ? `，须为“${facts.allowed.map(status).join('”或“')}”` : ''}`
+        : undefined;
+    case 'OVER_DELIVERY':
+      return typeof facts.plannedFen === 'number'
+        ? `计划 ${yuan(facts.plannedFen)}，已落实 ${yuan(facts.deliveredFen)}，本次 ${yuan(facts.requestedFen)}，超出计划`
+        : undefined;
+    case 'CASE_OPEN':
+      return facts.case ? `该户有未办结的“${step(facts.case)}”流程` : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** The criteria of a village's or county's exit, as a refusal names them. */

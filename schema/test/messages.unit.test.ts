@@ -102,6 +102,16 @@ describe('the shared message catalogue', () => {
     );
     const notice = { code: 'NOTICE_PERIOD_NOT_OVER', detail: 'the notice runs until 2019-05-08' };
     expect(refusalText(notice, 'zh')).toBe('公示期未满');
+    // With its facts, the details in Chinese too: no English line needed beneath.
+    expect(refusalText({ ...notice, facts: { closesOn: '2019-05-08' } }, 'zh')).toBe(
+      '公示期未满：公示至2019年5月8日，期满后方可结束公示',
+    );
+    expect(
+      refusalText({ code: 'STATUS', facts: { status: 'exited', allowed: ['registered', 'returned'] } }, 'zh'),
+    ).toMatch(/该户当前为“已脱贫”，须为“[^”]+”或“[^”]+”/);
+    expect(refusalText({ code: 'OUT_OF_ORDER', facts: { expectedStep: 'township_review' } }, 'zh')).toContain(
+      '当前环节为“乡镇审核”',
+    );
     expect(refusalText(notice, 'en')).toBe('the notice runs until 2019-05-08');
     // Field rules in Chinese: the field's label for its path, the rule from the catalogue; no English, no input.* path.
     const invalid = {

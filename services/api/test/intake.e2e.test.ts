@@ -109,7 +109,8 @@ describe('intake integrity through the API: one person, one open household', () 
     );
     const answer = response.data.recordTownshipReview;
     expect(answer.__typename).toBe('RuleViolation');
-    expect(answer.localizedMessage).toBe(refusalText({ code: answer.rule ?? '' }, 'zh'));
+    // The rule's name, and what its facts say (the step the case is at), in Chinese.
+    expect(answer.localizedMessage).toBe(`${refusalText({ code: answer.rule ?? '' }, 'zh')}：当前环节为“村级评议”`);
     expect(answer.localizedMessage).not.toBe(refusalText({ code: 'INTERNAL' }, 'zh'));
   });
 

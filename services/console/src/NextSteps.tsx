@@ -322,8 +322,12 @@ function RefusalView({ refusal }: { refusal: Refusal }) {
             )}
           />
         ) : (
+          // The API's English detail, only where the Chinese text could not say more than the rule's name.
           refusal.__typename !== 'ValidationError' &&
-          words.language === 'zh' && <Typography.Text type="secondary">{refusal.message}</Typography.Text>
+          words.language === 'zh' &&
+          title === words.refusal({ code: refusal.__typename === 'RuleViolation' ? (refusal.rule ?? '') : '' }) && (
+            <Typography.Text type="secondary">{refusal.message}</Typography.Text>
+          )
         )
       }
     />

@@ -357,7 +357,17 @@ if ('skipped' in launched) {
       await expect.poll(() => page.getByTestId('facts').textContent()).toContain('申请中');
       await step(page, 'recordVillageReview', '2019-03-02', (form) => form.getByTestId('field-votesFor').fill('31'));
       await step(page, 'openPublicNotice', '2019-03-03');
-      await step(page, 'closePublicNotice', '2019-03-10');
+      // Closed too early: the refusal says until when, in Chinese, with no English line beneath.
+      await page.getByTestId('step-closePublicNotice').click();
+      const early = page.getByTestId('command-form');
+      await setDate(page, early.getByTestId('field-effectiveAt'), '2019-03-05');
+      await early.getByTestId('submit').click();
+      await expect
+        .poll(() => early.getByTestId('refusal').textContent())
+        .toBe('公示期未满：公示至2019年3月10日，期满后方可结束公示');
+      await setDate(page, early.getByTestId('field-effectiveAt'), '2019-03-10');
+      await early.getByTestId('submit').click();
+      await early.waitFor({ state: 'detached' });
       // 乡审核: the village's clerk is not offered the township's review (the policy's level rules).
       await expect.poll(() => page.getByTestId('no-next-steps').textContent()).toContain('下一步由其他层级办理');
       expect(await page.getByTestId('step-recordTownshipReview').count()).toBe(0);
