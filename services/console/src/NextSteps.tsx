@@ -35,7 +35,12 @@ export function NextSteps({
   household,
   onDone,
 }: {
-  household: StateFactsFragment & { id: string; version: number; mayRecord?: readonly string[] };
+  household: StateFactsFragment & {
+    id: string;
+    version: number;
+    mayRecord?: readonly string[];
+    recordedElsewhere?: readonly { command: string; levels: readonly string[] }[];
+  };
   onDone(position: string): void;
 }) {
   const words = useWords();
@@ -48,9 +53,20 @@ export function NextSteps({
     (name) => !mayRecord || mayRecord.includes(name.charAt(0).toUpperCase() + name.slice(1)),
   );
   if (steps.length === 0) {
+    // Which office records what could be done next (the policy's levels), in the order 村、乡镇、县级.
+    const order = ['village', 'township', 'county', 'province'] as const;
+    const elsewhere = new Map((household.recordedElsewhere ?? []).map((c) => [c.command, c.levels]));
+    const levels = new Set(
+      possible.flatMap((name) => elsewhere.get(name.charAt(0).toUpperCase() + name.slice(1)) ?? []),
+    );
+    const offices = order.filter((l) => levels.has(l)).map((l) => words.t(`office_${l}`));
     return (
       <Typography.Text type="secondary" data-testid="no-next-steps">
-        {words.t(possible.length > 0 ? 'stepsOfOtherLevel' : 'noNextSteps')}
+        {possible.length === 0
+          ? words.t('noNextSteps')
+          : offices.length > 0
+            ? words.t('stepsOfOffices', { offices: offices.join(words.language === 'zh' ? '或' : ' or ') })
+            : words.t('stepsOfOtherLevel')}
       </Typography.Text>
     );
   }

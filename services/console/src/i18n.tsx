@@ -399,6 +399,14 @@ export const UI = {
     zh: '下一步由其他层级办理（村申请、乡审核、县审批）',
     en: 'The next step is another level’s to record (village applies, township reviews, county approves)',
   },
+  stepsOfOffices: {
+    zh: '下一步由{offices}办理（村申请、乡审核、县审批）',
+    en: 'The next step is for the {offices} to record (village applies, township reviews, county approves)',
+  },
+  office_village: { zh: '村', en: 'village' },
+  office_township: { zh: '乡镇', en: 'township' },
+  office_county: { zh: '县级', en: 'county' },
+  office_province: { zh: '省级', en: 'province' },
 } satisfies Record<string, Text>;
 export type UiKey = keyof typeof UI;
 

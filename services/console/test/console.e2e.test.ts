@@ -369,7 +369,7 @@ if ('skipped' in launched) {
       await early.getByTestId('submit').click();
       await early.waitFor({ state: 'detached' });
       // 乡审核: the village's clerk is not offered the township's review (the policy's level rules).
-      await expect.poll(() => page.getByTestId('no-next-steps').textContent()).toContain('下一步由其他层级办理');
+      await expect.poll(() => page.getByTestId('no-next-steps').textContent()).toContain('下一步由乡镇办理');
       expect(await page.getByTestId('step-recordTownshipReview').count()).toBe(0);
 
       const township = await newPage();

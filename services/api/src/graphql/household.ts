@@ -11,6 +11,14 @@ import { HouseholdFacts, HouseholdStateType } from './household-types.js';
 import { badInput, ERROR_CODES } from './problems.js';
 import { loadHouseholds, type RollRow } from './roll-data.js';
 
+const CommandLevels = builder.objectRef<{ command: string; levels: string[] }>('CommandLevels').implement({
+  description: 'A command and the area levels whose clerks record it (village, township, county, province).',
+  fields: (t) => ({
+    command: t.exposeString('command'),
+    levels: t.exposeStringList('levels'),
+  }),
+});
+
 export const HouseholdType = builder.objectRef<RollRow>('Household').implement({
   description: 'A household as the registry shows it now (the read model), with its history from the log.',
   interfaces: [HouseholdFacts],
@@ -36,6 +44,22 @@ export const HouseholdType = builder.objectRef<RollRow>('Household').implement({
           const duty = dutyOfType(type, atStep);
           const allowed = duty ? policy.dutyLevels?.[duty] : undefined;
           return !allowed || allowed.includes(level);
+        });
+      },
+    }),
+    recordedElsewhere: t.field({
+      type: [CommandLevels],
+      description:
+        'The commands your level may not record on this household now, with the levels that record them under the policy in force today: to say which office takes the next step.',
+      resolve: async (h, _args, ctx) => {
+        const level = ctx.viewer.scope === null ? 'province' : areaLevelOf(ctx.viewer.scope);
+        const policy = (await ctx.deps.policies.timeline()).at(chinaDate(new Date(ctx.now)));
+        const open = h.openCase;
+        const atStep = open ? { kind: open.kind, step: open.step as CaseStep, notice: open.notice } : null;
+        return HOUSEHOLD_COMMAND_TYPES.flatMap((command) => {
+          const duty = dutyOfType(command, atStep);
+          const levels = duty ? policy.dutyLevels?.[duty] : undefined;
+          return levels && !levels.includes(level) ? [{ command, levels: [...levels] }] : [];
         });
       },
     }),
