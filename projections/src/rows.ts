@@ -242,7 +242,7 @@ export function monitoringRows(householdId: string, state: HouseholdState) {
     period: i,
     category: p.category,
     // A state stored before periods kept their risks (shape 10) is folded again before it is written.
-    risks: p.risks,
+    risks: p.risks ?? [],
     started_on: p.from,
     ended_on: p.to ?? null,
     ended: p.ended ?? null,

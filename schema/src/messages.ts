@@ -626,7 +626,7 @@ export function fieldLabel(path: string, language: Language): string {
   const parts = path.split('.').filter((p) => p !== 'input' && p !== 'data');
   const last = [...parts].reverse().find((p) => !/^\d+$/.test(p));
   const label = last ? (FIELD_LABELS[last]?.[language] ?? last) : '';
-  const member = parts.findIndex((p) => p === 'members');
+  const member = parts.indexOf('members');
   const index = member >= 0 ? parts[member + 1] : undefined;
   if (index !== undefined && /^\d+$/.test(index) && last !== 'members') {
     return language === 'zh' ? `第${Number(index) + 1}位成员的${label}` : `member ${Number(index) + 1}: ${label}`;

@@ -7,7 +7,7 @@ import { type Viewer, withinScope } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
 import type { Problem } from './import/check.js';
 import { enumValue } from './import/columns.js';
-import { type RollFile, receiveUpload } from './import/read.js';
+import { type RollFile, uploadForDuty } from './import/read.js';
 
 /**
  * 部门筛查预警 in batches: `POST /alert-batch?name=<file>` with a department's file (CSV or
@@ -287,19 +287,11 @@ export async function alertBatch(
 }
 
 export async function alertBatchHttp(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
-  const level = viewer.scope === null ? 'province' : areaLevelOf(viewer.scope);
-  const allowed = (await deps.policies.timeline()).at(chinaDate(new Date())).dutyLevels?.risk_alert;
-  if (viewer.role !== 'clerk' || (allowed && !allowed.includes(level))) {
-    res.status(403).json({
-      code: 'FORBIDDEN',
-      zh: '部门筛查预警由扶贫专干上传',
-      en: `a department's screening is uploaded by a ${allowed?.join(' or ') ?? ''} clerk; you are a ${level} ${viewer.role}`,
-    });
-    return;
-  }
-  const file = await receiveUpload(req, res, {
-    zh: '请上传部门筛查预警文件（CSV 或 Excel）',
-    en: 'send the department file as the body',
+  const file = await uploadForDuty(deps, viewer, req, res, {
+    duty: 'risk_alert',
+    refused: '部门筛查预警由扶贫专干上传',
+    what: "uploading a department's screening",
+    missing: { zh: '请上传部门筛查预警文件（CSV 或 Excel）', en: 'send the department file as the body' },
   });
   if (!file) return;
   const outcome = await alertBatch(deps, viewer, file);

@@ -5,7 +5,7 @@ import { type Viewer, withinScope } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
 import type { Problem } from './import/check.js';
 import { enumValue } from './import/columns.js';
-import { type RollFile, receiveUpload } from './import/read.js';
+import { type RollFile, uploadForDuty } from './import/read.js';
 
 /**
  * 数据比对 in batches: `POST /comparison?name=<file>` with an agency's file (CSV or .xlsx) of ID
@@ -150,19 +150,11 @@ export async function compareBatch(
 class OutsideArea extends Error {}
 
 export async function comparisonHttp(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
-  const level = viewer.scope === null ? 'province' : areaLevelOf(viewer.scope);
-  const allowed = (await deps.policies.timeline()).at(chinaDate(new Date())).dutyLevels?.data_comparison;
-  if (viewer.role !== 'clerk' || (allowed && !allowed.includes(level))) {
-    res.status(403).json({
-      code: 'FORBIDDEN',
-      zh: '数据比对由县级扶贫专干办理',
-      en: `data comparison is a ${allowed?.join(' or ') ?? ''} clerk's duty; you are a ${level} ${viewer.role}`,
-    });
-    return;
-  }
-  const file = await receiveUpload(req, res, {
-    zh: '请上传比对文件（CSV 或 Excel）',
-    en: 'send the agency file as the body',
+  const file = await uploadForDuty(deps, viewer, req, res, {
+    duty: 'data_comparison',
+    refused: '数据比对由县级扶贫专干办理',
+    what: 'data comparison',
+    missing: { zh: '请上传比对文件（CSV 或 Excel）', en: 'send the agency file as the body' },
   });
   if (!file) return;
   const outcome = await compareBatch(deps, viewer, file);

@@ -1,8 +1,7 @@
-import { areaLevelOf, chinaDate } from '@registry/schema';
 import type { Request, Response } from 'express';
 import { type Viewer, withinScope } from '../auth.js';
 import type { ApiDeps } from '../graphql/context.js';
-import { receiveUpload } from './read.js';
+import { uploadForDuty } from './read.js';
 import { importRoll } from './write.js';
 
 /** The largest roll file taken over HTTP (a county's roll of 100,000 households as xlsx is about 15 MB). */
@@ -15,24 +14,15 @@ export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
  * role or level that does not import (the policy's `dutyLevels.import`).
  */
 export async function importHttp(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
-  const level = viewer.scope === null ? 'province' : areaLevelOf(viewer.scope);
-  const policies = await deps.policies.timeline();
-  const allowed = policies.at(chinaDate(new Date())).dutyLevels?.import;
-  if (viewer.role !== 'clerk' || (allowed && !allowed.includes(level))) {
-    res.status(403).json({
-      code: 'FORBIDDEN',
-      zh: `导入名册由${allowed?.includes('county') ? '县级' : ''}扶贫专干办理`,
-      en: `importing a roll is a ${allowed?.join(' or ') ?? ''} clerk's duty; you are a ${level} ${viewer.role}`,
-    });
-    return;
-  }
-  const file = await receiveUpload(req, res, {
-    zh: '请上传名册文件（CSV 或 Excel）',
-    en: 'send the roll file as the body',
+  const file = await uploadForDuty(deps, viewer, req, res, {
+    duty: 'import',
+    refused: (allowed) => `导入名册由${allowed?.includes('county') ? '县级' : ''}扶贫专干办理`,
+    what: 'importing a roll',
+    missing: { zh: '请上传名册文件（CSV 或 Excel）', en: 'send the roll file as the body' },
   });
   if (!file) return;
   const outcome = await importRoll(deps.eventStore, file, {
-    policy: policies,
+    policy: await deps.policies.timeline(),
     actor: viewer.actor,
     canSee: (village) => withinScope(viewer.scope, village),
     now: new Date(),

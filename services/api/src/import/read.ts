@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { textProblem } from '@registry/schema';
+import { areaLevelOf, chinaDate, type Duty, textProblem } from '@registry/schema';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { Request, Response } from 'express';
+import type { Viewer } from '../auth.js';
+import type { ApiDeps } from '../graphql/context.js';
 
 /** A roll file read into header and rows of text, with what identifies it. */
 export interface RollFile {
@@ -25,6 +27,37 @@ export class UnreadableFile extends Error {
 }
 
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/**
+ * The file of a batch endpoint (roll import, comparison, a department's screening), once the
+ * caller is a clerk of a level the policy in force today lets record `duty`; otherwise 403
+ * with `refused` (Chinese) and why (English), or the upload's own 400/413, and undefined.
+ */
+export async function uploadForDuty(
+  deps: Pick<ApiDeps, 'policies'>,
+  viewer: Viewer,
+  req: Request,
+  res: Response,
+  options: {
+    duty: Duty;
+    /** The Chinese refusal, or one written from the levels allowed. */
+    refused: string | ((allowed: readonly string[] | undefined) => string);
+    what: string;
+    missing: { zh: string; en: string };
+  },
+): Promise<RollFile | undefined> {
+  const level = viewer.scope === null ? 'province' : areaLevelOf(viewer.scope);
+  const allowed = (await deps.policies.timeline()).at(chinaDate(new Date())).dutyLevels?.[options.duty];
+  if (viewer.role !== 'clerk' || (allowed && !allowed.includes(level))) {
+    res.status(403).json({
+      code: 'FORBIDDEN',
+      zh: typeof options.refused === 'string' ? options.refused : options.refused(allowed),
+      en: `${options.what} is a ${allowed?.join(' or ') ?? ''} clerk's duty; you are a ${level} ${viewer.role}`,
+    });
+    return undefined;
+  }
+  return receiveUpload(req, res, options.missing);
+}
 
 /**
  * An uploaded file (`POST …?name=<file name>` with the file as the body), read; or undefined
