@@ -1,8 +1,12 @@
 export type { AlertQueue, QueuedAlert } from './alerts.js';
 export { alertQueue } from './alerts.js';
+export type { AsOf, NamedArea } from './area-names.js';
+export { AreaDirectory } from './area-names.js';
 export { areaCondition } from './areas.js';
 export type { HouseholdIdentifiers, PeopleAtCutoff, RectifyingEvent, RegistryFrame } from './assessment.js';
 export { householdIdentifiers, rectifyingEvents, registryFrame } from './assessment.js';
+export type { Division } from './divisions.js';
+export { DivisionRegister, REGISTER_VINTAGE } from './divisions.js';
 export type { FollowerOptions } from './follower.js';
 export { RegistryVersionFollower } from './follower.js';
 export type { IndicatorsWay } from './indicator-ways.js';

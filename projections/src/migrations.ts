@@ -383,5 +383,17 @@ CREATE TABLE rm_area_records${v} (
   exit_step text, exit_year integer, exited_on date, exited_recorded_at timestamptz
 );`,
     },
+    {
+      version: 4,
+      name: `reference read models v${version}: the division register's changes (names, mergers) by date`,
+      sql: `
+CREATE TABLE rm_area_changes${v} (
+  position text PRIMARY KEY,
+  area_code text NOT NULL, effective_on date NOT NULL, recorded_at timestamptz NOT NULL,
+  name text, merged_into text
+);
+CREATE INDEX ON rm_area_changes${v} (area_code, effective_on);
+CREATE INDEX ON rm_area_changes${v} (substr(area_code, 1, 9), effective_on);`,
+    },
   ];
 }

@@ -5,12 +5,15 @@ import type pg from 'pg';
 import { referenceTables } from './migrations.js';
 import type { Projection } from './runner.js';
 
-/** Area reference data: the rural population recorded per area and year, the latest and every figure. */
+/**
+ * Area reference data: the rural population recorded per area and year (the latest and every
+ * figure), poor villages and area exits, and the division register's changes (names, mergers).
+ */
 export class ReferenceProjection implements Projection {
   readonly name: string;
   readonly filter = { streamPrefixes: [AREA_STREAM_PREFIX] };
   /** `population`: the latest figure per area and year; `populationHistory`: every figure, by when it was recorded. */
-  readonly tables: { population: string; populationHistory: string; records: string };
+  readonly tables: { population: string; populationHistory: string; records: string; changes: string };
 
   constructor(readonly version = 1) {
     this.name = `reference_v${version}`;
@@ -18,6 +21,7 @@ export class ReferenceProjection implements Projection {
       population: `rm_area_population_v${version}`,
       populationHistory: `rm_area_population_history_v${version}`,
       records: `rm_area_records_v${version}`,
+      changes: `rm_area_changes_v${version}`,
     };
   }
 
@@ -94,6 +98,24 @@ export class ReferenceProjection implements Projection {
           on,
           e.recordedAt,
         ]);
+        return;
+      }
+      case AreaEvents.AreaNamed.type:
+      case AreaEvents.AreaMerged.type: {
+        const named = e.type === AreaEvents.AreaNamed.type ? AreaEvents.AreaNamed.schema.parse(e.data) : undefined;
+        const merged = e.type === AreaEvents.AreaMerged.type ? AreaEvents.AreaMerged.schema.parse(e.data) : undefined;
+        await tx.query(
+          `INSERT INTO ${this.tables.changes} (position, area_code, effective_on, recorded_at, name, merged_into)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (position) DO NOTHING`,
+          [
+            e.position,
+            named?.areaCode ?? merged?.areaCode,
+            on,
+            e.recordedAt,
+            named?.name ?? null,
+            merged?.into ?? null,
+          ],
+        );
         return;
       }
       default:

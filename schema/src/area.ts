@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { AreaCode, CommandId, EffectiveDate, PlainText, Uuid, VillageCode, Year } from './values.js';
+import {
+  AreaCode,
+  AreaName,
+  areaLevelOf,
+  CommandId,
+  EffectiveDate,
+  PlainText,
+  Uuid,
+  VillageCode,
+  Year,
+} from './values.js';
 
 /** The facts an area's exit rests on, worked out when it is proposed. */
 export const AreaExitEvidence = z
@@ -60,6 +70,20 @@ export const AreaEvents = {
     description: '销号 / 摘帽 announced: the area has exited poverty from the effective date.',
     schema: z.object({ areaCode: AreaCode, year: Year }).strict(),
   },
+  AreaNamed: {
+    type: 'AreaNamed',
+    version: 1 as number,
+    description:
+      "区划更名: the area bears this name from the effective date (renamed, or a code the national register lacks, as after a split). Names as of an earlier date are the register's.",
+    schema: z.object({ areaCode: AreaCode, name: AreaName }).strict(),
+  },
+  AreaMerged: {
+    type: 'AreaMerged',
+    version: 1 as number,
+    description:
+      '撤并: the area was merged into another of its level from the effective date; its code is not chosen for new records after.',
+    schema: z.object({ areaCode: AreaCode, into: AreaCode }).strict(),
+  },
 } as const;
 
 export type AreaEventType = keyof typeof AreaEvents;
@@ -93,6 +117,28 @@ export const RecordRuralPopulation = z
   })
   .strict();
 export type RecordRuralPopulation = z.infer<typeof RecordRuralPopulation>;
+
+const DivisionEnvelope = {
+  commandId: CommandId,
+  areaCode: AreaCode,
+  effectiveAt: EffectiveDate,
+  reason: PlainText.max(2000).optional(),
+};
+
+/** Names an area from a date: a renaming, or a code the register lacks (a village split off). */
+export const NameArea = z.object({ ...DivisionEnvelope, areaName: AreaName }).strict();
+export type NameArea = z.infer<typeof NameArea>;
+
+/** 撤并: merges an area into another of its level from a date. */
+export const MergeArea = z
+  .object({ ...DivisionEnvelope, into: AreaCode })
+  .strict()
+  .refine((c) => c.into !== c.areaCode, { path: ['into'], message: 'must be another area than the one merged' })
+  .refine((c) => areaLevelOf(c.into) === areaLevelOf(c.areaCode), {
+    path: ['into'],
+    message: 'must be an area of the same level as the one merged',
+  });
+export type MergeArea = z.infer<typeof MergeArea>;
 
 export const AREA_STREAM_PREFIX = 'area-';
 export const areaStream = (areaCode: string): string => `${AREA_STREAM_PREFIX}${areaCode}`;

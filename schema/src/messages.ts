@@ -563,6 +563,8 @@ export function unmetCriterionText(criterion: string, facts: Record<string, unkn
  */
 export const FIELD_LABELS: Record<string, Text> = {
   effectiveAt: t('生效日期', 'effective date'),
+  areaName: t('区划名称', 'area name'),
+  into: t('并入区划', 'merged into'),
   reason: t('原因', 'reason'),
   householdId: t('户ID', 'household id'),
   expectedVersion: t('版本', 'version'),
@@ -575,6 +577,7 @@ export const FIELD_LABELS: Record<string, Text> = {
   members: t('家庭成员', 'members'),
   member: t('成员', 'member'),
   villageCode: t('行政村', 'village'),
+  areaCode: t('区划', 'area'),
   group: t('村民小组', 'group'),
   address: t('地址', 'address'),
   phone: t('联系电话', 'phone'),
@@ -666,6 +669,9 @@ const RULE_TEXTS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^must match the sex encoded in the national ID number$/, () => '与身份证号所含性别不一致'],
   [/^must match the birth date in the national ID number$/, () => '与身份证号所含出生日期不一致'],
   [/^must change at least one/, () => '至少修改一项'],
+  [/^must be another area than the one merged$/, () => '不能并入自身'],
+  [/^must be an area of the same level as the one merged$/, () => '须并入同级区划'],
+  [/^must be an area in the national register or named before/, () => '须为区划代码库中的区划，或已先行命名'],
   [/^must be valid Unicode text/, () => '含有无法保存的字符'],
   [/^must be a SHA-256 in hex$/, () => '须为 SHA-256 摘要（十六进制）'],
   [/^is required for a department’s alert$/, () => '部门筛查预警须填写预警部门'],

@@ -120,6 +120,9 @@ export const VillageCode = AreaCode.refine(
   'must be a village-level code (township and village parts not 000)',
 );
 
+/** An area's name as people write it (临海镇, 新东村). */
+export const AreaName = PlainText.min(1, 'must not be empty').max(40, 'must be at most 40 characters');
+
 /** The levels a 12-digit statistical area code can name. */
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
 

@@ -11,6 +11,7 @@ import {
   startEmbeddedPostgres,
 } from '@registry/postgres';
 import {
+  AreaDirectory,
   type Backlog,
   ProjectionRunner,
   ReferenceProjection,
@@ -42,6 +43,8 @@ export interface Infrastructure {
   }[];
   handler: HouseholdCommandHandler;
   reference: AreaReferenceHandler;
+  /** Area names as of a date: the national register and the changes recorded since. */
+  names: AreaDirectory;
   assessments: AssessmentHandler;
   areas: AreaRecordHandler;
   /** The policy versions recorded on the log (seeded with today's values at the first start). */
@@ -140,13 +143,19 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
     // the first start records today's values as the first version.
     const policy = new PolicyBook(eventStore, NATIONAL_POLICY);
     await policy.seed();
+    const names = new AreaDirectory(pool, reference);
     return {
       pool,
       eventStore,
       projections,
       runners,
       handler: new HouseholdCommandHandler(eventStore, { policy }),
-      reference: new AreaReferenceHandler(eventStore),
+      // A merger's target is known on the log's names as projected (an area named a moment ago
+      // may be refused until the reference projection has it; the refusal says what to do).
+      reference: new AreaReferenceHandler(eventStore, undefined, (code, on) =>
+        names.known(code, { effectiveOn: on, knownAt: new Date().toISOString() }),
+      ),
+      names,
       assessments: new AssessmentHandler(eventStore, { policy }),
       areas: new AreaRecordHandler(eventStore, { policy }),
       policies: policy,

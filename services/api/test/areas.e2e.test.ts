@@ -71,6 +71,56 @@ describe('poor villages and the exits of villages and counties through the API',
     return response.data[field] as Record<string, unknown> & { facts?: Record<string, unknown> };
   };
 
+  it('names areas from the national register and, from their dates, as an admin renames or merges them', async () => {
+    const names = `query($codes: [AreaCode!]!, $on: Date) { areaNames(codes: $codes, effectiveOn: $on) { code name fullName level parentCode mergedInto fromRegister } }`;
+    const read = async (client: GraphQLClient, codes: string[], on?: string) =>
+      (await client.request<{ areaNames: Record<string, unknown>[] }>(names, { codes, on })).areaNames;
+    // Every role reads names, outside its area too: they are public reference data.
+    const assessing = await api.client(assessor);
+    expect(await read(assessing, [COUNTY, VILLAGE, '110101001001'])).toEqual([
+      expect.objectContaining({ code: COUNTY, name: '射阳县', fullName: '盐城市射阳县', level: 'county' }),
+      expect.objectContaining({
+        name: '新东村',
+        fullName: '临海镇新东村',
+        parentCode: '320924101000',
+        fromRegister: true,
+      }),
+      expect.objectContaining({ name: '多福巷社区', level: 'village' }),
+    ]);
+    const children = await township.request<{ areaChildren: { code: string; name: string }[] }>(
+      'query { areaChildren(code: "320924000000") { code name } }',
+    );
+    expect(children.areaChildren.slice(0, 2)).toEqual([
+      { code: '320924100000', name: '合德镇' },
+      { code: '320924101000', name: '临海镇' },
+    ]);
+    // A clerk may not rename; an admin may, from a date; a merger into an unknown code is refused by name.
+    const rename = { areaCode: VILLAGE, areaName: '新东社区', effectiveAt: '2024-05-01', reason: '民政批复' };
+    const refused = await county.request<{ nameArea: { __typename: string } }>(
+      'mutation($c: ID!, $i: NameAreaInput!) { nameArea(commandId: $c, input: $i) { __typename } }',
+      { c: randomUUID(), i: rename },
+    );
+    expect(refused.nameArea.__typename).toBe('Forbidden');
+    const provincial = await api.client(admin);
+    const renamed = await provincial.request<{ nameArea: { __typename: string; position: string } }>(
+      'mutation($c: ID!, $i: NameAreaInput!) { nameArea(commandId: $c, input: $i) { __typename ... on ReferenceSuccess { position } } }',
+      { c: randomUUID(), i: rename },
+    );
+    expect(renamed.nameArea.__typename).toBe('ReferenceSuccess');
+    await expect.poll(async () => (await read(assessing, [VILLAGE]))[0]?.name).toBe('新东社区');
+    expect((await read(assessing, [VILLAGE], '2024-04-30'))[0]?.name).toBe('新东村');
+    const merger = await provincial.request<{ mergeArea: { __typename: string; issues?: unknown } }>(
+      `mutation($c: ID!, $i: MergeAreaInput!) { mergeArea(commandId: $c, input: $i) { __typename
+        ... on ValidationError { issues { path message } localizedMessage } } }`,
+      { c: randomUUID(), i: { areaCode: VILLAGE, into: '320924101298', effectiveAt: '2025-01-01' } },
+    );
+    expect(merger.mergeArea).toEqual({
+      __typename: 'ValidationError',
+      issues: [{ path: 'input.into', message: 'must be an area in the national register or named before the merger' }],
+      localizedMessage: expect.stringContaining('并入区划：须为区划代码库中的区划，或已先行命名'),
+    });
+  });
+
   it('designates a poor village at county level only, once', async () => {
     const input = { areaCode: VILLAGE, year: 2015, effectiveAt: '2015-06-01' };
     expect(await step(await api.client(villageClerk), 'designatePoorVillage', input)).toMatchObject({

@@ -1,5 +1,5 @@
 import type { EventStore } from '@registry/eventstore';
-import type { ReferenceProjection, RegistryProjection } from '@registry/projections';
+import type { AreaDirectory, ReferenceProjection, RegistryProjection } from '@registry/projections';
 import type {
   AreaRecordHandler,
   AreaReferenceHandler,
@@ -18,6 +18,8 @@ export interface ApiDeps {
   eventStore: EventStore;
   handler: HouseholdCommandHandler;
   reference: AreaReferenceHandler;
+  /** Area names as of a date: the national register and the changes recorded since. */
+  names: AreaDirectory;
   assessments: AssessmentHandler;
   areas: AreaRecordHandler;
   /** `registry` is whichever version currently serves. */

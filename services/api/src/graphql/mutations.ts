@@ -181,6 +181,55 @@ builder.mutationField('recordRuralPopulation', (t) =>
   }),
 );
 
+const referenceEnvelope = {
+  envelope: (field: string) => (field === 'commandId' ? field : ['input', field].filter(Boolean).join('.')),
+};
+
+const NameAreaInput = builder.inputType('NameAreaInput', {
+  fields: (t) => ({
+    areaCode: t.field({ type: 'AreaCode', required: true }),
+    areaName: t.string({ required: true, description: 'The name from the effective date (新东社区).' }),
+    effectiveAt: t.field({ type: 'Date', required: true }),
+    reason: t.string({ description: 'The decision it follows (民政部门批复文号).' }),
+  }),
+});
+
+const MergeAreaInput = builder.inputType('MergeAreaInput', {
+  fields: (t) => ({
+    areaCode: t.field({ type: 'AreaCode', required: true, description: 'The area merged away.' }),
+    into: t.field({ type: 'AreaCode', required: true, description: 'The area of the same level it joins.' }),
+    effectiveAt: t.field({ type: 'Date', required: true }),
+    reason: t.string({ description: 'The decision it follows.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  nameArea: t.field({
+    type: ReferenceSuccess,
+    description:
+      '区划更名: names an area from a date (a renaming, or a code the national register lacks, as after a split). Admins only: the register is the province’s.',
+    errors: { types: COMMAND_ERRORS, directResult: true, union: { name: 'NameAreaResult' } },
+    args: { commandId: t.arg.id({ required: true }), input: t.arg({ type: NameAreaInput, required: true }) },
+    resolve: (_root, args, ctx) => {
+      requireRole(ctx.viewer, ['admin'], 'record reference data');
+      const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
+      return ctx.deps.reference.nameArea({ ...input, commandId: args.commandId }, ctx.viewer.actor, referenceEnvelope);
+    },
+  }),
+  mergeArea: t.field({
+    type: ReferenceSuccess,
+    description:
+      '撤并: merges an area into another of its level from a date; the other must be in the register or named by then. Admins only.',
+    errors: { types: COMMAND_ERRORS, directResult: true, union: { name: 'MergeAreaResult' } },
+    args: { commandId: t.arg.id({ required: true }), input: t.arg({ type: MergeAreaInput, required: true }) },
+    resolve: (_root, args, ctx) => {
+      requireRole(ctx.viewer, ['admin'], 'record reference data');
+      const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
+      return ctx.deps.reference.mergeArea({ ...input, commandId: args.commandId }, ctx.viewer.actor, referenceEnvelope);
+    },
+  }),
+}));
+
 const MoveSuccess = builder.objectRef<{ from: CommandResult; to: CommandResult }>('MoveSuccess').implement({
   description: 'The person left one household and joined the other, in one step.',
   fields: (t) => ({

@@ -13,6 +13,7 @@ import './subscription.js';
 import './assessment.js';
 import './assessment-mutations.js';
 import './areas.js';
+import './area-names.js';
 import './policy.js';
 import './alerts.js';
 
