@@ -3,7 +3,7 @@ import { type Actor, ALL_CONDITIONS_MET, type Member, nationalIdCheckChar } from
 import type { DemoArea } from './console.js';
 
 /**
- * `--demo`: a small county (射阳县-like code 320924) written through the command handlers, so
+ * `--demo`: a small county (射阳县, code 320924) written through the command handlers, so
  * every rule is enforced: two townships, four villages, 24 households identified in 2015,
  * most exited in 2018–2019 (one refused first for low income), one returned to poverty in
  * 2021, one exited household and two edge households monitored from 2020, one removed after data comparison, and rural population
@@ -15,15 +15,15 @@ export const DEMO_COUNTY = '320924000000';
 export const DEMO_TOWNSHIPS = ['320924101000', '320924102000'] as const;
 const VILLAGES = ['320924101201', '320924101202', '320924102201', '320924102202'] as const;
 
-/** The demo county's areas with names, for the console's demo sign-in (names made up). */
+/** The demo county's areas, for the console's demo sign-in: named as the national register names them (射阳县, its towns 临海镇 and 千秋镇). */
 export const DEMO_AREAS = [
-  { code: DEMO_COUNTY, name: '示范县', level: 'county' },
-  { code: DEMO_TOWNSHIPS[0], name: '示范县海河镇', level: 'township' },
-  { code: VILLAGES[0], name: '海河镇东港村', level: 'village' },
-  { code: VILLAGES[1], name: '海河镇西湖村', level: 'village' },
-  { code: DEMO_TOWNSHIPS[1], name: '示范县合德镇', level: 'township' },
-  { code: VILLAGES[2], name: '合德镇南河村', level: 'village' },
-  { code: VILLAGES[3], name: '合德镇北岸村', level: 'village' },
+  { code: DEMO_COUNTY, name: '射阳县', level: 'county' },
+  { code: DEMO_TOWNSHIPS[0], name: '射阳县临海镇', level: 'township' },
+  { code: VILLAGES[0], name: '临海镇新东村', level: 'village' },
+  { code: VILLAGES[1], name: '临海镇后涧村', level: 'village' },
+  { code: DEMO_TOWNSHIPS[1], name: '射阳县千秋镇', level: 'township' },
+  { code: VILLAGES[2], name: '千秋镇推广村', level: 'village' },
+  { code: VILLAGES[3], name: '千秋镇滨兴村', level: 'village' },
 ] as const satisfies readonly DemoArea[];
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙'];

@@ -16,6 +16,7 @@ import {
 } from '@ant-design/icons';
 import { Badge, Button, Layout, List, Menu, Popover, Space, Tag, Typography } from 'antd';
 import { Link, Navigate, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
+import { useAreaFullName, useUnitName } from './areas';
 import { useSession } from './auth';
 import { useWords } from './i18n';
 import { useLiveEvents } from './live';
@@ -23,6 +24,8 @@ import { CAN, type Session } from './session';
 
 /** The frame of every signed-in page: who is signed in, the pages their role may use, the language. */
 export function Shell() {
+  const unitName = useUnitName();
+  const areaFullName = useAreaFullName();
   const { session, signOut } = useSession();
   const words = useWords();
   const location = useLocation();
@@ -63,8 +66,12 @@ export function Shell() {
         <LiveIndicator session={session} />
         <Space data-testid="whoami" style={{ color: '#fff' }}>
           <Tag color="gold">{words.label('Role', claims.role)}</Tag>
-          <span>{claims.unit}</span>
-          {claims.area && <span style={{ opacity: 0.7 }}>{claims.area}</span>}
+          <span>{unitName(claims.unit)}</span>
+          {claims.area && claims.area !== claims.unit && (
+            <span style={{ opacity: 0.7 }} title={claims.area}>
+              {areaFullName(claims.area)}
+            </span>
+          )}
           <Button
             size="small"
             onClick={() => words.setLanguage(words.language === 'zh' ? 'en' : 'zh')}
@@ -101,6 +108,7 @@ export function Shell() {
 /** Whether new events arrive live, and the latest of them. */
 function LiveIndicator({ session }: { session: Session }) {
   const words = useWords();
+  const unitName = useUnitName();
   const { connected, recent } = useLiveEvents(session);
   if (!session.claims.area) return null;
   return (
@@ -116,7 +124,8 @@ function LiveIndicator({ session }: { session: Session }) {
             <List.Item data-testid="live-event">
               <Link to={`/households/${event.householdId}`}>{words.event(event.type)}</Link>
               <Typography.Text type="secondary">
-                {words.label('Role', event.actor.role)} {event.actor.unit} · {words.dateTime(event.recordedAt)}
+                {words.label('Role', event.actor.role)} {unitName(event.actor.unit)} ·{' '}
+                {words.dateTime(event.recordedAt)}
               </Typography.Text>
             </List.Item>
           )}

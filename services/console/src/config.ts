@@ -15,9 +15,3 @@ async function fetchConfig(): Promise<ConsoleConfig> {
 export function useConsoleConfig() {
   return useQuery({ queryKey: ['console-config'], queryFn: fetchConfig, staleTime: Number.POSITIVE_INFINITY });
 }
-
-/** An area's name where the service named it (the demo), else its code. */
-export function useAreaName(): (code: string | null | undefined) => string {
-  const areas = useConsoleConfig().data?.areas ?? [];
-  return (code) => (code ? (areas.find((a) => a.code === code)?.name ?? code) : '—');
-}

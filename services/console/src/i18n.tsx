@@ -165,6 +165,7 @@ export const UI = {
     en: '{area} as of {date} (as known at {knownAt})',
   },
   exportCsv: { zh: '导出 CSV', en: 'Export CSV' },
+  areaChoose: { zh: '选择区划', en: 'Choose an area' },
   exportXlsx: { zh: '下载 Excel', en: 'Download Excel' },
   householdsTotal: { zh: '户数', en: 'Households' },
   peopleTotal: { zh: '人数', en: 'People' },

@@ -2,9 +2,9 @@ import { Button, Card, Space, Statistic, Switch, Table, Tag, Typography } from '
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { useAreaName } from '../areas';
 import { useGraphqlQuery, useSignedIn } from '../auth';
 import { BatchUpload } from '../BatchUpload';
-import { useAreaName } from '../config';
 import { ErrorView } from '../ErrorView';
 import { RiskAlertsDocument, type RiskAlertsQuery } from '../generated';
 import { useWords } from '../i18n';

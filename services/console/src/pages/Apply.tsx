@@ -19,8 +19,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { graphql } from '../api';
+import { AreaPicker, areaLevel } from '../areas';
 import { useSignedIn } from '../auth';
-import { useConsoleConfig } from '../config';
 import { afterToday } from '../dates';
 import { ApplyForRegistrationDocument, type ApplyForRegistrationMutation, RaiseRiskAlertDocument } from '../generated';
 import { enumOptions, useWords } from '../i18n';
@@ -91,9 +91,6 @@ export function ApplyPage() {
   const [ids] = useState(() => ({ householdId: crypto.randomUUID(), commandId: crypto.randomUUID() }));
   const [memberIds] = useState<string[]>([]);
   const scope = session.claims.area ?? '';
-  const villages = (useConsoleConfig().data?.areas ?? []).filter(
-    (a) => a.level === 'village' && a.code.startsWith(scope.replace(/(000)+$/, '')),
-  );
 
   const idRule = nationalIdRule(words);
 
@@ -208,7 +205,7 @@ export function ApplyPage() {
         onFinish={submit}
         initialValues={{
           effectiveAt: dayjs(),
-          villageCode: villages[0]?.code,
+          villageCode: scope && areaLevel(scope) === 'village' ? scope : undefined,
           members: [{ relation: 'head', insurance: ['basicMedical'] }],
         }}
       >
@@ -228,14 +225,7 @@ export function ApplyPage() {
               label={words.t('village')}
               rules={[{ required: true, pattern: /^\d{12}$/, message: words.t('villageCode') }]}
             >
-              {villages.length > 0 ? (
-                <Select
-                  options={villages.map((v) => ({ value: v.code, label: `${v.name}（${v.code}）` }))}
-                  data-testid="field-villageCode"
-                />
-              ) : (
-                <Input placeholder={scope} data-testid="field-villageCode" />
-              )}
+              <AreaPicker village aria-label={words.t('village')} data-testid="field-villageCode" />
             </Form.Item>
           </Col>
           <Col xs={24} md={4}>

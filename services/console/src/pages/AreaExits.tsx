@@ -15,13 +15,14 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { AreaPicker, useAreaName } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
-import { useAreaName, useConsoleConfig } from '../config';
-import { afterToday } from '../dates';
+import { afterToday, todayInChina } from '../dates';
 import {
   AnnounceAreaExitDocument,
   AreaRecordDocument,
   DesignatePoorVillageDocument,
+  PoorVillagesTodayDocument,
   ProposeAreaExitDocument,
   ReviewAreaExitDocument,
 } from '../generated';
@@ -48,22 +49,31 @@ export function levelOfCode(code: string): Level {
 export function AreaExitsPage() {
   const words = useWords();
   const session = useSignedIn();
-  const config = useConsoleConfig().data?.areas ?? [];
   const scope = session.claims.area ?? '';
-  const prefix = scope.replace(/(000)+$/, '');
-  const mine = config.filter((a) => (a.level === 'village' || a.level === 'county') && a.code.startsWith(prefix));
-  const [typed, setTyped] = useState<string>('');
+  // The poor villages of the area, and the county itself where the clerk is the county's; any
+  // other area (a village to designate) is chosen by name.
+  const poor = useGraphqlQuery(
+    PoorVillagesTodayDocument,
+    { areaCode: scope, effectiveOn: todayInChina().format('YYYY-MM-DD') },
+    { enabled: /^\d{12}$/.test(scope) },
+  );
+  const [chosen, setChosen] = useState<string>();
   const codes = [
-    ...mine.map((a) => a.code),
-    ...(/^\d{12}$/.test(typed) && !mine.some((a) => a.code === typed) ? [typed] : []),
+    ...new Set([
+      ...(chosen ? [chosen] : []),
+      ...(scope && levelOfCode(scope) === 'county' ? [scope] : []),
+      ...(poor.data?.poorVillages ?? []).map((v) => v.villageCode),
+    ]),
   ];
   return (
     <Card title={words.t('areaExits')} data-testid="area-exits">
       <Space orientation="vertical" style={{ width: '100%' }}>
-        <Input.Search
-          placeholder={words.t('areaCode')}
+        <AreaPicker
+          value={chosen}
+          onChange={setChosen}
+          placeholder={words.t('areaChoose')}
+          aria-label={words.t('areaChoose')}
           style={{ width: 280 }}
-          onSearch={(v) => setTyped(v.trim())}
           data-testid="area-exits-code"
         />
         <Table

@@ -2,8 +2,8 @@ import { DownloadOutlined, PrinterOutlined, SafetyCertificateOutlined } from '@a
 import { Alert, Button, Card, Descriptions, Input, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router';
+import { useAreaName } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
-import { useAreaName } from '../config';
 import { ErrorView } from '../ErrorView';
 import {
   AssessmentDocument,

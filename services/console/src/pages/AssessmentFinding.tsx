@@ -1,7 +1,7 @@
 import { Alert, Button, Checkbox, Form, Input, InputNumber, Modal, Radio, Select } from 'antd';
 import { useState } from 'react';
+import { useAreaName } from '../areas';
 import { useGraphqlMutation } from '../auth';
-import { useAreaName } from '../config';
 import { RecordFindingDocument, type Stratum, type Verdict } from '../generated';
 import { useWords } from '../i18n';
 

@@ -1,8 +1,8 @@
 import { ASSESSMENT_LABELS, say } from '@registry/schema/messages';
 import { Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { useAreaName } from '../areas';
 import { useGraphqlQuery } from '../auth';
 import { Chart } from '../Chart';
-import { useAreaName } from '../config';
 import { ErrorView } from '../ErrorView';
 import {
   type AssessmentQuery,

@@ -17,8 +17,8 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { AreaPicker, useAreaName, useVillagesUnder } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
-import { useAreaName, useConsoleConfig } from '../config';
 import { ErrorView } from '../ErrorView';
 import { AssessmentsDocument, type AssessmentsQuery, OpenAssessmentDocument } from '../generated';
 import { useWords } from '../i18n';
@@ -130,7 +130,7 @@ function OpenForm({ onClose }: { onClose: () => void }) {
   const words = useWords();
   const session = useSignedIn();
   const navigate = useNavigate();
-  const villages = (useConsoleConfig().data?.areas ?? []).filter((a) => a.level === 'village');
+  const villages = useVillagesUnder(session.claims.area);
   const open = useGraphqlMutation(OpenAssessmentDocument);
   const [seed, setSeed] = useState(newSeed);
   const [refusal, setRefusal] = useState<string>();
@@ -202,7 +202,11 @@ function OpenForm({ onClose }: { onClose: () => void }) {
             label={words.t('area')}
             rules={[{ required: true, pattern: /^\d{12}$/, message: words.t('areaCode') }]}
           >
-            <Input style={{ width: 160 }} />
+            <AreaPicker
+              style={{ width: 220 }}
+              clearTo={session.claims.area ?? undefined}
+              aria-label={words.t('area')}
+            />
           </Form.Item>
           <Form.Item name="year" label={words.t('assessmentYear')} rules={[{ required: true }]}>
             <InputNumber min={2014} max={2100} />
@@ -233,8 +237,9 @@ function OpenForm({ onClose }: { onClose: () => void }) {
         <Form.Item name="poorVillageCodes" label={words.t('poorVillageList')}>
           <Select
             mode="tags"
+            optionFilterProp="label"
             data-testid="assessment-poor-villages"
-            options={villages.map((v) => ({ value: v.code, label: `${v.name} ${v.code}` }))}
+            options={villages.map((v) => ({ value: v.code, label: v.name }))}
           />
         </Form.Item>
         <Form.Item name="west" valuePropName="checked">

@@ -2,8 +2,8 @@ import { EVENT_LABELS } from '@registry/schema/messages';
 import { Button, Card, DatePicker, Form, Input, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link, useSearchParams } from 'react-router';
+import { AreaPicker, useAreaName, useUnitName } from '../areas';
 import { useGraphqlQuery } from '../auth';
-import { useAreaName, useConsoleConfig } from '../config';
 import { ErrorView } from '../ErrorView';
 import { AuditTrailDocument, type AuditTrailQuery, type AuditTrailQueryVariables } from '../generated';
 import { useWords } from '../i18n';
@@ -16,7 +16,7 @@ type Filter = NonNullable<AuditTrailQueryVariables['filter']>;
 export function AuditPage() {
   const words = useWords();
   const areaName = useAreaName();
-  const areas = useConsoleConfig().data?.areas ?? [];
+  const unitName = useUnitName();
   const [params, setParams] = useSearchParams();
   const filter: Filter = {};
   for (const key of ['actorId', 'areaCode', 'eventType', 'householdId', 'recordedFrom', 'recordedTo'] as const) {
@@ -55,13 +55,12 @@ export function AuditPage() {
             />
           </Form.Item>
           <Form.Item label={words.t('area')}>
-            <Select
-              allowClear
-              showSearch
+            <AreaPicker
               style={{ width: 220 }}
               value={filter.areaCode ?? undefined}
-              options={areas.map((a) => ({ value: a.code, label: `${a.name}（${a.code}）` }))}
-              onChange={(v?: string) => update({ areaCode: v })}
+              onChange={(v) => update({ areaCode: v })}
+              aria-label={words.t('area')}
+              data-testid="audit-area"
             />
           </Form.Item>
           <Form.Item label={words.t('eventType')}>
@@ -124,7 +123,7 @@ export function AuditPage() {
               title: words.t('actor'),
               render: (_, e) => (
                 <span>
-                  {words.label('Role', e.actorRole)} {e.actorUnit}{' '}
+                  {words.label('Role', e.actorRole)} {unitName(e.actorUnit)}{' '}
                   <Typography.Text type="secondary">（{e.actorId}）</Typography.Text>
                 </span>
               ),

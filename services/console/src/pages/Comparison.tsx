@@ -1,8 +1,8 @@
 import { Card, Space, Table } from 'antd';
 import { Link } from 'react-router';
+import { useAreaName } from '../areas';
 import { useGraphqlQuery, useSignedIn } from '../auth';
 import { type BatchOutcome, BatchUpload } from '../BatchUpload';
-import { useAreaName } from '../config';
 import { ErrorView } from '../ErrorView';
 import { ComparisonReviewListDocument, type ComparisonReviewListQuery } from '../generated';
 import { useWords } from '../i18n';

@@ -1,9 +1,9 @@
 import { Breadcrumb, Button, Card, Col, Empty, Input, Row, Select, Space, Spin, Statistic } from 'antd';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router';
+import { useAreaChildren, useAreaName } from '../areas';
 import { useGraphqlQuery, useSignedIn } from '../auth';
 import { Chart } from '../Chart';
-import { useConsoleConfig } from '../config';
 import { ErrorView } from '../ErrorView';
 import { AreaSeriesDocument, type AreaSeriesQuery } from '../generated';
 import { useWords } from '../i18n';
@@ -20,12 +20,14 @@ const parentOf = (code: string): string | undefined =>
  * incidence, transitions, funds, visit compliance and 五项落实; drill-down county → township →
  * village.
  */
+/** Up to this many areas below, drill down by buttons; more, by a searchable list. */
+const DRILL_BUTTONS = 12;
+
 export function DashboardPage() {
   const words = useWords();
   const session = useSignedIn();
-  const areas = useConsoleConfig().data?.areas ?? [];
   const [params, setParams] = useSearchParams();
-  const scope = session.claims.area ?? areas[0]?.code ?? '';
+  const scope = session.claims.area ?? '';
   const areaCode = params.get('area') ?? scope;
   const thisYear = new Date().getFullYear();
   const series = useGraphqlQuery(
@@ -37,8 +39,8 @@ export function DashboardPage() {
   const withFunds = years.filter((y) => y.funds.length > 0);
   const year = Number(params.get('year') ?? withFunds.at(-1)?.year ?? thisYear);
   const selected = years.find((y) => y.year === year);
-  const name = (code: string) => areas.find((a) => a.code === code)?.name ?? code;
-  const children = areas.filter((a) => a.code !== areaCode && parentOf(a.code) === areaCode);
+  const name = useAreaName();
+  const children = useAreaChildren(/^\d{12}$/.test(areaCode) ? areaCode : null);
   const trail: string[] = [];
   for (let code: string | undefined = areaCode; code; code = parentOf(code)) {
     trail.unshift(code);
@@ -61,12 +63,24 @@ export function DashboardPage() {
             }))}
           />
           {children.length > 0 && <span>{words.t('drillDown')}</span>}
-          {children.map((child) => (
-            <Button key={child.code} size="small" onClick={() => go({ area: child.code })} data-testid="drill">
-              {child.name}
-            </Button>
-          ))}
-          {areas.length === 0 && (
+          {children.length <= DRILL_BUTTONS ? (
+            children.map((child) => (
+              <Button key={child.code} size="small" onClick={() => go({ area: child.code })} data-testid="drill">
+                {child.name}
+              </Button>
+            ))
+          ) : (
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              style={{ width: 180 }}
+              placeholder={words.t('drillDown')}
+              aria-label={words.t('drillDown')}
+              options={children.map((c) => ({ value: c.code, label: c.name }))}
+              onChange={(code: string) => go({ area: code })}
+              data-testid="drill-select"
+            />
+          )}
+          {!scope && (
             <Input.Search
               defaultValue={areaCode}
               style={{ width: 220 }}

@@ -18,8 +18,8 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
+import { useAreaName, useUnitName } from '../areas';
 import { useGraphqlQuery, useSignedIn } from '../auth';
-import { useAreaName } from '../config';
 import { afterToday } from '../dates';
 import { ErrorView } from '../ErrorView';
 import { HouseholdAsOfDocument, HouseholdDocument, type StateFactsFragment } from '../generated';
@@ -322,6 +322,7 @@ function AlertsView({ facts }: { facts: Facts }) {
 
 /** Every event with who, both clocks and why, and the household as it stood after it. */
 function HistoryView({ timeline }: { timeline: Entry[] }) {
+  const unitName = useUnitName();
   const words = useWords();
   return (
     <Timeline
@@ -338,7 +339,8 @@ function HistoryView({ timeline }: { timeline: Entry[] }) {
               {words.dateTime(event.recordedAt)}
             </div>
             <div>
-              {words.t('actor')} {words.label('Role', event.actor.role)} {event.actor.unit}（{event.actor.id}）
+              {words.t('actor')} {words.label('Role', event.actor.role)} {unitName(event.actor.unit)}（{event.actor.id}
+              ）
             </div>
             {event.reason && (
               <div>

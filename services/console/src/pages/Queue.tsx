@@ -1,8 +1,8 @@
 import { Alert, Badge, Button, Card, Col, List, Row, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { useAreaName } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
-import { useAreaName } from '../config';
 import { ErrorView } from '../ErrorView';
 import {
   AcceptMoveDocument,

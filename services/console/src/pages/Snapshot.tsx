@@ -1,9 +1,9 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, DatePicker, Form, Input, Row, Space, Statistic, Table } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Form, Row, Space, Statistic, Table } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { AreaPicker, useAreaName } from '../areas';
 import { useGraphqlQuery, useSignedIn } from '../auth';
-import { useAreaName } from '../config';
 import { afterToday } from '../dates';
 import { ErrorView } from '../ErrorView';
 import { SnapshotDocument, type SnapshotQuery } from '../generated';
@@ -35,7 +35,7 @@ export function SnapshotPage() {
           }}
           onFinish={(v: { areaCode: string; effectiveOn: Dayjs; knownAt?: Dayjs }) =>
             setAsked({
-              areaCode: v.areaCode.trim(),
+              areaCode: v.areaCode,
               effectiveOn: v.effectiveOn.format('YYYY-MM-DD'),
               ...(v.knownAt ? { knownAt: v.knownAt.toISOString() } : {}),
             })
@@ -46,7 +46,11 @@ export function SnapshotPage() {
             label={words.t('area')}
             rules={[{ required: true, pattern: /^\d{12}$/, message: words.t('areaCode') }]}
           >
-            <Input style={{ width: 160 }} />
+            <AreaPicker
+              style={{ width: 220 }}
+              clearTo={session.claims.area ?? undefined}
+              aria-label={words.t('area')}
+            />
           </Form.Item>
           <Form.Item name="effectiveOn" label={words.t('effectiveOn')} rules={[{ required: true }]}>
             <DatePicker data-testid="snapshot-date" />

@@ -1,7 +1,7 @@
 import { Button, Card, Col, Form, Input, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
+import { AreaPicker, useAreaName } from '../areas';
 import { useGraphqlQuery, useSignedIn } from '../auth';
-import { useAreaName, useConsoleConfig } from '../config';
 import { ErrorView } from '../ErrorView';
 import {
   HouseholdsDocument,
@@ -69,7 +69,6 @@ export function WorkbenchPage() {
   const words = useWords();
   const session = useSignedIn();
   const areaName = useAreaName();
-  const areas = useConsoleConfig().data?.areas ?? [];
   const [params, setParams] = useSearchParams();
   const filter = filterFrom(params);
   const after = params.get('after') ?? undefined;
@@ -78,9 +77,6 @@ export function WorkbenchPage() {
   const households = useGraphqlQuery(...queries.households, { placeholderData: (previous) => previous });
   const counts = useGraphqlQuery(...queries.counts);
   const scope = session.claims.area;
-  const areaOptions = areas
-    .filter((a) => !scope || a.code.startsWith(scope.replace(/(000)+$/, '')))
-    .map((a) => ({ value: a.code, label: `${a.name}（${a.code}）` }));
 
   const update = (changes: Record<string, string | string[] | undefined>) => {
     const next = new URLSearchParams(params);
@@ -203,14 +199,12 @@ export function WorkbenchPage() {
       >
         <Form layout="inline" style={{ rowGap: 8 }}>
           <Form.Item label={words.t('area')}>
-            <Select
-              allowClear
+            <AreaPicker
               style={{ width: 240 }}
-              value={filter.areaCode}
-              options={areaOptions}
-              showSearch
-              onChange={(v?: string) => update({ area: v })}
-              placeholder={scope ?? words.t('any')}
+              value={filter.areaCode ?? undefined}
+              onChange={(v) => update({ area: v })}
+              placeholder={scope ? areaName(scope) : words.t('any')}
+              aria-label={words.t('area')}
               data-testid="filter-area"
             />
           </Form.Item>
