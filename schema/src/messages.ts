@@ -464,6 +464,7 @@ export const ASSESSMENT_LABELS = {
   approval: t('群众认可度', 'public approval'),
   report: t('第三方评估报告', 'third-party assessment report'),
   area: t('评估范围', 'area assessed'),
+  areaCode: t('区划代码', 'area code'),
   year: t('评估年度', 'year'),
   cutoff: t('数据截止日期', 'cut-off date'),
   knownAt: t('名册数据时点', 'registry as known at'),

@@ -1,7 +1,7 @@
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type RawSnapshotHousehold, snapshotSql } from '@registry/projections';
-import { AreaCode, IsoDate, maskNationalId, textProblem } from '@registry/schema';
+import { AreaCode, IsoDate, maskNationalId, textProblem, townshipOf } from '@registry/schema';
 import { type EnumName, enumLabel } from '@registry/schema/messages';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
@@ -16,10 +16,13 @@ import { maskName } from './mask.js';
  * The office's columns (CSV and .xlsx): Chinese headers, statuses and categories by their
  * labels, codes in their own columns; the household's id last, for matching files up later.
  */
-const OFFICE_COLUMNS: { header: string; width: number; value: (r: RawSnapshotHousehold) => string | number }[] = [
+type NamedRow = RawSnapshotHousehold & { township_name?: string; village_name?: string };
+const OFFICE_COLUMNS: { header: string; width: number; value: (r: NamedRow) => string | number }[] = [
   { header: '卡号', width: 22, value: (r) => r.card_number ?? '' },
   { header: '户主姓名', width: 10, value: (r) => r.head_name ?? '' },
   { header: '户主身份证号', width: 21, value: (r) => r.head_national_id ?? '' },
+  { header: '乡镇', width: 12, value: (r) => r.township_name ?? '' },
+  { header: '行政村', width: 12, value: (r) => r.village_name ?? '' },
   { header: '行政村代码', width: 15, value: (r) => r.village_code ?? '' },
   { header: '状态', width: 10, value: (r) => label('HouseholdStatus', r.status) },
   { header: '贫困户属性', width: 12, value: (r) => label('HouseholdAttribute', r.attribute) },
@@ -110,6 +113,29 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
         );
       },
     });
+    // The village and its township by name as of the snapshot's date and known-at time, each
+    // code looked up once.
+    const asOf = { effectiveOn: query.effectiveOn, knownAt: query.knownAt };
+    const looked = new Map<string, Promise<string | undefined>>();
+    const nameOf = (code: string) => {
+      let found = looked.get(code);
+      if (!found) {
+        found = deps.names.areas([code], asOf).then((m) => m.get(code)?.name);
+        looked.set(code, found);
+      }
+      return found;
+    };
+    const named = new Transform({
+      objectMode: true,
+      transform(row: RawSnapshotHousehold, _encoding, done) {
+        const village = row.village_code;
+        if (!village) return done(null, row);
+        Promise.all([nameOf(townshipOf(village)), nameOf(village)]).then(
+          ([township_name, village_name]) => done(null, { ...row, township_name, village_name }),
+          (error: Error) => done(error),
+        );
+      },
+    });
     const name = `registry-${query.areaCode}-${query.effectiveOn}`;
     res.setHeader('X-Known-At', query.knownAt);
     if (query.format === 'csv') {
@@ -118,7 +144,7 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
       res.write('\uFEFF');
       const office = new Transform({
         objectMode: true,
-        transform(row: RawSnapshotHousehold, _encoding, done) {
+        transform(row: NamedRow, _encoding, done) {
           done(
             null,
             OFFICE_COLUMNS.map((c) => c.value(row)),
@@ -128,6 +154,7 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
       await pipeline(
         rows,
         mask,
+        named,
         office,
         stringify({ header: true, columns: OFFICE_COLUMNS.map((c) => c.header) }),
         res,
@@ -140,13 +167,12 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
       sheet.columns = OFFICE_COLUMNS.map((c) => ({ header: c.header, width: c.width }));
       sheet.getRow(1).font = { bold: true };
       sheet.getRow(1).commit();
-      const masked = rows.pipe(mask);
+      const masked = rows.pipe(mask).pipe(named);
       rows.on('error', (error) => masked.destroy(error));
+      mask.on('error', (error) => masked.destroy(error));
       for await (const row of masked) {
         // An empty value is an empty cell, not an empty string.
-        sheet
-          .addRow(OFFICE_COLUMNS.map((c) => c.value(row as RawSnapshotHousehold)).map((v) => (v === '' ? null : v)))
-          .commit();
+        sheet.addRow(OFFICE_COLUMNS.map((c) => c.value(row as NamedRow)).map((v) => (v === '' ? null : v))).commit();
       }
       sheet.commit();
       await workbook.commit();

@@ -388,6 +388,10 @@ describe('third-party assessment through the API, end to end', () => {
     expect(page).toContain('2.30%');
     expect(page).toContain(COMMITMENT);
     expect(page.match(/<svg/g)?.length).toBeGreaterThanOrEqual(4);
+    // Areas by name (the register's, on the cut-off date), codes in their own column.
+    expect(page).toContain('射阳县（<code>320924000000</code>）');
+    expect(page).toContain('<th>新东村</th><td><code>320924101201</code></td>');
+    expect(page).toContain('<th>临海镇</th><td><code>320924101000</code></td>');
     // Asked again for the same time, the same bytes: it can be hashed and archived as cited.
     const again = await (await get(`/export/assessment/${assessmentId}?asOf=${encodeURIComponent(reportTime)}`)).text();
     expect(again).toBe(page);
@@ -417,9 +421,13 @@ describe('third-party assessment through the API, end to end', () => {
       .trim()
       .split('\n');
     // As the report shows them: Chinese headers and names, percentages rounded as printed.
-    expect(lines[0]).toBe('范围,区划代码,指标,测算值（%）,区间下限（%）,区间上限（%）,分子,分母,标准（%）,是否达标');
-    expect(lines.find((l) => l.startsWith(`评估范围,${COUNTY},错退率,`))).toMatch(/^评估范围,\d+,错退率,25\.00,/);
-    expect(lines.find((l) => l.startsWith(`村,${OTHER_VILLAGE},漏评率,`))).toMatch(/,漏评率,0\.00,0\.00,/);
+    expect(lines[0]).toBe(
+      '范围,区划,区划代码,指标,测算值（%）,区间下限（%）,区间上限（%）,分子,分母,标准（%）,是否达标',
+    );
+    expect(lines.find((l) => l.startsWith(`评估范围,射阳县,${COUNTY},错退率,`))).toMatch(
+      /^评估范围,射阳县,\d+,错退率,25\.00,/,
+    );
+    expect(lines.find((l) => l.startsWith(`村,滨东村,${OTHER_VILLAGE},漏评率,`))).toMatch(/,漏评率,0\.00,0\.00,/);
     expect(rates).not.toMatch(/\d\.\d{3,}/);
     const findings = await (await get(`/export/assessment/${assessmentId}?format=csv&part=findings`)).text();
     expect(findings).toContain('一组-1');

@@ -556,10 +556,10 @@ describe('a household from application to return to poverty, through GraphQL ove
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = bytes.subarray(3).toString('utf8');
     const [header, row, ...rest] = csv.trim().split('\n');
-    expect(header).toBe('卡号,户主姓名,户主身份证号,行政村代码,状态,贫困户属性,监测对象类型,家庭人口,户ID');
+    expect(header).toBe('卡号,户主姓名,户主身份证号,乡镇,行政村,行政村代码,状态,贫困户属性,监测对象类型,家庭人口,户ID');
     expect(rest).toEqual([]);
     expect(row).toBe(
-      `C-0001,${maskName(head.name)},${maskNationalId(head.nationalId)},${VILLAGE},已脱贫,低保贫困户,,2,${householdId}`,
+      `C-0001,${maskName(head.name)},${maskNationalId(head.nationalId)},临海镇,新东村,${VILLAGE},已脱贫,低保贫困户,,2,${householdId}`,
     );
     expect(csv).not.toContain(head.nationalId);
     expect(csv).not.toContain(head.name);
@@ -577,9 +577,33 @@ describe('a household from application to return to poverty, through GraphQL ove
     };
     const forEvaluator = await xlsx(evaluator);
     expect(forEvaluator).toEqual([
-      ['卡号', '户主姓名', '户主身份证号', '行政村代码', '状态', '贫困户属性', '监测对象类型', '家庭人口', '户ID'],
+      [
+        '卡号',
+        '户主姓名',
+        '户主身份证号',
+        '乡镇',
+        '行政村',
+        '行政村代码',
+        '状态',
+        '贫困户属性',
+        '监测对象类型',
+        '家庭人口',
+        '户ID',
+      ],
       // Not monitored: an empty cell.
-      ['C-0001', head.name, head.nationalId, VILLAGE, '已脱贫', '低保贫困户', undefined, 2, householdId],
+      [
+        'C-0001',
+        head.name,
+        head.nationalId,
+        '临海镇',
+        '新东村',
+        VILLAGE,
+        '已脱贫',
+        '低保贫困户',
+        undefined,
+        2,
+        householdId,
+      ],
     ]);
     expect(JSON.stringify(await xlsx(assessor))).not.toContain(head.nationalId);
     const jsonl = await download(evaluator, 'jsonl');

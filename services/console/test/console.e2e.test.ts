@@ -1312,6 +1312,10 @@ if ('skipped' in launched) {
       await clerk.getByRole('menuitem', { name: '政策参数' }).click();
       await expect.poll(() => clerk.getByTestId('policy').textContent()).toContain('national-2014');
       expect(await clerk.getByTestId('policy-new').count()).toBe(0);
+      // A province's own income line is read by the province's name, not its code.
+      await clerk.getByTestId('policy').locator('.ant-table-row-expand-icon').first().click();
+      await expect.poll(() => clerk.getByTestId('policy').textContent()).toContain('江苏省 2014');
+      expect(await clerk.getByTestId('policy').textContent()).not.toContain('32 2014');
       await clerk.close();
 
       // The province's admins have no area: signed in with a token from the identity provider.

@@ -120,13 +120,17 @@ export function approvalChart(results: AssessmentResults, language: Language): s
 }
 
 /** Wrong-exit and omission rates village by village. */
-export function villagesChart(villages: readonly GroupResult[], language: Language): string {
+export function villagesChart(
+  villages: readonly GroupResult[],
+  language: Language,
+  nameOf: (code: string) => string = (code) => code,
+): string {
   return svg(
     'villages-chart',
     {
       legend: { top: 0 },
       grid: { left: 50, right: 20, top: 40, bottom: 70 },
-      xAxis: { type: 'category', data: villages.map((v) => v.areaCode), axisLabel: { rotate: 30 } },
+      xAxis: { type: 'category', data: villages.map((v) => nameOf(v.areaCode)), axisLabel: { rotate: 30 } },
       yAxis: { type: 'value', axisLabel: { formatter: '{value}%' } },
       series: (['wrongExit', 'omission', 'wrongInclusion'] as const).map((key) => ({
         type: 'bar' as const,

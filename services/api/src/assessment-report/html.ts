@@ -39,26 +39,38 @@ function rateRow(key: keyof typeof ASSESSMENT_LABELS, rate: Rate, language: Lang
 <td>${verdictOf(rate, language)}</td><td>${rate.certain ? '✓' : ''}</td></tr>`;
 }
 
-function groupTable(groups: readonly GroupResult[], title: string, language: Language): string {
+function groupTable(
+  groups: readonly GroupResult[],
+  title: string,
+  language: Language,
+  nameOf: (code: string) => string,
+): string {
   const rows = groups
     .map(
-      (g) => `<tr><th>${escapeHtml(g.areaCode)}</th><td>${g.villages}</td><td>${g.sampled}</td><td>${g.surveyed}</td>
+      (
+        g,
+      ) => `<tr><th>${escapeHtml(nameOf(g.areaCode))}</th><td><code>${escapeHtml(g.areaCode)}</code></td><td>${g.villages}</td><td>${g.sampled}</td><td>${g.surveyed}</td>
 <td>${pct(g.wrongExit.value)}</td><td>${pct(g.omission.value)}</td><td>${pct(g.wrongInclusion.value)}</td><td>${pct(g.approval.value)}</td></tr>`,
     )
     .join('\n');
-  return `<h2>${title}</h2><table><thead><tr><th></th><th>${L('villages', language)}</th><th>${L('sampled', language)}</th>
+  return `<h2>${title}</h2><table><thead><tr><th></th><th>${L('areaCode', language)}</th><th>${L('villages', language)}</th><th>${L('sampled', language)}</th>
 <th>${L('surveyed', language)}</th><th>${L('wrongExit', language)}</th><th>${L('omission', language)}</th>
 <th>${L('wrongInclusion', language)}</th><th>${L('approval', language)}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** The printable report of an assessment as its events stood at `asOf`: the same asOf, the same report. */
-export function reportHtml(state: AssessmentState, asOf: string, language: Language): string {
+export function reportHtml(
+  state: AssessmentState,
+  asOf: string,
+  language: Language,
+  nameOf: (code: string) => string = (code) => code,
+): string {
   const o = state.opened;
   const r = assessmentResults(state);
   const parts = assessmentBreakdown(state);
   const s = state.sample;
   const meta: [string, string][] = [
-    [L('area', language), escapeHtml(o.areaCode)],
+    [L('area', language), `${escapeHtml(nameOf(o.areaCode))}（<code>${escapeHtml(o.areaCode)}</code>）`],
     [L('year', language), String(o.year)],
     [L('cutoff', language), escapeHtml(formatDate(o.cutoff, language))],
     [L('knownAt', language), escapeHtml(chinaTime(o.knownAt, language))],
@@ -76,7 +88,7 @@ export function reportHtml(state: AssessmentState, asOf: string, language: Langu
     [L('surveyed', language), String(r.surveyed)],
     [L('outside', language), String(r.outside)],
     [L('missingFindings', language), String(r.missingFindings)],
-    [L('noPopulation', language), escapeHtml(r.villagesWithoutPopulation.join(', ') || '—')],
+    [L('noPopulation', language), escapeHtml(r.villagesWithoutPopulation.map(nameOf).join('、') || '—')],
   ];
   const recommendation = escapeHtml(enumLabel('AssessmentRecommendation', r.recommendation, language));
   return `<!doctype html>
@@ -107,9 +119,9 @@ ${rateRow('wrongInclusion', r.wrongInclusion, language)}
 </tbody></table>
 <p class="method">${L('method', language)}</p>
 <div class="charts"><div>${ratesChart(r, language)}</div><div>${approvalChart(r, language)}</div></div>
-${groupTable(parts.townships, L('byTownship', language), language)}
-${groupTable(parts.villages, L('byVillage', language), language)}
-<div class="charts"><div>${villagesChart(parts.villages, language)}</div></div>
+${groupTable(parts.townships, L('byTownship', language), language, nameOf)}
+${groupTable(parts.villages, L('byVillage', language), language, nameOf)}
+<div class="charts"><div>${villagesChart(parts.villages, language, nameOf)}</div></div>
 <h2>${L('verdicts', language)}</h2>
 <div class="charts"><div>${verdictsChart([...state.findings.values()], language)}</div></div>
 </body></html>

@@ -35,13 +35,29 @@ function asOfOf(req: Request, now: string): string {
   return instant.iso;
 }
 
+/**
+ * The names of the areas a report shows, as they were named on its cut-off date and as known when
+ * it was opened: a name recorded later changes neither the report nor its bytes.
+ */
+async function areaNamesOf(deps: ApiDeps, state: AssessmentState): Promise<(code: string) => string> {
+  const parts = assessmentBreakdown(state);
+  const codes = [
+    state.opened.areaCode,
+    ...parts.townships.map((t) => t.areaCode),
+    ...parts.villages.map((v) => v.areaCode),
+    ...assessmentResults(state).villagesWithoutPopulation,
+  ];
+  const named = await deps.names.areas(codes, { effectiveOn: state.opened.cutoff, knownAt: state.opened.knownAt });
+  return (code) => named.get(code)?.name ?? code;
+}
+
 const GROUP_RATES = ['wrongExit', 'omission', 'wrongInclusion', 'approval'] as const;
 
 /**
  * The rates as the report shows them, for a spreadsheet: headers and names in the reader's
  * language, percentages rounded to two decimals as printed, the area's code in its own column.
  */
-function ratesCsv(state: AssessmentState, language: Language): string {
+function ratesCsv(state: AssessmentState, language: Language, nameOf: (code: string) => string): string {
   const results = assessmentResults(state);
   const parts = assessmentBreakdown(state);
   const zh = language === 'zh';
@@ -51,6 +67,7 @@ function ratesCsv(state: AssessmentState, language: Language): string {
   const row = (scope: keyof typeof scopes, areaCode: string, key: keyof typeof ASSESSMENT_LABELS, rate: Rate) =>
     rows.push([
       scopes[scope],
+      nameOf(areaCode),
       areaCode,
       say(ASSESSMENT_LABELS[key], language),
       pct(rate.value),
@@ -73,6 +90,7 @@ function ratesCsv(state: AssessmentState, language: Language): string {
     columns: zh
       ? [
           '范围',
+          '区划',
           '区划代码',
           '指标',
           '测算值（%）',
@@ -85,6 +103,7 @@ function ratesCsv(state: AssessmentState, language: Language): string {
         ]
       : [
           'scope',
+          'area',
           'area code',
           'rate',
           'value (%)',
@@ -190,13 +209,14 @@ export async function exportAssessment(deps: ApiDeps, viewer: Viewer, req: Reque
   }
   res.setHeader('X-As-Of', asOf);
   const name = `assessment-${state.opened.areaCode}-${state.opened.year}`;
+  const nameOf = await areaNamesOf(deps, state);
   if (format === 'html') {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.send(reportHtml(state, asOf, language));
+    res.send(reportHtml(state, asOf, language, nameOf));
     return;
   }
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}-${part}.csv"`);
   // A byte-order mark, so spreadsheet programs read the Chinese as UTF-8.
-  res.send(`\uFEFF${part === 'rates' ? ratesCsv(state, language) : findingsCsv(state, viewer)}`);
+  res.send(`\uFEFF${part === 'rates' ? ratesCsv(state, language, nameOf) : findingsCsv(state, viewer)}`);
 }

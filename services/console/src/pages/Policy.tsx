@@ -2,6 +2,7 @@ import { DUTY_LABELS, LEVEL_LABELS } from '@registry/schema/messages';
 import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Space, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { useAreaName } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
 import { afterToday } from '../dates';
 import { ErrorView } from '../ErrorView';
@@ -80,14 +81,18 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 function VersionDetail({ version }: { version: Version }) {
   const words = useWords();
   const lang = words.language;
+  const areaName = useAreaName();
+  // A province's line is recorded by its 2-digit code (32): read as the province's name (江苏省).
+  const province = (code: string) => areaName(code.padEnd(12, '0'));
   return (
     <Descriptions size="small" column={1} bordered>
       <Descriptions.Item label={words.t('incomeLines')}>
         {version.incomeLines.map((l) => `${l.year}：${words.yuan(l.lineFen)}`).join('；')}
       </Descriptions.Item>
       <Descriptions.Item label={words.t('provincialLines')}>
-        {version.provincialIncomeLines.map((l) => `${l.province} ${l.year}：${words.yuan(l.lineFen)}`).join('；') ||
-          '—'}
+        {version.provincialIncomeLines
+          .map((l) => `${province(l.province)} ${l.year}：${words.yuan(l.lineFen)}`)
+          .join('；') || '—'}
       </Descriptions.Item>
       <Descriptions.Item label={words.t('dutyLevels')}>
         <Space wrap size={4}>
@@ -109,7 +114,7 @@ function VersionDetail({ version }: { version: Version }) {
             </Descriptions.Item>
             <Descriptions.Item label={words.t('provincialMonitoringStandards')}>
               {version.monitoring.provincialStandards
-                .map((l) => `${l.province} ${l.year}：${words.yuan(l.standardFen)}`)
+                .map((l) => `${province(l.province)} ${l.year}：${words.yuan(l.standardFen)}`)
                 .join('；') || '—'}
             </Descriptions.Item>
             <Descriptions.Item label={words.t('monitoringDays')}>
