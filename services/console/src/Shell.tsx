@@ -1,5 +1,6 @@
 import {
   AlertOutlined,
+  ApartmentOutlined,
   AuditOutlined,
   BarChartOutlined,
   CameraOutlined,
@@ -55,6 +56,7 @@ export function Shell() {
     { key: '/area-exits', icon: <FlagOutlined />, label: words.t('areaExits') },
     { key: '/assessments', icon: <SafetyCertificateOutlined />, label: words.t('thirdParty') },
     { key: '/policy', icon: <SettingOutlined />, label: words.t('policy') },
+    { key: '/divisions', icon: <ApartmentOutlined />, label: words.t('divisions') },
   ];
   const selected = items.find((i) => i.key !== '/' && location.pathname.startsWith(i.key))?.key ?? '/';
   return (

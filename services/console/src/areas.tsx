@@ -59,6 +59,13 @@ function ask(code: string) {
   _timer ??= setTimeout(flush, 0);
 }
 
+/** Forgets one area's name, after it was renamed: it is asked again. */
+export function forgetAreaName(code: string): void {
+  known.delete(code);
+  asked.delete(code);
+  notify();
+}
+
 function useNames(): (code: string) => Named | undefined {
   // The shell renders once before it sends a signed-out visitor to sign in: names wait for a session.
   const { session } = useSession();
@@ -175,30 +182,45 @@ export function AreaPicker(props: {
     [session, language],
   );
 
-  // The first level, and the levels down to the value chosen, so its path shows by name.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: loaded once per scope; a later value's levels load as the clerk opens them
+  // The first level, once per scope.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: names only labels a village clerk's single option
   useEffect(() => {
     let live = true;
+    if (scope && areaLevel(scope) === 'village') {
+      setOptions([{ value: scope, label: names(scope)?.name ?? scope, isLeaf: true }]);
+      return;
+    }
+    load(top)
+      .then((first) => live && setOptions(first))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [scope, load, top]);
+
+  // The levels down to a value set from outside (an address, a page's own link), so its path
+  // shows by name rather than by code.
+  useEffect(() => {
+    if (!props.value || options.length === 0) return;
+    let live = true;
     (async () => {
-      if (scope && areaLevel(scope) === 'village') {
-        setOptions([{ value: scope, label: names(scope)?.name ?? scope, isLeaf: true }]);
-        return;
-      }
-      const first = await load(top);
-      const path = props.value ? pathTo(top, props.value) : [];
-      let level = first;
-      for (const code of path.slice(0, -1)) {
+      let level = options;
+      let loaded = false;
+      for (const code of pathTo(top, props.value as string).slice(0, -1)) {
         const option = level.find((o) => o.value === code);
-        if (!option) break;
-        option.children = await load(code);
+        if (!option || option.isLeaf) break;
+        if (!option.children) {
+          option.children = await load(code);
+          loaded = true;
+        }
         level = option.children;
       }
-      if (live) setOptions(first);
+      if (live && loaded) setOptions((previous) => [...previous]);
     })().catch(() => {});
     return () => {
       live = false;
     };
-  }, [scope, load]);
+  }, [props.value, options, load, top]);
 
   const value = props.value ? (scope && areaLevel(scope) === 'village' ? [scope] : pathTo(top, props.value)) : [];
   return (

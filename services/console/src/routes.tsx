@@ -21,6 +21,7 @@ const AreaExitsPage = lazy(() => import('./pages/AreaExits').then((m) => ({ defa
 const ComparisonPage = lazy(() => import('./pages/Comparison').then((m) => ({ default: m.ComparisonPage })));
 const AlertsPage = lazy(() => import('./pages/Alerts').then((m) => ({ default: m.AlertsPage })));
 const PolicyPage = lazy(() => import('./pages/Policy').then((m) => ({ default: m.PolicyPage })));
+const DivisionsPage = lazy(() => import('./pages/Divisions').then((m) => ({ default: m.DivisionsPage })));
 const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ default: m.SnapshotPage })));
 
 const later = (page: ReactNode) => <Suspense fallback={<Spin />}>{page}</Suspense>;
@@ -48,6 +49,7 @@ export const router = createBrowserRouter([
       { path: 'area-exits', element: later(<AreaExitsPage />) },
       { path: 'comparison', element: later(<ComparisonPage />) },
       { path: 'policy', element: later(<PolicyPage />) },
+      { path: 'divisions', element: later(<DivisionsPage />) },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

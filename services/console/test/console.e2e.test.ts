@@ -1348,6 +1348,41 @@ if ('skipped' in launched) {
       expect(policyInForce).toEqual({ id: 'jiangsu-2026', noticeDays: 10 });
     });
 
+    it('the province’s admin renames a village from a date in the register of divisions; a clerk reads the register and may not change it', async () => {
+      const clerk = await newPage();
+      await signIn(clerk, '扶贫专干', '射阳县');
+      await clerk.getByRole('menuitem', { name: '行政区划' }).click();
+      const list = clerk.getByTestId('divisions');
+      // The county's 19 towns, by name with their codes, from the national register's 2023 edition.
+      await expect.poll(() => list.textContent()).toContain('临海镇320924101000');
+      expect(await list.textContent()).toContain('2023年统计用区划代码');
+      expect(await clerk.locator('[data-testid^="rename-"]').count()).toBe(0);
+      await clerk.close();
+
+      const token = await issueToken(SECRET, { sub: 'admin-province', role: 'admin', unit: '省扶贫办' });
+      const page = await newPage();
+      await page.goto(`${service.url}/sign-in`);
+      await page.getByTestId('use-token').click();
+      await page.getByTestId('token').fill(token);
+      await page.getByTestId('token-sign-in').click();
+      await page.getByRole('menuitem', { name: '行政区划' }).click();
+      const table = page.getByTestId('divisions');
+      for (const name of ['江苏省', '盐城市', '射阳县', '临海镇']) {
+        await table.getByRole('button', { name, exact: true }).click();
+      }
+      await expect.poll(() => table.textContent()).toContain('渠西村320924101203');
+      await page.getByTestId('rename-320924101203').click();
+      const form = page.getByTestId('division-form');
+      await form.getByTestId('division-name').fill('渠西社区');
+      await setDate(page, form.getByTestId('division-date'), '2026-01-01');
+      await form.getByTestId('division-reason').fill('射民〔2025〕12号');
+      await form.getByTestId('division-submit').click();
+      await form.waitFor({ state: 'detached' });
+      await expect.poll(() => table.textContent()).toContain('渠西社区320924101203已登记变更');
+      await page.screenshot({ path: path.join(SHOTS, 'divisions.png'), fullPage: true });
+      await page.close();
+    });
+
     it('a clerk moves a member to another household (婚迁) in one step: the person leaves one and joins the other', async () => {
       const client = await api('clerk', '320924000000');
       type Node = {
