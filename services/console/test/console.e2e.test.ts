@@ -211,6 +211,19 @@ if ('skipped' in launched) {
         .toBe(`建档立卡${expected.registered?.totalCount}`);
       await expect.poll(() => page.getByTestId('total').textContent()).toBe(`共 ${expected.all?.totalCount} 户`);
       await page.screenshot({ path: path.join(SHOTS, 'workbench.png') });
+      // At an office screen's 1366 px the head's name has room and the open case no more than
+      // its share; villages read by name.
+      await page.setViewportSize({ width: 1366, height: 768 });
+      const header = async (title: string) =>
+        (await page.locator('[data-testid=households] thead th', { hasText: title }).first().boundingBox())?.width ?? 0;
+      await expect.poll(() => header('户主')).toBeGreaterThanOrEqual(90);
+      expect(await header('进行中的流程')).toBeLessThanOrEqual(210);
+      await expect
+        .poll(async () =>
+          (await page.getByTestId('roll-village').allTextContents()).every((v) => /^\p{Script=Han}+村$/u.test(v)),
+        )
+        .toBe(true);
+      expect(await page.getByTestId('roll-village').allTextContents()).toContain('新东村');
 
       // A page holds 20; the next page holds the rest.
       const total = expected.all?.totalCount ?? 0;

@@ -101,47 +101,84 @@ export function WorkbenchPage() {
     {
       title: words.t('cardNumber'),
       key: 'card',
+      width: 170,
+      ellipsis: true,
       render: (_: unknown, row: HouseholdRow) => <Link to={`/households/${row.id}`}>{row.cardNumber ?? '—'}</Link>,
     },
     {
       title: words.t('head'),
       key: 'head',
+      width: 100,
+      ellipsis: true,
+      render: (_: unknown, row: HouseholdRow) => {
+        const name = row.members.find((m) => m.memberId === row.headMemberId)?.name ?? row.members[0]?.name ?? '—';
+        return (
+          <Link to={`/households/${row.id}`} title={name}>
+            {name}
+          </Link>
+        );
+      },
+    },
+    {
+      title: words.t('village'),
+      key: 'village',
+      width: 110,
+      ellipsis: true,
       render: (_: unknown, row: HouseholdRow) => (
-        <Link to={`/households/${row.id}`}>
-          {row.members.find((m) => m.memberId === row.headMemberId)?.name ?? row.members[0]?.name ?? '—'}
-        </Link>
+        <span title={areaName(row.villageCode)} data-testid="roll-village">
+          {areaName(row.villageCode)}
+        </span>
       ),
     },
-    { title: words.t('village'), key: 'village', render: (_: unknown, row: HouseholdRow) => areaName(row.villageCode) },
     {
       title: words.t('status'),
       key: 'status',
+      width: 96,
       render: (_: unknown, row: HouseholdRow) => <StatusTag status={row.status} />,
     },
     {
       title: words.t('attribute'),
       key: 'attr',
+      width: 110,
+      ellipsis: true,
       render: (_: unknown, row: HouseholdRow) => words.label('HouseholdAttribute', row.attribute),
     },
     {
       title: words.t('mainCause'),
       key: 'cause',
+      width: 100,
+      ellipsis: true,
       render: (_: unknown, row: HouseholdRow) => words.label('PovertyCause', row.mainCause),
     },
-    { title: words.t('memberCount'), dataIndex: 'memberCount', key: 'members' },
-    { title: words.t('helper'), key: 'helper', render: (_: unknown, row: HouseholdRow) => row.helper?.name ?? '—' },
+    { title: words.t('memberCount'), dataIndex: 'memberCount', key: 'members', width: 80 },
+    {
+      title: words.t('helper'),
+      key: 'helper',
+      width: 90,
+      ellipsis: true,
+      render: (_: unknown, row: HouseholdRow) => row.helper?.name ?? '—',
+    },
     {
       title: words.t('monitoring'),
       key: 'monitored',
+      width: 100,
       render: (_: unknown, row: HouseholdRow) =>
         row.monitored ? <Tag color="orange">{words.t('monitored')}</Tag> : null,
     },
     {
       title: words.t('openCase'),
       key: 'case',
+      width: 200,
+      ellipsis: true,
       render: (_: unknown, row: HouseholdRow) =>
         row.openCase ? (
-          <span>
+          <span
+            title={`${words.step(row.openCase.kind)} · ${words.step(row.openCase.step)}${
+              row.openCase.noticeClosesOn
+                ? ` (${words.t('noticeUntil')} ${words.date(row.openCase.noticeClosesOn)})`
+                : ''
+            }`}
+          >
             {words.step(row.openCase.kind)} · {words.step(row.openCase.step)}
             {row.openCase.noticeClosesOn && (
               <Typography.Text type="secondary">
@@ -279,6 +316,8 @@ export function WorkbenchPage() {
           data-testid="households"
           rowKey="id"
           size="middle"
+          tableLayout="fixed"
+          scroll={{ x: 1150 }}
           loading={households.isFetching}
           columns={columns}
           dataSource={connection?.edges.map((e) => e.node) ?? []}
