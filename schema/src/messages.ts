@@ -623,6 +623,23 @@ export const FIELD_LABELS: Record<string, Text> = {
   noticeDays: t('公示天数', 'notice days'),
   minVisitsPerYear: t('每年最少走访次数', 'visits a year'),
   population: t('农村人口数', 'rural population'),
+  exitedOn: t('退出日期', 'exited on'),
+  assessedOn: t('评估日期', 'assessed on'),
+  incomeLineFen: t('收入标准', 'income line'),
+  incomeLineSource: t('标准来源', 'line from'),
+  policyId: t('政策版本', 'policy version'),
+  conditions: t('两不愁三保障', 'conditions'),
+  food: t('不愁吃', 'food'),
+  clothing: t('不愁穿', 'clothing'),
+  compulsoryEducation: t('义务教育有保障', 'compulsory education'),
+  safeHousing: t('住房安全有保障', 'safe housing'),
+  safeDrinkingWater: t('饮水安全有保障', 'safe drinking water'),
+  verifiedOn: t('核实日期', 'verified on'),
+  confirmedOn: t('签字日期', 'confirmed on'),
+  signedByMemberId: t('签字成员', 'signed by'),
+  visitedOn: t('走访日期', 'visited on'),
+  unmetCriteria: t('未达标项', 'unmet criteria'),
+  step: t('环节', 'step'),
 };
 
 /** Where an issue is, as a clerk reads it: the field's label, a member's position. */

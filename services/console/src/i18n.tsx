@@ -63,6 +63,8 @@ export const UI = {
   updatedAt: { zh: '最近更新', en: 'Updated' },
   total: { zh: '共 {n} 户', en: '{n} households' },
   previous: { zh: '上一页', en: 'Previous' },
+  newer: { zh: '较新记录', en: 'Newer' },
+  older: { zh: '较早记录', en: 'Older' },
   next: { zh: '下一页', en: 'Next' },
   pageSize: { zh: '每页 {n} 户', en: '{n} a page' },
   open: { zh: '查看', en: 'Open' },

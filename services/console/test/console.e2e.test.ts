@@ -570,6 +570,27 @@ if ('skipped' in launched) {
       expect(new Set(await page.getByTestId('audit-type-cell').allTextContents())).toEqual(
         new Set(['县级批准脱贫退出']),
       );
+      // Newest first; an event's fields read as labelled lines in Chinese, never raw JSON.
+      const recorded = (
+        await client.request<{ auditTrail: { edges: { node: { recordedAt: string } }[] } }>(
+          '{ auditTrail(last: 50, filter: { eventType: "ExitApproved" }) { edges { node { recordedAt } } } }',
+        )
+      ).auditTrail.edges.map((e) => e.node.recordedAt);
+      const newest = recorded.at(-1) as string;
+      await expect
+        .poll(() => page.locator('[data-testid=audit-entries] tbody tr.ant-table-row').first().textContent())
+        .toContain(
+          new Intl.DateTimeFormat('zh-CN', {
+            dateStyle: 'medium',
+            timeStyle: 'medium',
+            timeZone: 'Asia/Shanghai',
+          }).format(new Date(newest)),
+        );
+      await page.locator('[data-testid=audit-entries] .ant-table-row-expand-icon').first().click();
+      const changes = page.getByTestId('audit-changes');
+      await expect.poll(() => changes.textContent()).toContain('退出日期');
+      expect(await changes.textContent()).toContain('人均纯收入');
+      expect(await changes.textContent()).not.toMatch(/[{}"]|exitedOn|incomePerCapitaFen/);
       await page.screenshot({ path: path.join(SHOTS, 'audit.png') });
 
       await page.getByRole('menuitem', { name: '脱贫退出回头看' }).click();

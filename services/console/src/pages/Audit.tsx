@@ -1,9 +1,10 @@
 import { EVENT_LABELS } from '@registry/schema/messages';
-import { Button, Card, DatePicker, Form, Input, Select, Space, Table, Typography } from 'antd';
+import { Button, Card, DatePicker, Descriptions, Form, Input, Select, Space, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { Link, useSearchParams } from 'react-router';
 import { AreaPicker, useAreaName, useUnitName } from '../areas';
 import { useGraphqlQuery } from '../auth';
+import { changeLines } from '../changes';
 import { ErrorView } from '../ErrorView';
 import { AuditTrailDocument, type AuditTrailQuery, type AuditTrailQueryVariables } from '../generated';
 import { useWords } from '../i18n';
@@ -12,7 +13,7 @@ const PAGE_SIZE = 50;
 type Entry = AuditTrailQuery['auditTrail']['edges'][number]['node'];
 type Filter = NonNullable<AuditTrailQueryVariables['filter']>;
 
-/** The audit trail explorer: every event in log order, by actor, area, event type and recorded time. */
+/** The audit trail explorer: every event, newest first, by actor, area, event type and recorded time; each event's fields as labelled lines. */
 export function AuditPage() {
   const words = useWords();
   const areaName = useAreaName();
@@ -25,9 +26,11 @@ export function AuditPage() {
   }
   const after = params.get('after') ?? undefined;
   const before = params.get('before') ?? undefined;
+  // Newest first: the last page of the log unless the reader has paged; a page's rows are shown
+  // the other way round. "Older" pages back (before), "newer" forward (after).
   const trail = useGraphqlQuery(
     AuditTrailDocument,
-    before ? { filter, last: PAGE_SIZE, before } : { filter, first: PAGE_SIZE, ...(after ? { after } : {}) },
+    after ? { filter, first: PAGE_SIZE, after } : { filter, last: PAGE_SIZE, ...(before ? { before } : {}) },
     { placeholderData: (previous) => previous },
   );
   const update = (changes: Record<string, string | undefined>) => {
@@ -100,11 +103,18 @@ export function AuditPage() {
           size="small"
           data-testid="audit-entries"
           loading={trail.isFetching}
-          dataSource={connection?.edges.map((e) => e.node) ?? []}
+          dataSource={(connection?.edges.map((e) => e.node) ?? []).reverse()}
           pagination={false}
           expandable={{
             expandedRowRender: (e) => (
-              <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.changes, null, 2)}</pre>
+              <Descriptions size="small" column={2} bordered data-testid="audit-changes">
+                {changeLines(e.changes, words.language, words.yuan).map((line, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: lines are fixed for an event and may repeat a label
+                  <Descriptions.Item key={i} label={line.label}>
+                    {line.value}
+                  </Descriptions.Item>
+                ))}
+              </Descriptions>
             ),
           }}
           columns={[
@@ -133,7 +143,16 @@ export function AuditPage() {
           footer={() => (
             <Space>
               <Button
-                disabled={!(before ? connection?.pageInfo.hasPreviousPage : after)}
+                disabled={!(after ? connection?.pageInfo.hasNextPage : before)}
+                onClick={() =>
+                  setParams({ ...Object.fromEntries(params), after: connection?.pageInfo.endCursor ?? '', before: '' })
+                }
+                data-testid="audit-newer"
+              >
+                {words.t('newer')}
+              </Button>
+              <Button
+                disabled={!(after ? true : connection?.pageInfo.hasPreviousPage)}
                 onClick={() =>
                   setParams({
                     ...Object.fromEntries(params),
@@ -141,16 +160,9 @@ export function AuditPage() {
                     after: '',
                   })
                 }
+                data-testid="audit-older"
               >
-                {words.t('previous')}
-              </Button>
-              <Button
-                disabled={!(before ? true : connection?.pageInfo.hasNextPage)}
-                onClick={() =>
-                  setParams({ ...Object.fromEntries(params), after: connection?.pageInfo.endCursor ?? '', before: '' })
-                }
-              >
-                {words.t('next')}
+                {words.t('older')}
               </Button>
             </Space>
           )}
