@@ -11,6 +11,7 @@ import { exportSnapshot } from './export.js';
 import type { ApiDeps } from './graphql/context.js';
 import { createGraphql, type GraphqlOptions, RETRY_AFTER_SECONDS } from './graphql/server.js';
 import { importHttp, MAX_IMPORT_BYTES } from './import/http.js';
+import { printHouseholdCard, printNotice } from './print.js';
 import { DEFAULT_READINESS, type ReadinessLimits, type ReadinessRunner, readiness } from './readiness.js';
 
 export interface AppDeps {
@@ -152,6 +153,12 @@ function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
   );
   app.get('/export/assessment/:id', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
     exportAssessment(api.deps, req.viewer as Viewer, req, res),
+  );
+  app.get('/print/notice', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
+    printNotice(api.deps, req.viewer as Viewer, req, res),
+  );
+  app.get('/print/household/:id', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
+    printHouseholdCard(api.deps, req.viewer as Viewer, req, res),
   );
   app.post(
     '/comparison',

@@ -7,6 +7,7 @@ import {
   COUNTY,
   countyClerk,
   OTHER_VILLAGE,
+  otherClerk,
   person,
   query,
   type RunningApi,
@@ -119,6 +120,28 @@ describe('poor villages and the exits of villages and counties through the API',
       issues: [{ path: 'input.into', message: 'must be an area in the national register or named before the merger' }],
       localizedMessage: expect.stringContaining('并入区划：须为区划代码库中的区划，或已先行命名'),
     });
+  });
+
+  it('prints a village’s 公示 notice and a household’s 明白卡 for those who may see them, masked for assessors', async () => {
+    const get = async (path: string, claims = villageClerk) =>
+      fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${await api.token(claims)}` } });
+    const quiet = await get(`/print/notice?areaCode=${VILLAGE}`);
+    expect(quiet.status).toBe(200);
+    expect(await quiet.text()).toContain('目前没有处于公示期的农户');
+    expect((await get(`/print/notice?areaCode=${VILLAGE}`, otherClerk)).status).toBe(403);
+    expect((await get(`/print/notice?areaCode=${COUNTY}`)).status).toBe(400);
+    const { households } = await county.request<{ households: { edges: { node: { id: string } }[] } }>(
+      `{ households(first: 1, filter: { areaCode: "${VILLAGE}" }) { edges { node { id } } } }`,
+    );
+    const id = households.edges[0]?.node.id as string;
+    const card = await (await get(`/print/household/${id}`)).text();
+    expect(card).toContain('扶贫明白卡');
+    expect(card).toContain('户主0');
+    expect(card).not.toContain('<script');
+    const masked = await (await get(`/print/household/${id}`, assessor)).text();
+    expect(masked).not.toContain('户主0');
+    expect(masked).not.toMatch(/\d{17}[\dX]/);
+    expect((await get(`/print/household/${id}`, otherClerk)).status).toBe(404);
   });
 
   it('designates a poor village at county level only, once', async () => {

@@ -69,3 +69,16 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof TypeError) return new ApiError('NETWORK', error.message);
   return new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
 }
+
+/** A file the API makes (an export, a printable page), fetched with the session's token. */
+export async function fetchFile(session: Session, path: string): Promise<Blob> {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${session.token}` } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  return response.blob();
+}
+
+/** Opens a printable page the API makes in a new tab (its own print styles, no script). */
+export async function openPrintable(session: Session, path: string): Promise<void> {
+  const html = await fetchFile(session, path);
+  window.open(URL.createObjectURL(html), '_blank');
+}

@@ -168,6 +168,8 @@ export const UI = {
   },
   exportCsv: { zh: '导出 CSV', en: 'Export CSV' },
   areaChoose: { zh: '选择区划', en: 'Choose an area' },
+  printNotice: { zh: '打印公示', en: 'Print the notice' },
+  printCard: { zh: '打印明白卡', en: 'Print the household card' },
   divisions: { zh: '行政区划', en: 'Divisions' },
   divisionsOf: { zh: '下辖区划', en: 'Areas within' },
   divisionsCountry: { zh: '全国', en: 'the whole country' },

@@ -382,6 +382,42 @@ if ('skipped' in launched) {
       await expect.poll(() => page.getByTestId('facts').textContent()).toContain('申请中');
       await step(page, 'recordVillageReview', '2019-03-02', (form) => form.getByTestId('field-votesFor').fill('31'));
       await step(page, 'openPublicNotice', '2019-03-03');
+      // The village prints its 公示 notice: the household, the period, where to object.
+      const [notice] = await Promise.all([page.waitForEvent('popup'), page.getByTestId('print-notice').click()]);
+      await expect.poll(() => notice.locator('body').textContent()).toContain('测试户主');
+      const posted = (await notice.locator('body').textContent()) ?? '';
+      expect(posted).toContain('公示期：2019年3月3日 至 2019年3月10日');
+      expect(posted).toContain('临海镇新东村');
+      expect(posted).toContain('新东村村民委员会');
+      expect(posted).not.toContain('320924');
+      await notice.close();
+      // Paper renders without scripts: the page the API sends, in a browser with JavaScript off.
+      const clerkToken = await page.evaluate(() => localStorage.getItem('registry.session'));
+      const printed = async (url: string) => {
+        const html = await (
+          await fetch(`${service.url}${url}`, { headers: { Authorization: `Bearer ${clerkToken}` } })
+        ).text();
+        const context = await browser.newContext({
+          javaScriptEnabled: false,
+          locale: 'zh-CN',
+          viewport: { width: 900, height: 1000 },
+        });
+        const plain = await context.newPage();
+        await plain.setContent(html);
+        return { plain, context, html };
+      };
+      const noticeId = householdUrl.split('/').at(-1) as string;
+      const paper = await printed(`/print/notice?areaCode=320924101201`);
+      expect(paper.html).not.toContain('<script');
+      expect(await paper.plain.getByRole('heading', { level: 1 }).textContent()).toBe('公 示');
+      await paper.plain.screenshot({ path: path.join(SHOTS, 'print-notice.png'), fullPage: true });
+      await paper.context.close();
+      const card = await printed(`/print/household/${noticeId}`);
+      expect(card.html).not.toContain('<script');
+      expect(await card.plain.locator('body').textContent()).toContain('扶贫明白卡');
+      expect(await card.plain.locator('body').textContent()).toContain(`${first17}${right}`);
+      await card.plain.screenshot({ path: path.join(SHOTS, 'print-card.png'), fullPage: true });
+      await card.context.close();
       // Closed too early: the refusal says until when, in Chinese, with no English line beneath.
       await page.getByTestId('step-closePublicNotice').click();
       const early = page.getByTestId('command-form');

@@ -2,6 +2,7 @@ import { DownloadOutlined, PrinterOutlined, SafetyCertificateOutlined } from '@a
 import { Alert, Button, Card, Descriptions, Input, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router';
+import { fetchFile } from '../api';
 import { useAreaName } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
 import { ErrorView } from '../ErrorView';
@@ -21,12 +22,6 @@ type Sampled = NonNullable<Assessment['sample']>['households'][number];
 type FindingRow = Assessment['findings'][number];
 
 /** Fetches a file from the API with the session's token (a link cannot carry it). */
-async function fetchFile(session: Session, path: string): Promise<Blob> {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${session.token}` } });
-  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-  return response.blob();
-}
-
 /** One assessment: its frame, the draw, the households to survey, the findings, the results. */
 export function AssessmentPage() {
   const { id = '' } = useParams();

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, PrinterOutlined } from '@ant-design/icons';
 import {
   App as AntApp,
   Button,
@@ -18,6 +18,7 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
+import { openPrintable } from '../api';
 import { useAreaName, useUnitName } from '../areas';
 import { useGraphqlQuery, useSignedIn } from '../auth';
 import { afterToday } from '../dates';
@@ -72,6 +73,7 @@ export function HouseholdPage() {
             {h.monitored && <Tag color="orange">{words.t('monitored')}</Tag>}
           </Space>
         }
+        extra={<PrintButtons household={h} id={h.id} />}
       >
         <FactsView facts={h} />
       </Card>
@@ -99,6 +101,34 @@ export function HouseholdPage() {
           ]}
         />
       </Card>
+    </Space>
+  );
+}
+
+/** The household's paper: its 明白卡, and the 公示 notice it is in while one is open. */
+function PrintButtons({ household, id }: { household: Facts; id: string }) {
+  const words = useWords();
+  const session = useSignedIn();
+  const { message } = AntApp.useApp();
+  const open = (path: string) => openPrintable(session, path).catch((error) => message.error(String(error)));
+  const level = household.openCase?.noticeLevel;
+  const village = household.villageCode;
+  const noticeArea =
+    village && (level === 'village' ? village : level === 'township' ? `${village.slice(0, 9)}000` : null);
+  return (
+    <Space>
+      {noticeArea && (
+        <Button
+          icon={<PrinterOutlined />}
+          onClick={() => open(`/print/notice?areaCode=${noticeArea}`)}
+          data-testid="print-notice"
+        >
+          {words.t('printNotice')}
+        </Button>
+      )}
+      <Button icon={<PrinterOutlined />} onClick={() => open(`/print/household/${id}`)} data-testid="print-card">
+        {words.t('printCard')}
+      </Button>
     </Space>
   );
 }

@@ -31,11 +31,16 @@ export type AreaEvent =
   | { type: 'PoorVillageDesignated'; data: Data<'PoorVillageDesignated'> }
   | { type: 'AreaExitProposed'; data: Data<'AreaExitProposed'> }
   | { type: 'AreaExitReviewed'; data: Data<'AreaExitReviewed'> }
-  | { type: 'AreaExitAnnounced'; data: Data<'AreaExitAnnounced'> };
+  | { type: 'AreaExitAnnounced'; data: Data<'AreaExitAnnounced'> }
+  | { type: 'AreaNamed'; data: Data<'AreaNamed'> }
+  | { type: 'AreaMerged'; data: Data<'AreaMerged'> };
 
 export function evolveArea(state: AreaState, event: AreaEvent, effectiveAt: string): AreaState {
   switch (event.type) {
     case 'RuralPopulationRecorded':
+    case 'AreaNamed':
+    case 'AreaMerged':
+      // Reference data on the same stream: the name and the population decide no step.
       return state;
     case 'PoorVillageDesignated':
       return { ...state, poorVillageSince: { year: event.data.year, on: effectiveAt } };
