@@ -80,6 +80,7 @@ export function BatchUpload<O extends BatchOutcome>({
         <input
           type="file"
           accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          aria-label={submitLabel}
           data-testid={`${testId}-file`}
           onChange={(e) => setFile(e.target.files?.[0])}
         />

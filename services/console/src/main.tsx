@@ -4,6 +4,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 // Ant Design's styles as a stylesheet (zero-runtime mode): no style computed while rendering.
 import 'antd/dist/antd.css';
+import './contrast.css';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { StrictMode } from 'react';
@@ -28,7 +29,19 @@ function Localised() {
   return (
     <ConfigProvider
       locale={language === 'zh' ? zhCN : enUS}
-      theme={{ zeroRuntime: true, token: { colorPrimary: '#c8161d' } }}
+      theme={{
+        zeroRuntime: true,
+        // Darker than Ant Design's defaults where they fall short of 4.5:1 on white.
+        token: {
+          colorPrimary: '#c8161d',
+          colorLink: '#0958d9',
+          colorError: '#cf1322',
+          colorTextSecondary: 'rgba(0, 0, 0, 0.68)',
+          colorTextDescription: 'rgba(0, 0, 0, 0.68)',
+          colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
+          colorTextPlaceholder: 'rgba(0, 0, 0, 0.58)',
+        },
+      }}
     >
       <AntApp>
         <RouterProvider router={router} />

@@ -44,7 +44,12 @@ export function AlertsPage() {
             data-testid="alerts-overdue"
           />
           <Space>
-            <Switch checked={all} onChange={setAll} data-testid="alerts-all" />
+            <Switch
+              checked={all}
+              onChange={setAll}
+              aria-label={words.t('alertsWithVerified')}
+              data-testid="alerts-all"
+            />
             <Typography.Text>{words.t('alertsWithVerified')}</Typography.Text>
           </Space>
           {session.claims.role === 'clerk' && (

@@ -13,7 +13,7 @@ import {
   DrawSampleDocument,
 } from '../generated';
 import { useWords } from '../i18n';
-import { CAN, type Session } from '../session';
+import { CAN } from '../session';
 import { FindingForm, type FindingTarget } from './AssessmentFinding';
 import { Rectifications, ResultsView } from './AssessmentResults';
 

@@ -54,6 +54,7 @@ export function AuditPage() {
               defaultValue={filter.actorId ?? ''}
               onSearch={(v) => update({ actorId: v.trim() || undefined })}
               style={{ width: 220 }}
+              aria-label={words.t('actorId')}
               data-testid="audit-actor"
             />
           </Form.Item>
@@ -75,6 +76,7 @@ export function AuditPage() {
               value={filter.eventType ?? undefined}
               options={Object.entries(EVENT_LABELS).map(([value, text]) => ({ value, label: text[words.language] }))}
               onChange={(v?: string) => update({ eventType: v })}
+              aria-label={words.t('eventType')}
               data-testid="audit-type"
             />
           </Form.Item>

@@ -86,6 +86,7 @@ export function DashboardPage() {
               style={{ width: 220 }}
               onSearch={(v) => go({ area: v.trim() })}
               placeholder={words.t('areaCode')}
+              aria-label={words.t('areaCode')}
             />
           )}
           <Select
@@ -93,6 +94,7 @@ export function DashboardPage() {
             style={{ width: 120 }}
             options={years.map((y) => ({ value: y.year, label: `${y.year}` }))}
             onChange={(v: number) => go({ year: String(v) })}
+            aria-label={words.t('year')}
             data-testid="year"
           />
         </Space>

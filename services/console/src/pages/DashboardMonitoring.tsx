@@ -45,7 +45,7 @@ export function MonitoringSection({ areaCode, year }: { areaCode: string; year: 
             value={percent(m.alerts.inTimeRate)}
             suffix={m.alerts.inTimeRate === null ? '' : '%'}
           />
-          <span style={{ fontSize: 12, color: 'rgba(0,0,0,0.45)' }}>
+          <span style={{ fontSize: 12, color: 'rgba(0,0,0,0.68)' }}>
             {words.t('alertsInTimeOf', { inTime: m.alerts.verifiedInTime, due: m.alerts.due })}
             {m.alerts.overdue > 0 && `，${words.t('alertsOverdue')} ${m.alerts.overdue}`}
           </span>

@@ -1,6 +1,7 @@
-import { Alert, Button, Card, Form, Input, InputNumber, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Form, InputNumber, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
+import { AreaPicker } from '../areas';
 import { useGraphqlQuery, useSignedIn } from '../auth';
 import { ErrorView } from '../ErrorView';
 import { ExitReviewDocument, type ExitReviewQuery, type ExitReviewQueryVariables } from '../generated';
@@ -52,10 +53,15 @@ export function ExitReviewPage() {
       <Card size="small" title={words.t('exitReview')}>
         <Form layout="inline" style={{ rowGap: 8 }}>
           <Form.Item label={words.t('area')}>
-            <Input.Search defaultValue={areaCode} onSearch={(v) => setAreaCode(v.trim())} style={{ width: 200 }} />
+            <AreaPicker
+              value={areaCode}
+              onChange={(v) => setAreaCode(v ?? session.claims.area ?? '')}
+              style={{ width: 240 }}
+              aria-label={words.t('area')}
+            />
           </Form.Item>
           <Form.Item label={words.t('onlyFailing')}>
-            <Switch checked={onlyFailing} onChange={setOnlyFailing} />
+            <Switch checked={onlyFailing} onChange={setOnlyFailing} aria-label={words.t('onlyFailing')} />
           </Form.Item>
         </Form>
       </Card>
@@ -75,6 +81,7 @@ export function ExitReviewPage() {
                   suffix="元"
                   value={(lines[year] ?? fen) / 100}
                   onChange={(v) => setLines({ ...lines, [year]: Math.round(Number(v ?? 0) * 100) })}
+                  aria-label={`${year} ${words.t('incomeLines')}`}
                   data-testid={`line-${year}`}
                 />
               </Space>

@@ -61,6 +61,7 @@ export function ImportPage() {
           <input
             type="file"
             accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            aria-label={zh ? '选择名册文件' : 'Choose a roll file'}
             data-testid="import-file"
             onChange={(e) => setFile(e.target.files?.[0])}
           />

@@ -253,6 +253,7 @@ export function WorkbenchPage() {
               value={filter.status ?? []}
               options={enumOptions('HouseholdStatus', words.language)}
               onChange={(v: string[]) => update({ status: v })}
+              aria-label={words.t('status')}
               data-testid="filter-status"
             />
           </Form.Item>
@@ -263,6 +264,7 @@ export function WorkbenchPage() {
               value={filter.attribute ?? undefined}
               options={enumOptions('HouseholdAttribute', words.language)}
               onChange={(v?: string) => update({ attribute: v })}
+              aria-label={words.t('attribute')}
             />
           </Form.Item>
           <Form.Item label={words.t('cause')}>
@@ -272,6 +274,7 @@ export function WorkbenchPage() {
               value={filter.cause ?? undefined}
               options={enumOptions('PovertyCause', words.language)}
               onChange={(v?: string) => update({ cause: v })}
+              aria-label={words.t('cause')}
             />
           </Form.Item>
           <Form.Item label={words.t('monitoring')}>
@@ -284,6 +287,7 @@ export function WorkbenchPage() {
                 { value: 'false', label: words.t('notMonitored') },
               ]}
               onChange={(v?: string) => update({ monitored: v })}
+              aria-label={words.t('monitoring')}
             />
           </Form.Item>
           <Form.Item label={words.t('helperId')}>
@@ -292,6 +296,7 @@ export function WorkbenchPage() {
               style={{ width: 180 }}
               defaultValue={filter.helperId ?? ''}
               onSearch={(v) => update({ helper: v.trim() || undefined })}
+              aria-label={words.t('helperId')}
             />
           </Form.Item>
           <Form.Item>
@@ -301,6 +306,7 @@ export function WorkbenchPage() {
               defaultValue={filter.text ?? ''}
               placeholder={session.claims.role === 'assessor' ? words.t('searchMasked') : words.t('search')}
               onSearch={(v) => update({ text: v.trim() || undefined })}
+              aria-label={words.t('search')}
               data-testid="filter-text"
             />
           </Form.Item>
