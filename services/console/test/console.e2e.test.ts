@@ -762,6 +762,27 @@ if ('skipped' in launched) {
       await expect.poll(() => page.getByTestId('total').textContent()).toBe(`共 ${expected.review?.totalCount} 户`);
       await expect.poll(() => page.getByTestId('queue-filter').textContent()).toBe('识别 · 村级评议');
       await page.close();
+
+      // A village's queue: the village review is its own to do; the township's review waits on the
+      // township, named, and is not counted as the village's.
+      const village = await newPage();
+      await signIn(village, '扶贫专干', '临海镇后涧村');
+      await village.getByRole('menuitem', { name: '待办事项' }).click();
+      const own = village.getByTestId('queue-identification_village_review');
+      const theirs = village.getByTestId('queue-identification_township_review');
+      await expect.poll(() => theirs.textContent()).toContain('由乡镇办理');
+      expect(await own.textContent()).not.toContain('办理');
+      expect(await theirs.getAttribute('data-elsewhere')).toBe('true');
+      expect(await village.getByTestId('queue-county_approval').count()).toBe(0);
+      await expect.poll(() => village.getByTestId('queue-mine').textContent()).toMatch(/待我办理（户）\d+/);
+      const sum = async (selector: string) =>
+        (await village.locator(selector).locator('.ant-badge').allTextContents()).reduce((n, t) => n + Number(t), 0);
+      const mineShown = Number((await village.getByTestId('queue-mine').textContent())?.replace(/\D/g, ''));
+      expect(mineShown).toBe(await sum('[data-testid^="queue-"].ant-list-item:not([data-elsewhere])'));
+      const elsewhereShown = Number((await village.getByTestId('queue-elsewhere').textContent())?.replace(/\D/g, ''));
+      expect(elsewhereShown).toBe(await sum('[data-testid^="queue-"][data-elsewhere]'));
+      expect(await village.getByTestId('queue-identification_county_approval').textContent()).toContain('由县级办理');
+      await village.close();
     });
 
     it('a clerk reports an exited household back in poverty: the form asks for a reason, and the household is 返贫', async () => {

@@ -38,6 +38,17 @@ const STEP_DUTIES: Record<'identification' | 'exit' | 'monitoring' | 'eliminatio
   },
 };
 
+/** Every step of every kind of case with the duty that takes it forward (for a work queue to say whose it is). */
+export function caseStepDuties(): { kind: CaseAtStep['kind']; step: CaseStep; duty: Duty }[] {
+  return Object.entries(STEP_DUTIES).flatMap(([kind, steps]) =>
+    Object.entries(steps).map(([step, duty]) => ({
+      kind: kind as CaseAtStep['kind'],
+      step: step as CaseStep,
+      duty: duty as Duty,
+    })),
+  );
+}
+
 /** The duty a command performs on a household as it stands; undefined for records any clerk keeps. */
 export function dutyOf(command: HouseholdCommand, state: HouseholdState): Duty | undefined {
   return dutyOfType(command.type, state.case ?? null);

@@ -22,7 +22,7 @@ export { evaluateExit } from './criteria.js';
 export type { DecideContext } from './decide.js';
 export { CORRECTION_KEYS, decide, VOIDABLE } from './decide.js';
 export type { CaseAtStep } from './duties.js';
-export { checkLevel, dutyOfType } from './duties.js';
+export { caseStepDuties, checkLevel, dutyOfType } from './duties.js';
 export type { IssuePaths, ParsedCommand } from './envelope.js';
 export { HANDLER_PATHS, parseCommand } from './envelope.js';
 export type { FieldIssue } from './errors.js';

@@ -1,4 +1,5 @@
 import type { PolicyVersion } from '@registry/registry';
+import { caseStepDuties } from '@registry/registry';
 import { chinaDate, type Duty, type MonitoringRegime } from '@registry/schema';
 import { Forbidden, requireRole } from '../auth.js';
 import { builder } from './builder.js';
@@ -281,6 +282,31 @@ builder.mutationField('recordPolicyVersion', (t) =>
         { envelope: (field) => (field === 'commandId' ? field : field === 'policy' ? 'input' : `input.${field}`) },
       );
       return { id: i.id, ...recorded };
+    },
+  }),
+);
+
+const CaseStepDutyType = builder
+  .objectRef<{ kind: string; step: string; duty: string; levels: string[] }>('CaseStepDuty')
+  .implement({
+    description: 'A step of a case and the levels that take it forward under the policy in force.',
+    fields: (t) => ({
+      kind: t.exposeString('kind', { description: 'identification, exit, monitoring or elimination.' }),
+      step: t.exposeString('step'),
+      duty: t.exposeString('duty'),
+      levels: t.exposeStringList('levels', { description: 'village, township, county or province.' }),
+    }),
+  });
+
+builder.queryField('caseStepDuties', (t) =>
+  t.field({
+    type: [CaseStepDutyType],
+    description:
+      'Every step of every kind of case with the levels that record it under the policy in force on a date (today unless given): a work queue splits what is yours from what waits on another office.',
+    args: { on: t.arg({ type: 'Date' }) },
+    resolve: async (_root, args, ctx) => {
+      const policy = (await ctx.deps.policies.timeline()).at(args.on ?? chinaDate(new Date(ctx.now)));
+      return caseStepDuties().map((s) => ({ ...s, levels: [...(policy.dutyLevels?.[s.duty] ?? [])] }));
     },
   }),
 );

@@ -1,11 +1,12 @@
-import { Alert, Badge, Button, Card, Col, List, Row, Tag, Typography } from 'antd';
+import { Alert, Badge, Button, Card, Col, List, Row, Space, Statistic, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { useAreaName } from '../areas';
+import { areaLevel, useAreaName } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
 import { ErrorView } from '../ErrorView';
 import {
   AcceptMoveDocument,
+  CaseStepDutiesDocument,
   IncomingMovesDocument,
   RiskAlertsDocument,
   WorkQueueCountsDocument,
@@ -25,6 +26,7 @@ const IDENTIFICATION = [
 const EXIT = ['village_review', 'village_notice', 'confirmation', 'township_verification', 'county_approval'] as const;
 const MONITORING = ['village_review', 'village_notice', 'township_review', 'county_decision'] as const;
 const ELIMINATION = ['village_review', 'village_notice', 'county_approval'] as const;
+const ORDER = ['village', 'township', 'county', 'province'] as const;
 
 /**
  * The clerk's work queue: households waiting at each step of identification and exit (notices
@@ -45,9 +47,17 @@ export function QueuePage() {
     { areaCode: area, pending: true },
     { enabled: /^\d{12}$/.test(area) },
   );
+  const duties = useGraphqlQuery(CaseStepDutiesDocument, {});
   if (counts.error) return <ErrorView error={counts.error} retry={() => counts.refetch()} />;
   const c = counts.data;
-  const item = (key: string, label: string, count: number | undefined, to: string) => ({ key, label, count, to });
+  // Whose each step is under the policy in force: yours, or another office's (named).
+  const level = area ? areaLevel(area) : 'province';
+  const levelsOf = new Map((duties.data?.caseStepDuties ?? []).map((d) => [`${d.kind}_${d.step}`, d.levels]));
+  const item = (key: string, label: string, count: number | undefined, to: string) => {
+    const levels = levelsOf.get(key) ?? [];
+    const elsewhere = levels.length > 0 && !levels.includes(level) ? levels : null;
+    return { key, label, count, to, elsewhere };
+  };
   const sections = [
     {
       title: words.t('queueIdentification'),
@@ -109,8 +119,30 @@ export function QueuePage() {
       ],
     },
   ];
+  const all = sections.flatMap((x) => x.items);
+  const total = (items: typeof all) => items.reduce((n, i) => n + (i.count ?? 0), 0);
+  const office = (levels: readonly string[]) =>
+    ORDER.filter((l) => levels.includes(l))
+      .map((l) => words.t(`office_${l}`))
+      .join(words.language === 'zh' ? '或' : ' or ');
   return (
     <Row gutter={[12, 12]} data-testid="queue">
+      <Col xs={24}>
+        <Card size="small">
+          <Space size="large" wrap>
+            <Statistic
+              title={words.t('queueMine')}
+              value={total(all.filter((i) => !i.elsewhere))}
+              data-testid="queue-mine"
+            />
+            <Statistic
+              title={words.t('queueElsewhere')}
+              value={total(all.filter((i) => i.elsewhere))}
+              data-testid="queue-elsewhere"
+            />
+          </Space>
+        </Card>
+      </Col>
       <Col xs={24}>
         <IncomingMoves />
       </Col>
@@ -119,17 +151,29 @@ export function QueuePage() {
           <Card size="small" title={section.title} loading={counts.isPending}>
             <List
               size="small"
-              dataSource={section.items}
+              // Yours first; then what waits on another office, named, its count in grey.
+              dataSource={[...section.items.filter((i) => !i.elsewhere), ...section.items.filter((i) => i.elsewhere)]}
               renderItem={(i) => (
                 <List.Item
                   data-testid={`queue-${i.key}`}
+                  data-elsewhere={i.elsewhere ? 'true' : undefined}
                   style={{ cursor: 'pointer' }}
                   onClick={() => navigate(i.to)}
                   extra={
-                    <Badge count={i.count ?? 0} showZero color={i.count ? '#c8161d' : '#d9d9d9'} overflowCount={9999} />
+                    <Badge
+                      count={i.count ?? 0}
+                      showZero
+                      color={i.count && !i.elsewhere ? '#c8161d' : '#8c8c8c'}
+                      overflowCount={9999}
+                    />
                   }
                 >
-                  <Typography.Link>{i.label}</Typography.Link>
+                  <Space size={4} wrap>
+                    <Typography.Link>{i.label}</Typography.Link>
+                    {i.elsewhere && (
+                      <Tag data-testid="queue-office">{words.t('queueByOffice', { office: office(i.elsewhere) })}</Tag>
+                    )}
+                  </Space>
                 </List.Item>
               )}
             />
