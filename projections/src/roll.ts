@@ -209,6 +209,8 @@ export interface AuditRow {
   causationId: string | null;
   villageCode: string | null;
   changes: unknown;
+  /** The household's card number (户编号) now; null before registration. */
+  cardNumber: string | null;
 }
 
 export interface AuditQuery {
@@ -250,11 +252,16 @@ export async function auditTrail(db: Db, projection: Tables, q: AuditQuery, page
     causation_id: string | null;
     village_code: string | null;
     changes: unknown;
+    card_number: string | null;
   }>(
-    `SELECT position, event_id, household_id, revision, event_type, actor_id, actor_role, actor_unit,
-            recorded_at, to_char(effective_at, 'YYYY-MM-DD') AS effective_at, reason, command_id,
-            correlation_id, causation_id, village_code, changes
-       FROM ${projection.tables.audit} ${tail}`,
+    // The page first, then each row's household card number (户编号), for people to read it by.
+    `SELECT a.*, h.card_number FROM (
+       SELECT position, event_id, household_id, revision, event_type, actor_id, actor_role, actor_unit,
+              recorded_at, to_char(effective_at, 'YYYY-MM-DD') AS effective_at, reason, command_id,
+              correlation_id, causation_id, village_code, changes
+         FROM ${projection.tables.audit} ${tail}) a
+       LEFT JOIN ${projection.tables.households} h ON h.household_id = a.household_id
+      ORDER BY a.position ${page.descending ? 'DESC' : 'ASC'}`,
     c.values,
   );
   return result.rows.map((r) => ({
@@ -274,5 +281,6 @@ export async function auditTrail(db: Db, projection: Tables, q: AuditQuery, page
     causationId: r.causation_id,
     villageCode: r.village_code,
     changes: r.changes,
+    cardNumber: r.card_number,
   }));
 }

@@ -168,6 +168,7 @@ export const UI = {
   },
   exportCsv: { zh: '导出 CSV', en: 'Export CSV' },
   areaChoose: { zh: '选择区划', en: 'Choose an area' },
+  notCarded: { zh: '未建档', en: 'not carded' },
   queueMine: { zh: '待我办理（户）', en: 'Yours to do (households)' },
   queueElsewhere: { zh: '等待他级办理（户）', en: 'Waiting on another office (households)' },
   queueByOffice: { zh: '由{office}办理', en: 'by the {office}' },

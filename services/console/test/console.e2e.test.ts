@@ -607,6 +607,10 @@ if ('skipped' in launched) {
       expect(new Set(await page.getByTestId('audit-type-cell').allTextContents())).toEqual(
         new Set(['县级批准脱贫退出']),
       );
+      // Households by their card number (户编号), not an internal id.
+      expect(
+        (await page.getByTestId('audit-household').allTextContents()).every((t) => /^\d{6}-\d{4}-\d{4}$/.test(t)),
+      ).toBe(true);
       // Newest first; an event's fields read as labelled lines in Chinese, never raw JSON.
       const recorded = (
         await client.request<{ auditTrail: { edges: { node: { recordedAt: string } }[] } }>(

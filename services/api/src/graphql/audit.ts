@@ -26,6 +26,11 @@ const AuditEntry = builder.objectRef<AuditRow>('AuditEntry').implement({
     correlationId: t.id({ nullable: true, resolve: (r) => r.correlationId }),
     causationId: t.id({ nullable: true, resolve: (r) => r.causationId }),
     villageCode: t.string({ nullable: true, resolve: (r) => r.villageCode }),
+    cardNumber: t.string({
+      nullable: true,
+      description: 'The household’s card number (户编号) now; null before registration.',
+      resolve: (r) => r.cardNumber,
+    }),
     changes: t.field({
       type: 'JSON',
       description: 'The fields the event changed.',

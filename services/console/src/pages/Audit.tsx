@@ -128,7 +128,11 @@ export function AuditPage() {
             },
             {
               title: words.t('household'),
-              render: (_, e) => <Link to={`/households/${e.householdId}`}>{e.householdId.slice(0, 8)}</Link>,
+              render: (_, e) => (
+                <Link to={`/households/${e.householdId}`} data-testid="audit-household">
+                  {e.cardNumber ?? `${words.t('notCarded')} ${e.householdId.slice(0, 8)}`}
+                </Link>
+              ),
             },
             { title: words.t('village'), render: (_, e) => areaName(e.villageCode) },
             {
