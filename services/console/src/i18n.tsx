@@ -168,6 +168,7 @@ export const UI = {
   },
   exportCsv: { zh: '导出 CSV', en: 'Export CSV' },
   areaChoose: { zh: '选择区划', en: 'Choose an area' },
+  rollXlsx: { zh: '下载本区域名册（Excel）', en: 'Download the area’s roll (Excel)' },
   notCarded: { zh: '未建档', en: 'not carded' },
   queueMine: { zh: '待我办理（户）', en: 'Yours to do (households)' },
   queueElsewhere: { zh: '等待他级办理（户）', en: 'Waiting on another office (households)' },

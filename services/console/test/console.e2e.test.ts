@@ -225,6 +225,16 @@ if ('skipped' in launched) {
         )
         .toBe(true);
       expect(await page.getByTestId('roll-village').allTextContents()).toContain('新东村');
+      // The area's roll as the office's file: Chinese headers, villages by name.
+      const [rollFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('roll-xlsx').click()]);
+      expect(rollFile.suggestedFilename()).toMatch(/^贫困户名册-射阳县-\d{4}-\d{2}-\d{2}\.xlsx$/);
+      const rollBook = new ExcelJS.Workbook();
+      await rollBook.xlsx.load(await readFile((await rollFile.path()) as string));
+      const rollSheet = rollBook.worksheets[0];
+      expect(rollSheet?.getRow(1).values).toEqual(
+        expect.arrayContaining(['卡号', '户主姓名', '乡镇', '行政村', '状态']),
+      );
+      expect(JSON.stringify(rollSheet?.getSheetValues())).toContain('临海镇');
 
       // A page holds 20; the next page holds the rest.
       const total = expected.all?.totalCount ?? 0;

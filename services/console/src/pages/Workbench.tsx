@@ -1,7 +1,24 @@
-import { Button, Card, Col, Form, Input, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import {
+  App as AntApp,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  Row,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { Link, useSearchParams } from 'react-router';
+import { fetchFile } from '../api';
 import { AreaPicker, useAreaName } from '../areas';
 import { useGraphqlQuery, useSignedIn } from '../auth';
+import { todayInChina } from '../dates';
 import { ErrorView } from '../ErrorView';
 import {
   HouseholdsDocument,
@@ -69,6 +86,7 @@ export function WorkbenchPage() {
   const words = useWords();
   const session = useSignedIn();
   const areaName = useAreaName();
+  const { message } = AntApp.useApp();
   const [params, setParams] = useSearchParams();
   const filter = filterFrom(params);
   const after = params.get('after') ?? undefined;
@@ -77,6 +95,23 @@ export function WorkbenchPage() {
   const households = useGraphqlQuery(...queries.households, { placeholderData: (previous) => previous });
   const counts = useGraphqlQuery(...queries.counts);
   const scope = session.claims.area;
+
+  // The office's file: the area's whole roll today (the registry as of today, Chinese headers,
+  // names and labels), from the API's snapshot export.
+  const downloadRoll = async (areaCode: string) => {
+    try {
+      const today = todayInChina().format('YYYY-MM-DD');
+      const blob = await fetchFile(session, `/export/snapshot?areaCode=${areaCode}&effectiveOn=${today}&format=xlsx`);
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `贫困户名册-${areaName(areaCode)}-${today}.xlsx`;
+      link.click();
+      URL.revokeObjectURL(url);
+    } catch (error) {
+      message.error(String(error));
+    }
+  };
 
   const update = (changes: Record<string, string | string[] | undefined>) => {
     const next = new URLSearchParams(params);
@@ -217,21 +252,31 @@ export function WorkbenchPage() {
         size="small"
         title={words.t('filters')}
         extra={
-          (filter.openCase || filter.visitsBelowMinimumIn) && (
-            <Tag
-              closable
-              color="red"
-              onClose={() => update({ case: undefined, fewVisits: undefined })}
-              data-testid="queue-filter"
+          <Space>
+            <Button
+              icon={<DownloadOutlined />}
+              onClick={() => downloadRoll(filter.areaCode ?? scope ?? '')}
+              disabled={!(filter.areaCode ?? scope)}
+              data-testid="roll-xlsx"
             >
-              {filter.openCase
-                ? filter.openCase
-                    .split(':')
-                    .map((part) => words.step(part))
-                    .join(' · ')
-                : words.t('queueFewVisits', { year: filter.visitsBelowMinimumIn ?? '' })}
-            </Tag>
-          )
+              {words.t('rollXlsx')}
+            </Button>
+            {(filter.openCase || filter.visitsBelowMinimumIn) && (
+              <Tag
+                closable
+                color="red"
+                onClose={() => update({ case: undefined, fewVisits: undefined })}
+                data-testid="queue-filter"
+              >
+                {filter.openCase
+                  ? filter.openCase
+                      .split(':')
+                      .map((part) => words.step(part))
+                      .join(' · ')
+                  : words.t('queueFewVisits', { year: filter.visitsBelowMinimumIn ?? '' })}
+              </Tag>
+            )}
+          </Space>
         }
       >
         <Form layout="inline" style={{ rowGap: 8 }}>
