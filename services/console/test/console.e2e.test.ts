@@ -229,7 +229,7 @@ if ('skipped' in launched) {
       const [rollFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('roll-xlsx').click()]);
       expect(rollFile.suggestedFilename()).toMatch(/^贫困户名册-射阳县-\d{4}-\d{2}-\d{2}\.xlsx$/);
       const rollBook = new ExcelJS.Workbook();
-      await rollBook.xlsx.load(await readFile((await rollFile.path()) as string));
+      await rollBook.xlsx.readFile((await rollFile.path()) as string);
       const rollSheet = rollBook.worksheets[0];
       expect(rollSheet?.getRow(1).values).toEqual(
         expect.arrayContaining(['卡号', '户主姓名', '乡镇', '行政村', '状态']),
