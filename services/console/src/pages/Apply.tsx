@@ -18,8 +18,9 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
+import { AreaPicker } from '../AreaPicker';
 import { graphql } from '../api';
-import { AreaPicker, areaLevel } from '../areas';
+import { areaLevel } from '../areas';
 import { useSignedIn } from '../auth';
 import { afterToday } from '../dates';
 import { ApplyForRegistrationDocument, type ApplyForRegistrationMutation, RaiseRiskAlertDocument } from '../generated';

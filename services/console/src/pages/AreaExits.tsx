@@ -15,7 +15,8 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { AreaPicker, useAreaName } from '../areas';
+import { AreaPicker } from '../AreaPicker';
+import { useAreaName } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
 import { afterToday, todayInChina } from '../dates';
 import {

@@ -17,7 +17,8 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { AreaPicker, useAreaName, useVillagesUnder } from '../areas';
+import { AreaPicker, useVillagesUnder } from '../AreaPicker';
+import { useAreaName } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
 import { ErrorView } from '../ErrorView';
 import { AssessmentsDocument, type AssessmentsQuery, OpenAssessmentDocument } from '../generated';

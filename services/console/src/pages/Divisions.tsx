@@ -1,7 +1,8 @@
 import { Alert, Button, Card, DatePicker, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { AreaPicker, forgetAreaName, useAreaFullName } from '../areas';
+import { AreaPicker } from '../AreaPicker';
+import { forgetAreaName, useAreaFullName } from '../areas';
 import { useGraphqlMutation, useGraphqlQuery, useSignedIn } from '../auth';
 import { afterToday } from '../dates';
 import { ErrorView } from '../ErrorView';

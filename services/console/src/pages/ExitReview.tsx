@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, InputNumber, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { AreaPicker } from '../areas';
+import { AreaPicker } from '../AreaPicker';
 import { useGraphqlQuery, useSignedIn } from '../auth';
 import { ErrorView } from '../ErrorView';
 import { ExitReviewDocument, type ExitReviewQuery, type ExitReviewQueryVariables } from '../generated';

@@ -14,9 +14,11 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import { lazy, Suspense } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { fetchFile } from '../api';
-import { AreaPicker, useAreaName } from '../areas';
+import { useAreaName } from '../areas';
+
 import { useGraphqlQuery, useSignedIn } from '../auth';
 import { todayInChina } from '../dates';
 import { ErrorView } from '../ErrorView';
@@ -28,6 +30,9 @@ import {
 } from '../generated';
 import { enumOptions, useWords } from '../i18n';
 import { StatusTag } from '../StatusTag';
+
+// The area picker (Ant Design's cascader) loads after the roll's first render: the first load is the roll's.
+const AreaPicker = lazy(() => import('../AreaPicker'));
 
 const PAGE_SIZE = 20;
 type HouseholdRow = HouseholdsQuery['households']['edges'][number]['node'];
@@ -281,14 +286,20 @@ export function WorkbenchPage() {
       >
         <Form layout="inline" style={{ rowGap: 8 }}>
           <Form.Item label={words.t('area')}>
-            <AreaPicker
-              style={{ width: 240 }}
-              value={filter.areaCode ?? undefined}
-              onChange={(v) => update({ area: v })}
-              placeholder={scope ? areaName(scope) : words.t('any')}
-              aria-label={words.t('area')}
-              data-testid="filter-area"
-            />
+            <Suspense
+              fallback={
+                <Select disabled style={{ width: 240 }} placeholder={scope ? areaName(scope) : words.t('any')} />
+              }
+            >
+              <AreaPicker
+                style={{ width: 240 }}
+                value={filter.areaCode ?? undefined}
+                onChange={(v) => update({ area: v })}
+                placeholder={scope ? areaName(scope) : words.t('any')}
+                aria-label={words.t('area')}
+                data-testid="filter-area"
+              />
+            </Suspense>
           </Form.Item>
           <Form.Item label={words.t('status')}>
             <Select
