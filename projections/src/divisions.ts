@@ -52,6 +52,8 @@ function parseLine(line: string): { code: string; name: string } | null {
 }
 
 const VILLAGE_LINE_MAX = 200;
+/** Townships whose villages stay cached; past it the oldest are forgotten (a caller naming villages all over the country cannot grow a process without bound). */
+const CACHED_TOWNSHIPS = 2000;
 
 /**
  * The national register of administrative divisions, province to village committee, as published
@@ -128,6 +130,7 @@ export class DivisionRegister {
     let found = this.villages.get(township);
     if (!found) {
       found = this.readVillages(township.slice(0, 9));
+      if (this.villages.size >= CACHED_TOWNSHIPS) this.villages.delete(this.villages.keys().next().value as string);
       this.villages.set(township, found);
       found.catch(() => this.villages.delete(township));
     }

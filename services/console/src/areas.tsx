@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { graphql } from './api';
 import { useSession, useSignedIn } from './auth';
 import { AreaChildrenDocument, AreaNamesDocument } from './generated';
@@ -107,7 +107,7 @@ export function useAreaChildren(code: string | null | undefined): { code: string
     graphql(session, language, AreaChildrenDocument, { code })
       .then((data) => {
         if (!live) return;
-        for (const a of data.areaChildren) known.set(a.code, { name: a.name, fullName: a.name });
+        for (const a of data.areaChildren) known.set(a.code, { name: a.name, fullName: a.fullName });
         setChildren(data.areaChildren);
       })
       .catch(() => {});

@@ -132,6 +132,17 @@ if ('skipped' in launched) {
       await closed(page);
     };
 
+    /** The province's admins have no area: signed in with a token from the identity provider. */
+    const signInAsProvinceAdmin = async () => {
+      const token = await issueToken(SECRET, { sub: 'admin-province', role: 'admin', unit: '省扶贫办' });
+      const page = await newPage();
+      await page.goto(`${service.url}/sign-in`);
+      await page.getByTestId('use-token').click();
+      await page.getByTestId('token').fill(token);
+      await page.getByTestId('token-sign-in').click();
+      return { page, token };
+    };
+
     /** Picks an area in a cascader by name, level by level (临海镇 → 后涧村). */
     const pickArea = async (page: Page, picker: Locator, names: string[]) => {
       await picker.click();
@@ -1425,12 +1436,7 @@ if ('skipped' in launched) {
       await clerk.close();
 
       // The province's admins have no area: signed in with a token from the identity provider.
-      const token = await issueToken(SECRET, { sub: 'admin-province', role: 'admin', unit: '省扶贫办' });
-      const page = await newPage();
-      await page.goto(`${service.url}/sign-in`);
-      await page.getByTestId('use-token').click();
-      await page.getByTestId('token').fill(token);
-      await page.getByTestId('token-sign-in').click();
+      const { page, token } = await signInAsProvinceAdmin();
       await page.getByTestId('whoami').waitFor();
       await page.getByRole('menuitem', { name: '政策参数' }).click();
       await expect.poll(() => page.getByTestId('policy').textContent()).toContain('现行');
@@ -1465,12 +1471,7 @@ if ('skipped' in launched) {
       expect(await clerk.locator('[data-testid^="rename-"]').count()).toBe(0);
       await clerk.close();
 
-      const token = await issueToken(SECRET, { sub: 'admin-province', role: 'admin', unit: '省扶贫办' });
-      const page = await newPage();
-      await page.goto(`${service.url}/sign-in`);
-      await page.getByTestId('use-token').click();
-      await page.getByTestId('token').fill(token);
-      await page.getByTestId('token-sign-in').click();
+      const { page } = await signInAsProvinceAdmin();
       await page.getByRole('menuitem', { name: '行政区划' }).click();
       const table = page.getByTestId('divisions');
       for (const name of ['江苏省', '盐城市', '射阳县', '临海镇']) {

@@ -152,6 +152,15 @@ const ReferenceSuccess = builder.objectRef<ReferenceResult>('ReferenceSuccess').
   }),
 });
 
+/** Reference commands' input without the nulls GraphQL sends for fields left out, with its command id; issues named as sent (input.*). */
+const referenceCommand = (input: Record<string, unknown>, commandId: string | number) => ({
+  ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)),
+  commandId: String(commandId),
+});
+const referenceEnvelope = {
+  envelope: (field: string) => (field === 'commandId' ? field : ['input', field].filter(Boolean).join('.')),
+};
+
 const RuralPopulationInput = builder.inputType('RecordRuralPopulationInput', {
   fields: (t) => ({
     areaCode: t.field({ type: 'AreaCode', required: true }),
@@ -173,17 +182,14 @@ builder.mutationField('recordRuralPopulation', (t) =>
       // The rural population is the denominator of an area's poverty incidence: the area's own
       // clerks do not set it. Reference data is the province's (an admin's) to record.
       requireRole(ctx.viewer, ['admin'], 'record reference data');
-      const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
-      return ctx.deps.reference.recordRuralPopulation({ ...input, commandId: args.commandId }, ctx.viewer.actor, {
-        envelope: (field) => (field === 'commandId' ? field : ['input', field].filter(Boolean).join('.')),
-      });
+      return ctx.deps.reference.recordRuralPopulation(
+        referenceCommand(args.input, args.commandId),
+        ctx.viewer.actor,
+        referenceEnvelope,
+      );
     },
   }),
 );
-
-const referenceEnvelope = {
-  envelope: (field: string) => (field === 'commandId' ? field : ['input', field].filter(Boolean).join('.')),
-};
 
 const NameAreaInput = builder.inputType('NameAreaInput', {
   fields: (t) => ({
@@ -212,8 +218,11 @@ builder.mutationFields((t) => ({
     args: { commandId: t.arg.id({ required: true }), input: t.arg({ type: NameAreaInput, required: true }) },
     resolve: (_root, args, ctx) => {
       requireRole(ctx.viewer, ['admin'], 'record reference data');
-      const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
-      return ctx.deps.reference.nameArea({ ...input, commandId: args.commandId }, ctx.viewer.actor, referenceEnvelope);
+      return ctx.deps.reference.nameArea(
+        referenceCommand(args.input, args.commandId),
+        ctx.viewer.actor,
+        referenceEnvelope,
+      );
     },
   }),
   mergeArea: t.field({
@@ -224,8 +233,11 @@ builder.mutationFields((t) => ({
     args: { commandId: t.arg.id({ required: true }), input: t.arg({ type: MergeAreaInput, required: true }) },
     resolve: (_root, args, ctx) => {
       requireRole(ctx.viewer, ['admin'], 'record reference data');
-      const input = Object.fromEntries(Object.entries(args.input).filter(([, v]) => v !== null && v !== undefined));
-      return ctx.deps.reference.mergeArea({ ...input, commandId: args.commandId }, ctx.viewer.actor, referenceEnvelope);
+      return ctx.deps.reference.mergeArea(
+        referenceCommand(args.input, args.commandId),
+        ctx.viewer.actor,
+        referenceEnvelope,
+      );
     },
   }),
 }));
