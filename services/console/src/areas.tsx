@@ -21,8 +21,10 @@ let changes = 0;
 let waiting: string[] = [];
 let _timer: ReturnType<typeof setTimeout> | undefined;
 let current: { session: Session; language: 'zh' | 'en' } | undefined;
+let askedWith: typeof current;
 
 const BATCH = 500;
+const RETRY_MS = 5_000;
 
 function notify() {
   changes++;
@@ -33,27 +35,37 @@ async function flush() {
   _timer = undefined;
   const codes = waiting;
   waiting = [];
-  const on = current;
-  if (!on) return;
+  // The session the codes were asked under: a render signed out in between must not drop them.
+  const on = askedWith;
+  if (!on) {
+    for (const code of codes) asked.delete(code);
+    return;
+  }
+  const failed: string[] = [];
   for (let i = 0; i < codes.length; i += BATCH) {
     const batch = codes.slice(i, i + BATCH);
     try {
       const data = await graphql(on.session, on.language, AreaNamesDocument, { codes: batch });
       for (const a of data.areaNames) known.set(a.code, { name: a.name, fullName: a.fullName });
     } catch {
-      // Shown as codes; asked again after a while, as when the service was briefly away.
-      setTimeout(() => {
-        for (const code of batch) asked.delete(code);
-      }, 30_000);
+      failed.push(...batch);
     }
   }
   notify();
+  // Shown as codes meanwhile; asked again after a while, as when the service was briefly away:
+  // the pages showing them render again and ask.
+  if (failed.length === 0) return;
+  setTimeout(() => {
+    for (const code of failed) asked.delete(code);
+    notify();
+  }, RETRY_MS);
 }
 
 function ask(code: string) {
   if (asked.has(code) || !/^\d{12}$/.test(code)) return;
   asked.add(code);
   waiting.push(code);
+  askedWith = current;
   _timer ??= setTimeout(flush, 0);
 }
 

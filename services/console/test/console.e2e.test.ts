@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import ExcelJS from 'exceljs';
 import { GraphQLClient } from 'graphql-request';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { issueToken } from '../../api/src/auth.js';
 import { type Running, startService, stopService } from '../../api/test/service.js';
 import { ensureBuilt } from '../scripts/ensure-built.js';
@@ -52,8 +52,15 @@ if ('skipped' in launched) {
       return new GraphQLClient(`${service.url}/graphql`, { headers: { Authorization: `Bearer ${token}` } });
     };
 
+    /** The pages a test has open: shot and described when it fails, so a CI log says where it stood. */
+    const open = new Set<Page>();
+
     const newPage = async (): Promise<Page> => {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+      // A wait that never ends fails naming its locator, well before the test's own timeout.
+      page.setDefaultTimeout(25_000);
+      open.add(page);
+      page.on('close', () => open.delete(page));
       page.on('pageerror', (error) => pageErrors.push(error.message));
       // React and Ant Design report misuse on the console (in development builds); refused
       // requests the tests cause on purpose are the browser's own lines, not the page's.
@@ -165,6 +172,22 @@ if ('skipped' in launched) {
       await form.getByTestId('submit').click();
       await form.waitFor({ state: 'detached' });
     };
+
+    beforeEach(({ task, onTestFailed }) => {
+      onTestFailed(async () => {
+        const failures = path.join(SHOTS, '..', 'failures');
+        await mkdir(failures, { recursive: true });
+        for (const [i, page] of [...open].entries()) {
+          const file = path.join(failures, `${task.name.slice(0, 60).replace(/[^\p{L}\p{N}]+/gu, '-')}-${i}.png`);
+          await page.screenshot({ path: file, fullPage: true, timeout: 5_000 }).catch(() => {});
+          const text = await page
+            .locator('body')
+            .textContent({ timeout: 2_000 })
+            .catch(() => '');
+          console.error(`failed at ${page.url()} (${file}):\n${(text ?? '').slice(0, 1_500)}`);
+        }
+      });
+    });
 
     beforeAll(async () => {
       await ensureBuilt(() => {});
