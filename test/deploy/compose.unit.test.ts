@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -25,8 +26,16 @@ describe('docker-compose.yml and the Dockerfile', () => {
     for (const name of ['api', 'api-cluster']) {
       expect(compose.services[name]?.environment?.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);
     }
-    expect(read('.env.example')).toMatch(/^JWT_SECRET=.{32,}$/m);
+    // The example's placeholder is empty: copied as it is, compose refuses to start rather
+    // than sign tokens with a secret everyone can read.
+    expect(read('.env.example')).toMatch(/^JWT_SECRET=$/m);
     expect(read('.gitignore')).toMatch(/^\.env$/m);
+  });
+
+  it('keep the secret out of the image: .env is not sent to the build', () => {
+    const ignored = read('.dockerignore').split('\n');
+    expect(ignored).toContain('.env');
+    expect(dockerfile).toMatch(/^COPY \. \.$/m);
   });
 
   it('give the API a data path that the user it runs as owns', () => {
@@ -49,5 +58,24 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(cluster?.profiles).toEqual(['cluster']);
     for (const node of nodes) expect(cluster?.environment?.EVENTSTORE_CONNECTION_STRING).toContain(`${node}:2113`);
     expect(Object.keys(cluster?.depends_on ?? {})).toEqual(expect.arrayContaining(nodes));
+  });
+
+  it('give EventStoreDB only IP addresses where it parses an IP address, host names where it takes one', () => {
+    // EventStoreDB 24.10 parses NodeIp, ReplicationIp (and the deprecated ExtIp, IntIp) with
+    // IPAddress.Parse (Configuration/TypeConverters.cs, IPAddressConverter): a name stops the node.
+    const ipOptions = /^EVENTSTORE_(NODE|REPLICATION|EXT|INT)_IP$/;
+    const names = ['EVENTSTORE_NODE_HOST_ADVERTISE_AS', 'EVENTSTORE_REPLICATION_HOST_ADVERTISE_AS'];
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        if (ipOptions.test(key)) expect(isIP(String(value)), `${name}: ${key}=${value}`).not.toBe(0);
+        // Gossip seeds are host:port each (GossipEndPointConverter: a port is required).
+        if (key === 'EVENTSTORE_GOSSIP_SEED') {
+          for (const seed of String(value).split(',')) expect(seed, `${name}: ${key}`).toMatch(/^[\w.-]+:\d+$/);
+        }
+      }
+      if (service.profiles?.includes('cluster') && name.startsWith('esdb-')) {
+        for (const key of names) expect(service.environment?.[key], `${name}: ${key}`).toBe(name);
+      }
+    }
   });
 });
