@@ -17,7 +17,10 @@ const POSTGRES_CODES = new Set([
  * EventStoreDB client errors (db-client 6.2.1, utils/CommandError.js `ErrorType`) of a server
  * or a connection that went away: unavailable (gRPC 14, e.g. a restarting node or a dropped
  * network), cancelled (gRPC 1, e.g. a subscription the server dropped on shutdown), deadline
- * exceeded (gRPC 4), timeout, and not-leader (the cluster elected another leader).
+ * exceeded (gRPC 4), timeout, and not-leader (the cluster elected another leader). With a
+ * cluster connection string the client finds a node by gossip first, and when no node answers
+ * (the whole cluster restarting) throws a plain `Error("Failed to discover after N attempts.")`
+ * (Client/discovery.js, `discoverEndpoint`): the cluster is away, not the request wrong.
  */
 const EVENTSTOREDB_TYPES = new Set(['unavailable', 'cancelled', 'deadline-exceeded', 'timeout', 'not-leader']);
 const GRPC_CODES = new Set([1, 4, 14]);
@@ -33,6 +36,8 @@ export function isTransientStoreError(error: unknown): boolean {
   if (typeof e?.type === 'string' && EVENTSTOREDB_TYPES.has(e.type)) return true;
   return (
     typeof e?.message === 'string' &&
-    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(e.message)
+    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|Failed to discover after \d+ attempts/i.test(
+      e.message,
+    )
   );
 }

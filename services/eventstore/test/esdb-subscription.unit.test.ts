@@ -170,9 +170,101 @@ describe('EventStoreDB adapter: catch-up subscription', () => {
     expect(fake.cancelled()).toBe(true);
   });
 
+  it('drops the server’s “no position” checkpoint of a fresh log, so no position past every event is ever stored', async () => {
+    // EventStoreDB 24.10 sends (-1,-1) as ulong.MaxValue when catch-up ends before any match.
+    const max = String((1n << 64n) - 1n);
+    const none: Response = {
+      hasCheckpoint: () => true,
+      getCheckpoint: () => ({ getCommitPosition: () => max, getPreparePosition: () => max }),
+    };
+    const sent = [none, caughtUp, none, eventResponse(1), checkpoint(2)];
+    const fake = fakeServer((i) => sent[i]);
+    stores.push(fake.store);
+    const received: string[] = [];
+    for await (const message of fake.store.subscribeToAll({ filter: { streamPrefixes: ['household-'] } })) {
+      received.push(
+        message.kind === 'event' ? `event ${message.event.revision}` : `${message.kind} ${message.position}`,
+      );
+      if (message.kind === 'checkpoint') break;
+    }
+    expect(received).toEqual(['caughtUp undefined', 'event 1', `checkpoint ${position(2)}`]);
+  });
+
+  it('stops at once on a quiet log, though its consumer is waiting for the next message', async () => {
+    // The server sends one event and "caught up", then nothing: the consumer's next() is pending.
+    const sent = [eventResponse(1), caughtUp];
+    const fake = fakeServer((i) => sent[i]);
+    stores.push(fake.store);
+    const subscription = fake.store.subscribeToAll({});
+    const received: string[] = [];
+    const consumed = (async () => {
+      for await (const message of subscription) received.push(message.kind);
+    })();
+    await expect.poll(() => received).toEqual(['event', 'caughtUp']);
+    const stopped = await Promise.race([
+      subscription.close().then(() => 'closed'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2_000)),
+    ]);
+    expect(stopped).toBe('closed');
+    // The consumer's loop ends without an error: a stop is not a failure.
+    await expect(consumed).resolves.toBeUndefined();
+    expect(fake.cancelled()).toBe(true);
+  });
+
   it('names each bad stream of a multi-stream read by its place', async () => {
     const store = new EventStoreDbEventStore({ connectionString: 'esdb://127.0.0.1:1?tls=false' });
     stores.push(store);
     await expect(store.readStreams(['household-a', '$all'])).rejects.toThrow(/^streams\[1\]: /);
+  });
+});
+
+describe('EventStoreDB adapter: the log’s head', () => {
+  /** A client whose $all holds `log` (oldest first), read as the server reads it, every read recorded. */
+  function withLog(log: AllStreamResolvedEvent[]) {
+    const store = new EventStoreDbEventStore({ connectionString: 'esdb://127.0.0.1:1?tls=false' });
+    const reads: string[] = [];
+    const client = {
+      dispose: async () => {},
+      readAll: (o: { direction: string; fromPosition: unknown; maxCount: number }) => {
+        reads.push(o.direction);
+        const from = o.fromPosition as { commit: bigint } | string;
+        const ordered = o.direction === 'backwards' ? [...log].reverse() : log;
+        // Inclusive of the position read from, as the worst case of the server's reads.
+        const page = ordered
+          .filter((e) =>
+            typeof from === 'string'
+              ? true
+              : o.direction === 'backwards'
+                ? (e.event?.position.commit ?? 0n) <= from.commit
+                : (e.event?.position.commit ?? 0n) >= from.commit,
+          )
+          .slice(0, o.maxCount);
+        return Object.assign(Readable.from(page), { cancel: async () => {} });
+      },
+    };
+    Object.assign(store, { client });
+    return { store, reads };
+  }
+  const system = (n: number) => {
+    const e = resolved(n, '$stats-127.0.0.1:2113');
+    return { ...e, event: { ...e.event, type: '$statsCollected' } } as AllStreamResolvedEvent;
+  };
+
+  it('is found reading backwards past a long run of system events, never walking the log from its start', async () => {
+    const log = [
+      ...Array.from({ length: 3 }, (_, i) => resolved(i + 1, 'household-a')),
+      ...Array.from({ length: 1_200 }, (_, i) => system(i + 4)),
+    ];
+    const { store, reads } = withLog(log);
+    stores.push(store);
+    expect(await store.headPosition()).toBe(position(3));
+    expect(reads.every((d) => d === 'backwards')).toBe(true);
+    expect(reads.length).toBeLessThanOrEqual(4);
+  });
+
+  it('is none on a log of system events only', async () => {
+    const { store } = withLog(Array.from({ length: 700 }, (_, i) => system(i + 1)));
+    stores.push(store);
+    expect(await store.headPosition()).toBeUndefined();
   });
 });

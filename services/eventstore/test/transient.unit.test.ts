@@ -1,4 +1,11 @@
-import { CancelledError, DeadlineExceededError, NotLeaderError, UnavailableError } from '@eventstore/db-client';
+import {
+  CancelledError,
+  DeadlineExceededError,
+  EventStoreDBClient,
+  NotLeaderError,
+  START,
+  UnavailableError,
+} from '@eventstore/db-client';
 import { describe, expect, it } from 'vitest';
 import { isTransientStoreError } from '../src/index.js';
 
@@ -17,6 +24,25 @@ describe('transient store errors', () => {
     expect(isTransientStoreError(Object.create(NotLeaderError.prototype, { type: { value: 'not-leader' } }))).toBe(
       true,
     );
+  });
+
+  it('include a cluster the client cannot discover (every node restarting), as the client itself reports it', async () => {
+    // A cluster connection string: the client asks a node's gossip for the leader first; none answers here.
+    const client = EventStoreDBClient.connectionString(
+      'esdb+discover://127.0.0.1:1?tls=false&maxDiscoverAttempts=2&discoveryInterval=10&gossipTimeout=1',
+    );
+    try {
+      const error = await (async () => {
+        for await (const _ of client.readAll({ fromPosition: START, maxCount: 1 })) break;
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(String(error)).toMatch(/Failed to discover after 2 attempts/);
+      expect(isTransientStoreError(error)).toBe(true);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('are not the event’s own faults', () => {

@@ -51,6 +51,9 @@ import {
 /** How many events past a caught-up filtered subscription's position are looked at for one that matches. */
 const TAIL_SCAN_LIMIT = 10_000;
 
+/** Events read backwards at a time when looking for the log's last user event. */
+const HEAD_PAGE = 500;
+
 /** Events a subscription holds before the server is made to wait for a slow consumer. */
 const SUBSCRIPTION_BUFFER = 512;
 
@@ -91,6 +94,22 @@ function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedE
     metadata: event.metadata as EventMetadata,
     recordedAt: event.created.toISOString(),
   };
+}
+
+/**
+ * EventStoreDB 24.10 sends a filtered subscription's checkpoints as unsigned positions made
+ * with `Position.FromInt64` (src/EventStore.Core/Services/Transport/Common/Position.cs), which
+ * maps the log's "no position" (TFPos -1,-1) to `ulong.MaxValue`. A subscription from the start
+ * whose catch-up ends within one checkpoint interval with nothing matching (a new server holds
+ * only system events) starts from (-1,-1) (Enumerator.AllSubscriptionFiltered.cs,
+ * `ConvertCheckpoint`) and sends exactly that checkpoint when it goes live or falls behind
+ * (`GoLive` / `SendCheckpointToSubscription`). Stored as a position it would sit after every
+ * event ever to be written: `waitFor` would resolve at once and a restart would subscribe from
+ * the end of time. Such a checkpoint says nothing and is dropped.
+ */
+const NO_POSITION = (1n << 64n) - 1n;
+export function isNoPosition(position: { commit: bigint; prepare: bigint }): boolean {
+  return position.commit === NO_POSITION || position.prepare === NO_POSITION;
 }
 
 type CheckpointReached = (subscription: unknown, position: { commit: bigint; prepare: bigint }) => void;
@@ -260,25 +279,32 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
+  /**
+   * The last user event's position, read backwards from the log's end a page at a time: after a
+   * scavenge or on a quiet log the end may be a long run of system events (stats, scavenges,
+   * `$settings`), which are skipped without ever reading the log forwards from its start.
+   */
   async headPosition(): Promise<Position | undefined> {
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 100 });
-    for await (const resolved of read) {
-      const event = toRecorded(resolved);
-      if (event) {
-        await read.cancel();
-        return event.position;
-      }
-    }
-    const [any] = await this.readAll({ maxCount: 1 });
-    if (!any) return undefined;
-    // Over 100 system events at the end: walk forwards from the start instead.
-    let head: Position | undefined;
-    let cursor: Position | undefined;
+    let from: { commit: bigint; prepare: bigint } | typeof END = END;
     for (;;) {
-      const page = await this.readAll(cursor === undefined ? { maxCount: 1000 } : { after: cursor, maxCount: 1000 });
-      if (page.length === 0) return head;
-      head = page[page.length - 1]?.position;
-      cursor = head;
+      let seen = 0;
+      let last: { commit: bigint; prepare: bigint } | undefined;
+      const read = this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: HEAD_PAGE });
+      for await (const resolved of read) {
+        seen++;
+        const raw = resolved.event;
+        if (!raw) continue;
+        // A backwards read from a position may begin with the event at it: already looked at.
+        if (from !== END && raw.position.commit === from.commit && raw.position.prepare === from.prepare) continue;
+        last = raw.position;
+        const event = toRecorded(resolved);
+        if (event) {
+          await read.cancel();
+          return event.position;
+        }
+      }
+      if (seen < HEAD_PAGE || last === undefined) return undefined;
+      from = last;
     }
   }
 
@@ -293,6 +319,8 @@ export class EventStoreDbEventStore implements EventStore {
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
     let esdb: ReturnType<EventStoreDBClient['subscribeToAll']> | undefined;
     const checkpointReached: CheckpointReached = (_subscription, position) => {
+      // The server's "no position yet" (TFPos -1,-1): not a place in the log, never stored.
+      if (isNoPosition(position)) return;
       esdb?.push({ marker: 'checkpoint', position: encodePosition(position.commit, position.prepare) });
     };
     esdb = this.client.subscribeToAll(
@@ -323,6 +351,8 @@ export class EventStoreDbEventStore implements EventStore {
       }
       return after;
     };
+    /** Set by close(): the stream's end (or its premature-close error) is then the consumer's end, not a failure. */
+    let closing = false;
     const iterate = async function* (): AsyncGenerator<SubscriptionMessage> {
       let lastPosition = options.after;
       try {
@@ -344,6 +374,8 @@ export class EventStoreDbEventStore implements EventStore {
           const event = toRecorded(item);
           if (event && matchesFilter(options.filter, event)) yield { kind: 'event', event };
         }
+      } catch (error) {
+        if (!closing) throw error;
       } finally {
         // Ended by the consumer (a `break` included), by close() or by an error: the server-side
         // subscription is cancelled and forgotten.
@@ -355,11 +387,18 @@ export class EventStoreDbEventStore implements EventStore {
     const generator = iterate();
     subscription = {
       [Symbol.asyncIterator]: () => generator,
+      /**
+       * The stream is cancelled and destroyed first: a consumer waiting on `next()` (a quiet log)
+       * holds the generator, and an async generator's `return()` queues behind a pending `next()`,
+       * so awaiting it first would wait for the next event (db-client 6.2.1: the subscription is
+       * a Readable; destroying it ends a pending read).
+       */
       close: async () => {
+        closing = true;
         subscriptions.delete(subscription);
-        await generator.return(undefined);
         await stream.unsubscribe().catch(() => {});
         stream.destroy();
+        await generator.return(undefined);
       },
     };
     subscriptions.add(subscription);
