@@ -76,6 +76,9 @@ const IDLE = Symbol('idle');
 /** How long a caught-up, filtered runner waits in silence before it checks the log's end. */
 const QUIET_MS = 1_000;
 
+/** Events a filtered runner's backlog reads past its checkpoint at most (the readiness probe asks it). */
+export const BACKLOG_SCAN_LIMIT = 10_000;
+
 /** An event delivered this soon after a flush ended was waiting during it: the runner is busy. */
 const BUSY_WITHIN_MS = 3;
 
@@ -117,6 +120,13 @@ export interface RunnerOptions {
    * store that does not say it caught up after each live batch. Default 50 ms.
    */
   idleFlushMs?: number;
+  /**
+   * Events received are flushed within this long however busy the stream: the idle timer
+   * restarts with every message (EventStoreDB sends a filtered subscription's checkpoints
+   * every few dozen events), so under a steady stream it alone would wait for a full batch.
+   * Default 200 ms.
+   */
+  maxFlushDelayMs?: number;
   /** Backoff after a transient error: doubles from `baseMs` up to `maxMs`. */
   retry?: { baseMs: number; maxMs: number };
   /** Test hook: runs inside the batch transaction after the writes, before COMMIT. */
@@ -260,15 +270,24 @@ export class ProjectionRunner {
   /**
    * The projection's own events in the log after its checkpoint: how many (counted up to
    * `cap` + 1, so a deep backlog costs no more than that) and when the oldest was recorded.
+   * A filtered projection's count reads at most `scanLimit` events of the log past its
+   * checkpoint, and says "at least" beyond.
    */
-  async backlog(cap: number): Promise<Backlog> {
+  async backlog(cap: number, scanLimit = BACKLOG_SCAN_LIMIT): Promise<Backlog> {
     const { store, projection } = this.options;
     let events = 0;
     let oldestRecordedAt: string | null = null;
     let after = this.checkpoint ?? undefined;
+    // A filter that matches few events (the reference family's) would otherwise read on until
+    // cap + 1 of them: the whole log while catching up. Past the scan limit the answer is "at least".
+    let scanned = 0;
     while (events <= cap) {
-      const want = Math.min(1000, cap + 1 - events);
+      if (projection.filter && scanned >= scanLimit) {
+        return { events, atLeast: true, oldestRecordedAt };
+      }
+      const want = projection.filter ? 1000 : Math.min(1000, cap + 1 - events);
       const page = await store.readAll(after === undefined ? { maxCount: want } : { after, maxCount: want });
+      scanned += page.length;
       for (const event of page) {
         if (!matchesFilter(projection.filter, event)) continue;
         events++;
@@ -320,7 +339,10 @@ export class ProjectionRunner {
     /** The furthest position up to which everything matching has been delivered: the last event's, or a checkpoint after it. */
     let reached: Position | undefined;
     const idleMs = this.options.idleFlushMs ?? 50;
+    const maxDelayMs = this.options.maxFlushDelayMs ?? 200;
     const ahead = () => reached !== undefined && (this.checkpoint === null || reached > this.checkpoint);
+    /** Since when what was received has waited for a flush. */
+    let waitingSince: number | undefined;
     for (;;) {
       // A subscriber may not count on a caught-up message after every live batch (EventStoreDB
       // sends one, when it first goes live): what was delivered is flushed when messages stop
@@ -328,11 +350,16 @@ export class ProjectionRunner {
       // the log's end when none of the events there is its own (EventStoreDB's filter never
       // delivers them, and its caught-up position stops at the last matching event).
       const pending = batch.length > 0 || ahead();
-      const result = pending
-        ? await raceIdle(next, idleMs)
-        : this.state === 'caught_up' && projection.filter
-          ? await raceIdle(next, QUIET_MS)
-          : await next;
+      if (!pending) waitingSince = undefined;
+      else waitingSince ??= performance.now();
+      const overdue = waitingSince !== undefined && performance.now() - waitingSince >= maxDelayMs;
+      const result = overdue
+        ? IDLE
+        : pending
+          ? await raceIdle(next, idleMs)
+          : this.state === 'caught_up' && projection.filter
+            ? await raceIdle(next, QUIET_MS)
+            : await next;
       if (result === IDLE) {
         if (pending) {
           await this.flush(batch, reached as Position);
@@ -385,7 +412,7 @@ export class ProjectionRunner {
   private async passTheEnd(): Promise<void> {
     const head = await this.options.store.headPosition();
     if (head === undefined || (this.checkpoint !== null && head <= this.checkpoint)) return;
-    if ((await this.backlog(0)).events > 0) return;
+    if ((await this.backlog(0, Number.POSITIVE_INFINITY)).events > 0) return;
     await this.flush([], head);
   }
 

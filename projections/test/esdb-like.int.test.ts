@@ -21,8 +21,12 @@ import { clerk, clerkFor } from './scenario.js';
  * filter, so events that do not match never arrive and that one caught-up position is the
  * last matching event's, not the log's head.
  */
-function likeEventStoreDb(store: PostgresEventStore): EventStore {
+function likeEventStoreDb(
+  store: PostgresEventStore,
+  options: { paceMs?: number; delivered?: (n: number) => void } = {},
+): EventStore {
   const wrapped: EventStore = Object.create(store);
+  const pace = options;
   wrapped.subscribeToAll = (options: SubscribeOptions = {}): Subscription => {
     const inner = store.subscribeToAll(options.after ? { after: options.after } : {});
     const prefixes = options.filter?.streamPrefixes;
@@ -30,10 +34,14 @@ function likeEventStoreDb(store: PostgresEventStore): EventStore {
     const messages = (async function* (): AsyncGenerator<SubscriptionMessage> {
       let told = false;
       let lastMatching = options.after;
+      let delivered = 0;
       for await (const message of inner) {
         if (message.kind === 'event') {
           if (!matches(message.event)) continue;
           lastMatching = message.event.position;
+          // A steady stream: never quiet for the runner's idle interval.
+          if (pace.paceMs) await new Promise((resolve) => setTimeout(resolve, pace.paceMs));
+          pace.delivered?.(++delivered);
           yield message;
         } else if (!told) {
           told = true;
@@ -107,6 +115,33 @@ describe('projection runner on a store that says it caught up only once and filt
       expect(runner.status().state).toBe('caught_up');
       expect((await runner.lag()).behind).toBe(false);
       expect((await verifyRegistry(store, db.pool, projection)).differences).toEqual([]);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('flushes within a bound under a steady stream that is never quiet for its idle interval', async () => {
+    for (let i = 0; i < 20; i++) {
+      const c = clerkFor(handler);
+      await c.register();
+      await c.send('RecordVisit', { notes: '走访' }, '2020-02-01');
+    }
+    const log = (await store.readAll()).filter((e) => e.streamName.startsWith('household-'));
+    expect(log.length).toBeGreaterThan(150);
+    let delivered = 0;
+    const runner = new ProjectionRunner({
+      store: likeEventStoreDb(store, { paceMs: 10, delivered: (n) => (delivered = n) }),
+      pool: db.pool,
+      projection: new RegistryProjection(store, 22),
+      bulkStreams: 0,
+      maxFlushDelayMs: 200,
+    });
+    await runner.start();
+    try {
+      // Waiting for an early event ends while the stream still flows: its batch was flushed
+      // within the bound, not held until the stream paused or a batch filled.
+      await runner.waitFor(log[20]?.position as string, 10_000);
+      expect(delivered).toBeLessThan(log.length);
     } finally {
       await runner.stop();
     }
