@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type {
   EventStore,
   RecordedEvent,
@@ -11,7 +12,7 @@ import { NATIONAL_POLICY } from '@registry/schema';
 import { createTestDatabase, type TestDatabase } from '@registry/test/support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryProjection } from '../src/registry-projection.js';
-import { ProjectionRunner } from '../src/runner.js';
+import { BACKLOG_SCAN_LIMIT, ProjectionRunner } from '../src/runner.js';
 import { verifyRegistry } from '../src/verify.js';
 import { clerk, clerkFor } from './scenario.js';
 
@@ -118,6 +119,39 @@ describe('projection runner on a store that says it caught up only once and filt
     } finally {
       await runner.stop();
     }
+  });
+
+  it('counts a filtered backlog reading a bounded stretch of the log, and says "at least" beyond it', async () => {
+    const projection = new RegistryProjection(store, 23);
+    let read = 0;
+    const counting: EventStore = Object.create(store);
+    counting.readAll = async (options) => {
+      const page = await store.readAll(options);
+      read += page.length;
+      return page;
+    };
+    const runner = new ProjectionRunner({ store: counting, pool: db.pool, projection, bulkStreams: 0 });
+    await runner.start();
+    await runner.waitFor((await store.headPosition()) as string, 15_000);
+    await runner.stop();
+    // More of the log than the scan limit, none of it the projection's (as the reference
+    // family sees the households' events).
+    for (let s = 0; s < 12; s++) {
+      await store.append(
+        `load-${randomUUID()}`,
+        Array.from({ length: 1_000 }, (_, i) => ({
+          id: randomUUID(),
+          type: 'Loaded',
+          data: { i },
+          metadata: { actor: clerk, effectiveAt: '2020-01-01', correlationId: randomUUID() },
+        })),
+        { expectedRevision: 'no_stream' },
+      );
+    }
+    read = 0;
+    const backlog = await runner.backlog(100);
+    expect(backlog).toEqual({ events: 0, atLeast: true, oldestRecordedAt: null });
+    expect(read).toBeLessThanOrEqual(BACKLOG_SCAN_LIMIT);
   });
 
   it('flushes within a bound under a steady stream that is never quiet for its idle interval', async () => {
