@@ -57,14 +57,7 @@ export class KeyClaims {
         if (heldKeys(held.state).has(k.stream)) {
           throw keyTaken(k, where, holder, held.state, canSee);
         }
-        const atomic = this.store.appendMany !== undefined;
-        if (!atomic && since && Date.parse(since) + this.leaseMs > this.clock().getTime()) {
-          throw new RuleViolation(
-            'KEY_CLAIM_PENDING',
-            `${where}: another household's command is taking this ${k.kind === 'card' ? 'card number' : 'ID number'} at this moment; try again in a minute`,
-            { field: where },
-          );
-        }
+        this.refusePending(k, where, since);
       }
       claim.push({
         stream: k.stream,
@@ -83,6 +76,23 @@ export class KeyClaims {
       });
     }
     return { claim, release };
+  }
+
+  /**
+   * On a store without multi-stream appends (EventStoreDB) a claim is appended before its
+   * household's events: a claim whose household does not hold the key yet may be a command
+   * in flight, and is honoured for a lease before another household may take the key over.
+   * On a store that appends both at once, such a claim is stale and free.
+   */
+  refusePending(k: Key, where: string, since: string | undefined): void {
+    if (this.store.appendMany !== undefined || !since) return;
+    if (Date.parse(since) + this.leaseMs > this.clock().getTime()) {
+      throw new RuleViolation(
+        'KEY_CLAIM_PENDING',
+        `${where}: another household's command is taking this ${k.kind === 'card' ? 'card number' : 'ID number'} at this moment; try again in a minute`,
+        { field: where },
+      );
+    }
   }
 
   /**

@@ -58,6 +58,7 @@ export class HouseholdCommandHandler {
       load: (id: string) => this.load(id),
       policyAt: async (date: string) => (await this.policies.timeline()).at(date),
       clock: this.clock,
+      claims: this.claims,
     };
     return moveMember(deps, input, actor, options.guard ?? (() => undefined), options.canSee);
   }

@@ -12,6 +12,7 @@ import {
   Uuid,
 } from '@registry/schema';
 import { z } from 'zod';
+import type { KeyClaims } from './claiming.js';
 import { claimEvent, claimHead, claimStream, heldKeys, keyTaken } from './claims.js';
 import { decide } from './decide.js';
 import { futureDate, issues } from './envelope.js';
@@ -48,6 +49,8 @@ export interface MoveDeps {
   /** The policy in force on a date. */
   policyAt(date: string): Promise<Policy>;
   clock(): Date;
+  /** The command handler's claims: a claim in flight on a store without multi-stream appends is honoured for its lease. */
+  claims: Pick<KeyClaims, 'refusePending'>;
 }
 
 /**
@@ -138,6 +141,8 @@ export async function moveMember(
       if (head.holder !== undefined && head.holder !== m.fromHouseholdId) {
         const holder = await deps.load(head.holder);
         if (heldKeys(holder.state).has(stream)) throw keyTaken(key, 'memberId', head.holder, holder.state, canSee);
+        // Not held yet may mean still to come: another household's command between its claim and its events.
+        deps.claims.refusePending(key, 'memberId', head.since);
       }
       const metadata = joining[0]?.metadata;
       if (metadata)

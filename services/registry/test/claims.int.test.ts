@@ -353,6 +353,51 @@ describe('one person, one open household; one card number, one household (Postgr
     expect(done.to.duplicate).toBe(true);
   });
 
+  it('on a store without multi-stream appends, a move does not take over a number another household is claiming at that moment', async () => {
+    const from = randomUUID();
+    const to = randomUUID();
+    const [head, spouse] = family();
+    await apply(from, [head, spouse]);
+    await apply(to, family().slice(0, 1));
+    // Another household's command in flight: its claim on the spouse's number is written, its events not yet.
+    await store.append(
+      claimStream('person', spouse.nationalId),
+      [
+        {
+          id: randomUUID(),
+          type: 'KeyClaimed',
+          data: { kind: 'person', householdId: randomUUID() },
+          metadata: { actor: clerk, effectiveAt: '2016-03-01', correlationId: randomUUID() },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    const claimedAt = Date.parse(
+      (await store.readStream(claimStream('person', spouse.nationalId))).at(-1)?.recordedAt ?? '',
+    );
+    const esdbLike: PostgresEventStore = Object.create(store);
+    Object.defineProperty(esdbLike, 'appendMany', { value: undefined });
+    let now = new Date(claimedAt + 1_000);
+    const sequential = new HouseholdCommandHandler(esdbLike, { policy: NATIONAL_POLICY, clock: () => now });
+    const input = {
+      commandId: `move-pending-${from}`,
+      fromHouseholdId: from,
+      toHouseholdId: to,
+      memberId: spouse.memberId,
+      effectiveAt: '2016-06-01',
+      leaveReason: 'moving_out',
+      joinReason: 'moving_in',
+      relation: 'other',
+    };
+    const error = await refusal(sequential.moveMember(input, clerk));
+    expect(error.rule).toBe('KEY_CLAIM_PENDING');
+    expect([await streamLength(from), await streamLength(to)]).toEqual([1, 1]);
+    // The lease over, the claim is stale (its household never came): the move takes the number.
+    now = new Date(claimedAt + 61_000);
+    const done = await sequential.moveMember(input, clerk);
+    expect(done.to.events.map((e) => e.type)).toEqual(['MemberAdded']);
+  });
+
   /** One clerk's step; true when it wrote something. */
   async function perform(id: string, pool: Member[], o: { person: number; kind: string }): Promise<boolean> {
     const state = foldHistory((await store.readStream(householdStream(id))).map(toHistoryEvent));
