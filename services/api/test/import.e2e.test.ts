@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deriveId } from '@registry/registry';
+import { claimStream, deriveId } from '@registry/registry';
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -233,6 +233,40 @@ describe('importing an existing roll (CSV and Excel), all or nothing', () => {
     const { status, body } = await upload(csv(roll(1)), await api.token(townshipClerk));
     expect(status).toBe(403);
     expect(body.zh).toContain('县级');
+  });
+
+  it('imports on a store without multi-stream appends (EventStoreDB) stream by stream; a write cut off part way is completed by importing again', async () => {
+    const store = api.infrastructure.eventStore;
+    const esdbLike: typeof store = Object.create(store);
+    Object.defineProperty(esdbLike, 'appendMany', { value: undefined });
+    let appends = 0;
+    esdbLike.append = async (stream, events, options) => {
+      // Cut off in the second household, between its claims (two ID numbers and a card each).
+      if (++appends === 6) throw new Error('connection lost');
+      return store.append(stream, events, options);
+    };
+    const rows = roll(3);
+    const file = await readRoll('esdb.csv', csv(rows));
+    const options = {
+      policy: await api.infrastructure.policies.timeline(),
+      actor: { id: 'import-esdb', role: 'system' as const, unit: 't' },
+      canSee: () => true,
+      now: new Date(),
+    };
+    await expect(importRoll(esdbLike, file, options)).rejects.toThrow('connection lost');
+    const again = await importRoll(esdbLike, file, options);
+    expect(again).toMatchObject({ households: 3, imported: 2, unchanged: 1, problems: [] });
+    expect(await importRoll(esdbLike, file, options)).toMatchObject({ imported: 0, unchanged: 3, events: 0 });
+    // Every household holds its numbers, each claimed once.
+    for (let h = 0; h < 3; h++) {
+      const householdId = deriveId('import', (rows[2 * h]?.[3] ?? '').toUpperCase());
+      for (const value of [rows[2 * h]?.[12], rows[2 * h + 1]?.[12]]) {
+        const claims = await store.readStream(claimStream('person', value ?? ''));
+        expect(claims.map((e) => [e.type, (e.data as { householdId: string }).householdId])).toEqual([
+          ['KeyClaimed', householdId],
+        ]);
+      }
+    }
   });
 
   it('writes all of a file’s households or none, whatever is wrong with it (property)', async () => {

@@ -41,17 +41,21 @@ const CHUNK = 1000;
  * its ID and card numbers in the same transaction, a thousand households per transaction.
  * Should the writing stop part way (the process dies, a clerk takes one of the file's numbers
  * between the check and the write), importing the file again writes the rest: households
- * already written are unchanged. Importing the same file again writes nothing. Needs a store
- * that appends to many streams in one transaction (PostgreSQL).
+ * already written are unchanged. Importing the same file again writes nothing.
+ *
+ * On a store that appends to many streams in one transaction (PostgreSQL) each household and
+ * its claims land together. On one that cannot (EventStoreDB) they are appended one after the
+ * other, the claims first and the household last, as a command is: a write cut off part way
+ * leaves at worst claims whose household is not there yet, which the household's own
+ * (deterministic) import takes again when the file is imported again; and a number another
+ * household's command is claiming at that moment is refused for its lease, as a clerk's
+ * command would be.
  */
 export async function importRoll(store: EventStore, file: RollFile, options: ImportOptions): Promise<ImportOutcome> {
   const { households, problems } = checkRoll(file, options);
   options.onProgress?.('check', households.length, households.length);
   const outcome: ImportOutcome = { households: households.length, imported: 0, unchanged: 0, events: 0, problems };
   if (problems.length > 0) return outcome;
-  if (!store.appendMany) {
-    throw new Error('importing needs a store that appends to several streams in one transaction (PostgreSQL)');
-  }
   const perHousehold: { stream: string; events: EventToAppend[]; expectedRevision: 'no_stream' | number }[][] = [];
   for (let from = 0; from < households.length; from += CHUNK) {
     const chunk = households.slice(from, from + CHUNK);
@@ -78,11 +82,21 @@ export async function importRoll(store: EventStore, file: RollFile, options: Imp
   // Written a thousand households per transaction: a transaction locks each stream it writes,
   // and a county's roll in one would exceed the server's lock table (max_locks_per_transaction).
   for (let from = 0; from < perHousehold.length; from += CHUNK) {
-    const items = perHousehold.slice(from, from + CHUNK).flat();
-    const results = await store.appendMany(items);
-    results.forEach((r, i) => {
-      if (!r.duplicate) outcome.events += items[i]?.events.length ?? 0;
-    });
+    const chunk = perHousehold.slice(from, from + CHUNK);
+    if (store.appendMany) {
+      const items = chunk.flat();
+      const results = await store.appendMany(items);
+      results.forEach((r, i) => {
+        if (!r.duplicate) outcome.events += items[i]?.events.length ?? 0;
+      });
+    } else {
+      for (const [household, ...claims] of chunk) {
+        for (const item of [...claims, ...(household ? [household] : [])]) {
+          const result = await store.append(item.stream, item.events, item);
+          if (!result.duplicate) outcome.events += item.events.length;
+        }
+      }
+    }
     options.onProgress?.('write', Math.min(from + CHUNK, perHousehold.length), perHousehold.length);
   }
   outcome.imported = perHousehold.length;
@@ -125,6 +139,18 @@ async function planWrite(
     const head = claimHead(streams.get(key.stream) ?? []);
     if (head.holder !== undefined && head.holder !== h.householdId) {
       const holder = foldHistory((await store.readStream(householdStream(head.holder))).map(toHistoryEvent));
+      if (!store.appendMany && !heldKeys(holder).has(key.stream) && pending(head.since, options.now)) {
+        problems.push(
+          taken(
+            h,
+            key.kind === 'person' ? key.value : 'card',
+            '另一户正在办理登记，占用了这个号码，请一分钟后再导入',
+            'another household is being recorded with this number at this moment; import again in a minute',
+          ),
+        );
+        refused = true;
+        continue;
+      }
       if (heldKeys(holder).has(key.stream)) {
         const village = holder.household?.villageCode;
         const where =
@@ -154,6 +180,8 @@ async function planWrite(
         continue;
       }
     }
+    // Claimed already: this file's import of the household was cut off after its claims.
+    if (head.holder === h.householdId) continue;
     const metadata = events[0]?.metadata;
     if (!metadata) continue;
     claims.push({
@@ -165,6 +193,15 @@ async function planWrite(
   if (refused) return undefined;
   return [{ stream: householdStream(h.householdId), events, expectedRevision: 'no_stream' as const }, ...claims];
 }
+
+/**
+ * A claim appended within this long, whose household does not hold the number, may be another
+ * household's command between its claim and its events (on a store without multi-stream
+ * appends): the command handler's default lease.
+ */
+const CLAIM_LEASE_MS = 60_000;
+const pending = (since: string | undefined, now: Date) =>
+  since !== undefined && Date.parse(since) + CLAIM_LEASE_MS > now.getTime();
 
 /** A problem on the row and column a key of the household came from ('card', or an ID number). */
 function taken(h: PlannedHousehold, key: string, zh: string, en: string): Problem {
