@@ -53,13 +53,9 @@ export class HouseholdCommandHandler {
     actor: Actor,
     options: { guard?: (householdId: string) => CommandGuard | undefined; canSee?: (village: string) => boolean } = {},
   ): Promise<{ from: CommandResult; to: CommandResult }> {
-    const deps = {
-      store: this.store,
-      load: (id: string) => this.load(id),
-      policyAt: async (date: string) => (await this.policies.timeline()).at(date),
-      clock: this.clock,
-      claims: this.claims,
-    };
+    const { store, clock, claims } = this;
+    const policyAt = async (date: string) => (await this.policies.timeline()).at(date);
+    const deps = { store, clock, claims, policyAt, load: (id: string) => this.load(id) };
     return moveMember(deps, input, actor, options.guard ?? (() => undefined), options.canSee);
   }
 
