@@ -29,6 +29,9 @@ export default defineConfig({
           include: ['**/*.int.test.ts', '**/*.e2e.test.ts'],
           exclude,
           globalSetup: ['./test/support/global-setup.ts'],
+          // What a poll waits for arrives over real HTTP from a real service (a browser page's
+          // names, a projection's rows): on a busy CI machine that can take over the 1 s default.
+          expect: { poll: { timeout: 5_000 } },
         },
       },
     ],
