@@ -461,9 +461,18 @@ export class ProjectionRunner {
     }
     let head = row?.bulk_head ?? null;
     let after = row?.bulk_after ?? null;
+    if (head !== null && store.canListStreams && !(await store.canListStreams(head))) {
+      // Begun stream by stream: replaying $all now would fold the streams already loaded twice.
+      throw new Error(
+        `projection ${this.name}: its build began stream by stream and cannot go on while the store cannot list the streams up to ${head} (on EventStoreDB: the $stream_by_category projection stopped or behind)`,
+      );
+    }
     if (head === null) {
       head = (await store.headPosition()) ?? null;
       if (head === null) return;
+      // A store whose listing is not whole up to the head (EventStoreDB with its system
+      // projections off or behind): the build replays $all instead.
+      if (store.canListStreams && !(await store.canListStreams(head))) return;
       const claimed = await pool.query(
         `UPDATE projection_checkpoints SET bulk_head = $2, bulk_after = NULL, status = 'running', updated_at = now()
           WHERE name = $1 AND position IS NULL AND bulk_head IS NULL`,

@@ -71,7 +71,8 @@ const withoutHousehold = (rows: readonly Row[]): Row[] => rows.map(({ household_
 /** The household streams of the log, in name order: listed where the store can, else found by reading `$all`. */
 async function householdStreams(store: EventStore): Promise<string[]> {
   const ids: string[] = [];
-  if (store.listStreams) {
+  const head = await store.headPosition();
+  if (store.listStreams && (head === undefined || !store.canListStreams || (await store.canListStreams(head)))) {
     let after: string | undefined;
     for (;;) {
       const names = await store.listStreams({

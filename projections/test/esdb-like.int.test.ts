@@ -154,6 +154,51 @@ describe('projection runner on a store that says it caught up only once and filt
     expect(read).toBeLessThanOrEqual(BACKLOG_SCAN_LIMIT);
   });
 
+  it('replays $all when the store cannot list its streams up to the head, and will not finish a build begun stream by stream without the listing', async () => {
+    for (let i = 0; i < 12; i++) await clerkFor(handler).register();
+    let listed = 0;
+    const unlisted: EventStore = Object.create(store);
+    unlisted.listStreams = async (options) => {
+      listed++;
+      return store.listStreams(options);
+    };
+    // As EventStoreDB with its $stream_by_category projection off or behind.
+    unlisted.canListStreams = async () => false;
+    const projection = new RegistryProjection(store, 24);
+    const replaying = new ProjectionRunner({ store: unlisted, pool: db.pool, projection, bulkStreams: 5 });
+    await replaying.start();
+    try {
+      await replaying.waitFor((await store.headPosition()) as string, 15_000);
+      expect(listed).toBe(0);
+      expect((await verifyRegistry(store, db.pool, projection)).differences).toEqual([]);
+    } finally {
+      await replaying.stop();
+    }
+    // A build begun stream by stream (cut off after its first chunk) cannot go on by replaying $all.
+    const begun = new RegistryProjection(store, 25);
+    let chunks = 0;
+    const first = new ProjectionRunner({
+      store,
+      pool: db.pool,
+      projection: begun,
+      bulkStreams: 5,
+      beforeCommit: () => {
+        if (++chunks === 2) throw new Error('cut off');
+      },
+    });
+    await first.start();
+    await expect.poll(() => first.status().state).toBe('failed');
+    await first.stop();
+    const second = new ProjectionRunner({ store: unlisted, pool: db.pool, projection: begun, bulkStreams: 5 });
+    await second.start();
+    try {
+      await expect.poll(() => second.status().state).toBe('failed');
+      expect(second.status().error).toMatch(/began stream by stream/);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('flushes within a bound under a steady stream that is never quiet for its idle interval', async () => {
     for (let i = 0; i < 20; i++) {
       const c = clerkFor(handler);

@@ -60,6 +60,14 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(Object.keys(cluster?.depends_on ?? {})).toEqual(expect.arrayContaining(nodes));
   });
 
+  it('run EventStoreDB’s standard system projections, which rebuilds list and count the households by', () => {
+    for (const name of ['eventstore', 'esdb-node1', 'esdb-node2', 'esdb-node3']) {
+      const environment = compose.services[name]?.environment ?? {};
+      expect(['System', 'All'], name).toContain(environment.EVENTSTORE_RUN_PROJECTIONS);
+      expect(environment.EVENTSTORE_START_STANDARD_PROJECTIONS, name).toBe('true');
+    }
+  });
+
   it('give EventStoreDB only IP addresses where it parses an IP address, host names where it takes one', () => {
     // EventStoreDB 24.10 parses NodeIp, ReplicationIp (and the deprecated ExtIp, IntIp) with
     // IPAddress.Parse (Configuration/TypeConverters.cs, IPAddressConverter): a name stops the node.

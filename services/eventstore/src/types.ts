@@ -153,15 +153,23 @@ export interface EventStore {
    * rebuilds then replay `$all`.
    */
   listStreams?(options: ListStreamsOptions): Promise<string[]>;
+  /**
+   * Whether `listStreams` lists every stream with an event at or before `upTo`, now. Optional:
+   * a store whose listing is always whole (PostgreSQL) leaves it out. EventStoreDB lists from a
+   * system projection, which may be off or behind the log.
+   */
+  canListStreams?(upTo: Position): Promise<boolean>;
   /** Events of all streams in log order. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Position of the last visible event in the log, or undefined for an empty log. */
   headPosition(): Promise<Position | undefined>;
   /**
    * How many events the streams with these name prefixes hold: for progress bars. Optional: a
-   * store that can only count by reading every event (EventStoreDB) leaves it out.
+   * store that can only count by reading every event leaves it out; one that can count only
+   * some prefixes, or only sometimes (EventStoreDB, from a system projection), answers
+   * undefined for the rest.
    */
-  countEvents?(streamPrefixes: readonly string[]): Promise<number>;
+  countEvents?(streamPrefixes: readonly string[]): Promise<number | undefined>;
   /**
    * Whether committed events are held back from readers, and by what. PostgreSQL hides an
    * event from readers until every transaction older than it has ended (so none is ever

@@ -283,9 +283,30 @@ export function eventStoreContract(name: string, open: () => Promise<ContractTar
         await store.append(`count_${tag}-a`, events(2), { expectedRevision: 'any' });
         await store.append(`count_${tag}-b`, events(3), { expectedRevision: 'any' });
         await store.append(`countX${tag}-c`, events(4), { expectedRevision: 'any' });
-        expect(await store.countEvents([`count_${tag}-`])).toBe(5);
-        expect(await store.countEvents([`count_${tag}-a`, `countX${tag}`])).toBe(6);
-        expect(await store.countEvents([`none_${tag}`])).toBe(0);
+        const count = store.countEvents.bind(store);
+        // EventStoreDB counts a category from a system projection that follows the log.
+        await expect.poll(() => count([`count_${tag}-`]), { timeout: 15_000 }).toBe(5);
+        // Prefixes that are not a category: counted where the store can, undefined where not.
+        const mixed = await count([`count_${tag}-a`, `countX${tag}`]);
+        expect(mixed === undefined ? store.canListStreams !== undefined : mixed === 6).toBe(true);
+        expect(await count([`none${tag}-`])).toBe(0);
+      });
+
+      it('lists the streams of a category in name order, page by page, once its listing covers the head', async (context) => {
+        if (!store.listStreams) return context.skip('this store leaves listStreams out (rebuilds replay $all)');
+        const tag = randomUUID().slice(0, 8);
+        for (const name of ['c', 'a', 'b']) {
+          await store.append(`list${tag}-${name}`, events(1), { expectedRevision: 'no_stream' });
+        }
+        await store.append(`listX${tag}-z`, events(1), { expectedRevision: 'no_stream' });
+        const head = (await store.headPosition()) as string;
+        const covers = store.canListStreams?.bind(store);
+        if (covers) await expect.poll(() => covers(head), { timeout: 30_000 }).toBe(true);
+        const first = await store.listStreams({ prefix: `list${tag}-`, limit: 2 });
+        expect(first).toEqual([`list${tag}-a`, `list${tag}-b`]);
+        expect(await store.listStreams({ prefix: `list${tag}-`, after: first[1] as string, limit: 2 })).toEqual([
+          `list${tag}-c`,
+        ]);
       });
 
       it('keeps bigints out of results: positions are tokens, revisions safe integers, all JSON-serialisable', async () => {

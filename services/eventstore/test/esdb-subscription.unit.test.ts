@@ -268,3 +268,62 @@ describe('EventStoreDB adapter: the log’s head', () => {
     expect(await store.headPosition()).toBeUndefined();
   });
 });
+
+describe('EventStoreDB adapter: streams and events by category, from the server’s system projections', () => {
+  /** A client whose $stream_by_category and $by_category stand at `at` (running unless `stopped`). */
+  function withProjections(state: { at: string; stopped?: boolean }, names: string[], ceRevision: bigint) {
+    const store = new EventStoreDbEventStore({ connectionString: 'esdb://127.0.0.1:1?tls=false', listingWaitMs: 300 });
+    const client = {
+      dispose: async () => {},
+      getProjectionStatus: async (name: string) => {
+        if (!name.startsWith('$')) throw new Error('no such projection');
+        return { projectionStatus: state.stopped ? 'Stopped' : 'Running', position: state.at };
+      },
+      readStream: (stream: string) => {
+        const events =
+          stream === '$category-household'
+            ? names.map((n, i) => ({ event: { type: '$@', revision: BigInt(i), data: new TextEncoder().encode(n) } }))
+            : stream === '$ce-household'
+              ? [{ event: { type: '$>', revision: ceRevision, data: new Uint8Array() } }]
+              : [];
+        return Object.assign(Readable.from(events), { cancel: async () => {} });
+      },
+    };
+    Object.assign(store, { client });
+    Object.assign((store as unknown as { categories: object }).categories, { client });
+    return store;
+  }
+
+  it('lists a category’s streams in name order, page by page, each once', async () => {
+    const store = withProjections(
+      { at: 'C:500/P:500' },
+      ['household-c', 'household-a', 'household-b', 'household-a'],
+      0n,
+    );
+    stores.push(store);
+    expect(await store.listStreams({ prefix: 'household-', limit: 2 })).toEqual(['household-a', 'household-b']);
+    expect(await store.listStreams({ prefix: 'household-', after: 'household-b', limit: 2 })).toEqual(['household-c']);
+    await expect(store.listStreams({ prefix: 'house', limit: 2 })).rejects.toThrow(/^prefix: /);
+  });
+
+  it('trusts its listing only once $stream_by_category runs and has passed the position asked for', async () => {
+    const state = { at: 'C:500/P:500', stopped: false };
+    const store = withProjections(state, [], 0n);
+    stores.push(store);
+    expect(await store.canListStreams(position(5))).toBe(true);
+    // Behind the head: waits (here 300 ms), then says no; a rebuild replays $all instead.
+    expect(await store.canListStreams(position(6))).toBe(false);
+    state.stopped = true;
+    expect(await store.canListStreams(position(4))).toBe(false);
+  });
+
+  it('counts a category’s events from $ce-<category>, and only what it can count', async () => {
+    const state = { at: 'C:500/P:500', stopped: false };
+    const store = withProjections(state, [], 41n);
+    stores.push(store);
+    expect(await store.countEvents(['household-'])).toBe(42);
+    expect(await store.countEvents(['household-a'])).toBeUndefined();
+    state.stopped = true;
+    expect(await store.countEvents(['household-'])).toBeUndefined();
+  });
+});

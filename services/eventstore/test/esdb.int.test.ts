@@ -22,7 +22,12 @@ async function findServer(): Promise<Server> {
     // A fixed host port and data on disk (not in memory): a restart keeps both.
     const port = await freePort();
     const container = await new GenericContainer(IMAGE)
-      .withEnvironment({ EVENTSTORE_INSECURE: 'true', EVENTSTORE_RUN_PROJECTIONS: 'None' })
+      // The system projections run, as in docker-compose.yml: listStreams and countEvents read them.
+      .withEnvironment({
+        EVENTSTORE_INSECURE: 'true',
+        EVENTSTORE_RUN_PROJECTIONS: 'System',
+        EVENTSTORE_START_STANDARD_PROJECTIONS: 'true',
+      })
       .withExposedPorts({ container: 2113, host: port })
       .withWaitStrategy(Wait.forHttp('/health/live', 2113).forStatusCode(204))
       .withStartupTimeout(120_000)

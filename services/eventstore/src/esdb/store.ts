@@ -31,6 +31,7 @@ import type {
   EventToAppend,
   ExpectedRevision,
   JsonValue,
+  ListStreamsOptions,
   Position,
   ReadAllOptions,
   ReadStreamOptions,
@@ -47,6 +48,7 @@ import {
   validateReadStream,
   validateStreamName,
 } from '../validate.js';
+import { Categories, isCategoryPrefix } from './categories.js';
 
 /** How many events past a caught-up filtered subscription's position are looked at for one that matches. */
 const TAIL_SCAN_LIMIT = 10_000;
@@ -60,6 +62,8 @@ const SUBSCRIPTION_BUFFER = 512;
 export interface EventStoreDbOptions {
   connectionString: string;
   limits?: Partial<AppendLimits>;
+  /** How long a rebuild waits for the server's `$stream_by_category` to reach the log's head before replaying `$all` instead. Default 30 s. */
+  listingWaitMs?: number;
 }
 
 function toExpected(expected: ExpectedRevision): AppendExpectedRevision {
@@ -158,6 +162,7 @@ export class EventStoreDbEventStore implements EventStore {
   private readonly connectionString: string;
   private readonly limits: AppendLimits;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly categories: Categories;
 
   constructor(options: EventStoreDbOptions) {
     this.connectionString = options.connectionString;
@@ -169,6 +174,7 @@ export class EventStoreDbEventStore implements EventStore {
     clients.set(options.connectionString, shared);
     this.client = shared.client;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.categories = new Categories(this.client, options.listingWaitMs);
   }
 
   async append(
@@ -247,6 +253,31 @@ export class EventStoreDbEventStore implements EventStore {
     });
     const read = await Promise.all(streams.map(async (s) => [s, await this.readStream(s)] as const));
     return new Map(read);
+  }
+
+  /** The category's streams, from the server's `$stream_by_category` projection (see categories.ts). */
+  async listStreams(options: ListStreamsOptions): Promise<string[]> {
+    if (!Number.isInteger(options.limit) || options.limit < 1) {
+      throw new RangeError(`limit must be a positive integer, got ${options.limit}`);
+    }
+    return this.categories.list(options);
+  }
+
+  /** Whether `$stream_by_category` runs and has passed `upTo`; when not, rebuilds replay `$all`. */
+  canListStreams(upTo: Position): Promise<boolean> {
+    return this.categories.covers(upTo);
+  }
+
+  /** From `$ce-<category>` (the server's `$by_category` projection); undefined where it does not run. */
+  async countEvents(streamPrefixes: readonly string[]): Promise<number | undefined> {
+    let total = 0;
+    for (const prefix of streamPrefixes) {
+      if (!isCategoryPrefix(prefix)) return undefined;
+      const n = await this.categories.count(prefix);
+      if (n === undefined) return undefined;
+      total += n;
+    }
+    return total;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
