@@ -488,13 +488,16 @@ export class RegistryProjection implements Projection {
       w.version = event.revision;
       if (event.effectiveAt > w.lastEffectiveAt) w.lastEffectiveAt = event.effectiveAt;
       w.updatedAt = at;
+      // Recorded at the household's recording clock, as its status history is: the indicators
+      // compare the audit's times with a "known at" time, and a leader whose clock stepped
+      // back must not make an event known before the one it follows. The log keeps the raw time.
       // Written as a COPY line straight away: a million rows of 18 fields made as objects and
       // then formatted cost a fifth of a rebuild's client time. Positions, ids, types and
       // dates are plain tokens; free text and codes go through copyField's escaping.
       const village = w.state.household?.villageCode ?? null;
       const { actor, reason, commandId, correlationId, causationId } = event.metadata;
       audit.add(
-        `${event.position}\t${event.id}\t${w.householdId}\t${event.revision}\t${event.type}\t${f(actor.id)}\t${f(actor.role)}\t${f(actor.unit)}\t${event.recordedAt}\t${event.effectiveAt}\t${f(reason)}\t${f(commandId)}\t${f(correlationId)}\t${f(causationId)}\t${f(village && countyOf(village))}\t${f(village && townshipOf(village))}\t${f(village)}\t${f(event.data)}`,
+        `${event.position}\t${event.id}\t${w.householdId}\t${event.revision}\t${event.type}\t${f(actor.id)}\t${f(actor.role)}\t${f(actor.unit)}\t${at}\t${event.effectiveAt}\t${f(reason)}\t${f(commandId)}\t${f(correlationId)}\t${f(causationId)}\t${f(village && countyOf(village))}\t${f(village && townshipOf(village))}\t${f(village)}\t${f(event.data)}`,
       );
     }
     for (const w of working.values()) {

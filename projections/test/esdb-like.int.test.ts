@@ -24,7 +24,7 @@ import { clerk, clerkFor } from './scenario.js';
  */
 function likeEventStoreDb(
   store: PostgresEventStore,
-  options: { paceMs?: number; delivered?: (n: number) => void } = {},
+  options: { paceMs?: number; delivered?: (n: number) => void; recordedAt?: (e: RecordedEvent) => string } = {},
 ): EventStore {
   const wrapped: EventStore = Object.create(store);
   const pace = options;
@@ -43,7 +43,9 @@ function likeEventStoreDb(
           // A steady stream: never quiet for the runner's idle interval.
           if (pace.paceMs) await new Promise((resolve) => setTimeout(resolve, pace.paceMs));
           pace.delivered?.(++delivered);
-          yield message;
+          yield pace.recordedAt
+            ? { ...message, event: { ...message.event, recordedAt: pace.recordedAt(message.event) } }
+            : message;
         } else if (!told) {
           told = true;
           yield { kind: 'caughtUp', position: lastMatching };
@@ -196,6 +198,40 @@ describe('projection runner on a store that says it caught up only once and filt
       expect(second.status().error).toMatch(/began stream by stream/);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('keeps one recording clock per household in the audit and the status history when the leader’s clock steps back', async () => {
+    const c = clerkFor(handler);
+    await c.register();
+    const events = await store.readStream(`household-${c.householdId}`);
+    const last = events.at(-1) as RecordedEvent;
+    // The last step recorded by a new leader whose clock is an hour behind the old one's.
+    const stepped = new Date(Date.parse(last.recordedAt) - 3_600_000).toISOString();
+    const projection = new RegistryProjection(store, 26);
+    const runner = new ProjectionRunner({
+      store: likeEventStoreDb(store, { recordedAt: (e) => (e.id === last.id ? stepped : e.recordedAt) }),
+      pool: db.pool,
+      projection,
+      bulkStreams: 0,
+    });
+    await runner.start();
+    try {
+      await runner.waitFor(last.position, 15_000);
+      const audit = await db.pool.query<{ at: Date }>(
+        `SELECT recorded_at AS at FROM ${projection.tables.audit} WHERE household_id = $1 ORDER BY revision`,
+        [c.householdId],
+      );
+      const times = audit.rows.map((r) => r.at.getTime());
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      // The registration's row of the status history is known from the same time as its event in the audit.
+      const open = await db.pool.query<{ at: Date }>(
+        `SELECT recorded_from AS at FROM ${projection.tables.history} WHERE household_id = $1 AND recorded_to IS NULL`,
+        [c.householdId],
+      );
+      expect(open.rows.map((r) => r.at.getTime())).toContain(times.at(-1));
+    } finally {
+      await runner.stop();
     }
   });
 
