@@ -42,8 +42,9 @@ export function clerkFor(handler: HouseholdCommandHandler, householdId = randomU
       { commandId: `${householdId}-${++n}`, householdId, effectiveAt, ...extra },
       type,
       data,
-      // Approvals by the county, apart from the reviews before them (separation of duties).
-      type === 'ApproveRegistration' || type === 'ApproveExit' ? countyApprover : clerk,
+      // Approvals by the county, apart from the reviews before them (separation of duties), and
+      // corrections too: a correction of an approval is the approval's duty.
+      type === 'ApproveRegistration' || type === 'ApproveExit' || type === 'CorrectEvent' ? countyApprover : clerk,
     );
   const head = person('head');
   const spouse = person('spouse', 'female', '1972-03-08');

@@ -532,6 +532,8 @@ export const HouseholdEvents = {
         correctedType: z.string(),
         action: z.enum(['replace', 'void']),
         replacementData: CorrectableData.optional(),
+        /** The data in force before this correction (the event's, or its latest replacement's), for the audit. Absent on corrections recorded before it was kept. */
+        previousData: CorrectableData.optional(),
       })
       .strict(),
   ),

@@ -285,25 +285,29 @@ describe('a household from application to return to poverty, through GraphQL ove
       headNationalId: head.nationalId,
     });
 
-    // After the assessment cut-off the clerk corrects the attribute recorded at registration.
-    const corrected = await ok(
-      clerk,
-      'CorrectEvent',
-      at(
-        '2015-04-20',
-        {
-          eventId: registrationEventId,
-          action: 'replace',
-          replacementData: {
-            cardNumber: 'C-0001',
-            attribute: 'low_income_guarantee',
-            mainCause: 'illness',
-            otherCauses: ['lack_of_capital'],
-          },
+    // After the assessment cut-off the county corrects the attribute recorded at its approval:
+    // the approval is the county's duty, and so is its correction (the village and township may not).
+    const correction = at(
+      '2015-04-20',
+      {
+        eventId: registrationEventId,
+        action: 'replace',
+        replacementData: {
+          cardNumber: 'C-0001',
+          attribute: 'low_income_guarantee',
+          mainCause: 'illness',
+          otherCauses: ['lack_of_capital'],
         },
-        '复核发现属低保户，更正户属性',
-      ),
+      },
+      '复核发现属低保户，更正户属性',
     );
+    for (const lower of [village, clerk]) {
+      expect(await send(lower, 'CorrectEvent', correction)).toMatchObject({
+        __typename: 'RuleViolation',
+        rule: 'LEVEL_NOT_ALLOWED',
+      });
+    }
+    const corrected = await ok(county, 'CorrectEvent', correction);
     const again = await query<{ registrySnapshot: unknown }>(clerk, snapshotQuery, {
       area: TOWNSHIP,
       d: '2019-06-30',

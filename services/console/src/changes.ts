@@ -32,14 +32,53 @@ const PAIRED_LABELS: Record<string, { zh: string; en: string }> = {
 };
 
 /** Ids the trail keeps for machines; a reader has the row's household and event already. */
-const HIDDEN = new Set(['householdId', 'memberId', 'measureId', 'alertId', 'eventId', 'helperId']);
+const HIDDEN = new Set([
+  'householdId',
+  'memberId',
+  'measureId',
+  'alertId',
+  'eventId',
+  'helperId',
+  'visitId',
+  'noticeId',
+  'assessmentId',
+  'correctedEventId',
+]);
 
 /**
  * An event's recorded fields as lines a clerk reads: 主要致贫原因：因病, 第1位成员的姓名：王建国;
  * enum values by their labels, amounts in yuan, yes/no in words. Personal data arrives masked for
- * the roles that must not see it (the API masks it).
+ * the roles that must not see it (the API masks it). A correction reads as what it changed,
+ * before → after (地址：一组1号 → 一组2号), where it kept what stood before.
  */
 export function changeLines(
+  changes: unknown,
+  language: 'zh' | 'en',
+  yuan: (fen: number) => string,
+): { label: string; value: string }[] {
+  const correction = changes as {
+    correctedEventId?: string;
+    action?: string;
+    previousData?: unknown;
+    replacementData?: unknown;
+  } | null;
+  if (correction?.correctedEventId && correction.previousData !== undefined) {
+    const before = fieldLines(correction.previousData, language, yuan);
+    if (correction.action === 'void') {
+      // What was voided, as it stood.
+      const voided = { label: language === 'zh' ? '更正' : 'correction', value: language === 'zh' ? '作废' : 'voided' };
+      return [voided, ...before];
+    }
+    const was = new Map(before.map((l) => [l.label, l.value]));
+    const now = new Map(fieldLines(correction.replacementData ?? {}, language, yuan).map((l) => [l.label, l.value]));
+    return [...new Set([...was.keys(), ...now.keys()])]
+      .filter((label) => was.get(label) !== now.get(label))
+      .map((label) => ({ label, value: `${was.get(label) ?? '—'} → ${now.get(label) ?? '—'}` }));
+  }
+  return fieldLines(changes, language, yuan);
+}
+
+function fieldLines(
   changes: unknown,
   language: 'zh' | 'en',
   yuan: (fen: number) => string,

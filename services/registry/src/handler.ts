@@ -10,6 +10,7 @@ import { foldEvents, foldHistory, type HistoryEvent } from './fold.js';
 import type { CommandGuard, CommandResult, HandlerOptions, RunOptions } from './handling.js';
 import { moveMember } from './move.js';
 import { type PolicySource, policySource } from './policy-book.js';
+import { currentDataOf } from './rules/corrections.js';
 import type { HouseholdState } from './state.js';
 import { eventsToAppend, recordedAs, stateAfter, toHistoryEvent } from './stored.js';
 
@@ -231,6 +232,7 @@ export class HouseholdCommandHandler {
         ...(envelope.reason ? { reason: envelope.reason } : {}),
         policy,
         findEvent: (id) => byId.get(id),
+        currentData: (id) => currentDataOf(byId.values(), id),
       });
     } catch (error) {
       throw error instanceof ValidationError ? atPaths(error, paths) : error;

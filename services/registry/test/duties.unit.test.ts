@@ -2,7 +2,7 @@ import { type Actor, NATIONAL_POLICY } from '@registry/schema';
 import { describe, expect, it } from 'vitest';
 import { checkDuties, dutyOf } from '../src/duties.js';
 import { RuleViolation } from '../src/errors.js';
-import { atCountyApproval, cmd, exitAt, history, stateOf, villageNoticeOpen } from './fixtures.js';
+import { atCountyApproval, cmd, exitAt, history, registered, stateOf, villageNoticeOpen } from './fixtures.js';
 
 const zhang: Actor = { id: 'clerk-zhang', role: 'clerk', unit: '城关镇' };
 const wang: Actor = { id: 'clerk-wang', role: 'clerk', unit: '县扶贫办' };
@@ -63,5 +63,54 @@ describe('separation of duties by level (村申请、乡审核、县审批), fro
       checkDuties(cmd('ApproveExit', {}), stateOf(exit), events, wang, 'county', NATIONAL_POLICY),
     );
     expect(e.facts).toMatchObject({ duty: 'exit_approval', otherDuty: 'township_verification' });
+  });
+
+  describe('a correction of an event that records a duty is that duty', () => {
+    const events = history(registered());
+    const state = stateOf(registered());
+    const idOf = (type: string) => events.find((e) => e.type === type)?.id as string;
+    const correct = (type: string, replacementData: unknown) =>
+      cmd('CorrectEvent', { eventId: idOf(type), action: 'replace', replacementData });
+
+    it('refuses a village clerk the county’s approval and the county’s data comparison', () => {
+      const approval = correct('RegistrationApproved', {
+        cardNumber: '3209242015000123',
+        attribute: 'low_income_guarantee',
+        mainCause: 'disability',
+      });
+      const e = refusal(() => checkDuties(approval, state, events, zhang, 'village', NATIONAL_POLICY));
+      expect(e.rule).toBe('LEVEL_NOT_ALLOWED');
+      expect(e.facts).toMatchObject({ duty: 'county_approval', level: 'village' });
+      const comparison = correct('DataComparisonRecorded', { findings: [] });
+      expect(
+        refusal(() => checkDuties(comparison, state, events, zhang, 'village', NATIONAL_POLICY)).facts,
+      ).toMatchObject({ duty: 'data_comparison', level: 'village' });
+      // The county corrects its own records.
+      expect(() => checkDuties(approval, state, events, wang, 'county', NATIONAL_POLICY)).not.toThrow();
+    });
+
+    it('refuses the approval’s correction to the person who recorded the case’s township review', () => {
+      const reviewed = events.map((e) =>
+        e.type === 'TownshipReviewRecorded' ? { ...e, metadata: { ...e.metadata, actor: wang } } : e,
+      );
+      const approval = correct('RegistrationApproved', {
+        cardNumber: '3209242015000123',
+        attribute: 'ordinary',
+        mainCause: 'disability',
+      });
+      const e = refusal(() => checkDuties(approval, state, reviewed, wang, 'county', NATIONAL_POLICY));
+      expect(e.rule).toBe('SAME_PERSON');
+      expect(e.facts).toMatchObject({ duty: 'county_approval', otherDuty: 'township_review' });
+    });
+
+    it('leaves records any clerk keeps to any clerk: the application’s details to its village', () => {
+      const application = events.find((e) => e.type === 'ApplicationSubmitted');
+      const fix = cmd('CorrectEvent', {
+        eventId: application?.id,
+        action: 'replace',
+        replacementData: application?.data,
+      });
+      expect(() => checkDuties(fix, state, events, zhang, 'village', NATIONAL_POLICY)).not.toThrow();
+    });
   });
 });

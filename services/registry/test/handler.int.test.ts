@@ -313,6 +313,29 @@ describe('household command handler on the PostgreSQL event store', () => {
     expect((await handler.history(id)).some((e) => e.type === 'EventCorrected')).toBe(false);
   });
 
+  it('records with a correction the data it replaces: the event’s, then the latest replacement’s', async () => {
+    const id = await registeredHousehold();
+    const [application] = await handler.history(id);
+    const correct = (address: string, n: number) =>
+      handler.handle(
+        { commandId: `fix-${n}-${id}`, householdId: id, effectiveAt: '2019-03-02', reason: '地址录入错误' },
+        'CorrectEvent',
+        {
+          eventId: application?.id,
+          action: 'replace',
+          replacementData: { ...(application?.data as object), household: { ...household(), address } },
+        },
+        clerk,
+      );
+    const first = await correct('一组1号', 1);
+    const second = await correct('一组2号', 2);
+    const previous = (r: typeof first) =>
+      (r.events[0]?.data as { previousData?: { household?: { address?: string } } } | undefined)?.previousData
+        ?.household?.address;
+    expect(previous(first)).toBe(household().address);
+    expect(previous(second)).toBe('一组1号');
+  });
+
   it('appends at the exact revision it read, never "any": EventStoreDB recognises retries durably only then', async () => {
     const expected: unknown[] = [];
     const recording: typeof store = Object.create(store);

@@ -25,6 +25,21 @@ export const CORRECTION_KEYS: Partial<Record<HouseholdEventType, (data: Record<s
   MonitoringStarted: (d) => d.householdId,
 };
 
+/** An event's data as in force after the corrections among `history`: its latest replacement's, else its own. */
+export function currentDataOf(
+  history: Iterable<{ id: string; type: string; data: unknown }>,
+  eventId: string,
+): unknown {
+  let data: unknown;
+  for (const e of history) {
+    if (e.id === eventId) data = e.data;
+    const c = e.data as { correctedEventId?: string; action?: string; replacementData?: unknown };
+    if (e.type === 'EventCorrected' && c.correctedEventId === eventId && c.action === 'replace')
+      data = c.replacementData;
+  }
+  return data;
+}
+
 /** Events recorded in error that may be voided without breaking the case steps around them. */
 export const VOIDABLE: readonly HouseholdEventType[] = ['ConditionsAssessed', 'AssistanceDelivered', 'VisitRecorded'];
 
@@ -40,6 +55,7 @@ export const decide: Deciders<'CorrectEvent'> = {
     const target = ctx.findEvent(command.data.eventId);
     if (!target) refuse('NO_SUCH_EVENT', `event ${command.data.eventId} is not in this household's history`);
     const type = target.type as HouseholdEventType;
+    const previousData = (ctx.currentData?.(command.data.eventId) ?? target.data) as Record<string, unknown>;
     if (type === 'EventCorrected')
       refuse('NOT_CORRECTABLE', 'a correction is not corrected; correct the original event again');
     if (command.data.action === 'void') {
@@ -49,7 +65,7 @@ export const decide: Deciders<'CorrectEvent'> = {
       return [
         {
           type: 'EventCorrected',
-          data: { correctedEventId: command.data.eventId, correctedType: type, action: 'void' },
+          data: { correctedEventId: command.data.eventId, correctedType: type, action: 'void', previousData },
         },
       ];
     }
@@ -77,6 +93,7 @@ export const decide: Deciders<'CorrectEvent'> = {
           correctedType: type,
           action: 'replace',
           replacementData: replacement,
+          previousData,
         },
       },
     ];

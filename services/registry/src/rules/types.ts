@@ -19,6 +19,8 @@ export interface DecideContext {
   policy: Policy;
   /** An earlier event of this household's stream, for corrections. */
   findEvent(eventId: string): { type: string; data: unknown } | undefined;
+  /** An earlier event's data as in force now: its latest replacement's, else its own. */
+  currentData?(eventId: string): unknown;
 }
 
 export type CommandOf<T extends HouseholdCommandType> = Extract<HouseholdCommand, { type: T }>;

@@ -22,6 +22,8 @@ describe('corrections', () => {
             correctedType: 'ConditionsAssessed',
             action: 'replace',
             replacementData: replacement,
+            // What stood before, for the audit's before and after.
+            previousData: assessment.data,
           },
         },
       ]);
