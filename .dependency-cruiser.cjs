@@ -41,7 +41,7 @@ module.exports = {
         path: '^(services/[^/]+|projections)/src/',
         pathNot: [
           '^services/[^/]+/src/index\\.ts$',
-          '^services/eventstore/src/(postgres|esdb)/index\\.ts$',
+          '^services/eventstore/src/(postgres|esdb|log)/index\\.ts$',
           '^projections/src/index\\.ts$',
           // within its own package a module may import anything
           '^$1/src/',

@@ -30,6 +30,13 @@ export const ConfigSchema = z.object({
   READY_MAX_LAG_EVENTS: z.coerce.number().int().min(0).default(100),
   /** Readiness: how old, in seconds, the oldest event not yet in the read models may be. */
   READY_MAX_LAG_SECONDS: z.coerce.number().int().min(0).default(5),
+  /**
+   * Ed25519 private key (PKCS#8 PEM, or its DER in base64) that signs the log's tree heads.
+   * Unset: a development key under DATA_DIR (dev-log-key.pem), made once.
+   */
+  LOG_SIGNING_KEY: optionalString,
+  /** Ed25519 public key (SPKI PEM) to check heads with, for a verifier that does not hold the signing key. */
+  LOG_PUBLIC_KEY: optionalString,
   /** Browser origins allowed to call the API from their pages (CORS), comma-separated; none by default. */
   CORS_ORIGINS: optionalString.pipe(
     z
@@ -54,6 +61,8 @@ export interface Config {
   introspection: boolean;
   corsOrigins: string[];
   readiness: { maxLagEvents: number; maxLagSeconds: number };
+  logSigningKey: string | undefined;
+  logPublicKey: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -79,5 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: c.GRAPHQL_INTROSPECTION === 'true',
     corsOrigins: c.CORS_ORIGINS ?? [],
     readiness: { maxLagEvents: c.READY_MAX_LAG_EVENTS, maxLagSeconds: c.READY_MAX_LAG_SECONDS },
+    logSigningKey: c.LOG_SIGNING_KEY?.replaceAll('\\n', '\n'),
+    logPublicKey: c.LOG_PUBLIC_KEY?.replaceAll('\\n', '\n'),
   };
 }
