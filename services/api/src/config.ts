@@ -35,6 +35,10 @@ export const ConfigSchema = z.object({
    * Unset: a development key under DATA_DIR (dev-log-key.pem), made once.
    */
   LOG_SIGNING_KEY: optionalString,
+  /** How often the service seals what was appended to the log, in ms. */
+  LOG_SEAL_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+  /** How often it signs the log's head when the log has grown, in ms. */
+  LOG_SIGN_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** Ed25519 public key (SPKI PEM) to check heads with, for a verifier that does not hold the signing key. */
   LOG_PUBLIC_KEY: optionalString,
   /** Browser origins allowed to call the API from their pages (CORS), comma-separated; none by default. */
@@ -63,6 +67,7 @@ export interface Config {
   readiness: { maxLagEvents: number; maxLagSeconds: number };
   logSigningKey: string | undefined;
   logPublicKey: string | undefined;
+  log: { sealEveryMs: number; signEveryMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -90,5 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readiness: { maxLagEvents: c.READY_MAX_LAG_EVENTS, maxLagSeconds: c.READY_MAX_LAG_SECONDS },
     logSigningKey: c.LOG_SIGNING_KEY?.replaceAll('\\n', '\n'),
     logPublicKey: c.LOG_PUBLIC_KEY?.replaceAll('\\n', '\n'),
+    log: { sealEveryMs: c.LOG_SEAL_INTERVAL_MS, signEveryMs: c.LOG_SIGN_INTERVAL_MS },
   };
 }

@@ -30,6 +30,8 @@ import { NATIONAL_POLICY } from '@registry/schema';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { LogKeeper } from './log-keeper.js';
+import { logSigner } from './log-key.js';
 
 export interface Infrastructure {
   pool: pg.Pool;
@@ -51,6 +53,8 @@ export interface Infrastructure {
   policies: PolicyBook;
   /** Read-your-writes on the serving registry read models. */
   waitForRegistry(position: string, timeoutMs?: number): Promise<void>;
+  /** The tamper-evident log: sealed and signed as the service runs (docs/log.md). */
+  log: LogKeeper;
   /** Which adapters are wired, for logs and /readyz. */
   describe: { database: 'embedded' | 'external'; eventStore: 'postgres' | 'eventstoredb' };
   stop(): Promise<void>;
@@ -144,6 +148,15 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
     const policy = new PolicyBook(eventStore, NATIONAL_POLICY);
     await policy.seed();
     const names = new AreaDirectory(pool, reference);
+    const { signer, development } = await logSigner(config);
+    if (development) {
+      logger.warn(
+        { keyId: signer.keyId },
+        'the log is signed with a development key (DATA_DIR/dev-log-key.pem): set LOG_SIGNING_KEY in production',
+      );
+    }
+    const log = new LogKeeper({ store: eventStore, pool, signer, logger, ...config.log });
+    log.start();
     return {
       pool,
       eventStore,
@@ -160,13 +173,14 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       areas: new AreaRecordHandler(eventStore, { policy }),
       policies: policy,
       waitForRegistry: (position, timeoutMs) => registry.runner.waitFor(position, timeoutMs),
+      log,
       describe: {
         database: embedded ? 'embedded' : 'external',
         eventStore: config.eventStoreConnectionString ? 'eventstoredb' : 'postgres',
       },
       stop: async () => {
         stopping = true;
-        await Promise.all([registry.stop(), referenceRunner.stop()]);
+        await Promise.all([registry.stop(), referenceRunner.stop(), log.stop()]);
         await eventStore.close();
         await pool.end();
         await embedded?.stop();

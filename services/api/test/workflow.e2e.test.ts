@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { verifyLog } from '@registry/eventstore/log';
 import { ALL_CONDITIONS_MET, maskNationalId } from '@registry/schema';
 import ExcelJS from 'exceljs';
 import type { GraphQLClient } from 'graphql-request';
@@ -621,5 +622,14 @@ describe('a household from application to return to poverty, through GraphQL ove
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: 'effectiveOn: must be a date that exists in the calendar' });
+  });
+
+  it('the service seals its log as it runs: a head signed on demand covers every event, and the log verifies', async () => {
+    const head = await api.infrastructure.log.signNow();
+    const stored = Number((await api.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM es_events')).rows[0]?.n);
+    expect(head.treeSize).toBe(stored);
+    const report = await verifyLog(api.infrastructure.eventStore, api.db.pool, api.infrastructure.log.publicKey);
+    expect(report).toMatchObject({ events: stored, sealed: stored, unsealed: 0 });
+    expect(report.difference).toBeUndefined();
   });
 });
