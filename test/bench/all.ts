@@ -6,6 +6,7 @@
  *   bench:projections  rebuild of all read models over the simulated log (20,000 households)
  *   bench:queries      query latency on a simulated 100,000-household county
  *   bench:late         records entered late on long households vs folding them in memory; /healthz meanwhile
+ *   bench:log          the tamper-evident log: sealing, verifying, proofs vs reading the log
  * Pass --quick for a smaller run of each (minutes instead of an hour).
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ const runs: [string, string[]][] = [
   ['projections/bench/rebuild.ts', ['--simulated', quick ? '2000' : '20000']],
   ['test/bench/queries.ts', quick ? ['--households', '3000', '--runs', '20'] : []],
   ['test/bench/late.ts', quick ? ['--households', '3', '--runs', '5'] : []],
+  ['test/bench/log.ts', quick ? ['--events', '100000'] : []],
 ];
 let failed = 0;
 for (const [script, args] of runs) {

@@ -91,6 +91,12 @@ describe('every benchmark completes at its smallest size', () => {
     expect((r.loads as unknown[]).length).toBe(2);
   }, 240_000);
 
+  it('bench:log — a small log sealed, verified against its signed head, and proved', async () => {
+    const r = await smoke('test/bench/log.ts', ['--events', '2000', '--proofs', '5'], 'log');
+    expect(r).toMatchObject({ events: 2000 });
+    expect((r.verify as { eventsPerSecond: number }).eventsPerSecond).toBeGreaterThan(0);
+  });
+
   it('bench:import — a small roll imported beside the simulator', async () => {
     const r = await smoke('test/bench/import.ts', ['--households', '60'], 'import');
     expect((r.import as { households: number }).households).toBeGreaterThan(0);
