@@ -1,5 +1,13 @@
 import type { EventStore } from '@registry/eventstore';
-import { type HeadSigner, LogSealer } from '@registry/eventstore/log';
+import {
+  consistencyProof,
+  type HeadSigner,
+  inclusionProof,
+  LogSealer,
+  migrateLog,
+  type SignedHead,
+  storedSubtrees,
+} from '@registry/eventstore/log';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -28,6 +36,8 @@ export class LogKeeper {
   private signedAt = 0;
   private stopped = false;
   private failing = false;
+  /** The log's tables exist (made at the first start). */
+  private ready: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LogKeeperOptions) {
     this.sealer = new LogSealer({ store: options.store, pool: options.pool, signer: options.signer });
@@ -38,7 +48,64 @@ export class LogKeeper {
     return this.options.signer.publicKey;
   }
 
+  publicKeyPem(): string {
+    return this.options.signer.publicKeyPem();
+  }
+
+  async head(treeSize?: number): Promise<SignedHead | undefined> {
+    await this.ready;
+    const heads = await this.options.pool.query<HeadRow>(
+      `SELECT tree_size, root_hash, signed_at, key_id, signature FROM log_heads
+        WHERE $1::bigint IS NULL OR tree_size = $1 ORDER BY tree_size DESC LIMIT 1`,
+      [treeSize ?? null],
+    );
+    return heads.rows.map(toHead)[0];
+  }
+
+  async heads(first: number, before?: number): Promise<SignedHead[]> {
+    await this.ready;
+    const heads = await this.options.pool.query<HeadRow>(
+      `SELECT tree_size, root_hash, signed_at, key_id, signature FROM log_heads
+        WHERE $2::bigint IS NULL OR tree_size < $2 ORDER BY tree_size DESC LIMIT $1`,
+      [first, before ?? null],
+    );
+    return heads.rows.map(toHead);
+  }
+
+  async leaf(eventId: string) {
+    await this.ready;
+    const leaf = await this.options.pool.query<{
+      idx: string;
+      position: string;
+      stream_name: string;
+      revision: string;
+      prev: Buffer | null;
+      hash: Buffer;
+    }>('SELECT idx, position, stream_name, revision, prev, hash FROM log_leaves WHERE event_id = $1', [eventId]);
+    const r = leaf.rows[0];
+    return r
+      ? {
+          index: Number(r.idx),
+          position: r.position,
+          stream: r.stream_name,
+          revision: Number(r.revision),
+          prev: r.prev,
+          hash: r.hash,
+        }
+      : undefined;
+  }
+
+  inclusionProof(index: number, treeSize: number): Promise<Buffer[]> {
+    return inclusionProof(storedSubtrees(this.options.pool), index, treeSize);
+  }
+
+  consistencyProof(first: number, second: number): Promise<Buffer[]> {
+    return consistencyProof(storedSubtrees(this.options.pool), first, second);
+  }
+
   start(): void {
+    this.ready = migrateLog(this.options.pool);
+    this.ready.catch(() => {});
     this.schedule(0);
   }
 
@@ -98,3 +165,19 @@ export class LogKeeper {
     return head;
   }
 }
+
+interface HeadRow {
+  tree_size: string;
+  root_hash: Buffer;
+  signed_at: Date;
+  key_id: string;
+  signature: Buffer;
+}
+
+const toHead = (r: HeadRow): SignedHead => ({
+  treeSize: Number(r.tree_size),
+  rootHash: r.root_hash,
+  signedAt: r.signed_at.toISOString(),
+  keyId: r.key_id,
+  signature: r.signature,
+});

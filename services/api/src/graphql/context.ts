@@ -27,6 +27,34 @@ export interface ApiDeps {
   /** Read-your-writes: resolves once the serving registry read models have processed `position`. */
   waitForRegistry(position: string, timeoutMs?: number): Promise<void>;
   policies: PolicyBook;
+  /** The tamper-evident log: heads, leaves, proofs (LogKeeper). */
+  log: LogAccess;
+}
+
+export interface SignedHeadView {
+  treeSize: number;
+  rootHash: Buffer;
+  signedAt: string;
+  keyId: string;
+  signature: Buffer;
+}
+
+/** What the API reads of the sealed log, and signing on demand. */
+export interface LogAccess {
+  /** The head signed for `treeSize` events, or the latest. */
+  head(treeSize?: number): Promise<SignedHeadView | undefined>;
+  /** Heads newest first, of fewer events than `before`. */
+  heads(first: number, before?: number): Promise<SignedHeadView[]>;
+  publicKeyPem(): string;
+  /** Where an event was sealed: its leaf, stream, revision and its stream's previous hash. */
+  leaf(
+    eventId: string,
+  ): Promise<
+    { index: number; position: string; stream: string; revision: number; prev: Buffer | null; hash: Buffer } | undefined
+  >;
+  inclusionProof(index: number, treeSize: number): Promise<Buffer[]>;
+  consistencyProof(first: number, second: number): Promise<Buffer[]>;
+  signNow(): Promise<SignedHeadView>;
 }
 
 export interface Context {

@@ -16,6 +16,7 @@ import './areas.js';
 import './area-names.js';
 import './policy.js';
 import './alerts.js';
+import './log.js';
 
 builder.queryType({ description: 'Reads. Every field answers only within your area.' });
 builder.mutationType({

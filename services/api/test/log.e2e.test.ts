@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { verifyConsistency, verifyInclusion } from '@registry/eventstore/log';
+import type { GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assessor, evaluator, monitoredHousehold, query, type RunningApi, startApi, townshipClerk } from './harness.js';
+
+const SCRIPT = path.resolve(import.meta.dirname, '../../../docs/log/verify-proof.mjs');
+
+const HEAD = 'treeSize rootHash signedAt keyId signature';
+const INCLUSION = `query($id: ID!, $size: Int) { logInclusionProof(eventId: $id, treeSize: $size) {
+  eventId position leafIndex leafHash entry proof head { ${HEAD} } publicKey } }`;
+
+type Head = { treeSize: number; rootHash: string; signedAt: string; keyId: string; signature: string };
+type Inclusion = {
+  leafIndex: number;
+  leafHash: string;
+  entry: string | null;
+  proof: string[];
+  head: Head;
+  publicKey: string;
+};
+
+describe('the tamper-evident log through GraphQL: heads, proofs, signing on demand', () => {
+  let api: RunningApi;
+  let clerk: GraphQLClient;
+  let eval_: GraphQLClient;
+  let assess: GraphQLClient;
+  const householdId = randomUUID();
+  let eventId: string;
+
+  beforeAll(async () => {
+    api = await startApi('api_log');
+    clerk = await api.client(townshipClerk);
+    eval_ = await api.client(evaluator);
+    assess = await api.client(assessor);
+    const result = await monitoredHousehold(clerk, householdId);
+    eventId = result.events?.[0]?.id as string;
+  });
+  afterAll(async () => api?.close());
+
+  it('signs on demand for an evaluator, not for a clerk; every role reads the head', async () => {
+    const refused = await query(clerk, `mutation { signLogHead { ${HEAD} } }`);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const signed = await query<{ signLogHead: Head }>(eval_, `mutation { signLogHead { ${HEAD} } }`);
+    const stored = Number((await api.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM es_events')).rows[0]?.n);
+    expect(signed.data.signLogHead.treeSize).toBe(stored);
+    const latest = await query<{ logHead: Head }>(assess, `{ logHead { ${HEAD} } }`);
+    expect(latest.data.logHead).toEqual(signed.data.signLogHead);
+  });
+
+  it('proves an event under the head; the entry hashes to the leaf, and the offline checker agrees', async () => {
+    const { data } = await query<{ logInclusionProof: Inclusion }>(eval_, INCLUSION, { id: eventId });
+    const p = data.logInclusionProof;
+    const hex = (s: string) => Buffer.from(s, 'hex');
+    expect(verifyInclusion(p.leafIndex, p.head.treeSize, hex(p.leafHash), p.proof.map(hex), hex(p.head.rootHash))).toBe(
+      true,
+    );
+    const entry = Buffer.from(p.entry as string, 'base64');
+    expect(
+      createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(entry)
+        .digest('hex'),
+    ).toBe(p.leafHash);
+    const bundle = { log: 'poverty-registry', ...p, inclusionProof: p.proof, treeSize: p.head.treeSize };
+    const checked = spawnSync(process.execPath, [SCRIPT], { input: JSON.stringify(bundle), encoding: 'utf8' });
+    expect(checked.stdout, checked.stderr).toMatch(/^VERIFIED/);
+  });
+
+  it('gives an assessor the proof without the entry (its data is masked for them)', async () => {
+    const { data } = await query<{ logInclusionProof: Inclusion }>(assess, INCLUSION, { id: eventId });
+    expect(data.logInclusionProof.entry).toBeNull();
+    expect(data.logInclusionProof.proof.length).toBeGreaterThanOrEqual(0);
+  });
+
+  it('proves a later head an extension of an earlier one', async () => {
+    const first = (await query<{ logHead: Head }>(eval_, `{ logHead { ${HEAD} } }`)).data.logHead;
+    await monitoredHousehold(clerk, randomUUID());
+    const second = (await query<{ signLogHead: Head }>(eval_, `mutation { signLogHead { ${HEAD} } }`)).data.signLogHead;
+    const { data } = await query<{ logConsistencyProof: { proof: string[] } }>(
+      assess,
+      'query($a: Int!, $b: Int!) { logConsistencyProof(first: $a, second: $b) { proof } }',
+      { a: first.treeSize, b: second.treeSize },
+    );
+    const hex = (s: string) => Buffer.from(s, 'hex');
+    expect(
+      verifyConsistency(
+        first.treeSize,
+        second.treeSize,
+        hex(first.rootHash),
+        hex(second.rootHash),
+        data.logConsistencyProof.proof.map(hex),
+      ),
+    ).toBe(true);
+    const heads = await query<{ logHeads: Head[] }>(assess, `{ logHeads(first: 5) { treeSize } }`);
+    expect(heads.data.logHeads.map((h) => h.treeSize).slice(0, 2)).toEqual([second.treeSize, first.treeSize]);
+  });
+
+  it('refuses, by name, a proof for what was never sealed or a head never signed', async () => {
+    const unknown = await query(eval_, INCLUSION, { id: randomUUID() });
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(unknown.errors?.[0]?.message).toMatch(/eventId.*not in the sealed log/);
+    const forged = await query(eval_, INCLUSION, { id: 'not-an-id' });
+    expect(forged.errors?.[0]?.message).toMatch(/eventId.*must be an event id/);
+    const noHead = await query(eval_, INCLUSION, { id: eventId, size: 999_999 });
+    expect(noHead.errors?.[0]?.message).toMatch(/treeSize.*no head was signed for 999999 events/);
+    const backwards = await query(eval_, '{ logConsistencyProof(first: 5, second: 2) { proof } }');
+    expect(backwards.errors?.[0]?.message).toMatch(/first.*no more than second/);
+  });
+});
