@@ -118,6 +118,22 @@ export const AssessmentEvents = {
       ),
       households: z.array(SampledHousehold),
       area: RegistryCounts,
+      /**
+       * The tamper-evident log's head signed when the sample was drawn (docs/log.md): every event
+       * known at the assessment's knownAt is a leaf under it, so each household drawn, and each
+       * event its answer rests on, can be proved in the log as it stood. Absent on draws made
+       * before the log was sealed.
+       */
+      logHead: z
+        .object({
+          treeSize: z.number().int().min(0),
+          rootHash: Sha256Hex,
+          signedAt: z.iso.datetime({ offset: true }),
+          keyId: z.string().regex(/^[0-9a-f]{16}$/),
+          signature: z.string().min(1).max(200),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
   FindingRecorded: z

@@ -472,6 +472,7 @@ export const ASSESSMENT_LABELS = {
   seed: t('随机种子', 'seed'),
   commitment: t('种子承诺（SHA-256）', 'seed commitment (SHA-256)'),
   frameDigest: t('抽样框摘要（SHA-256）', 'sampling frame digest (SHA-256)'),
+  logHead: t('抽样时的日志树头（签名）', 'log head signed at the draw'),
   frame: t('抽样框', 'sampling frame'),
   sample: t('样本', 'sample'),
   villages: t('村', 'villages'),

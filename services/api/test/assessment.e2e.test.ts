@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { verifyInclusion } from '@registry/eventstore/log';
 import { deriveId } from '@registry/registry';
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -246,6 +247,30 @@ describe('third-party assessment through the API, end to end', () => {
         expect(drawn?.map((h) => h.householdId)).toEqual(expected);
       }
     }
+    // The draw cites the log's head signed then: a household drawn is proved in the log under it.
+    const cited = await query<{
+      thirdPartyAssessment: { sample: { logHead: { treeSize: number; rootHash: string } } };
+    }>(
+      assessing,
+      'query($id: ID!) { thirdPartyAssessment(assessmentId: $id) { sample { logHead { treeSize rootHash } } } }',
+      {
+        id: assessmentId,
+      },
+    );
+    const head = cited.data.thirdPartyAssessment.sample.logHead;
+    const drawnStream = `household-${a.sample?.households[0]?.householdId}`;
+    const [drawnEvent] = await api.infrastructure.eventStore.readStream(drawnStream, { maxCount: 1 });
+    const proved = await query<{ logInclusionProof: { leafIndex: number; leafHash: string; proof: string[] } }>(
+      assessing,
+      'query($e: ID!, $n: Int) { logInclusionProof(eventId: $e, treeSize: $n) { leafIndex leafHash proof } }',
+      { e: drawnEvent?.id, n: head.treeSize },
+    );
+    const p = proved.data.logInclusionProof;
+    const hex = (x: string) => Buffer.from(x, 'hex');
+    expect(verifyInclusion(p.leafIndex, head.treeSize, hex(p.leafHash), p.proof.map(hex), hex(head.rootHash))).toBe(
+      true,
+    );
+
     // Assessors find households by card number; the head's name is masked for them.
     const first = a.sample?.households[0];
     expect(first?.cardNumber).toMatch(/^TPA-/);

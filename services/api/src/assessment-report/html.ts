@@ -79,6 +79,12 @@ export function reportHtml(
     [L('seed', language), s ? `<code>${escapeHtml(s.seed)}</code>` : '—'],
     [L('frameDigest', language), s ? `<code>${escapeHtml(s.frameDigest)}</code>` : '—'],
     [
+      L('logHead', language),
+      s?.logHead
+        ? `${s.logHead.treeSize} · <code>${escapeHtml(s.logHead.rootHash)}</code> · ${escapeHtml(chinaTime(s.logHead.signedAt, language))} · <code>${escapeHtml(s.logHead.keyId)}</code>`
+        : '—',
+    ],
+    [
       L('frame', language),
       s
         ? `${s.frameSize.villages} ${L('villages', language)} · ${s.frameSize.exited + s.frameSize.registered} ${L('households', language)}`

@@ -154,7 +154,24 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       await writable(ctx, String(args.input.assessmentId));
       const input = withoutNulls({ ...args.input, commandId: args.commandId });
-      return ctx.deps.assessments.draw(input, ctx.viewer.actor, (opened) => registryAt(ctx.deps, opened), PATHS);
+      // The log's head signed now covers every event known when the assessment opened.
+      const logHead = async () => {
+        const head = await ctx.deps.log.signNow();
+        return {
+          treeSize: head.treeSize,
+          rootHash: head.rootHash.toString('hex'),
+          signedAt: head.signedAt,
+          keyId: head.keyId,
+          signature: head.signature.toString('base64'),
+        };
+      };
+      return ctx.deps.assessments.draw(
+        input,
+        ctx.viewer.actor,
+        (opened) => registryAt(ctx.deps, opened),
+        PATHS,
+        logHead,
+      );
     },
   }),
   recordFinding: t.field({

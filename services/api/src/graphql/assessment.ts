@@ -9,6 +9,7 @@ import type { Context } from './context.js';
 import { enumFor, enumOf } from './enums.js';
 import { ActorType } from './event-type.js';
 import { knownAtOrNow } from './household.js';
+import { LogHeadType } from './log.js';
 import { badInput } from './problems.js';
 
 export const VerdictEnum = enumFor(Verdict, 'Verdict');
@@ -99,6 +100,18 @@ const SampleType = builder.objectRef<AssessmentState>('AssessmentSample').implem
       resolve: (s) => s.sample?.frameSize ?? { villages: 0, exited: 0, registered: 0 },
     }),
     drawnAt: t.field({ type: 'DateTime', resolve: (s) => s.sample?.drawnAt ?? '' }),
+    logHead: t.field({
+      type: LogHeadType,
+      nullable: true,
+      description:
+        'The tamper-evident log’s head signed at the draw: every event known at knownAt is under it (logInclusionProof with its treeSize).',
+      resolve: (s) => {
+        const h = s.sample?.logHead;
+        return h
+          ? { ...h, rootHash: Buffer.from(h.rootHash, 'hex'), signature: Buffer.from(h.signature, 'base64') }
+          : null;
+      },
+    }),
     drawnBy: t.field({ type: ActorType, resolve: (s) => s.sample?.drawnBy ?? s.opened.openedBy }),
     villages: t.field({ type: [SampledVillageType], resolve: (s) => s.sample?.villages ?? [] }),
     households: t.field({

@@ -13,7 +13,7 @@ import { badInput } from './problems.js';
  * data unmasked, within its area.
  */
 
-const LogHeadType = builder.objectRef<SignedHeadView>('LogHead').implement({
+export const LogHeadType = builder.objectRef<SignedHeadView>('LogHead').implement({
   description: 'A signed tree head: the log’s first treeSize events have this root, signed with Ed25519.',
   fields: (t) => ({
     treeSize: t.exposeInt('treeSize'),

@@ -57,7 +57,12 @@ export function decideOpen(state: AssessmentState | undefined, c: OpenAssessment
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The seed is revealed and checked against the commitment made at opening, then the draw is made. */
-export function decideDraw(state: AssessmentState, c: DrawSample, registry: RegistryAtCutoff): SampleDrawn {
+export function decideDraw(
+  state: AssessmentState,
+  c: DrawSample,
+  registry: RegistryAtCutoff,
+  logHead?: SampleDrawn['logHead'],
+): SampleDrawn {
   if (state.sample) {
     throw new RuleViolation('SAMPLE_ALREADY_DRAWN', `the sample of assessment ${c.assessmentId} is already drawn`, {
       drawnAt: state.sample.drawnAt,
@@ -83,6 +88,7 @@ export function decideDraw(state: AssessmentState, c: DrawSample, registry: Regi
     villages: draw.villages.map((v) => ({ ...v, counts: registry.villages.get(v.villageCode) ?? NO_COUNTS })),
     households: draw.households,
     area: registry.area,
+    ...(logHead ? { logHead } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import {
   assessmentStream,
   chinaDate,
   type Policy,
+  type SampleDrawn,
 } from '@registry/schema';
 import type { z } from 'zod';
 import { commandIdTaken, commandMetadata, futureDate, HANDLER_PATHS, type IssuePaths, issues } from '../envelope.js';
@@ -48,18 +49,23 @@ export class AssessmentHandler {
     }));
   }
 
-  /** Reveals the seed and draws; `registryAt` reads the registry at the assessment's two dates. */
+  /**
+   * Reveals the seed and draws; `registryAt` reads the registry at the assessment's two dates,
+   * `logHead` signs the log's head that the draw records (every event known at knownAt under it).
+   */
   draw(
     input: unknown,
     actor: Actor,
     registryAt: (opened: AssessmentState['opened']) => Promise<RegistryAtCutoff>,
     paths: Pick<IssuePaths, 'envelope'> = HANDLER_PATHS,
+    logHead?: () => Promise<SampleDrawn['logHead']>,
   ): Promise<AssessmentResult> {
     return this.execute('DrawSample', input, actor, paths, async (state, c) => {
       const open = opened(state, c.assessmentId);
       // Checked before the registry is read: a wrong seed costs nothing.
       if (open.sample) return { type: 'SampleDrawn', data: decideDraw(open, c, EMPTY_REGISTRY) };
-      return { type: 'SampleDrawn', data: decideDraw(open, c, await registryAt(open.opened)) };
+      const registry = await registryAt(open.opened);
+      return { type: 'SampleDrawn', data: decideDraw(open, c, registry, await logHead?.()) };
     });
   }
 
