@@ -37,6 +37,9 @@ describe('the tamper-evident log through GraphQL: heads, proofs, signing on dema
     assess = await api.client(assessor);
     const result = await monitoredHousehold(clerk, householdId);
     eventId = result.events?.[0]?.id as string;
+    // Sealing reads the log as readers do: an event committed a moment ago stays hidden while
+    // an older transaction is open. Once the read models have it, the sealer sees it too.
+    await api.infrastructure.waitForRegistry(result.position as string);
   });
   afterAll(async () => api?.close());
 
@@ -77,7 +80,8 @@ describe('the tamper-evident log through GraphQL: heads, proofs, signing on dema
 
   it('proves a later head an extension of an earlier one', async () => {
     const first = (await query<{ logHead: Head }>(eval_, `{ logHead { ${HEAD} } }`)).data.logHead;
-    await monitoredHousehold(clerk, randomUUID());
+    const more = await monitoredHousehold(clerk, randomUUID());
+    await api.infrastructure.waitForRegistry(more.position as string);
     const second = (await query<{ signLogHead: Head }>(eval_, `mutation { signLogHead { ${HEAD} } }`)).data.signLogHead;
     const { data } = await query<{ logConsistencyProof: { proof: string[] } }>(
       assess,
