@@ -135,8 +135,17 @@ if ('skipped' in launched) {
       const option = page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`);
       // Long lists render only what is in view: searching brings the option into it.
       if ((await option.count()) === 0) await page.keyboard.type(label);
-      await option.click();
-      await closed(page);
+      // A click that lands while the list is still moving in (a busy machine) is lost and the
+      // list stays open: click the option again, as a person would.
+      for (let attempt = 1; ; attempt++) {
+        await option.click();
+        try {
+          await closed(page);
+          return;
+        } catch (error) {
+          if (attempt === 3 || (await option.count()) === 0) throw error;
+        }
+      }
     };
 
     /** The province's admins have no area: signed in with a token from the identity provider. */
