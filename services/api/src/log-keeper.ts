@@ -134,7 +134,8 @@ export class LogKeeper {
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => this.schedule(this.options.sealEveryMs));
+      // After any signing on demand still running: one sealer at a time in this process.
+      this.running = this.running.then(() => this.tick()).finally(() => this.schedule(this.options.sealEveryMs));
     }, ms);
     this.timer.unref();
   }

@@ -106,11 +106,14 @@ describe('the tamper-evident log through GraphQL: heads, proofs, signing on dema
     const unknown = await query(eval_, INCLUSION, { id: randomUUID() });
     expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(unknown.errors?.[0]?.message).toMatch(/eventId.*not in the sealed log/);
+    // In Chinese for the clerk, the rule in words.
+    expect(String(unknown.errors?.[0]?.extensions?.localizedMessage)).toContain('不在已封存的日志中');
     const forged = await query(eval_, INCLUSION, { id: 'not-an-id' });
     expect(forged.errors?.[0]?.message).toMatch(/eventId.*must be an event id/);
     const noHead = await query(eval_, INCLUSION, { id: eventId, size: 999_999 });
     expect(noHead.errors?.[0]?.message).toMatch(/treeSize.*no head was signed for 999999 events/);
     const backwards = await query(eval_, '{ logConsistencyProof(first: 5, second: 2) { proof } }');
     expect(backwards.errors?.[0]?.message).toMatch(/first.*no more than second/);
+    expect(String(backwards.errors?.[0]?.extensions?.localizedMessage)).toContain('须不小于 1，且不大于较晚的树头大小');
   });
 });

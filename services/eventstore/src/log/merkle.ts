@@ -92,6 +92,15 @@ export async function consistencyProof(nodes: PerfectSubtrees, first: number, se
 const odd = (n: number) => n % 2 === 1;
 const half = (n: number) => Math.floor(n / 2);
 
+/** The RFC's "right-shift fn and sn equally until LSB(fn) is set or fn is 0" (fn even on entry). */
+function climb(fn: number, sn: number): [number, number] {
+  do {
+    fn = half(fn);
+    sn = half(sn);
+  } while (!odd(fn) && fn !== 0);
+  return [fn, sn];
+}
+
 /** RFC 9162 §2.1.3.2: whether `proof` shows leaf `index` (its hash `leaf`) in the tree of `size` leaves whose root is `root`. */
 export function verifyInclusion(index: number, size: number, leaf: Hash, proof: readonly Hash[], root: Hash): boolean {
   if (index < 0 || index >= size) return false;
@@ -102,12 +111,7 @@ export function verifyInclusion(index: number, size: number, leaf: Hash, proof: 
     if (sn === 0) return false;
     if (odd(fn) || fn === sn) {
       r = nodeHash(p, r);
-      if (!odd(fn)) {
-        do {
-          fn = half(fn);
-          sn = half(sn);
-        } while (!odd(fn) && fn !== 0);
-      }
+      if (!odd(fn)) [fn, sn] = climb(fn, sn);
     } else {
       r = nodeHash(r, p);
     }
@@ -142,12 +146,7 @@ export function verifyConsistency(
     if (odd(fn) || fn === sn) {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (!odd(fn)) {
-        do {
-          fn = half(fn);
-          sn = half(sn);
-        } while (!odd(fn) && fn !== 0);
-      }
+      if (!odd(fn)) [fn, sn] = climb(fn, sn);
     } else {
       sr = nodeHash(sr, c);
     }
