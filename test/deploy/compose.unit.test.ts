@@ -32,6 +32,14 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(read('.gitignore')).toMatch(/^\.env$/m);
   });
 
+  it("give the API the log's signing key from .env: the image runs in production, which will not start without one", () => {
+    expect(dockerfile).toMatch(/NODE_ENV=production/);
+    for (const name of ['api', 'api-cluster']) {
+      expect(compose.services[name]?.environment?.LOG_SIGNING_KEY).toMatch(/^\$\{LOG_SIGNING_KEY:\?.+\}$/);
+    }
+    expect(read('.env.example')).toMatch(/^LOG_SIGNING_KEY=$/m);
+  });
+
   it('keep the secret out of the image: .env is not sent to the build', () => {
     const ignored = read('.dockerignore').split('\n');
     expect(ignored).toContain('.env');

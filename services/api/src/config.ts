@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
    * Unset: a development key under DATA_DIR (dev-log-key.pem), made once.
    */
   LOG_SIGNING_KEY: optionalString,
+  /** `production` requires LOG_SIGNING_KEY: a development key would sign a real log with a key nobody holds apart. */
+  NODE_ENV: optionalString,
   /** How often the service seals what was appended to the log, in ms. */
   LOG_SEAL_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
   /** How often it signs the log's head when the log has grown, in ms. */
@@ -79,6 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
   const c = parsed.data;
+  if (c.NODE_ENV === 'production' && !c.LOG_SIGNING_KEY) {
+    throw new ConfigError(
+      'invalid configuration: LOG_SIGNING_KEY: required when NODE_ENV=production (the Ed25519 key that signs the log; see .env.example)',
+    );
+  }
   return {
     port: c.PORT,
     host: c.HOST,

@@ -11,6 +11,7 @@ import { Forbidden, requireArea, type Viewer } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
 import { toInstant } from './instant.js';
 import { maskName } from './mask.js';
+import { notRecordedBody, PURPOSE_RULE, purposeOf, recordRead, refusalBody, validPurpose } from './read-ledger.js';
 
 /**
  * The office's columns (CSV and .xlsx): Chinese headers, statuses and categories by their
@@ -38,7 +39,13 @@ class BadRequest extends Error {}
 function parameters(
   req: Request,
   now: string,
-): { areaCode: string; effectiveOn: string; knownAt: string; format: 'csv' | 'xlsx' | 'jsonl' } {
+): {
+  areaCode: string;
+  effectiveOn: string;
+  knownAt: string;
+  format: 'csv' | 'xlsx' | 'jsonl';
+  purpose: string | undefined;
+} {
   const q = req.query as Record<string, unknown>;
   const text = (name: string): string | undefined => {
     const value = q[name];
@@ -68,12 +75,15 @@ function parameters(
   if (format !== 'csv' && format !== 'xlsx' && format !== 'jsonl') {
     throw new BadRequest('format: must be csv, xlsx or jsonl');
   }
-  return { areaCode: areaCode.data, effectiveOn: effectiveOn.data, knownAt, format };
+  const purpose = purposeOf(text('purpose'));
+  return { areaCode: areaCode.data, effectiveOn: effectiveOn.data, knownAt, format, purpose };
 }
 
 /**
  * GET /export/snapshot: `registrySnapshot` streamed row by row from a server-side cursor, so a
- * whole county never sits in memory. ID numbers and names masked for assessors.
+ * whole county never sits in memory. ID numbers and names masked for assessors; anyone else
+ * states a `purpose`, and the households whose heads' names and ID numbers the file carries are
+ * recorded (with it) before the first byte is sent, read in the same snapshot as the file.
  *
  * - `format=xlsx`: the office's file (Chinese headers, labels, ID numbers as text, so Excel
  *   keeps all 18 characters), written by exceljs's streaming writer;
@@ -87,8 +97,9 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
   try {
     query = parameters(req, new Date().toISOString());
     requireArea(viewer, query.areaCode, `area ${query.areaCode}`);
+    if (!viewer.masked && !validPurpose(query.purpose)) throw new BadRequest(`purpose: ${PURPOSE_RULE}`);
   } catch (error) {
-    if (error instanceof BadRequest) res.status(400).json({ error: error.message });
+    if (error instanceof BadRequest) res.status(400).json(refusalBody(error.message, req));
     else if (error instanceof Forbidden) res.status(403).json({ error: error.message });
     else throw error;
     return;
@@ -97,6 +108,26 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
   // Failing to connect is the database being away: the app's error handler answers 503.
   const client = await deps.pool.connect();
   try {
+    // One snapshot for the record and the file: the households recorded are those sent.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    if (!viewer.masked) {
+      const personal = await client.query<{ household_id: string }>(
+        `SELECT household_id FROM (${sql.text}) s WHERE head_name IS NOT NULL OR head_national_id IS NOT NULL`,
+        sql.values,
+      );
+      const recorded = await recordRead(deps, viewer, {
+        operation: `GET /export/snapshot ${query.areaCode} ${query.format}`,
+        purpose: query.purpose ?? null,
+        households: personal.rows.map((r) => r.household_id),
+        fields: ['name', 'nationalId'],
+      });
+      if (!recorded) {
+        await client.query('ROLLBACK');
+        client.release();
+        res.status(503).set('Retry-After', '5').json(notRecordedBody(req));
+        return;
+      }
+    }
     const rows = client.query(new QueryStream(sql.text, sql.values, { batchSize: 1000 }));
     const mask = new Transform({
       objectMode: true,
@@ -187,6 +218,7 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
       });
       await pipeline(rows, mask, lines, res);
     }
+    await client.query('COMMIT');
     client.release();
   } catch (error) {
     // A broken stream leaves the connection mid-query: do not return it to the pool.

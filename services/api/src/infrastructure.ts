@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventStore } from '@registry/eventstore';
 import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
+import { ReadRecorder } from '@registry/eventstore/log';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
 import {
   claimDirectory,
@@ -55,6 +56,8 @@ export interface Infrastructure {
   waitForRegistry(position: string, timeoutMs?: number): Promise<void>;
   /** The tamper-evident log: sealed and signed as the service runs (docs/log.md). */
   log: LogKeeper;
+  /** The record of reads of personal data, chained and signed with the log. */
+  reads: ReadRecorder;
   /** Which adapters are wired, for logs and /readyz. */
   describe: { database: 'embedded' | 'external'; eventStore: 'postgres' | 'eventstoredb' };
   stop(): Promise<void>;
@@ -155,7 +158,8 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
         'the log is signed with a development key (DATA_DIR/dev-log-key.pem): set LOG_SIGNING_KEY in production',
       );
     }
-    const log = new LogKeeper({ store: eventStore, pool, signer, logger, ...config.log });
+    const reads = new ReadRecorder(pool);
+    const log = new LogKeeper({ store: eventStore, pool, signer, logger, reads, ...config.log });
     log.start();
     return {
       pool,
@@ -174,6 +178,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       policies: policy,
       waitForRegistry: (position, timeoutMs) => registry.runner.waitFor(position, timeoutMs),
       log,
+      reads,
       describe: {
         database: embedded ? 'embedded' : 'external',
         eventStore: config.eventStoreConnectionString ? 'eventstoredb' : 'postgres',

@@ -5,6 +5,7 @@ import {
   inclusionProof,
   LogSealer,
   migrateLog,
+  type ReadRecorder,
   type SignedHead,
   storedSubtrees,
 } from '@registry/eventstore/log';
@@ -16,6 +17,8 @@ export interface LogKeeperOptions {
   pool: pg.Pool;
   signer: HeadSigner;
   logger: Logger;
+  /** The record of reads of personal data, whose chain is signed at the same times. */
+  reads?: ReadRecorder;
   /** How often what was appended is sealed. */
   sealEveryMs: number;
   /** How often a head is signed when the tree has grown. */
@@ -34,6 +37,7 @@ export class LogKeeper {
   private running: Promise<void> = Promise.resolve();
   private signedSize = -1;
   private signedAt = 0;
+  private readsSignedAt = 0;
   private stopped = false;
   private failing = false;
   /** The log's tables exist (made at the first start). */
@@ -147,6 +151,7 @@ export class LogKeeper {
       if (this.failing) logger.info({ size }, 'sealing the log again');
       this.failing = false;
       if (size !== this.signedSize && Date.now() - this.signedAt >= signEveryMs) await this.sign();
+      if (Date.now() - this.readsSignedAt >= signEveryMs) await this.signReads();
     } catch (error) {
       // Logged once while it lasts; tried again at the next tick.
       if (!this.failing)
@@ -163,7 +168,17 @@ export class LogKeeper {
     this.signedSize = head.treeSize;
     this.signedAt = Date.now();
     this.options.logger.debug({ treeSize: head.treeSize, root: head.rootHash.toString('hex') }, 'log head signed');
+    await this.signReads();
     return head;
+  }
+
+  /** Signs the record of reads' head when it grew (a head of the same count is kept, not signed again). */
+  private async signReads(): Promise<void> {
+    const { reads, signer, logger } = this.options;
+    if (!reads) return;
+    const count = await reads.signHead(signer);
+    this.readsSignedAt = Date.now();
+    logger.debug({ count }, 'head of the record of reads signed');
   }
 }
 

@@ -50,3 +50,24 @@ export function maskPersonalData<T>(value: T): T {
   }
   return out as T;
 }
+
+const PERSON_FIELDS = ['name', 'birthDate'] as const;
+const ANYWHERE_FIELDS = ['nationalId', 'phone', 'bankAccount'] as const;
+
+/**
+ * Which personal fields `value` carries unmasked, wherever they sit (the fields
+ * `maskPersonalData` masks): for the record of reads.
+ */
+export function personalFieldsIn(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) personalFieldsIn(v, found);
+    return found;
+  }
+  if (value === null || typeof value !== 'object') return found;
+  const record = value as Record<string, unknown>;
+  const person = 'nationalId' in record;
+  for (const key of ANYWHERE_FIELDS) if (typeof record[key] === 'string' && record[key]) found.add(key);
+  if (person) for (const key of PERSON_FIELDS) if (typeof record[key] === 'string' && record[key]) found.add(key);
+  for (const v of Object.values(record)) if (v !== null && typeof v === 'object') personalFieldsIn(v, found);
+  return found;
+}

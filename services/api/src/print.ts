@@ -1,3 +1,4 @@
+import type { PersonalField } from '@registry/eventstore/log';
 import { findHouseholds, HOUSEHOLD_ID, loadHouseholds, type RollRow } from '@registry/projections';
 import { AreaCode, areaLevelOf, chinaDate, townshipOf } from '@registry/schema';
 import { enumLabel, formatDate, formatYuan } from '@registry/schema/messages';
@@ -5,7 +6,8 @@ import type { Request, Response } from 'express';
 import { escapeHtml as e } from './assessment-report/html.js';
 import { Forbidden, requireArea, requireRole, type Viewer, withinScope } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
-import { maskPersonalData } from './mask.js';
+import { maskPersonalData, personalFieldsIn } from './mask.js';
+import { notRecordedBody, recordRead } from './read-ledger.js';
 
 /**
  * The paper a village posts or hands out, as printable pages like the assessment report: plain
@@ -79,6 +81,17 @@ export async function printNotice(deps: ApiDeps, viewer: Viewer, req: Request, r
     more = batch.length === 1000;
   }
   const shown = viewer.masked ? rows.map(maskPersonalData) : rows;
+  // The heads' names, printed to be posted: recorded as a read with the notice as its purpose.
+  const recorded = await recordRead(deps, viewer, {
+    operation: `GET /print/notice ${code.data}`,
+    purpose: '打印公示名单（张榜公示）',
+    households: rows.map((r) => r.householdId),
+    fields: ['name'],
+  });
+  if (!recorded) {
+    res.status(503).set('Retry-After', '5').json(notRecordedBody(req));
+    return;
+  }
   const villages = [...new Set(rows.map((r) => r.villageCode).filter((v): v is string => v !== null))];
   const names = await deps.names.areas([code.data, townshipOf(code.data), ...villages], {
     effectiveOn: today,
@@ -140,6 +153,16 @@ export async function printHouseholdCard(deps: ApiDeps, viewer: Viewer, req: Req
     return;
   }
   const r = viewer.masked ? maskPersonalData(row) : row;
+  const recorded = await recordRead(deps, viewer, {
+    operation: 'GET /print/household',
+    purpose: null,
+    households: [row.householdId],
+    fields: [...personalFieldsIn(row)] as PersonalField[],
+  });
+  if (!recorded) {
+    res.status(503).set('Retry-After', '5').json(notRecordedBody(req));
+    return;
+  }
   const today = chinaDate(new Date());
   const names = row.villageCode
     ? await deps.names.areas([row.villageCode], { effectiveOn: today, knownAt: new Date().toISOString() })

@@ -458,8 +458,13 @@ describe('third-party assessment through the API, end to end', () => {
     expect(findings).toContain('一组-1');
     expect(findings).not.toContain(omittedId);
     const unmasked = await (
-      await get(`/export/assessment/${assessmentId}?format=csv&part=findings`, countyClerk)
+      await get(
+        `/export/assessment/${assessmentId}?format=csv&part=findings&purpose=${encodeURIComponent('整改核实')}`,
+        countyClerk,
+      )
     ).text();
+    // Unmasked, the findings' names and ID numbers are a bulk read: refused without a purpose.
+    expect((await get(`/export/assessment/${assessmentId}?format=csv&part=findings`, countyClerk)).status).toBe(400);
     expect(unmasked).toContain(omittedId);
     expect((await get(`/export/assessment/${assessmentId}`, otherClerk)).status).toBe(403);
     expect((await get(`/export/assessment/${assessmentId}?format=pdf`)).status).toBe(400);

@@ -263,7 +263,7 @@ describe('a household from application to return to poverty, through GraphQL ove
 
   it('registrySnapshot: the same answer for the same arguments, even after a later correction', async () => {
     const snapshotQuery = `query($area: AreaCode!, $d: Date!, $k: DateTime, $p: Position) {
-      registrySnapshot(areaCode: $area, effectiveOn: $d, knownAt: $k, waitFor: $p) {
+      registrySnapshot(areaCode: $area, effectiveOn: $d, knownAt: $k, waitFor: $p, purpose: "核对时点名册") {
         knownAt households people byStatus { status households people }
         rows(first: 10) { edges { node { householdId status attribute memberCount cardNumber headName headNationalId } } }
       } }`;
@@ -541,9 +541,11 @@ describe('a household from application to return to poverty, through GraphQL ove
   });
 
   it('export: the snapshot as CSV and JSON lines, masked for assessors only', async () => {
+    // Anyone who sees it unmasked states why (it is recorded with the read); assessors need not.
+    const PURPOSE = encodeURIComponent('报送县扶贫办');
     const download = async (claims: typeof assessor, format: string) => {
       const response = await fetch(
-        `${api.url}/export/snapshot?areaCode=${TOWNSHIP}&effectiveOn=2020-06-30&format=${format}`,
+        `${api.url}/export/snapshot?areaCode=${TOWNSHIP}&effectiveOn=2020-06-30&format=${format}&purpose=${PURPOSE}`,
         { headers: { authorization: `Bearer ${await api.token(claims)}` } },
       );
       expect(response.status).toBe(200);
@@ -571,7 +573,7 @@ describe('a household from application to return to poverty, through GraphQL ove
     // The office's .xlsx, read back: the same columns, the ID number as text (all 18 characters).
     const xlsx = async (claims: typeof assessor) => {
       const response = await fetch(
-        `${api.url}/export/snapshot?areaCode=${TOWNSHIP}&effectiveOn=2020-06-30&format=xlsx`,
+        `${api.url}/export/snapshot?areaCode=${TOWNSHIP}&effectiveOn=2020-06-30&format=xlsx&purpose=${PURPOSE}`,
         { headers: { authorization: `Bearer ${await api.token(claims)}` } },
       );
       expect(response.status).toBe(200);
@@ -621,7 +623,10 @@ describe('a household from application to return to poverty, through GraphQL ove
       headers: { authorization: `Bearer ${await api.token(townshipClerk)}` },
     });
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: 'effectiveOn: must be a date that exists in the calendar' });
+    expect(await bad.json()).toEqual({
+      error: 'effectiveOn: must be a date that exists in the calendar',
+      localizedMessage: '输入有误：业务日期：日期不存在',
+    });
   });
 
   it('the service seals its log as it runs: a head signed on demand covers every event, and the log verifies', async () => {

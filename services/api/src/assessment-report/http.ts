@@ -13,6 +13,7 @@ import { Forbidden, requireArea, requireRole, type Viewer } from '../auth.js';
 import type { ApiDeps } from '../graphql/context.js';
 import { toInstant } from '../instant.js';
 import { maskName } from '../mask.js';
+import { notRecordedBody, PURPOSE_RULE, purposeOf, recordRead, refusalBody, validPurpose } from '../read-ledger.js';
 import { reportHtml } from './html.js';
 
 class BadRequest extends Error {}
@@ -184,6 +185,7 @@ export async function exportAssessment(deps: ApiDeps, viewer: Viewer, req: Reque
   let format: string;
   let part: string;
   let language: Language;
+  let purpose: string | undefined;
   try {
     requireRole(viewer, ['assessor', 'evaluator', 'admin', 'clerk'], 'read assessments');
     const id = Uuid.safeParse(req.params.id);
@@ -193,12 +195,16 @@ export async function exportAssessment(deps: ApiDeps, viewer: Viewer, req: Reque
     if (format !== 'html' && format !== 'csv') throw new BadRequest('format: must be html or csv');
     part = text(req, 'part') ?? 'rates';
     if (part !== 'rates' && part !== 'findings') throw new BadRequest('part: must be rates or findings');
+    purpose = purposeOf(text(req, 'purpose'));
+    if (format === 'csv' && part === 'findings' && !viewer.masked && !validPurpose(purpose)) {
+      throw new BadRequest(`purpose: ${PURPOSE_RULE}`);
+    }
     const lang = text(req, 'lang');
     language = lang === 'en' || lang === 'zh' ? lang : languageOf(req.headers['accept-language']);
     state = await deps.assessments.read(id.data, asOf);
     if (state) requireArea(viewer, state.opened.areaCode, `assessment ${id.data}`);
   } catch (error) {
-    if (error instanceof BadRequest) res.status(400).json({ error: error.message });
+    if (error instanceof BadRequest) res.status(400).json(refusalBody(error.message, req));
     else if (error instanceof Forbidden) res.status(403).json({ error: error.message });
     else throw error;
     return;
@@ -214,6 +220,20 @@ export async function exportAssessment(deps: ApiDeps, viewer: Viewer, req: Reque
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.send(reportHtml(state, asOf, language, nameOf));
     return;
+  }
+  if (part === 'findings') {
+    // The findings' heads, named and numbered: recorded with the purpose before they are sent.
+    const findings = [...state.findings.values()].filter((f) => f.headName || f.headNationalId);
+    const recorded = await recordRead(deps, viewer, {
+      operation: `GET /export/assessment findings ${state.opened.assessmentId}`,
+      purpose: purpose ?? null,
+      households: findings.map((f) => f.householdId ?? `finding:${f.findingId}`),
+      fields: ['name', 'nationalId'],
+    });
+    if (!recorded) {
+      res.status(503).set('Retry-After', '5').json(notRecordedBody(req));
+      return;
+    }
   }
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${name}-${part}.csv"`);

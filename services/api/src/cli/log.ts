@@ -10,7 +10,7 @@
  * key), else with the signing key's public half.
  */
 import { createPublicKey } from 'node:crypto';
-import { LogSealer, verifyLog } from '@registry/eventstore/log';
+import { LogSealer, ReadRecorder, verifyLog, verifyReads } from '@registry/eventstore/log';
 import { loadConfig } from '../config.js';
 import { logSigner } from '../log-key.js';
 import { connectForCli } from './connect.js';
@@ -28,8 +28,9 @@ async function main(command: string | undefined): Promise<number> {
       const sealer = new LogSealer({ store, pool, signer });
       const size = await sealer.sealAll();
       const head = await sealer.signHead();
+      const reads = await new ReadRecorder(pool).signHead(signer);
       process.stdout.write(
-        `sealed ${size.toLocaleString('en')} events; head signed by key ${head.keyId}: root ${head.rootHash.toString('hex')}\n`,
+        `sealed ${size.toLocaleString('en')} events; head signed by key ${head.keyId}: root ${head.rootHash.toString('hex')}; record of reads signed at ${reads.toLocaleString('en')} reads\n`,
       );
       return 0;
     }
@@ -53,6 +54,16 @@ async function main(command: string | undefined): Promise<number> {
       return 1;
     }
     process.stdout.write('no difference: the log is what was sealed and signed\n');
+    const reads = await verifyReads(pool, publicKey);
+    process.stdout.write(
+      `record of reads: ${reads.records.toLocaleString('en')} reads, ${reads.heads} signed heads checked, ${reads.unsigned.toLocaleString('en')} not yet signed\n`,
+    );
+    if (reads.difference) {
+      const d = reads.difference;
+      process.stdout.write(`difference in the record of reads at read ${d.seq} (${d.kind}): ${d.detail}\n`);
+      return 1;
+    }
+    process.stdout.write('no difference: the record of reads is what was recorded and signed\n');
     return 0;
   } finally {
     await close();

@@ -23,8 +23,22 @@ export interface AssessmentAsOf {
   asOf: string;
 }
 
-const mask = (ctx: Context, value: string | null | undefined, how: (v: string) => string) =>
-  value ? (ctx.viewer.masked ? how(value) : value) : null;
+/**
+ * A head's name or ID number: masked for assessors; read unmasked, recorded under the
+ * household (or, for someone found on site and not in the registry, under the finding).
+ */
+function mask(
+  ctx: Context,
+  value: string | null | undefined,
+  how: (v: string) => string,
+  whose: string | null | undefined,
+  field: 'name' | 'nationalId',
+): string | null {
+  if (!value) return null;
+  if (ctx.viewer.masked) return how(value);
+  ctx.reads.note(whose, field);
+  return value;
+}
 
 const Sizes = builder.objectRef<AssessmentState['opened']['sizes']>('AssessmentSampleSizes').implement({
   fields: (t) => ({
@@ -63,7 +77,7 @@ const SampledHouseholdType = builder.objectRef<SampledHousehold>('SampledHouseho
     headName: t.string({
       nullable: true,
       resolve: async (h, _a, ctx) =>
-        mask(ctx, (await identifiers(ctx, h.assessment)).get(h.householdId)?.headName, maskName),
+        mask(ctx, (await identifiers(ctx, h.assessment)).get(h.householdId)?.headName, maskName, h.householdId, 'name'),
     }),
     surveyed: t.boolean({ resolve: (h) => h.assessment.findings.has(h.householdId) }),
   }),
@@ -144,12 +158,13 @@ export const FindingType = builder.objectRef<Finding>('AssessmentFinding').imple
     headName: t.string({
       nullable: true,
       description: 'Masked for assessors.',
-      resolve: (f, _a, ctx) => mask(ctx, f.headName, maskName),
+      resolve: (f, _a, ctx) => mask(ctx, f.headName, maskName, f.householdId ?? `finding:${f.findingId}`, 'name'),
     }),
     headNationalId: t.string({
       nullable: true,
       description: 'Masked for assessors.',
-      resolve: (f, _a, ctx) => mask(ctx, f.headNationalId, maskNationalId),
+      resolve: (f, _a, ctx) =>
+        mask(ctx, f.headNationalId, maskNationalId, f.householdId ?? `finding:${f.findingId}`, 'nationalId'),
     }),
     people: t.exposeInt('people'),
     incomePerCapitaFen: t.field({ type: 'Fen', resolve: (f) => f.incomePerCapitaFen }),
@@ -182,7 +197,14 @@ const Rectification = builder
       headName: t.string({
         nullable: true,
         description: 'Its head as the roll records them now: masked for assessors.',
-        resolve: (r, _a, ctx) => mask(ctx, r.headName, maskName),
+        resolve: (r, _a, ctx) =>
+          mask(
+            ctx,
+            r.headName,
+            maskName,
+            r.finding.householdId ?? r.actedHouseholdId ?? `finding:${r.finding.findingId}`,
+            'name',
+          ),
       }),
     }),
   });

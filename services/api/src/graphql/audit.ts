@@ -1,7 +1,8 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
+import type { PersonalField } from '@registry/eventstore/log';
 import { type AuditQuery, type AuditRow, auditTrail } from '@registry/projections';
 import { requireRole } from '../auth.js';
-import { maskPersonalData } from '../mask.js';
+import { maskPersonalData, personalFieldsIn } from '../mask.js';
 import { builder, pageComplexity } from './builder.js';
 import { RoleEnum } from './enums.js';
 import { readYourWrites } from './household.js';
@@ -34,7 +35,11 @@ const AuditEntry = builder.objectRef<AuditRow>('AuditEntry').implement({
     changes: t.field({
       type: 'JSON',
       description: 'The fields the event changed.',
-      resolve: (r, _a, ctx) => (ctx.viewer.masked ? maskPersonalData(r.changes) : r.changes),
+      resolve: (r, _a, ctx) => {
+        if (ctx.viewer.masked) return maskPersonalData(r.changes);
+        ctx.reads.note(r.householdId, ...(personalFieldsIn(r.changes) as Set<PersonalField>));
+        return r.changes;
+      },
     }),
   }),
 });

@@ -1,4 +1,5 @@
 import type { EventStore } from '@registry/eventstore';
+import type { ReadDraft } from '@registry/eventstore/log';
 import type { AreaDirectory, ReferenceProjection, RegistryProjection } from '@registry/projections';
 import type {
   AreaRecordHandler,
@@ -11,6 +12,7 @@ import type {
 import type { Language } from '@registry/schema/messages';
 import type pg from 'pg';
 import type { Viewer } from '../auth.js';
+import type { ReadLedger } from '../read-ledger.js';
 
 /** What the GraphQL layer reads and writes through. */
 export interface ApiDeps {
@@ -29,6 +31,8 @@ export interface ApiDeps {
   policies: PolicyBook;
   /** The tamper-evident log: heads, leaves, proofs (LogKeeper). */
   log: LogAccess;
+  /** The record of reads of personal data: stores a read before it is served, or rejects. */
+  reads: { record(draft: ReadDraft): Promise<void> };
 }
 
 export interface SignedHeadView {
@@ -64,6 +68,8 @@ export interface Context {
   language: Language;
   /** The request's time: the default "known at" of as-of queries, echoed back so answers repeat. */
   now: string;
+  /** The personal data this answer carries unmasked, recorded before it leaves. */
+  reads: ReadLedger;
   /** A household's events from its stream, read once per request. */
   history(householdId: string): Promise<HistoryEvent[]>;
 }

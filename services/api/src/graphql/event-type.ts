@@ -1,6 +1,7 @@
+import type { PersonalField } from '@registry/eventstore/log';
 import type { HistoryEvent } from '@registry/registry';
 import type { Actor } from '@registry/schema';
-import { maskPersonalData } from '../mask.js';
+import { maskPersonalData, personalFieldsIn } from '../mask.js';
 import { builder } from './builder.js';
 import { RoleEnum } from './enums.js';
 
@@ -35,7 +36,11 @@ export const EventType = builder.objectRef<HistoryEvent>('Event').implement({
     data: t.field({
       type: 'JSON',
       description: 'The event data; national ID numbers, phones and bank accounts masked for assessors.',
-      resolve: (e, _args, ctx) => (ctx.viewer.masked ? maskPersonalData(e.data) : e.data),
+      resolve: (e, _args, ctx) => {
+        if (ctx.viewer.masked) return maskPersonalData(e.data);
+        ctx.reads.note(e.householdId, ...(personalFieldsIn(e.data) as Set<PersonalField>));
+        return e.data;
+      },
     }),
     actor: t.field({ type: ActorType, resolve: (e) => e.metadata.actor }),
     reason: t.string({ nullable: true, resolve: (e) => e.metadata.reason ?? null }),

@@ -45,16 +45,27 @@ const Insurance = builder.objectRef<Member['insurance']>('Insurance').implement(
   }),
 });
 
+/** Whose member each member object is, for the record of reads (set where members are answered). */
+const householdOfMember = new WeakMap<Member, string>();
+
 const MemberType = builder.objectRef<Member>('Member').implement({
   fields: (t) => ({
     memberId: t.exposeID('memberId'),
     nationalId: t.string({
-      description: 'National ID number; masked for assessors.',
-      resolve: (m, _args, ctx) => (ctx.viewer.masked ? maskNationalId(m.nationalId) : m.nationalId),
+      description: 'National ID number; masked for assessors. A read unmasked is recorded.',
+      resolve: (m, _args, ctx) => {
+        if (ctx.viewer.masked) return maskNationalId(m.nationalId);
+        ctx.reads.note(householdOfMember.get(m), 'nationalId');
+        return m.nationalId;
+      },
     }),
     name: t.string({
-      description: 'Masked for assessors but for its first character (张**).',
-      resolve: (m, _args, ctx) => (ctx.viewer.masked ? maskName(m.name) : m.name),
+      description: 'Masked for assessors but for its first character (张**). A read unmasked is recorded.',
+      resolve: (m, _args, ctx) => {
+        if (ctx.viewer.masked) return maskName(m.name);
+        ctx.reads.note(householdOfMember.get(m), 'name');
+        return m.name;
+      },
     }),
     sex: t.field({ type: SexEnum, resolve: (m) => m.sex }),
     birthDate: t.field({
@@ -62,7 +73,11 @@ const MemberType = builder.objectRef<Member>('Member').implement({
       nullable: true,
       description:
         'Null for assessors, who see the year only (birthYear): beside a masked ID number a whole date would narrow it to a few dozen.',
-      resolve: (m, _args, ctx) => (ctx.viewer.masked ? null : m.birthDate),
+      resolve: (m, _args, ctx) => {
+        if (ctx.viewer.masked) return null;
+        ctx.reads.note(householdOfMember.get(m), 'birthDate');
+        return m.birthDate;
+      },
     }),
     birthYear: t.int({ resolve: (m) => Number(m.birthDate.slice(0, 4)) }),
     relation: t.field({ type: RelationEnum, resolve: (m) => m.relation }),
@@ -247,7 +262,10 @@ export const HouseholdFacts = builder.interfaceRef<View>('HouseholdFacts').imple
       description: 'Masked for assessors.',
       resolve: (v, _a, ctx) => {
         const phone = v.household?.phone;
-        return phone ? (ctx.viewer.masked ? maskPhone(phone) : phone) : null;
+        if (!phone) return null;
+        if (ctx.viewer.masked) return maskPhone(phone);
+        ctx.reads.note(v.householdId, 'phone');
+        return phone;
       },
     }),
     bankAccount: t.string({
@@ -255,7 +273,10 @@ export const HouseholdFacts = builder.interfaceRef<View>('HouseholdFacts').imple
       description: 'Account for transfers (一卡通); masked for assessors.',
       resolve: (v, _a, ctx) => {
         const account = v.household?.bankAccount;
-        return account ? (ctx.viewer.masked ? maskBankAccount(account) : account) : null;
+        if (!account) return null;
+        if (ctx.viewer.masked) return maskBankAccount(account);
+        ctx.reads.note(v.householdId, 'bankAccount');
+        return account;
       },
     }),
     cardNumber: t.string({ nullable: true, resolve: (v) => v.registration?.cardNumber ?? null }),
@@ -274,7 +295,13 @@ export const HouseholdFacts = builder.interfaceRef<View>('HouseholdFacts').imple
     helper: t.field({ type: HelperType, nullable: true, resolve: (v) => v.helper }),
     memberCount: t.int({ resolve: (v) => v.members.length }),
     headMemberId: t.id({ nullable: true, resolve: (v) => v.headMemberId }),
-    members: t.field({ type: [MemberType], resolve: (v) => v.members }),
+    members: t.field({
+      type: [MemberType],
+      resolve: (v) => {
+        for (const m of v.members) householdOfMember.set(m, v.householdId);
+        return v.members;
+      },
+    }),
     latestAssessment: t.field({
       type: AssessmentType,
       nullable: true,

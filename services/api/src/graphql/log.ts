@@ -1,6 +1,7 @@
-import { entryBytes, type Hash } from '@registry/eventstore/log';
+import { entryBytes, type Hash, type PersonalField } from '@registry/eventstore/log';
 import { foldHistory } from '@registry/registry';
 import { requireRole, withinScope } from '../auth.js';
+import { personalFieldsIn } from '../mask.js';
 import { builder } from './builder.js';
 import type { Context, SignedHeadView } from './context.js';
 import { badInput } from './problems.js';
@@ -36,6 +37,8 @@ interface Inclusion {
   leafIndex: number;
   leafHash: Hash;
   entry: Buffer | null;
+  /** The household whose personal data the entry carries, and which fields: recorded when the entry is read. */
+  personal: { householdId: string; fields: PersonalField[] } | null;
   proof: Hash[];
   head: SignedHeadView;
   publicKey: string;
@@ -53,7 +56,10 @@ const LogInclusionType = builder.objectRef<Inclusion>('LogInclusionProof').imple
       nullable: true,
       description:
         'The event’s canonical entry (RFC 8785), base64, to hash oneself; null for a role that sees the event’s data masked or outside its area.',
-      resolve: (p) => p.entry?.toString('base64') ?? null,
+      resolve: (p, _a, ctx) => {
+        if (p.entry && p.personal) ctx.reads.note(p.personal.householdId, ...p.personal.fields);
+        return p.entry?.toString('base64') ?? null;
+      },
     }),
     proof: t.stringList({
       description: 'The audit path, hex, leaf first.',
@@ -139,9 +145,16 @@ builder.queryFields((t) => ({
         throw badInput('eventId', `was sealed as leaf ${leaf.index}, after the head of ${head.treeSize} events`);
       }
       let entry: Buffer | null = null;
+      let personal: Inclusion['personal'] = null;
       if (await mayReadEntry(ctx, leaf.stream)) {
         const [event] = await ctx.deps.eventStore.readStream(leaf.stream, { fromRevision: leaf.revision, maxCount: 1 });
-        if (event?.id === eventId) entry = entryBytes(event, leaf.prev);
+        if (event?.id === eventId) {
+          entry = entryBytes(event, leaf.prev);
+          const fields = [...personalFieldsIn(event.data)] as PersonalField[];
+          if (fields.length > 0 && leaf.stream.startsWith('household-')) {
+            personal = { householdId: leaf.stream.slice('household-'.length), fields };
+          }
+        }
       }
       return {
         eventId,
@@ -149,6 +162,7 @@ builder.queryFields((t) => ({
         leafIndex: leaf.index,
         leafHash: leaf.hash,
         entry,
+        personal,
         proof: await ctx.deps.log.inclusionProof(leaf.index, head.treeSize),
         head,
         publicKey: ctx.deps.log.publicKeyPem(),

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   unavailable: 'DATABASE_UNAVAILABLE',
   /** The read models stopped at an event they cannot project (an operator must act). */
   projectionFailed: 'PROJECTION_FAILED',
+  /** The answer carried personal data whose read could not be recorded: it was not served; retry. */
+  readNotRecorded: 'READ_NOT_RECORDED',
 } as const;
 
 export interface InputIssue {

@@ -17,6 +17,7 @@ import './area-names.js';
 import './policy.js';
 import './alerts.js';
 import './log.js';
+import './read-access.js';
 
 builder.queryType({ description: 'Reads. Every field answers only within your area.' });
 builder.mutationType({

@@ -6,10 +6,12 @@ import { type Language, languageOf, refusalText } from '@registry/schema/message
 import { type ExecutionArgs, execute, GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { Forbidden, type Viewer } from '../auth.js';
+import { ReadLedger } from '../read-ledger.js';
 import { LIMITS } from './builder.js';
 import type { ApiDeps, Context } from './context.js';
 import { inputGuard } from './input-guard.js';
 import { ERROR_CODES, type InputIssue } from './problems.js';
+import { recordReads } from './read-record.js';
 import { schema } from './schema.js';
 
 export interface GraphqlOptions {
@@ -139,6 +141,7 @@ export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
       inputGuard(),
       depthLimit(),
       orderedExecution(),
+      recordReads(deps, options.logger),
       localizedErrors(),
       ...(options.introspection ? [] : [noIntrospection()]),
     ],
@@ -185,6 +188,7 @@ export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
       return {
         viewer,
         deps,
+        reads: new ReadLedger(viewer),
         language: languageOf(request.headers.get('accept-language')),
         now: new Date().toISOString(),
         history: (householdId: string) => {

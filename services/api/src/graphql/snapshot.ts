@@ -54,14 +54,23 @@ const SnapshotHouseholdType = builder.objectRef<SnapshotHousehold>('SnapshotHous
     cardNumber: t.string({ nullable: true, resolve: (h) => h.cardNumber }),
     headName: t.string({
       nullable: true,
-      description: 'Masked for assessors but for its first character.',
-      resolve: (h, _a, ctx) => (h.headName && ctx.viewer.masked ? maskName(h.headName) : h.headName),
+      description: 'Masked for assessors but for its first character. Read unmasked: recorded, with the purpose.',
+      resolve: (h, _a, ctx) => {
+        if (!h.headName) return null;
+        if (ctx.viewer.masked) return maskName(h.headName);
+        ctx.reads.note(h.householdId, 'name');
+        return h.headName;
+      },
     }),
     headNationalId: t.string({
       nullable: true,
-      description: 'Masked for assessors.',
-      resolve: (h, _a, ctx) =>
-        h.headNationalId && ctx.viewer.masked ? maskNationalId(h.headNationalId) : h.headNationalId,
+      description: 'Masked for assessors. Read unmasked: recorded, with the purpose.',
+      resolve: (h, _a, ctx) => {
+        if (!h.headNationalId) return null;
+        if (ctx.viewer.masked) return maskNationalId(h.headNationalId);
+        ctx.reads.note(h.householdId, 'nationalId');
+        return h.headNationalId;
+      },
     }),
   }),
 });
@@ -131,8 +140,13 @@ builder.queryField('registrySnapshot', (t) =>
       effectiveOn: t.arg({ type: 'Date', required: true, description: 'Business date.' }),
       knownAt: t.arg({ type: 'DateTime', description: 'System time; default now (echoed back).' }),
       waitFor: t.arg({ type: 'Position' }),
+      purpose: t.arg.string({
+        description:
+          'Why personal data is read in bulk (2 to 200 characters): required when the rows carry unmasked names or ID numbers; recorded with the read.',
+      }),
     },
     resolve: async (_root, args, ctx) => {
+      ctx.reads.bulkRead('registrySnapshot', args.purpose);
       await readYourWrites(ctx, args.waitFor);
       return snapshotRequest(ctx, args.areaCode, args.effectiveOn, args.knownAt);
     },

@@ -19,6 +19,25 @@ export function headBytes(head: { treeSize: number; rootHash: Hash; signedAt: st
   return Buffer.from(text as string, 'utf8');
 }
 
+/**
+ * What a signed head of the record of reads covers: the log, the chain (`reads`), how many
+ * records and the last one's hash (hex), and when it was signed. Ed25519, the log's key.
+ */
+export function readsHeadBytes(head: { count: number; hash: Buffer; signedAt: string }): Buffer {
+  const text = canonicalize({
+    log: LOG_ID,
+    chain: 'reads',
+    count: head.count,
+    hash: head.hash.toString('hex'),
+    signedAt: head.signedAt,
+  });
+  return Buffer.from(text as string, 'utf8');
+}
+
+export function verifySignature(bytes: Buffer, signature: Buffer, publicKey: KeyObject): boolean {
+  return verify(null, bytes, publicKey, signature);
+}
+
 /** A key's id: the first 16 hex digits of SHA-256 over its public key (SPKI DER). */
 export function keyIdOf(publicKey: KeyObject): string {
   return createHash('sha256')
@@ -48,7 +67,11 @@ export class HeadSigner {
   }
 
   sign(head: { treeSize: number; rootHash: Hash; signedAt: string }): Buffer {
-    return sign(null, headBytes(head), this.privateKey);
+    return this.signBytes(headBytes(head));
+  }
+
+  signBytes(bytes: Buffer): Buffer {
+    return sign(null, bytes, this.privateKey);
   }
 
   /** The public key as PEM, for anyone who checks heads. */
