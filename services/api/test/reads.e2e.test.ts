@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { verifyReads } from '@registry/eventstore/log';
 import type { GraphQLClient } from 'graphql-request';
+import { createClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   admin,
@@ -143,6 +144,27 @@ describe('the record of reads of personal data', () => {
     });
   });
 
+  it('records each event a subscription sends with personal data, before sending it', async () => {
+    const sse = createClient({
+      url: `${api.url}/graphql`,
+      headers: { authorization: `Bearer ${await api.token(townshipClerk)}` },
+    });
+    const events = sse.iterate<{ householdEvents: { householdId: string; data: unknown } }>({
+      query: 'subscription($a: AreaCode!) { householdEvents(areaCode: $a) { householdId data } }',
+      variables: { a: TOWNSHIP },
+    });
+    const first = events.next();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const another = randomUUID();
+    await monitoredHousehold(clerk, another, '2020-03-01', '张庄村2号');
+    const received = await first;
+    expect(received.value.data?.householdEvents.householdId).toBe(another);
+    await events.return?.();
+    sse.dispose();
+    const reads = await readsOf({ householdId: another, actorId: 'clerk-zhang' });
+    expect(reads.edges.map((e) => e.node.operation)).toContain('subscription householdEvents');
+  });
+
   it('refuses an answer whose read cannot be recorded, and serves it again once it can', async () => {
     await api.db.pool.query('ALTER TABLE read_records RENAME TO read_records_away');
     try {
@@ -184,7 +206,7 @@ describe('the record of reads of personal data', () => {
       },
     );
     expect(data.readVolumes[0]).toEqual({ actorId: 'clerk-bulk', households: 150, usual: 0, flagged: true });
-    expect(data.readVolumes.find((v) => v.actorId === 'clerk-zhang')).toMatchObject({ households: 1, flagged: false });
+    expect(data.readVolumes.find((v) => v.actorId === 'clerk-zhang')).toMatchObject({ households: 2, flagged: false });
   });
 
   it('keeps the record chained and signed with the log: it verifies', async () => {

@@ -20,41 +20,53 @@ export function operationOf(args: Pick<ExecutionArgs, 'document' | 'operationNam
  * whose bulk read states no purpose. A subscription records each event it sends.
  */
 export function recordReads(deps: Pick<ApiDeps, 'reads'>, logger?: { error(obj: object, msg: string): void }): Plugin {
+  const settler = (args: ExecutionArgs) => {
+    const ctx = args.contextValue as Context;
+    const operation = operationOf(args);
+    return async (setResult: (result: ExecutionResult) => void) => {
+      const unstated = ctx.reads.unstatedPurposes();
+      if (unstated.length > 0) {
+        ctx.reads.clear();
+        setResult({ errors: [badInput('purpose', `${PURPOSE_RULE} (${unstated.join(', ')})`)] });
+        return;
+      }
+      const draft = ctx.reads.take(operation);
+      if (!draft) return;
+      try {
+        await deps.reads.record(draft);
+      } catch (error) {
+        logger?.error(
+          { err: error, operation, households: draft.households.length },
+          'a read of personal data could not be recorded: the answer was refused',
+        );
+        setResult({
+          errors: [
+            new GraphQLError('the read of personal data could not be recorded, so it is not served: retry shortly', {
+              extensions: { code: ERROR_CODES.readNotRecorded },
+            }),
+          ],
+        });
+      }
+    };
+  };
   return {
     onExecute({ args }) {
-      const ctx = args.contextValue as unknown as Context;
-      const operation = operationOf(args);
-      const settle = async (setResult: (result: ExecutionResult) => void) => {
-        const unstated = ctx.reads.unstatedPurposes();
-        if (unstated.length > 0) {
-          ctx.reads.clear();
-          setResult({ errors: [badInput('purpose', `${PURPOSE_RULE} (${unstated.join(', ')})`)] });
-          return;
-        }
-        const draft = ctx.reads.take(operation);
-        if (!draft) return;
-        try {
-          await deps.reads.record(draft);
-        } catch (error) {
-          logger?.error(
-            { err: error, operation, households: draft.households.length },
-            'a read of personal data could not be recorded: the answer was refused',
-          );
-          setResult({
-            errors: [
-              new GraphQLError('the read of personal data could not be recorded, so it is not served: retry shortly', {
-                extensions: { code: ERROR_CODES.readNotRecorded },
-              }),
-            ],
-          });
-        }
-      };
+      const settle = settler(args as ExecutionArgs);
       return {
         onExecuteDone({ result, setResult }) {
           if (Symbol.asyncIterator in result) {
             return { onNext: ({ setResult: setNext }) => settle(setNext) };
           }
           return settle(setResult);
+        },
+      };
+    },
+    // A subscription's events are executed one by one: each is recorded before it is sent.
+    onSubscribe({ args }) {
+      const settle = settler(args as ExecutionArgs);
+      return {
+        onSubscribeResult() {
+          return { onNext: ({ setResult }) => settle(setResult) };
         },
       };
     },
