@@ -12,6 +12,7 @@ import type { ApiDeps } from './graphql/context.js';
 import { createGraphql, type GraphqlOptions, RETRY_AFTER_SECONDS } from './graphql/server.js';
 import { importHttp, MAX_IMPORT_BYTES } from './import/http.js';
 import { printHouseholdCard, printNotice } from './print.js';
+import { exportReads } from './read-access-http.js';
 import { DEFAULT_READINESS, type ReadinessLimits, type ReadinessRunner, readiness } from './readiness.js';
 
 export interface AppDeps {
@@ -153,6 +154,9 @@ function mountApi(app: Express, api: NonNullable<AppDeps['api']>): void {
   );
   app.get('/export/assessment/:id', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
     exportAssessment(api.deps, req.viewer as Viewer, req, res),
+  );
+  app.get('/export/reads', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
+    exportReads(api.deps, req.viewer as Viewer, req, res),
   );
   app.get('/print/notice', authenticate({ graphiqlPage: false }), (req: Authenticated, res) =>
     printNotice(api.deps, req.viewer as Viewer, req, res),

@@ -209,6 +209,28 @@ describe('the record of reads of personal data', () => {
     expect(data.readVolumes.find((v) => v.actorId === 'clerk-zhang')).toMatchObject({ households: 2, flagged: false });
   });
 
+  it('exports the record for admins, filtered as the query is, with Chinese headers', async () => {
+    const get = async (claims: typeof admin, search: string) =>
+      fetch(`${api.url}/export/reads?${search}`, { headers: { authorization: `Bearer ${await api.token(claims)}` } });
+    const csv = await get(admin, `format=csv&householdId=${householdId}`);
+    expect(csv.status).toBe(200);
+    const [header, ...rows] = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(header).toBe('序号,查询时间,查询人,角色,单位,权限范围,操作,用途,户数,字段,户ID,记录哈希');
+    expect(rows.length).toBe((await readsOf({ householdId })).totalCount);
+    expect(rows[0]).toMatch(
+      /,clerk-zhang,clerk,城关镇扶贫办,320924101000,query household,,1,出生日期、姓名、身份证号,/,
+    );
+    const xlsx = await get(admin, 'actorId=clerk-zhang');
+    expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
+    expect((await get(townshipClerk, 'format=csv')).status).toBe(403);
+    const bad = await get(admin, 'from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^from: must be an ISO 8601 instant/);
+  });
+
   it('keeps the record chained and signed with the log: it verifies', async () => {
     await api.infrastructure.log.signNow();
     const report = await verifyReads(api.db.pool, api.infrastructure.log.publicKey);
