@@ -4,6 +4,7 @@ import {
   AuditOutlined,
   BarChartOutlined,
   CameraOutlined,
+  EyeOutlined,
   FileAddOutlined,
   FileProtectOutlined,
   FileSearchOutlined,
@@ -57,6 +58,7 @@ export function Shell() {
     { key: '/assessments', icon: <SafetyCertificateOutlined />, label: words.t('thirdParty') },
     { key: '/policy', icon: <SettingOutlined />, label: words.t('policy') },
     { key: '/divisions', icon: <ApartmentOutlined />, label: words.t('divisions') },
+    ...(claims.role === 'admin' ? [{ key: '/reads', icon: <EyeOutlined />, label: words.t('readAccess') }] : []),
   ];
   const selected = items.find((i) => i.key !== '/' && location.pathname.startsWith(i.key))?.key ?? '/';
   return (

@@ -73,7 +73,18 @@ export function toApiError(error: unknown): ApiError {
 /** A file the API makes (an export, a printable page), fetched with the session's token. */
 export async function fetchFile(session: Session, path: string): Promise<Blob> {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${session.token}` } });
-  if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+  if (!response.ok) {
+    // The API's refusal in the clerk's language when it gives one (localizedMessage), else the status.
+    const text = await response.text();
+    let shown = `HTTP ${response.status}: ${text}`;
+    try {
+      const body = JSON.parse(text) as { localizedMessage?: unknown };
+      if (typeof body.localizedMessage === 'string') shown = body.localizedMessage;
+    } catch {
+      // not JSON: the status and text as they are
+    }
+    throw new Error(shown);
+  }
   return response.blob();
 }
 

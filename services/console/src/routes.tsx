@@ -22,6 +22,7 @@ const ComparisonPage = lazy(() => import('./pages/Comparison').then((m) => ({ de
 const AlertsPage = lazy(() => import('./pages/Alerts').then((m) => ({ default: m.AlertsPage })));
 const PolicyPage = lazy(() => import('./pages/Policy').then((m) => ({ default: m.PolicyPage })));
 const DivisionsPage = lazy(() => import('./pages/Divisions').then((m) => ({ default: m.DivisionsPage })));
+const ReadsPage = lazy(() => import('./pages/Reads').then((m) => ({ default: m.ReadsPage })));
 const SnapshotPage = lazy(() => import('./pages/Snapshot').then((m) => ({ default: m.SnapshotPage })));
 
 const later = (page: ReactNode) => <Suspense fallback={<Spin />}>{page}</Suspense>;
@@ -50,6 +51,7 @@ export const router = createBrowserRouter([
       { path: 'comparison', element: later(<ComparisonPage />) },
       { path: 'policy', element: later(<PolicyPage />) },
       { path: 'divisions', element: later(<DivisionsPage />) },
+      { path: 'reads', element: later(<ReadsPage />) },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -269,7 +269,13 @@ if ('skipped' in launched) {
         .toBe(true);
       expect(await page.getByTestId('roll-village').allTextContents()).toContain('新东村');
       // The area's roll as the office's file: Chinese headers, villages by name.
-      const [rollFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('roll-xlsx').click()]);
+      // Names and ID numbers of the whole area: the purpose is asked first, and recorded with the read.
+      await page.getByTestId('roll-xlsx').click();
+      const ok = page.locator('.ant-modal-confirm-btns .ant-btn-primary');
+      await page.getByTestId('purpose-input').fill('报');
+      expect(await ok.isDisabled()).toBe(true);
+      await page.getByTestId('purpose-input').fill('年度动态调整核对');
+      const [rollFile] = await Promise.all([page.waitForEvent('download'), ok.click()]);
       expect(rollFile.suggestedFilename()).toMatch(/^贫困户名册-射阳县-\d{4}-\d{2}-\d{2}\.xlsx$/);
       const rollBook = new ExcelJS.Workbook();
       await rollBook.xlsx.readFile((await rollFile.path()) as string);
@@ -1519,6 +1525,27 @@ if ('skipped' in launched) {
       await form.waitFor({ state: 'detached' });
       await expect.poll(() => table.textContent()).toContain('渠西社区320924101203已登记变更');
       await page.screenshot({ path: path.join(SHOTS, 'divisions.png'), fullPage: true });
+
+      // The admin's record of reads of personal data: the clerk's roll export above, with its
+      // stated purpose; the readers' volumes beside their usual.
+      await page.getByRole('menuitem', { name: '个人信息查询记录' }).click();
+      const records = page.getByTestId('reads-records');
+      await records.locator('tbody tr.ant-table-row').first().waitFor();
+      await page.getByTestId('reads-actor').locator('input').fill('demo-clerk-320924000000');
+      await page.getByTestId('reads-actor').locator('input').press('Enter');
+      await expect
+        .poll(() => records.locator('tbody tr.ant-table-row', { hasNotText: 'demo-clerk-320924000000' }).count())
+        .toBe(0);
+      // Newest first: the export lies a page or two back, behind the clerk's later reads.
+      for (let i = 0; i < 5 && !(await records.textContent())?.includes('导出名册'); i++) {
+        if (await page.getByTestId('reads-older').isDisabled()) break;
+        await page.getByTestId('reads-older').click();
+        await expect.poll(() => page.locator('.ant-spin-spinning').count()).toBe(0);
+      }
+      expect(await records.textContent()).toContain('导出名册');
+      expect(await records.textContent()).toContain('年度动态调整核对');
+      await expect.poll(() => page.getByTestId('reads-volumes').textContent()).toContain('查询次数');
+      await page.screenshot({ path: path.join(SHOTS, 'reads.png'), fullPage: true });
       await page.close();
     });
 

@@ -13,6 +13,7 @@ import {
   DrawSampleDocument,
 } from '../generated';
 import { useWords } from '../i18n';
+import { usePurpose } from '../Purpose';
 import { CAN } from '../session';
 import { FindingForm, type FindingTarget } from './AssessmentFinding';
 import { Rectifications, ResultsView } from './AssessmentResults';
@@ -31,6 +32,7 @@ export function AssessmentPage() {
   const query = useGraphqlQuery(AssessmentDocument, { id });
   const [target, setTarget] = useState<FindingTarget>();
   const [fileError, setFileError] = useState<string>();
+  const askPurpose = usePurpose();
   if (query.error) return <ErrorView error={query.error} retry={() => query.refetch()} />;
   const a = query.data?.thirdPartyAssessment;
   if (!a)
@@ -50,7 +52,7 @@ export function AssessmentPage() {
       link.click();
       URL.revokeObjectURL(url);
     } catch (error) {
-      setFileError(String(error));
+      setFileError(error instanceof Error ? error.message : String(error));
     }
   };
   const print = async () => {
@@ -59,7 +61,7 @@ export function AssessmentPage() {
       const html = await fetchFile(session, path(`&lang=${words.language}`));
       window.open(URL.createObjectURL(html), '_blank');
     } catch (error) {
-      setFileError(String(error));
+      setFileError(error instanceof Error ? error.message : String(error));
     }
   };
   const s = a.sample;
@@ -82,7 +84,16 @@ export function AssessmentPage() {
             </Button>
             <Button
               icon={<DownloadOutlined />}
-              onClick={() => download('&format=csv&part=findings', `assessment-${a.areaCode}-${a.year}-findings.csv`)}
+              onClick={async () => {
+                // The findings' names and ID numbers: a bulk read, its purpose stated and recorded.
+                const purpose = await askPurpose();
+                if (purpose === undefined) return;
+                await download(
+                  `&format=csv&part=findings&purpose=${encodeURIComponent(purpose)}`,
+                  `assessment-${a.areaCode}-${a.year}-findings.csv`,
+                );
+              }}
+              data-testid="assessment-findings-csv"
             >
               {words.t('exportFindings')}
             </Button>

@@ -1,5 +1,5 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, DatePicker, Form, Row, Space, Statistic, Table } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Form, Input, Row, Space, Statistic, Table } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { AreaPicker } from '../AreaPicker';
@@ -9,9 +9,10 @@ import { afterToday } from '../dates';
 import { ErrorView } from '../ErrorView';
 import { SnapshotDocument, type SnapshotQuery } from '../generated';
 import { useWords } from '../i18n';
+import { purposeOk } from '../Purpose';
 import { StatusTag } from '../StatusTag';
 
-type Asked = { areaCode: string; effectiveOn: string; knownAt?: string };
+type Asked = { areaCode: string; effectiveOn: string; knownAt?: string; purpose?: string };
 type SnapshotRow = SnapshotQuery['registrySnapshot']['rows']['edges'][number]['node'];
 const PAGE_SIZE = 50;
 
@@ -19,11 +20,14 @@ const PAGE_SIZE = 50;
  * The registry as it stood: as of a business date, as known at a system time. The same
  * question gives the same answer however much is recorded later; totals, rows, and the rows
  * as Excel (.xlsx) or CSV, with Chinese headers and labels. ID numbers and names are masked for assessors, on screen and in the file.
+ * Anyone else states the purpose of reading them (a bulk read of personal data): it is recorded
+ * with the read, for the rows on screen and for the files.
  */
 export function SnapshotPage() {
   const words = useWords();
   const session = useSignedIn();
   const [asked, setAsked] = useState<Asked>();
+  const masked = session.claims.role === 'assessor';
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="snapshot">
       <Card size="small" title={words.t('snapshot')}>
@@ -34,11 +38,12 @@ export function SnapshotPage() {
             areaCode: session.claims.area ?? '',
             effectiveOn: dayjs().subtract(1, 'year').endOf('year'),
           }}
-          onFinish={(v: { areaCode: string; effectiveOn: Dayjs; knownAt?: Dayjs }) =>
+          onFinish={(v: { areaCode: string; effectiveOn: Dayjs; knownAt?: Dayjs; purpose?: string }) =>
             setAsked({
               areaCode: v.areaCode,
               effectiveOn: v.effectiveOn.format('YYYY-MM-DD'),
               ...(v.knownAt ? { knownAt: v.knownAt.toISOString() } : {}),
+              ...(v.purpose?.trim() ? { purpose: v.purpose.trim() } : {}),
             })
           }
         >
@@ -59,6 +64,22 @@ export function SnapshotPage() {
           <Form.Item name="knownAt" label={words.t('knownAt')} tooltip={words.t('knownAtHelp')}>
             <DatePicker showTime disabledDate={afterToday} />
           </Form.Item>
+          {!masked && (
+            <Form.Item
+              name="purpose"
+              label={words.t('purpose')}
+              tooltip={words.t('purposeHelp')}
+              rules={[
+                {
+                  required: true,
+                  validator: (_rule, value?: string) =>
+                    purposeOk(value) ? Promise.resolve() : Promise.reject(new Error(words.t('purposeRule'))),
+                },
+              ]}
+            >
+              <Input style={{ width: 220 }} maxLength={200} data-testid="snapshot-purpose" />
+            </Form.Item>
+          )}
           <Button type="primary" htmlType="submit" data-testid="snapshot-show">
             {words.t('show')}
           </Button>
@@ -94,12 +115,14 @@ function SnapshotResult({ asked }: { asked: Asked }) {
       effectiveOn: s.effectiveOn,
       knownAt: s.knownAt,
       format,
+      ...(asked.purpose ? { purpose: asked.purpose } : {}),
     });
     const response = await fetch(`/export/snapshot?${query}`, {
       headers: { Authorization: `Bearer ${session.token}` },
     }).catch(() => undefined);
     if (!response?.ok) {
-      setDownloadError(words.refusal({ code: response ? 'INTERNAL' : 'NETWORK', detail: await response?.text() }));
+      const body = (await response?.json().catch(() => undefined)) as { localizedMessage?: string } | undefined;
+      setDownloadError(body?.localizedMessage ?? words.refusal({ code: response ? 'INTERNAL' : 'NETWORK' }));
       return;
     }
     const url = URL.createObjectURL(await response.blob());

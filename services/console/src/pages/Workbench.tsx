@@ -29,6 +29,7 @@ import {
   StatusCountsDocument,
 } from '../generated';
 import { enumOptions, useWords } from '../i18n';
+import { usePurpose } from '../Purpose';
 import { StatusTag } from '../StatusTag';
 
 // The area picker (Ant Design's cascader) loads after the roll's first render: the first load is the roll's.
@@ -92,6 +93,7 @@ export function WorkbenchPage() {
   const session = useSignedIn();
   const areaName = useAreaName();
   const { message } = AntApp.useApp();
+  const askPurpose = usePurpose();
   const [params, setParams] = useSearchParams();
   const filter = filterFrom(params);
   const after = params.get('after') ?? undefined;
@@ -104,9 +106,13 @@ export function WorkbenchPage() {
   // The office's file: the area's whole roll today (the registry as of today, Chinese headers,
   // names and labels), from the API's snapshot export.
   const downloadRoll = async (areaCode: string) => {
+    // Names and ID numbers of a whole area: a bulk read, its purpose stated and recorded.
+    const purpose = await askPurpose();
+    if (purpose === undefined) return;
     try {
       const today = todayInChina().format('YYYY-MM-DD');
-      const blob = await fetchFile(session, `/export/snapshot?areaCode=${areaCode}&effectiveOn=${today}&format=xlsx`);
+      const query = new URLSearchParams({ areaCode, effectiveOn: today, format: 'xlsx', purpose });
+      const blob = await fetchFile(session, `/export/snapshot?${query}`);
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = url;
@@ -114,7 +120,7 @@ export function WorkbenchPage() {
       link.click();
       URL.revokeObjectURL(url);
     } catch (error) {
-      message.error(String(error));
+      message.error(error instanceof Error ? error.message : String(error));
     }
   };
 
