@@ -66,6 +66,33 @@ export class LogKeeper {
     return heads.rows.map(toHead)[0];
   }
 
+  /**
+   * A head that covers every event recorded before `at`: the first signed at or after it; or,
+   * when none has been since, the latest if nothing was appended after its last event (the log
+   * has not moved on). Undefined otherwise, until the next head is signed.
+   */
+  async headSignedSince(at: string): Promise<SignedHead | undefined> {
+    await this.ready;
+    const heads = await this.options.pool.query<HeadRow>(
+      `SELECT tree_size, root_hash, signed_at, key_id, signature FROM log_heads
+        WHERE signed_at >= $1 ORDER BY signed_at, tree_size LIMIT 1`,
+      [at],
+    );
+    const since = heads.rows.map(toHead)[0];
+    if (since) return since;
+    const latest = await this.head();
+    if (!latest) return undefined;
+    const [last, storeHead] = await Promise.all([
+      latest.treeSize === 0
+        ? Promise.resolve(undefined)
+        : this.options.pool
+            .query<{ position: string }>('SELECT position FROM log_leaves WHERE idx = $1', [latest.treeSize - 1])
+            .then((r) => r.rows[0]?.position),
+      this.options.store.headPosition(),
+    ]);
+    return last === storeHead ? latest : undefined;
+  }
+
   async heads(first: number, before?: number): Promise<SignedHead[]> {
     await this.ready;
     const heads = await this.options.pool.query<HeadRow>(

@@ -18,15 +18,20 @@ export function validPurpose(purpose: string | undefined): boolean {
 
 /**
  * The personal data one request is answering with, unmasked: which households' which fields.
- * Resolvers note what they return; the request's end records it (ReadRecorder) before the
- * answer leaves, or refuses the answer. A bulk read (a snapshot, an export, an assessment's
- * list) states its purpose, which is recorded with it.
+ * Resolvers note what they return; the request's end records it (`settle`) before the answer
+ * leaves, or the answer is refused. A bulk read (a snapshot, an export, an assessment's list)
+ * states its purpose, which is recorded with it.
  */
 export class ReadLedger {
   private readonly households = new Map<string, Set<PersonalField>>();
   private readonly bulk = new Map<string, string | undefined>();
+  /** How the request is named in the record (`query household`): set before execution. */
+  operation = 'graphql';
 
-  constructor(private readonly viewer: Viewer) {}
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly recorder?: { record(draft: ReadDraft): Promise<void> },
+  ) {}
 
   /** `householdId` answers with `fields` unmasked (nothing is noted for a masked viewer). */
   note(householdId: string | null | undefined, ...fields: PersonalField[]): void {
@@ -37,6 +42,18 @@ export class ReadLedger {
       this.households.set(householdId, noted);
     }
     for (const f of fields) noted.add(f);
+  }
+
+  /**
+   * Records what was noted (one record for the answer, or for a subscription's event) and waits
+   * for it; rejects when it could not be stored. Recording starts only here: noting early
+   * (members first, the history's data later) split a household's read into two records, each
+   * a commit, and was slower (bench:queries, 2026-12-07).
+   */
+  async settle(): Promise<void> {
+    if (!this.recorder || this.unstatedPurposes().length > 0) return;
+    const draft = this.take(this.operation);
+    if (draft) await this.recorder.record(draft);
   }
 
   /** The request holds a bulk read; its purpose (as given) is kept for the record. */

@@ -4,7 +4,16 @@ import path from 'node:path';
 import { verifyConsistency, verifyInclusion } from '@registry/eventstore/log';
 import type { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessor, evaluator, monitoredHousehold, query, type RunningApi, startApi, townshipClerk } from './harness.js';
+import {
+  assessor,
+  evaluator,
+  monitoredHousehold,
+  query,
+  type RunningApi,
+  startApi,
+  TOWNSHIP,
+  townshipClerk,
+} from './harness.js';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../../docs/log/verify-proof.mjs');
 
@@ -100,6 +109,33 @@ describe('the tamper-evident log through GraphQL: heads, proofs, signing on dema
     ).toBe(true);
     const heads = await query<{ logHeads: Head[] }>(assess, `{ logHeads(first: 5) { treeSize } }`);
     expect(heads.data.logHeads.map((h) => h.treeSize).slice(0, 2)).toEqual([second.treeSize, first.treeSize]);
+  });
+
+  it('answers a snapshot and indicators with the first head signed since their knownAt, under which their events are', async () => {
+    const knownAt = new Date().toISOString();
+    await eval_.request(`mutation { signLogHead { treeSize } }`);
+    const { data } = await query<{ registrySnapshot: { logHead: Head }; areaIndicators: { logHead: Head } }>(
+      eval_,
+      `query($k: DateTime) {
+        registrySnapshot(areaCode: "${TOWNSHIP}", effectiveOn: "2020-12-31", knownAt: $k) { households logHead { ${HEAD} } }
+        areaIndicators(areaCode: "${TOWNSHIP}", year: 2020, knownAt: $k) { logHead { ${HEAD} } } }`,
+      { k: knownAt },
+    );
+    // Signed since knownAt, or (the log has not grown since the last head) that head.
+    const head = data.registrySnapshot.logHead;
+    const latest = await query<{ logHead: Head }>(eval_, `{ logHead { ${HEAD} } }`);
+    expect(head).toEqual(latest.data.logHead);
+    expect(data.areaIndicators.logHead).toEqual(head);
+    // The household's first event, recorded before knownAt, is under that head.
+    const proof = await query<{ logInclusionProof: Inclusion }>(eval_, INCLUSION, { id: eventId, size: head.treeSize });
+    expect(proof.data.logInclusionProof.head).toEqual(head);
+    // Once the log has moved on, a time no head has been signed since has none yet.
+    await monitoredHousehold(clerk, randomUUID());
+    const later = await query<{ registrySnapshot: { logHead: Head | null } }>(
+      eval_,
+      `{ registrySnapshot(areaCode: "${TOWNSHIP}", effectiveOn: "2020-12-31") { logHead { treeSize } } }`,
+    );
+    expect(later.data.registrySnapshot.logHead).toBeNull();
   });
 
   it('refuses, by name, a proof for what was never sealed or a head never signed', async () => {

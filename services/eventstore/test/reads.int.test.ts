@@ -103,7 +103,7 @@ describe('the record of reads', () => {
     expect(edited.difference).toMatchObject({ seq: 7, kind: 'edited' });
     // The hash recomputed for the edited content: the link to the next read breaks at 7.
     const relinked = await tampered(`UPDATE read_records SET fields = '{name}',
-      hash = sha256(prev || convert_to('x', 'UTF8')) WHERE seq = 7`);
+      hash = sha256(prev || int8send(seq) || convert_to('x', 'UTF8')) WHERE seq = 7`);
     expect(relinked.difference).toMatchObject({ seq: 7, kind: 'edited' });
   });
 
@@ -130,7 +130,7 @@ describe('the record of reads', () => {
     const updates: string[] = [];
     for (const r of rows.slice(29)) {
       const actor = r.seq === 30 ? 'someone-else' : r.actor;
-      const hash = readHash(prev, readEntryBytes({ ...r, actor }));
+      const hash = readHash(prev, r.seq, readEntryBytes({ ...r, actor }));
       updates.push(
         `UPDATE read_records SET actor = '${actor}', prev = '\\x${prev.toString('hex')}', hash = '\\x${hash.toString('hex')}' WHERE seq = ${r.seq};`,
       );

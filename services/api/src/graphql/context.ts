@@ -47,6 +47,8 @@ export interface SignedHeadView {
 export interface LogAccess {
   /** The head signed for `treeSize` events, or the latest. */
   head(treeSize?: number): Promise<SignedHeadView | undefined>;
+  /** The first head signed at or after `at` (an ISO instant). */
+  headSignedSince(at: string): Promise<SignedHeadView | undefined>;
   /** Heads newest first, of fewer events than `before`. */
   heads(first: number, before?: number): Promise<SignedHeadView[]>;
   publicKeyPem(): string;

@@ -16,6 +16,7 @@ import {
 } from './enums.js';
 import { knownAtOrNow, readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
+import { LogHeadType } from './log.js';
 import { badInput } from './problems.js';
 import { requireAreaCode } from './snapshot.js';
 
@@ -208,6 +209,13 @@ const Indicators = builder.objectRef<AreaIndicators>('AreaIndicators').implement
       type: 'DateTime',
       description: 'Pass this back to repeat the answer.',
       resolve: (i) => i.knownAt,
+    }),
+    logHead: t.field({
+      type: LogHeadType,
+      nullable: true,
+      description:
+        'A head of the tamper-evident log under which every event this answer rests on lies (logInclusionProof with its treeSize): the first signed at or after knownAt, or the latest when the log has not grown since. Null until one is signed (each minute while the log grows; signLogHead on demand).',
+      resolve: async (i, _a, ctx) => (await ctx.deps.log.headSignedSince(i.knownAt)) ?? null,
     }),
     endOfYear: t.field({ type: EndOfYear, resolve: (i) => i.endOfYear }),
     during: t.field({ type: During, resolve: (i) => i.during }),

@@ -1,7 +1,7 @@
 import { type ExecutionArgs, type ExecutionResult, GraphQLError, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { PURPOSE_RULE } from '../read-ledger.js';
-import type { ApiDeps, Context } from './context.js';
+import type { Context } from './context.js';
 import { badInput, ERROR_CODES } from './problems.js';
 
 /** How a request is named in the record of reads: its kind and root fields, e.g. `query household`. */
@@ -19,10 +19,11 @@ export function operationOf(args: Pick<ExecutionArgs, 'document' | 'operationNam
  * An answer whose read cannot be recorded is replaced by an error and never served; so is one
  * whose bulk read states no purpose. A subscription records each event it sends.
  */
-export function recordReads(deps: Pick<ApiDeps, 'reads'>, logger?: { error(obj: object, msg: string): void }): Plugin {
+export function recordReads(logger?: { error(obj: object, msg: string): void }): Plugin {
   const settler = (args: ExecutionArgs) => {
     const ctx = args.contextValue as Context;
     const operation = operationOf(args);
+    ctx.reads.operation = operation;
     return async (setResult: (result: ExecutionResult) => void) => {
       const unstated = ctx.reads.unstatedPurposes();
       if (unstated.length > 0) {
@@ -30,13 +31,11 @@ export function recordReads(deps: Pick<ApiDeps, 'reads'>, logger?: { error(obj: 
         setResult({ errors: [badInput('purpose', `${PURPOSE_RULE} (${unstated.join(', ')})`)] });
         return;
       }
-      const draft = ctx.reads.take(operation);
-      if (!draft) return;
       try {
-        await deps.reads.record(draft);
+        await ctx.reads.settle();
       } catch (error) {
         logger?.error(
-          { err: error, operation, households: draft.households.length },
+          { err: error, operation },
           'a read of personal data could not be recorded: the answer was refused',
         );
         setResult({

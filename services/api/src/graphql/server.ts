@@ -141,7 +141,7 @@ export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
       inputGuard(),
       depthLimit(),
       orderedExecution(),
-      recordReads(deps, options.logger),
+      recordReads(options.logger),
       localizedErrors(),
       ...(options.introspection ? [] : [noIntrospection()]),
     ],
@@ -188,7 +188,7 @@ export function createGraphql(deps: ApiDeps, options: GraphqlOptions) {
       return {
         viewer,
         deps,
-        reads: new ReadLedger(viewer),
+        reads: new ReadLedger(viewer, deps.reads),
         language: languageOf(request.headers.get('accept-language')),
         now: new Date().toISOString(),
         history: (householdId: string) => {

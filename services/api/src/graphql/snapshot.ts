@@ -15,6 +15,7 @@ import type { Context } from './context.js';
 import { HouseholdAttributeEnum, MonitoringCategoryEnum } from './enums.js';
 import { knownAtOrNow, readYourWrites } from './household.js';
 import { HouseholdStatusEnum } from './household-types.js';
+import { LogHeadType } from './log.js';
 import { badInput } from './problems.js';
 import { householdCursor } from './roll-data.js';
 
@@ -93,6 +94,13 @@ const RegistrySnapshot = builder.objectRef<SnapshotQuery>('RegistrySnapshot').im
       type: 'DateTime',
       description: 'Pass this back to repeat the answer.',
       resolve: (s) => s.knownAt,
+    }),
+    logHead: t.field({
+      type: LogHeadType,
+      nullable: true,
+      description:
+        'A head of the tamper-evident log under which every event this answer rests on lies (logInclusionProof with its treeSize): the first signed at or after knownAt, or the latest when the log has not grown since. Null until one is signed (each minute while the log grows; signLogHead on demand).',
+      resolve: async (s, _a, ctx) => (await ctx.deps.log.headSignedSince(s.knownAt)) ?? null,
     }),
     households: t.int({
       description: 'Households in any status.',

@@ -41,6 +41,31 @@ BEGIN
 END $$;
 CREATE TRIGGER read_records_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON read_records
   FOR EACH STATEMENT EXECUTE FUNCTION read_records_refuse_change();
+-- One round trip per batch: the chain's tail read and extended under the lock, in one call.
+-- hash = SHA-256(prev || seq as 8 bytes, big-endian || entry), entry the record's RFC 8785
+-- bytes without seq (made by the caller: PostgreSQL has no RFC 8785).
+CREATE FUNCTION read_append(p_rows jsonb) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  v_seq bigint;
+  v_prev bytea;
+  v_hash bytea;
+  r jsonb;
+BEGIN
+  PERFORM pg_advisory_xact_lock(1919246692);
+  SELECT seq, hash INTO v_seq, v_prev FROM read_records ORDER BY seq DESC LIMIT 1;
+  v_seq := coalesce(v_seq, 0);
+  v_prev := coalesce(v_prev, decode(repeat('00', 32), 'hex'));
+  FOR r IN SELECT * FROM jsonb_array_elements(p_rows) LOOP
+    v_seq := v_seq + 1;
+    v_hash := sha256(v_prev || int8send(v_seq) || decode(r->>'entry', 'base64'));
+    INSERT INTO read_records (seq, read_at, actor, role, unit, scope, operation, purpose, households, fields, prev, hash)
+    VALUES (v_seq, (r->>'readAt')::timestamptz, r->>'actor', r->>'role', r->>'unit', r->>'scope', r->>'operation',
+            r->>'purpose', ARRAY(SELECT jsonb_array_elements_text(r->'households')),
+            ARRAY(SELECT jsonb_array_elements_text(r->'fields')), v_prev, v_hash);
+    v_prev := v_hash;
+  END LOOP;
+  RETURN v_seq;
+END $$;
 CREATE TABLE read_heads (
   count bigint PRIMARY KEY,
   hash bytea NOT NULL,
@@ -86,10 +111,9 @@ export interface ReadRecord extends ReadDraft {
 /** The chain's start: the hash "before" the first record. */
 export const READS_GENESIS = Buffer.alloc(32);
 
-/** The bytes a record's hash covers (RFC 8785), households and fields sorted. */
-export function readEntryBytes(r: Omit<ReadRecord, 'prev' | 'hash'>): Buffer {
+/** A record's entry: its RFC 8785 bytes, households and fields sorted, without its sequence number. */
+export function readEntryBytes(r: Omit<ReadRecord, 'prev' | 'hash' | 'seq'>): Buffer {
   const text = canonicalize({
-    seq: r.seq,
     readAt: r.readAt,
     actor: r.actor,
     role: r.role,
@@ -103,12 +127,17 @@ export function readEntryBytes(r: Omit<ReadRecord, 'prev' | 'hash'>): Buffer {
   return Buffer.from(text as string, 'utf8');
 }
 
-/** SHA-256(prev ‖ entry): each record's hash binds every record before it. */
-export function readHash(prev: Buffer, entry: Buffer): Buffer {
-  return createHash('sha256').update(prev).update(entry).digest();
+/**
+ * SHA-256(prev ‖ seq as 8 bytes big-endian ‖ entry): each record's hash binds its place and
+ * every record before it (read_append computes the same in PostgreSQL).
+ */
+export function readHash(prev: Buffer, seq: number, entry: Buffer): Buffer {
+  const place = Buffer.alloc(8);
+  place.writeBigUInt64BE(BigInt(seq));
+  return createHash('sha256').update(prev).update(place).update(entry).digest();
 }
 
-/** One writer at a time across processes: the chain's tail is read and extended under it. */
+/** One writer at a time across processes: the chain's tail is read and extended under it (read_append's key too). */
 const CHAIN_LOCK = 0x7265_6164; // "read"
 
 interface RecordRow {
@@ -187,40 +216,13 @@ export class ReadRecorder {
       throw error;
     });
     await this.ready;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-      const tail = await client.query<{ seq: string; hash: Buffer }>(
-        'SELECT seq, hash FROM read_records ORDER BY seq DESC LIMIT 1',
-      );
-      let seq = Number(tail.rows[0]?.seq ?? 0);
-      let prev = tail.rows[0]?.hash ?? READS_GENESIS;
-      const readAt = new Date().toISOString();
-      const rows = drafts.map((d) => {
-        seq++;
-        const record = { ...d, seq, readAt, households: [...d.households].sort(), fields: [...d.fields].sort() };
-        const hash = readHash(prev, readEntryBytes(record));
-        const row = { ...record, prev: prev.toString('hex'), hash: hash.toString('hex') };
-        prev = hash;
-        return row;
-      });
-      await client.query(
-        `INSERT INTO read_records (${READ_COLUMNS})
-         SELECT seq, "readAt", actor, role, unit, scope, operation, purpose, households, fields,
-                decode(prev, 'hex'), decode(hash, 'hex')
-           FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, "readAt" timestamptz, actor text, role text,
-                unit text, scope text, operation text, purpose text, households text[], fields text[],
-                prev text, hash text)`,
-        [JSON.stringify(rows)],
-      );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    const readAt = new Date().toISOString();
+    const rows = drafts.map((d) => {
+      const record = { ...d, readAt, households: [...d.households].sort(), fields: [...d.fields].sort() };
+      return { ...record, entry: readEntryBytes(record).toString('base64') };
+    });
+    // One statement, its own transaction: a durable commit before the reads are served.
+    await this.pool.query('SELECT read_append($1::jsonb)', [JSON.stringify(rows)]);
   }
 
   /** Signs the chain's head if it grew since the last signed one; answers the count signed. */
@@ -325,7 +327,7 @@ export async function verifyReads(pool: pg.Pool, publicKey: KeyObject): Promise<
           `the chain breaks between read records ${r.seq - 1} and ${r.seq}: the first was changed, or the second does not belong after it`,
         );
       }
-      const hash = readHash(prev, readEntryBytes(r));
+      const hash = readHash(prev, r.seq, readEntryBytes(r));
       if (!hash.equals(r.hash)) return fail(r.seq, 'edited', `read record ${r.seq} differs from what was recorded`);
       prev = hash;
       expected++;

@@ -38,6 +38,11 @@ CREATE TABLE log_heads (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'heads found by when they were signed',
+    sql: 'CREATE INDEX log_heads_signed_at ON log_heads (signed_at, tree_size);',
+  },
 ];
 
 export async function migrateLog(pool: pg.Pool): Promise<void> {
