@@ -163,7 +163,9 @@ async function main(): Promise<void> {
         }
       }
       const { p50, p99 } = percentiles(recordings);
-      process.stderr.write(`    its records: ${recordings.length}, p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms\n`);
+      process.stderr.write(
+        `    its records: ${recordings.length}, p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms\n`,
+      );
       return { recorded, unrecorded };
     };
     const household = await measurePair(RUNS, (i) =>
