@@ -152,21 +152,4 @@ describe('README command one: the service on the embedded default', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/invalid configuration: PORT: /);
   });
-
-  it("will not start in production without the log's signing key, naming the variable", async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
-    delete env.LOG_SIGNING_KEY;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/main.ts'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/LOG_SIGNING_KEY: required when NODE_ENV=production/);
-  });
 });
