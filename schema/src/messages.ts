@@ -627,8 +627,11 @@ export const FIELD_LABELS: Record<string, Text> = {
   evidence: t('依据', 'evidence'),
   eventId: t('被更正的记录', 'event corrected'),
   treeSize: t('日志树头大小', 'tree size'),
-  first: t('first（条数，或较早的树头大小）', 'first'),
+  first: t('条数', 'first'),
   second: t('较晚的树头大小', 'later tree size'),
+  'logInclusionProof.eventId': t('事件编号', 'event id'),
+  'logConsistencyProof.first': t('较早的树头大小', 'earlier tree size'),
+  'logConsistencyProof.second': t('较晚的树头大小', 'later tree size'),
   replacementData: t('更正内容', 'replacement'),
   noticeDays: t('公示天数', 'notice days'),
   minVisitsPerYear: t('每年最少走访次数', 'visits a year'),
@@ -656,7 +659,8 @@ export const FIELD_LABELS: Record<string, Text> = {
 export function fieldLabel(path: string, language: Language): string {
   const parts = path.split('.').filter((p) => p !== 'input' && p !== 'data');
   const last = [...parts].reverse().find((p) => !/^\d+$/.test(p));
-  const label = last ? (FIELD_LABELS[last]?.[language] ?? last) : '';
+  // A whole path's own label first (one argument name, two meanings), then its last part's.
+  const label = FIELD_LABELS[parts.join('.')]?.[language] ?? (last ? (FIELD_LABELS[last]?.[language] ?? last) : '');
   const member = parts.indexOf('members');
   const index = member >= 0 ? parts[member + 1] : undefined;
   if (index !== undefined && /^\d+$/.test(index) && last !== 'members') {

@@ -136,13 +136,20 @@ builder.queryFields((t) => ({
     resolve: async (_r, args, ctx) => {
       const eventId = String(args.eventId);
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(eventId)) {
-        throw badInput('eventId', 'must be an event id (a UUID)');
+        throw badInput('logInclusionProof.eventId', 'must be an event id (a UUID)');
       }
       const head = await headOf(ctx, args.treeSize, 'treeSize');
       const leaf = await ctx.deps.log.leaf(eventId);
-      if (!leaf) throw badInput('eventId', 'is not in the sealed log (no such event, or appended since the last seal)');
+      if (!leaf)
+        throw badInput(
+          'logInclusionProof.eventId',
+          'is not in the sealed log (no such event, or appended since the last seal)',
+        );
       if (leaf.index >= head.treeSize) {
-        throw badInput('eventId', `was sealed as leaf ${leaf.index}, after the head of ${head.treeSize} events`);
+        throw badInput(
+          'logInclusionProof.eventId',
+          `was sealed as leaf ${leaf.index}, after the head of ${head.treeSize} events`,
+        );
       }
       let entry: Buffer | null = null;
       let personal: Inclusion['personal'] = null;
@@ -175,9 +182,12 @@ builder.queryFields((t) => ({
     args: { first: t.arg.int({ required: true }), second: t.arg.int({ required: true }) },
     resolve: async (_r, args, ctx) => {
       if (args.first < 1 || args.first > args.second) {
-        throw badInput('first', 'must be at least 1 and no more than second');
+        throw badInput('logConsistencyProof.first', 'must be at least 1 and no more than second');
       }
-      const [first, second] = [await headOf(ctx, args.first, 'first'), await headOf(ctx, args.second, 'second')];
+      const [first, second] = [
+        await headOf(ctx, args.first, 'logConsistencyProof.first'),
+        await headOf(ctx, args.second, 'logConsistencyProof.second'),
+      ];
       return { first, second, proof: await ctx.deps.log.consistencyProof(first.treeSize, second.treeSize) };
     },
   }),
