@@ -39,25 +39,7 @@ function runBench(
   });
 }
 
-/**
- * Two benchmarks at a time (the suite's budget is tight; these are not timed, so sharing the
- * two cores changes nothing they check). Each test runs concurrently and waits for a slot.
- */
-const SLOTS = 2;
-let running = 0;
-const waiting: (() => void)[] = [];
-async function inSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= SLOTS) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await work();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
-describe.concurrent('every benchmark completes at its smallest size', () => {
+describe('every benchmark completes at its smallest size', () => {
   let dir: string;
 
   beforeAll(async () => {
@@ -72,29 +54,25 @@ describe.concurrent('every benchmark completes at its smallest size', () => {
     JSON.parse(await readFile(path.join(dir, `${name}.json`), 'utf8')) as Result;
 
   const smoke = async (script: string, args: string[], name: string): Promise<Result> => {
-    const { code, output } = await inSlot(() => runBench(script, args, dir));
-    if (code !== 0) throw new Error(`${script} exited with ${code}:\n${output}`);
+    const { code, output } = await runBench(script, args, dir);
+    expect(code, output).toBe(0);
     return result(name);
   };
 
-  it('bench:store — our store, Emmett and raw SQL, every scenario', async ({ expect }) => {
+  it('bench:store — our store, Emmett and raw SQL, every scenario', async () => {
     const r = await smoke('services/eventstore/bench/store.ts', ['--scale', '0.01', '--fast'], 'store');
     const rows = r.results as { scenario: string; ours: number; raw: number }[];
     expect(rows.length).toBe(5);
     for (const row of rows) expect(row.ours, row.scenario).toBeGreaterThan(0);
   }, 240_000);
 
-  it('bench:commands — GraphQL clients at their levels and the handler in-process, no command refused unplanned', async ({
-    expect,
-  }) => {
+  it('bench:commands — GraphQL clients at their levels and the handler in-process, no command refused unplanned', async () => {
     const r = await smoke('test/bench/commands.ts', ['--households', '6', '--clients', '2'], 'commands');
     expect((r.graphql as { commands: number }).commands).toBeGreaterThan(50);
     expect((r.baseline as { commands: number }).commands).toBeGreaterThan(50);
   }, 240_000);
 
-  it('bench:projections — a rebuild with its indexes and derived tables, verified without a difference', async ({
-    expect,
-  }) => {
+  it('bench:projections — a rebuild with its indexes and derived tables, verified without a difference', async () => {
     const r = await smoke('projections/bench/rebuild.ts', ['--events', '3000'], 'projections');
     const rebuild = r.rebuild as { events: number; verify: { events: number; differences: number } };
     expect(rebuild.events).toBeGreaterThanOrEqual(3000);
@@ -102,30 +80,29 @@ describe.concurrent('every benchmark completes at its smallest size', () => {
     expect(rebuild.verify.differences).toBe(0);
   }, 240_000);
 
-  it('bench:queries — every query on a small simulated county', async ({ expect }) => {
+  it('bench:queries — every query on a small simulated county', async () => {
     const r = await smoke('test/bench/queries.ts', ['--households', '150', '--runs', '2'], 'queries');
     expect(JSON.stringify(r)).toContain('areaIndicators, county');
   }, 240_000);
 
-  it('bench:late — timely and late records on long households, and the load', async ({ expect }) => {
+  it('bench:late — timely and late records on long households, and the load', async () => {
     const r = await smoke('test/bench/late.ts', ['--events', '40', '--households', '2', '--runs', '2'], 'late');
     expect(r.eventsPerHousehold).toBeGreaterThanOrEqual(40);
     expect((r.loads as unknown[]).length).toBe(2);
   }, 240_000);
 
-  it('bench:log — a small log sealed, verified against its signed head, and proved', async ({ expect }) => {
+  it('bench:log — a small log sealed, verified against its signed head, and proved', async () => {
     const r = await smoke('test/bench/log.ts', ['--events', '2000', '--proofs', '5'], 'log');
     expect(r).toMatchObject({ events: 2000 });
     expect((r.verify as { eventsPerSecond: number }).eventsPerSecond).toBeGreaterThan(0);
-  }, 240_000);
+  });
 
-  it('bench:import — a small roll imported beside the simulator', async ({ expect }) => {
+  it('bench:import — a small roll imported beside the simulator', async () => {
     const r = await smoke('test/bench/import.ts', ['--households', '60'], 'import');
     expect((r.import as { households: number }).households).toBeGreaterThan(0);
   }, 240_000);
 
   it('bench:console — the workbench and GraphiQL loaded in chromium', async (context) => {
-    const { expect } = context;
     const launched = await launchBrowser();
     if ('skipped' in launched) {
       context.skip(launched.skipped);
