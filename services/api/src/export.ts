@@ -11,7 +11,15 @@ import { Forbidden, requireArea, type Viewer } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
 import { toInstant } from './instant.js';
 import { maskName } from './mask.js';
-import { notRecordedBody, PURPOSE_RULE, purposeOf, recordRead, refusalBody, validPurpose } from './read-ledger.js';
+import {
+  codedBody,
+  notRecordedBody,
+  PURPOSE_RULE,
+  purposeOf,
+  recordRead,
+  refusalBody,
+  validPurpose,
+} from './read-ledger.js';
 
 /**
  * The office's columns (CSV and .xlsx): Chinese headers, statuses and categories by their
@@ -100,7 +108,7 @@ export async function exportSnapshot(deps: ApiDeps, viewer: Viewer, req: Request
     if (!viewer.masked && !validPurpose(query.purpose)) throw new BadRequest(`purpose: ${PURPOSE_RULE}`);
   } catch (error) {
     if (error instanceof BadRequest) res.status(400).json(refusalBody(error.message, req));
-    else if (error instanceof Forbidden) res.status(403).json({ error: error.message });
+    else if (error instanceof Forbidden) res.status(403).json(codedBody('FORBIDDEN', error.message, req));
     else throw error;
     return;
   }

@@ -7,7 +7,7 @@ import { escapeHtml as e } from './assessment-report/html.js';
 import { Forbidden, requireArea, requireRole, type Viewer, withinScope } from './auth.js';
 import type { ApiDeps } from './graphql/context.js';
 import { maskPersonalData, personalFieldsIn } from './mask.js';
-import { notRecordedBody, recordRead } from './read-ledger.js';
+import { codedBody, notRecordedBody, recordRead, refusalBody } from './read-ledger.js';
 
 /**
  * The paper a village posts or hands out, as printable pages like the assessment report: plain
@@ -40,9 +40,9 @@ ${body}
 `;
 }
 
-function refuse(res: Response, error: unknown): boolean {
+function refuse(req: Request, res: Response, error: unknown): boolean {
   if (error instanceof Forbidden) {
-    res.status(403).json({ error: error.message });
+    res.status(403).json(codedBody('FORBIDDEN', error.message, req));
     return true;
   }
   return false;
@@ -55,14 +55,14 @@ const headOf = (row: RollRow) => row.members.find((m) => m.memberId === row.head
 export async function printNotice(deps: ApiDeps, viewer: Viewer, req: Request, res: Response): Promise<void> {
   const code = AreaCode.safeParse(req.query.areaCode);
   if (!code.success || !['village', 'township'].includes(areaLevelOf(code.data))) {
-    res.status(400).json({ error: 'areaCode: must be the 12-digit code of a village or a township' });
+    res.status(400).json(refusalBody('areaCode: must be the 12-digit code of a village or a township', req));
     return;
   }
   try {
     requireRole(viewer, ['clerk', 'evaluator', 'admin'], 'print notices');
     requireArea(viewer, code.data, `area ${code.data}`);
   } catch (error) {
-    if (refuse(res, error)) return;
+    if (refuse(req, res, error)) return;
     throw error;
   }
   const level = areaLevelOf(code.data) as 'village' | 'township';
@@ -149,7 +149,7 @@ export async function printHouseholdCard(deps: ApiDeps, viewer: Viewer, req: Req
   const [row] = HOUSEHOLD_ID.test(id) ? await loadHouseholds(deps.pool, deps.projections.registry, [id]) : [];
   // Outside the caller's area a household is not there at all, as in the API.
   if (!row || (viewer.scope !== null && !(row.villageCode && withinScope(viewer.scope, row.villageCode)))) {
-    res.status(404).json({ error: 'no such household' });
+    res.status(404).json(codedBody('NOT_FOUND', 'no such household', req));
     return;
   }
   const r = viewer.masked ? maskPersonalData(row) : row;

@@ -9,7 +9,7 @@ import type { ApiDeps } from './graphql/context.js';
 import { readQueryOf } from './graphql/read-access.js';
 import { toInstant } from './instant.js';
 import { type ReadQuery, readRecords } from './read-access.js';
-import { refusalBody } from './read-ledger.js';
+import { codedBody, refusalBody } from './read-ledger.js';
 
 /** The most reads one file holds: a period longer than that is exported in parts. */
 export const MAX_EXPORTED_READS = 100_000;
@@ -76,7 +76,7 @@ export async function exportReads(deps: ApiDeps, viewer: Viewer, req: Request, r
     if (format !== 'csv' && format !== 'xlsx') throw new BadRequest('format: must be csv or xlsx');
   } catch (error) {
     if (error instanceof BadRequest) res.status(400).json(refusalBody(error.message, req));
-    else if (error instanceof Forbidden) res.status(403).json({ error: error.message });
+    else if (error instanceof Forbidden) res.status(403).json(codedBody('FORBIDDEN', error.message, req));
     else throw error;
     return;
   }

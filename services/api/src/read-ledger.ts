@@ -145,3 +145,16 @@ export function notRecordedBody(req: Request): { error: string; code: string; lo
     localizedMessage: refusalText({ code: 'READ_NOT_RECORDED' }, languageOf(req.headers['accept-language'])),
   };
 }
+
+/** A refusal by code as JSON (403, 404 …): the English message, the code, and the clerk's text. */
+export function codedBody(
+  code: string,
+  message: string,
+  req: Request,
+): { error: string; code: string; localizedMessage: string } {
+  return {
+    error: message,
+    code,
+    localizedMessage: refusalText({ code, detail: message }, languageOf(req.headers['accept-language'])),
+  };
+}

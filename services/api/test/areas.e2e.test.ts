@@ -128,8 +128,16 @@ describe('poor villages and the exits of villages and counties through the API',
     const quiet = await get(`/print/notice?areaCode=${VILLAGE}`);
     expect(quiet.status).toBe(200);
     expect(await quiet.text()).toContain('目前没有处于公示期的农户');
-    expect((await get(`/print/notice?areaCode=${VILLAGE}`, otherClerk)).status).toBe(403);
-    expect((await get(`/print/notice?areaCode=${COUNTY}`)).status).toBe(400);
+    // Refusals say why in Chinese too, beside the stable code and the English rule.
+    const forbidden = await get(`/print/notice?areaCode=${VILLAGE}`, otherClerk);
+    expect(forbidden.status).toBe(403);
+    expect(await forbidden.json()).toMatchObject({
+      code: 'FORBIDDEN',
+      localizedMessage: expect.stringMatching(/^无权执行此操作/),
+    });
+    const wrong = await get(`/print/notice?areaCode=${COUNTY}`);
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { localizedMessage: string }).localizedMessage).toMatch(/^输入有误：区划：/);
     const { households } = await county.request<{ households: { edges: { node: { id: string } }[] } }>(
       `{ households(first: 1, filter: { areaCode: "${VILLAGE}" }) { edges { node { id } } } }`,
     );
@@ -141,7 +149,12 @@ describe('poor villages and the exits of villages and counties through the API',
     const masked = await (await get(`/print/household/${id}`, assessor)).text();
     expect(masked).not.toContain('户主0');
     expect(masked).not.toMatch(/\d{17}[\dX]/);
-    expect((await get(`/print/household/${id}`, otherClerk)).status).toBe(404);
+    const missing = await get(`/print/household/${id}`, otherClerk);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({
+      code: 'NOT_FOUND',
+      localizedMessage: expect.stringMatching(/^找不到该户/),
+    });
   });
 
   it('designates a poor village at county level only, once', async () => {

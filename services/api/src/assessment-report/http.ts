@@ -13,7 +13,15 @@ import { Forbidden, requireArea, requireRole, type Viewer } from '../auth.js';
 import type { ApiDeps } from '../graphql/context.js';
 import { toInstant } from '../instant.js';
 import { maskName } from '../mask.js';
-import { notRecordedBody, PURPOSE_RULE, purposeOf, recordRead, refusalBody, validPurpose } from '../read-ledger.js';
+import {
+  codedBody,
+  notRecordedBody,
+  PURPOSE_RULE,
+  purposeOf,
+  recordRead,
+  refusalBody,
+  validPurpose,
+} from '../read-ledger.js';
 import { reportHtml } from './html.js';
 
 class BadRequest extends Error {}
@@ -205,12 +213,12 @@ export async function exportAssessment(deps: ApiDeps, viewer: Viewer, req: Reque
     if (state) requireArea(viewer, state.opened.areaCode, `assessment ${id.data}`);
   } catch (error) {
     if (error instanceof BadRequest) res.status(400).json(refusalBody(error.message, req));
-    else if (error instanceof Forbidden) res.status(403).json({ error: error.message });
+    else if (error instanceof Forbidden) res.status(403).json(codedBody('FORBIDDEN', error.message, req));
     else throw error;
     return;
   }
   if (!state) {
-    res.status(404).json({ error: 'no such assessment (as of that time)' });
+    res.status(404).json(codedBody('NO_SUCH_ASSESSMENT', 'no such assessment (as of that time)', req));
     return;
   }
   res.setHeader('X-As-Of', asOf);
