@@ -688,6 +688,7 @@ const RULE_TEXTS: [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^must not be in the future/, () => '不能晚于今天'],
   [/^must be a UUID$/, () => '编号格式不正确'],
   [/^required for a bulk read of personal data/, () => '批量查询、导出个人信息须说明用途（2 至 200 字）'],
+  [/^must be after from$/, () => '须晚于开始时间'],
   // The tamper-evident log's proofs (services/api/src/graphql/log.ts).
   [/^must be an event id/, () => '须为记录编号（UUID）'],
   [/^is not in the sealed log/, () => '不在已封存的日志中（没有这条记录，或在最近一次封存之后才记录）'],

@@ -67,10 +67,6 @@ export class ReadLedger {
     return [...this.bulk].filter(([, purpose]) => !validPurpose(purpose)).map(([operation]) => operation);
   }
 
-  get count(): number {
-    return this.households.size;
-  }
-
   /** The record of what was noted since the last take, under `operation`; undefined when nothing was. */
   take(operation: string): ReadDraft | undefined {
     if (this.households.size === 0) return undefined;

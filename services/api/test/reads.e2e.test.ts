@@ -207,6 +207,10 @@ describe('the record of reads of personal data', () => {
     );
     expect(data.readVolumes[0]).toEqual({ actorId: 'clerk-bulk', households: 150, usual: 0, flagged: true });
     expect(data.readVolumes.find((v) => v.actorId === 'clerk-zhang')).toMatchObject({ households: 2, flagged: false });
+    const backwards = await query(adminClient, 'query($f: DateTime!) { readVolumes(from: $f, to: $f) { actorId } }', {
+      f: from,
+    });
+    expect(backwards.errors?.[0]?.extensions?.localizedMessage).toMatch(/须晚于开始时间/);
   });
 
   it('exports the record for admins, filtered as the query is, with Chinese headers', async () => {
