@@ -53,3 +53,5 @@ export {
 } from './versions.js';
 export type { AlertView, HouseholdView } from './view.js';
 export { toView, VIEW_VERSION } from './view.js';
+export type { WatcherOptions } from './watcher.js';
+export { CheckpointWatcher, RegistryVersionWatcher } from './watcher.js';

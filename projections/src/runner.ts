@@ -54,6 +54,42 @@ export interface Backlog {
   oldestRecordedAt: string | null;
 }
 
+/**
+ * A projection's own events in the log after `checkpoint`: how many (counted up to `cap` + 1)
+ * and when the oldest was recorded. With a filter, at most `scanLimit` events of the log are
+ * read, and beyond them the answer is "at least".
+ */
+export async function backlogAfter(
+  store: EventStore,
+  filter: EventFilter | undefined,
+  checkpoint: Position | null,
+  cap: number,
+  scanLimit = BACKLOG_SCAN_LIMIT,
+): Promise<Backlog> {
+  let events = 0;
+  let oldestRecordedAt: string | null = null;
+  let after = checkpoint ?? undefined;
+  // A filter that matches few events (the reference family's) would otherwise read on until
+  // cap + 1 of them: the whole log while catching up. Past the scan limit the answer is "at least".
+  let scanned = 0;
+  while (events <= cap) {
+    if (filter && scanned >= scanLimit) {
+      return { events, atLeast: true, oldestRecordedAt };
+    }
+    const want = filter ? 1000 : Math.min(1000, cap + 1 - events);
+    const page = await store.readAll(after === undefined ? { maxCount: want } : { after, maxCount: want });
+    scanned += page.length;
+    for (const event of page) {
+      if (!matchesFilter(filter, event)) continue;
+      events++;
+      oldestRecordedAt ??= event.recordedAt;
+    }
+    if (page.length < want) break;
+    after = page[page.length - 1]?.position;
+  }
+  return { events: Math.min(events, cap + 1), atLeast: events > cap, oldestRecordedAt };
+}
+
 export class ProjectionFailed extends Error {}
 
 /** A wait for the read models to reach a position ran out of time: they are behind, not broken. */
@@ -273,30 +309,8 @@ export class ProjectionRunner {
    * A filtered projection's count reads at most `scanLimit` events of the log past its
    * checkpoint, and says "at least" beyond.
    */
-  async backlog(cap: number, scanLimit = BACKLOG_SCAN_LIMIT): Promise<Backlog> {
-    const { store, projection } = this.options;
-    let events = 0;
-    let oldestRecordedAt: string | null = null;
-    let after = this.checkpoint ?? undefined;
-    // A filter that matches few events (the reference family's) would otherwise read on until
-    // cap + 1 of them: the whole log while catching up. Past the scan limit the answer is "at least".
-    let scanned = 0;
-    while (events <= cap) {
-      if (projection.filter && scanned >= scanLimit) {
-        return { events, atLeast: true, oldestRecordedAt };
-      }
-      const want = projection.filter ? 1000 : Math.min(1000, cap + 1 - events);
-      const page = await store.readAll(after === undefined ? { maxCount: want } : { after, maxCount: want });
-      scanned += page.length;
-      for (const event of page) {
-        if (!matchesFilter(projection.filter, event)) continue;
-        events++;
-        oldestRecordedAt ??= event.recordedAt;
-      }
-      if (page.length < want) break;
-      after = page[page.length - 1]?.position;
-    }
-    return { events: Math.min(events, cap + 1), atLeast: events > cap, oldestRecordedAt };
+  backlog(cap: number, scanLimit = BACKLOG_SCAN_LIMIT): Promise<Backlog> {
+    return backlogAfter(this.options.store, this.options.projection.filter, this.checkpoint, cap, scanLimit);
   }
 
   /** Resolves once everything up to `position` is in the read models (read-your-writes). */

@@ -94,4 +94,16 @@ describe('docker-compose.yml and the Dockerfile', () => {
       }
     }
   });
+
+  it('run the cluster as processes by role: an api process and two workers, on one database and one log key', () => {
+    const api = compose.services['api-cluster']?.environment ?? {};
+    const worker = compose.services['worker-cluster'] as Service & { deploy?: { replicas?: number } };
+    expect(api.ROLE).toBe('api');
+    expect(worker.environment?.ROLE).toBe('worker');
+    expect(worker.deploy?.replicas, 'a second worker stands by').toBeGreaterThanOrEqual(2);
+    expect(worker.profiles).toEqual(['cluster']);
+    // What config.ts requires of a role: a shared database, the same log key and event store.
+    for (const key of ['DATABASE_URL', 'LOG_SIGNING_KEY', 'EVENTSTORE_CONNECTION_STRING', 'JWT_SECRET'])
+      expect(worker.environment?.[key], key).toBe(api[key]);
+  });
 });

@@ -20,6 +20,9 @@ export interface AppDeps {
   eventStore: EventStore;
   /** Projection runners; the service is ready while every one is within the readiness limits. */
   runners?: ReadinessRunner[];
+  /** The process's role and its leases, reported by /readyz. */
+  role?: string;
+  leases?: () => { name: string; held: boolean }[];
   /** How far behind the read models may be while ready (default 100 events, 5 s). */
   readiness?: ReadinessLimits;
   /** The GraphQL API and export; without it only health and readiness are served. */

@@ -9,6 +9,12 @@ const optionalString = z
 
 /** Everything the service reads from its environment. Nothing else configures it. */
 export const ConfigSchema = z.object({
+  /**
+   * What this process does: `all` (HTTP and every background job: the default), `api` (HTTP
+   * only, following the projections that workers run), `worker` (projections and the log's
+   * sealing, under leases; /healthz and /readyz only). api and worker need DATABASE_URL.
+   */
+  ROLE: z.enum(['all', 'api', 'worker'], "must be 'all', 'api' or 'worker'").default('all'),
   PORT: Port.default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Where the embedded PostgreSQL keeps its cluster (ignored with DATABASE_URL). */
@@ -54,6 +60,7 @@ export const ConfigSchema = z.object({
 });
 
 export interface Config {
+  role: 'all' | 'api' | 'worker';
   port: number;
   host: string;
   dataDir: string;
@@ -86,7 +93,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration: LOG_SIGNING_KEY: required when NODE_ENV=production (the Ed25519 key that signs the log; see .env.example)',
     );
   }
+  if (c.ROLE !== 'all') {
+    // Processes by role share one database; the embedded one belongs to a single process.
+    const missing = [
+      !c.DATABASE_URL && 'DATABASE_URL (the PostgreSQL every process shares; the embedded one serves ROLE=all alone)',
+      !c.LOG_SIGNING_KEY && 'LOG_SIGNING_KEY (every process must sign and check the log with one key)',
+      c.ROLE === 'api' &&
+        !c.JWT_SECRET &&
+        !c.JWT_PUBLIC_KEY &&
+        'JWT_SECRET or JWT_PUBLIC_KEY (every API process must accept the same tokens)',
+    ].filter((m): m is string => typeof m === 'string');
+    if (missing.length > 0) {
+      throw new ConfigError(`invalid configuration: ROLE=${c.ROLE} requires ${missing.map((m) => m).join('; and ')}`);
+    }
+  }
   return {
+    role: c.ROLE,
     port: c.PORT,
     host: c.HOST,
     dataDir: path.resolve(c.DATA_DIR),

@@ -13,11 +13,8 @@ import {
 } from '@registry/postgres';
 import {
   AreaDirectory,
-  type Backlog,
-  ProjectionRunner,
-  ReferenceProjection,
+  type ReferenceProjection,
   type RegistryProjection,
-  RegistryVersionFollower,
   type RunnerStatus,
 } from '@registry/projections';
 import {
@@ -33,17 +30,14 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { LogKeeper } from './log-keeper.js';
 import { logSigner } from './log-key.js';
+import { followProjections, type ProjectionHandle, type ProjectionSide, type Role, runProjections } from './roles.js';
 
 export interface Infrastructure {
   pool: pg.Pool;
   eventStore: EventStore;
   /** `registry` is whichever version currently serves. */
   projections: { readonly registry: RegistryProjection; reference: ReferenceProjection };
-  runners: {
-    status(): RunnerStatus;
-    lag(): Promise<{ head: string | null; checkpoint: string | null; behind: boolean }>;
-    backlog(cap: number): Promise<Backlog>;
-  }[];
+  runners: ProjectionHandle[];
   handler: HouseholdCommandHandler;
   reference: AreaReferenceHandler;
   /** Area names as of a date: the national register and the changes recorded since. */
@@ -58,6 +52,9 @@ export interface Infrastructure {
   log: LogKeeper;
   /** The record of reads of personal data, chained and signed with the log. */
   reads: ReadRecorder;
+  /** What this process does (ROLE), and the leases it holds or stands by for (/readyz). */
+  role: Role;
+  leases(): { name: string; held: boolean }[];
   /** Which adapters are wired, for logs and /readyz. */
   describe: { database: 'embedded' | 'external'; eventStore: 'postgres' | 'eventstoredb' };
   stop(): Promise<void>;
@@ -112,6 +109,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
     stopping
       ? logger.debug({ error: error.message, context }, 'event store connection closed while stopping')
       : logger.warn({ error: error.message, code: (error as { code?: string }).code, context }, 'event store');
+  let side: ProjectionSide | undefined;
   try {
     const eventStore: EventStore = config.eventStoreConnectionString
       ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
@@ -128,29 +126,10 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       else if (changed) logger.info(line, 'projection');
       else logger.debug(line, 'projection');
     };
-    // The registry read models follow the version a rebuild last switched to (projections:rebuild).
-    const registry = new RegistryVersionFollower({
-      store: eventStore,
-      pool,
-      onStateChange,
-      onSwitch: (from, to) => logger.info({ from, to }, 'registry read models switched'),
-      onCheckFailed: (error) => logger.warn({ error: error.message }, 'could not look for a switched registry version'),
-    });
-    const reference = new ReferenceProjection();
-    const referenceRunner = new ProjectionRunner({ store: eventStore, pool, projection: reference, onStateChange });
-    await Promise.all([registry.start(), referenceRunner.start()]);
-    const projections = {
-      get registry(): RegistryProjection {
-        return registry.projection;
-      },
-      reference,
-    };
-    const runners = [registry.runner, referenceRunner];
     // No code constant decides a case: the rules read the versions recorded on the log, and
     // the first start records today's values as the first version.
     const policy = new PolicyBook(eventStore, NATIONAL_POLICY);
     await policy.seed();
-    const names = new AreaDirectory(pool, reference);
     const { signer, development } = await logSigner(config);
     if (development) {
       logger.warn(
@@ -160,7 +139,18 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
     }
     const reads = new ReadRecorder(pool);
     const log = new LogKeeper({ store: eventStore, pool, signer, logger, reads, ...config.log });
-    log.start();
+    // The registry read models follow the version a rebuild last switched to (projections:rebuild).
+    // An api process runs none of it: it follows the workers' checkpoints and only reads the log.
+    if (config.role === 'api') log.prepare();
+    side =
+      config.role === 'api'
+        ? await followProjections({ store: eventStore, pool, logger })
+        : await runProjections(
+            { store: eventStore, pool, logger, log, onStateChange, shared: embedded === undefined },
+            config.role === 'worker',
+          );
+    const { projections, runners } = side;
+    const names = new AreaDirectory(pool, projections.reference);
     return {
       pool,
       eventStore,
@@ -176,7 +166,9 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       assessments: new AssessmentHandler(eventStore, { policy }),
       areas: new AreaRecordHandler(eventStore, { policy }),
       policies: policy,
-      waitForRegistry: (position, timeoutMs) => registry.runner.waitFor(position, timeoutMs),
+      waitForRegistry: (position, timeoutMs) => (side as ProjectionSide).waitForRegistry(position, timeoutMs),
+      role: config.role,
+      leases: () => (side as ProjectionSide).leases(),
       log,
       reads,
       describe: {
@@ -185,7 +177,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       },
       stop: async () => {
         stopping = true;
-        await Promise.all([registry.stop(), referenceRunner.stop(), log.stop()]);
+        await side?.stop();
         await eventStore.close();
         await pool.end();
         await embedded?.stop();
@@ -193,6 +185,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       },
     };
   } catch (error) {
+    await side?.stop().catch(() => {});
     await pool.end().catch(() => {});
     await embedded?.stop();
     await release?.();

@@ -134,9 +134,16 @@ export class LogKeeper {
     return consistencyProof(storedSubtrees(this.options.pool), first, second);
   }
 
-  start(): void {
+  /** Makes the log's tables (idempotent); a process that only reads the log needs no more. */
+  prepare(): void {
     this.ready = migrateLog(this.options.pool);
     this.ready.catch(() => {});
+  }
+
+  /** Seals and signs on schedule until stopped; may be started again after a stop. */
+  start(): void {
+    this.stopped = false;
+    this.prepare();
     this.schedule(0);
   }
 

@@ -32,7 +32,8 @@ async function main(): Promise<void> {
       'no JWT_SECRET or JWT_PUBLIC_KEY: using the development secret under DATA_DIR',
     );
   }
-  const demo = process.argv.includes('--demo');
+  // A worker loads no demo: the api (or all) process that serves the console does.
+  const demo = process.argv.includes('--demo') && config.role !== 'worker';
   const infrastructure = await startInfrastructure(config, logger);
   let graphiqlHeaders: Record<string, string> | undefined;
   const consoleOptions: ConsoleOptions = {};
@@ -58,21 +59,27 @@ async function main(): Promise<void> {
       };
     }
   }
+  const worker = config.role === 'worker';
   const app = buildApp({
     ...infrastructure,
     logger,
     readiness: config.readiness,
-    console: consoleOptions,
-    api: {
-      deps: infrastructure,
-      verifier,
-      options: {
-        introspection: config.introspection,
-        corsOrigins: config.corsOrigins,
-        logger,
-        ...(graphiqlHeaders ? { graphiqlHeaders } : {}),
-      },
-    },
+    // A worker answers /healthz and /readyz only: its work is in the background.
+    ...(worker
+      ? {}
+      : {
+          console: consoleOptions,
+          api: {
+            deps: infrastructure,
+            verifier,
+            options: {
+              introspection: config.introspection,
+              corsOrigins: config.corsOrigins,
+              logger,
+              ...(graphiqlHeaders ? { graphiqlHeaders } : {}),
+            },
+          },
+        }),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -83,8 +90,10 @@ async function main(): Promise<void> {
   logger.info(
     {
       url: `http://${config.host}:${port}`,
-      console: `http://${config.host}:${port}/`,
-      graphiql: `http://${config.host}:${port}/graphql`,
+      role: config.role,
+      ...(worker
+        ? {}
+        : { console: `http://${config.host}:${port}/`, graphiql: `http://${config.host}:${port}/graphql` }),
       ...infrastructure.describe,
     },
     'registry listening',

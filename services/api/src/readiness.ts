@@ -12,14 +12,20 @@ export interface ReadinessLimits {
 
 export const DEFAULT_READINESS: ReadinessLimits = { maxLagEvents: 100, maxLagSeconds: 5 };
 
+/**
+ * A projection's state as readiness sees it; `standby`: a worker waiting for the lease that
+ * another worker holds (ready: it takes the work over when that one stops).
+ */
+export type ReadinessStatus = Omit<RunnerStatus, 'state'> & { state: RunnerStatus['state'] | 'standby' };
+
 export interface ReadinessRunner {
-  status(): RunnerStatus;
+  status(): ReadinessStatus;
   backlog?(cap: number): Promise<Backlog>;
 }
 
 export interface ProjectionReadiness {
   name: string;
-  state: RunnerStatus['state'];
+  state: ReadinessStatus['state'];
   checkpoint: string | null;
   /** Its events not yet applied, counted up to the limit + 1. */
   behindEvents: number | null;
@@ -43,12 +49,31 @@ const plural = (n: number, one: string) => `${n.toLocaleString('en')} ${one}${n 
  * it fails, with the lag.
  */
 export async function readiness(
-  deps: { pool: pg.Pool; eventStore: EventStore; runners?: ReadinessRunner[] },
+  deps: {
+    pool: pg.Pool;
+    eventStore: EventStore;
+    runners?: ReadinessRunner[];
+    /** The process's role (ROLE) and the leases it holds or stands by for. */
+    role?: string;
+    leases?: () => { name: string; held: boolean }[];
+  },
   limits: ReadinessLimits,
   now = Date.now(),
 ): Promise<Readiness> {
   const checks: Record<string, string> = {};
   let ready = true;
+  if (deps.role) checks.role = deps.role;
+  const leases = deps.leases?.() ?? [];
+  if (leases.length > 0) {
+    const held = leases.filter((l) => l.held).map((l) => l.name);
+    const waiting = leases.filter((l) => !l.held).map((l) => l.name);
+    checks.leases = [
+      held.length ? `held: ${held.join(', ')}` : '',
+      waiting.length ? `standby: ${waiting.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+  }
   try {
     await deps.pool.query('SELECT 1');
     checks.database = 'ok';
@@ -77,7 +102,7 @@ export async function readiness(
   for (const runner of deps.runners ?? []) {
     const p = runner.status();
     let backlog: Backlog | undefined;
-    if (p.state !== 'failed' && checks.eventStore === 'ok') {
+    if (p.state !== 'failed' && p.state !== 'standby' && checks.eventStore === 'ok') {
       backlog = await runner.backlog?.(limits.maxLagEvents).catch(() => undefined);
     }
     const behindSeconds = backlog?.oldestRecordedAt
@@ -90,10 +115,11 @@ export async function readiness(
       behindEvents !== null && (behindEvents > limits.maxLagEvents || (behindSeconds ?? 0) > limits.maxLagSeconds);
     // Within the limits while it works through them; where the lag is unknown, only once caught up.
     const projectionReady =
-      backlog === undefined
+      p.state === 'standby' ||
+      (backlog === undefined
         ? p.state === 'caught_up'
-        : (p.state === 'caught_up' || p.state === 'catching_up') && !lagging;
-    let text: string = p.state;
+        : (p.state === 'caught_up' || p.state === 'catching_up') && !lagging);
+    let text: string = p.state === 'standby' ? 'standby: another worker holds its lease' : p.state;
     if (p.state === 'failed') text = `failed at ${p.failedPosition ?? '?'}: ${p.error}`;
     else if (p.state === 'retrying') text = `retrying: ${p.error}`;
     else if (behindEvents) {

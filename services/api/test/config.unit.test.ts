@@ -9,4 +9,14 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', LOG_SIGNING_KEY: 'a key' }).logSigningKey).toBe('a key');
     expect(loadConfig({}).logSigningKey).toBeUndefined();
   });
+
+  it('starts as the whole service by default; api and worker processes refuse to start without what they share, naming it', () => {
+    expect(loadConfig({}).role).toBe('all');
+    expect(() => loadConfig({ ROLE: 'proxy' })).toThrow(/ROLE: must be 'all', 'api' or 'worker'/);
+    expect(() => loadConfig({ ROLE: 'worker' })).toThrow(/ROLE=worker requires DATABASE_URL .*; and LOG_SIGNING_KEY/);
+    const shared = { DATABASE_URL: 'postgres://db.example/registry', LOG_SIGNING_KEY: 'a key' };
+    expect(loadConfig({ ...shared, ROLE: 'worker' }).role).toBe('worker');
+    expect(() => loadConfig({ ...shared, ROLE: 'api' })).toThrow(/ROLE=api requires JWT_SECRET or JWT_PUBLIC_KEY/);
+    expect(loadConfig({ ...shared, ROLE: 'api', JWT_SECRET: 'x'.repeat(32) }).role).toBe('api');
+  });
 });
