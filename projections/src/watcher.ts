@@ -10,7 +10,6 @@ import {
   type RunnerState,
   type RunnerStatus,
 } from './runner.js';
-import { activeVersion } from './versions.js';
 
 export interface WatcherOptions {
   /** Where the projection's tables and checkpoint are read (a replica's pool, if queries go there). */
@@ -210,7 +209,7 @@ export class RegistryVersionWatcher {
   }
 
   async start(): Promise<void> {
-    this.current = await this.watch(await activeVersion(this.options.pool, 'registry'));
+    this.current = await this.watch(await this.active());
     this.timer = setInterval(() => {
       this.checking ??= this.check()
         .catch((error: Error) => this.options.onCheckFailed?.(error))
@@ -231,10 +230,7 @@ export class RegistryVersionWatcher {
   async check(): Promise<void> {
     const current = this.current;
     if (!current) return;
-    const rows = await this.options.pool.query<{ version: number }>(
-      "SELECT version FROM projection_active WHERE family = 'registry'",
-    );
-    const active = rows.rows[0]?.version ?? 1;
+    const active = await this.active();
     if (active === current.projection.version) return;
     const next = await this.watch(active);
     const was = current.watcher.status().checkpoint;
@@ -246,6 +242,22 @@ export class RegistryVersionWatcher {
     this.current = next;
     this.options.onSwitch?.(current.projection.version, active);
     await current.watcher.stop();
+  }
+
+  /**
+   * The active version, read only (the pool may be a replica's, where nothing is made): 1
+   * until a rebuild switches it, or while no worker has made the table yet.
+   */
+  private async active(): Promise<number> {
+    try {
+      const rows = await this.options.pool.query<{ version: number }>(
+        "SELECT version FROM projection_active WHERE family = 'registry'",
+      );
+      return rows.rows[0]?.version ?? 1;
+    } catch (error) {
+      if ((error as { code?: string }).code === '42P01') return 1;
+      throw error;
+    }
   }
 
   private async watch(version: number) {

@@ -23,6 +23,8 @@ export interface AppDeps {
   /** The process's role and its leases, reported by /readyz. */
   role?: string;
   leases?: () => { name: string; held: boolean }[];
+  /** The streaming replica that queries read, if any (reported by /readyz). */
+  replica?: () => Promise<{ ok: boolean; text: string }>;
   /** How far behind the read models may be while ready (default 100 events, 5 s). */
   readiness?: ReadinessLimits;
   /** The GraphQL API and export; without it only health and readiness are served. */

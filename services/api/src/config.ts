@@ -22,6 +22,13 @@ export const ConfigSchema = z.object({
   EMBEDDED_PG_PORT: Port.default(54329),
   /** External PostgreSQL for read models, and for the event store unless EventStoreDB is configured. */
   DATABASE_URL: optionalString.pipe(z.url('must be a postgres:// URL').optional()),
+  /**
+   * A streaming replica of DATABASE_URL that queries read from (read-your-writes through its
+   * replicated checkpoints); writes, the log and the record of reads stay on the primary.
+   */
+  DATABASE_REPLICA_URL: optionalString.pipe(z.url('must be a postgres:// URL').optional()),
+  /** How long a query's `waitFor` waits for the read models before answering READ_MODEL_BEHIND, in ms. */
+  WAIT_FOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** EventStoreDB as the event store, e.g. esdb://localhost:2113?tls=false */
   EVENTSTORE_CONNECTION_STRING: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -66,6 +73,8 @@ export interface Config {
   dataDir: string;
   embeddedPgPort: number;
   databaseUrl: string | undefined;
+  replicaUrl: string | undefined;
+  waitForTimeoutMs: number;
   eventStoreConnectionString: string | undefined;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   jwtSecret: string | undefined;
@@ -93,6 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'invalid configuration: LOG_SIGNING_KEY: required when NODE_ENV=production (the Ed25519 key that signs the log; see .env.example)',
     );
   }
+  if (c.DATABASE_REPLICA_URL && !c.DATABASE_URL) {
+    throw new ConfigError(
+      'invalid configuration: DATABASE_REPLICA_URL: requires DATABASE_URL (the primary it replicates; the embedded database has no replica)',
+    );
+  }
   if (c.ROLE !== 'all') {
     // Processes by role share one database; the embedded one belongs to a single process.
     const missing = [
@@ -114,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(c.DATA_DIR),
     embeddedPgPort: c.EMBEDDED_PG_PORT,
     databaseUrl: c.DATABASE_URL,
+    replicaUrl: c.DATABASE_REPLICA_URL,
+    waitForTimeoutMs: c.WAIT_FOR_TIMEOUT_MS,
     eventStoreConnectionString: c.EVENTSTORE_CONNECTION_STRING,
     logLevel: c.LOG_LEVEL,
     jwtSecret: c.JWT_SECRET,

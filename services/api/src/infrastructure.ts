@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { EventStore } from '@registry/eventstore';
 import { EventStoreDbEventStore } from '@registry/eventstore/esdb';
-import { ReadRecorder } from '@registry/eventstore/log';
+import { migrateReads, ReadRecorder } from '@registry/eventstore/log';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
 import {
   claimDirectory,
@@ -35,7 +35,7 @@ import { followProjections, type ProjectionHandle, type ProjectionSide, type Rol
 export interface Infrastructure {
   pool: pg.Pool;
   eventStore: EventStore;
-  /** `registry` is whichever version currently serves. */
+  /** `registry` is whichever version currently serves (on the replica, when queries read one). */
   projections: { readonly registry: RegistryProjection; reference: ReferenceProjection };
   runners: ProjectionHandle[];
   handler: HouseholdCommandHandler;
@@ -52,6 +52,8 @@ export interface Infrastructure {
   log: LogKeeper;
   /** The record of reads of personal data, chained and signed with the log. */
   reads: ReadRecorder;
+  /** Where queries read, when a streaming replica serves them: its state and lag (/readyz). */
+  replica?: () => Promise<{ ok: boolean; text: string }>;
   /** What this process does (ROLE), and the leases it holds or stands by for (/readyz). */
   role: Role;
   leases(): { name: string; held: boolean }[];
@@ -100,16 +102,23 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
   // A lost connection is logged once, briefly: the query on it fails and is retried or
   // answered 503. While the service stops, connections closing are expected: debug only.
   let stopping = false;
-  const pool = createPool({ connectionString: databaseUrl, max: 20 }, (error, where) => {
-    const line = { error: error.message, code: (error as { code?: string }).code, where };
+  const onPoolError = (name: string) => (error: Error, where: string) => {
+    const line = { error: error.message, code: (error as { code?: string }).code, where, database: name };
     if (stopping) logger.debug(line, 'PostgreSQL connection closed while stopping');
     else logger.warn(line, 'PostgreSQL connection lost');
-  });
+  };
+  const pool = createPool({ connectionString: databaseUrl, max: 20 }, onPoolError('primary'));
+  // Queries read the replica when there is one; writes, the log and the record of reads do not.
+  const replicaPool = config.replicaUrl
+    ? createPool({ connectionString: config.replicaUrl, max: 20 }, onPoolError('replica'))
+    : undefined;
+  const queryPool = replicaPool ?? pool;
   const onError = (error: Error, context: string) =>
     stopping
       ? logger.debug({ error: error.message, context }, 'event store connection closed while stopping')
       : logger.warn({ error: error.message, code: (error as { code?: string }).code, context }, 'event store');
   let side: ProjectionSide | undefined;
+  let served: ProjectionSide | undefined;
   try {
     const eventStore: EventStore = config.eventStoreConnectionString
       ? new EventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
@@ -138,21 +147,31 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       );
     }
     const reads = new ReadRecorder(pool);
+    await migrateReads(pool);
     const log = new LogKeeper({ store: eventStore, pool, signer, logger, reads, ...config.log });
     // The registry read models follow the version a rebuild last switched to (projections:rebuild).
     // An api process runs none of it: it follows the workers' checkpoints and only reads the log.
     if (config.role === 'api') log.prepare();
     side =
       config.role === 'api'
-        ? await followProjections({ store: eventStore, pool, logger })
+        ? await followProjections({ store: eventStore, pool: queryPool, logger })
         : await runProjections(
             { store: eventStore, pool, logger, log, onStateChange, shared: embedded === undefined },
             config.role === 'worker',
           );
-    const { projections, runners } = side;
-    const names = new AreaDirectory(pool, projections.reference);
+    // What queries read: the replica's copy, followed through its replicated checkpoints
+    // (read-your-writes waits for the replica, not for the runner beside it).
+    served =
+      replicaPool && config.role === 'all'
+        ? await followProjections({ store: eventStore, pool: replicaPool, logger })
+        : side;
+    const { projections } = served;
+    const runners = served === side ? side.runners : [...side.runners, ...served.runners.map((r) => onReplica(r))];
+    const names = new AreaDirectory(queryPool, projections.reference);
+    const waitFor = served;
     return {
-      pool,
+      pool: queryPool,
+      ...(replicaPool ? { replica: () => replicaState(pool, replicaPool) } : {}),
       eventStore,
       projections,
       runners,
@@ -166,7 +185,7 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       assessments: new AssessmentHandler(eventStore, { policy }),
       areas: new AreaRecordHandler(eventStore, { policy }),
       policies: policy,
-      waitForRegistry: (position, timeoutMs) => (side as ProjectionSide).waitForRegistry(position, timeoutMs),
+      waitForRegistry: (position, timeoutMs) => waitFor.waitForRegistry(position, timeoutMs ?? config.waitForTimeoutMs),
       role: config.role,
       leases: () => (side as ProjectionSide).leases(),
       log,
@@ -177,18 +196,59 @@ export async function startInfrastructure(config: Config, logger: Logger): Promi
       },
       stop: async () => {
         stopping = true;
+        if (served !== side) await served?.stop();
         await side?.stop();
         await eventStore.close();
         await pool.end();
+        await replicaPool?.end();
         await embedded?.stop();
         await release?.();
       },
     };
   } catch (error) {
+    if (served !== side) await served?.stop().catch(() => {});
     await side?.stop().catch(() => {});
     await pool.end().catch(() => {});
+    await replicaPool?.end().catch(() => {});
     await embedded?.stop();
     await release?.();
     throw error;
   }
+}
+
+/** A projection as the replica shows it: named apart from the runner on the primary. */
+function onReplica(handle: ProjectionHandle): ProjectionHandle {
+  return {
+    status: () => {
+      const status = handle.status();
+      return { ...status, name: `${status.name} on the replica` };
+    },
+    lag: () => handle.lag(),
+    backlog: (cap) => handle.backlog(cap),
+  };
+}
+
+/** Whether the replica is one (in recovery), and how far its replay is behind the primary's WAL. */
+async function replicaState(primary: pg.Pool, replica: pg.Pool): Promise<{ ok: boolean; text: string }> {
+  const r = await replica.query<{ standby: boolean; replayed: string | null; since: number | null }>(
+    `SELECT pg_is_in_recovery() AS standby, pg_last_wal_replay_lsn()::text AS replayed,
+            extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 AS since`,
+  );
+  const row = r.rows[0];
+  if (!row?.standby || row.replayed === null) {
+    return {
+      ok: false,
+      text: 'not a replica (it is not in recovery): queries would read a copy that no longer follows the primary',
+    };
+  }
+  const p = await primary.query<{ behind: number }>(
+    'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::float8 AS behind',
+    [row.replayed],
+  );
+  const behind = Math.max(0, Math.round(p.rows[0]?.behind ?? 0));
+  const since = row.since === null ? 'none replayed yet' : `the last replayed ${Math.round(row.since)} s ago`;
+  return {
+    ok: true,
+    text: `streaming: ${behind.toLocaleString('en')} bytes of WAL behind the primary (transactions: ${since})`,
+  };
 }

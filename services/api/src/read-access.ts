@@ -1,4 +1,4 @@
-import { migrateReads, READ_COLUMNS, type ReadRecord, toReadRecord } from '@registry/eventstore/log';
+import { READ_COLUMNS, type ReadRecord, toReadRecord } from '@registry/eventstore/log';
 import type pg from 'pg';
 
 /** Which reads an admin asks for: by actor, household, time (from inclusive, to exclusive). */
@@ -28,7 +28,6 @@ export async function readRecords(
   q: ReadQuery,
   page: { before?: number; after?: number; limit: number; ascending?: boolean },
 ): Promise<ReadRecord[]> {
-  await migrateReads(pool);
   const values: unknown[] = [];
   let sql = where(q, values);
   const bound = (op: string, value: number) => {
@@ -46,7 +45,6 @@ export async function readRecords(
 }
 
 export async function countReads(pool: pg.Pool, q: ReadQuery): Promise<number> {
-  await migrateReads(pool);
   const values: unknown[] = [];
   const result = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM read_records ${where(q, values)}`, values);
   return Number(result.rows[0]?.n ?? 0);
@@ -75,7 +73,6 @@ export interface ReadVolume {
  * against the floor alone). Most households first.
  */
 export async function readVolumes(pool: pg.Pool, from: string, to: string): Promise<ReadVolume[]> {
-  await migrateReads(pool);
   const result = await pool.query<{
     actor: string;
     role: string;

@@ -56,6 +56,8 @@ export async function readiness(
     /** The process's role (ROLE) and the leases it holds or stands by for. */
     role?: string;
     leases?: () => { name: string; held: boolean }[];
+    /** The streaming replica queries read, if any: whether it is one, and its lag. */
+    replica?: () => Promise<{ ok: boolean; text: string }>;
   },
   limits: ReadinessLimits,
   now = Date.now(),
@@ -97,6 +99,16 @@ export async function readiness(
   } catch (error) {
     ready = false;
     checks.eventStore = `unavailable: ${(error as Error).message}`;
+  }
+  if (deps.replica) {
+    try {
+      const replica = await deps.replica();
+      checks.replica = replica.text;
+      if (!replica.ok) ready = false;
+    } catch (error) {
+      ready = false;
+      checks.replica = `unavailable: ${(error as Error).message}`;
+    }
   }
   const projections: ProjectionReadiness[] = [];
   for (const runner of deps.runners ?? []) {

@@ -19,4 +19,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...shared, ROLE: 'api' })).toThrow(/ROLE=api requires JWT_SECRET or JWT_PUBLIC_KEY/);
     expect(loadConfig({ ...shared, ROLE: 'api', JWT_SECRET: 'x'.repeat(32) }).role).toBe('api');
   });
+
+  it('reads from a replica only beside a primary it replicates, and waits for read-your-writes as long as told', () => {
+    expect(() => loadConfig({ DATABASE_REPLICA_URL: 'postgres://replica.example/registry' })).toThrow(
+      /DATABASE_REPLICA_URL: requires DATABASE_URL/,
+    );
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://primary.example/registry',
+      DATABASE_REPLICA_URL: 'postgres://replica.example/registry',
+    });
+    expect(config.replicaUrl).toBe('postgres://replica.example/registry');
+    expect(config.waitForTimeoutMs).toBe(10_000);
+    expect(() => loadConfig({ WAIT_FOR_TIMEOUT_MS: '5' })).toThrow(/WAIT_FOR_TIMEOUT_MS/);
+  });
 });

@@ -6,3 +6,5 @@ export type { Migration } from './migrate.js';
 export { migrate } from './migrate.js';
 export { createPool } from './pool.js';
 export { claimDirectory, isAlive } from './process.js';
+export type { ReplicaOptions } from './replica.js';
+export { startStreamingReplica } from './replica.js';
