@@ -1,10 +1,15 @@
 /**
- * `pnpm simulate --households N --seed S [--mode bulk|handler] [--concurrency 8]`: writes a
- * county's registry history (2014–2025) into the service's stores (DATABASE_URL, or the
- * embedded cluster under DATA_DIR), with a progress bar. The same seed gives the same events;
- * running it again writes nothing new. The service's projections pick the events up.
+ * `pnpm simulate --households N --seed S [--county 320924[,…] | --province 32 --counties K]
+ * [--mode bulk|handler] [--concurrency 8]`: writes a county's registry history (2014–2025) —
+ * or several counties', N households each — into the service's stores (DATABASE_URL, or the
+ * embedded cluster under DATA_DIR), with a progress bar. `--province` picks K counties of the
+ * province from the national register, one per city (ID numbers begin with the city's code).
+ * The same seed gives the same events; running it again writes nothing new; a plan that would
+ * collide with what the registry holds (another seed's run of a county, a county of the same
+ * city) is refused before anything is written, naming what collides.
  */
 import { parseArgs } from 'node:util';
+import { DivisionRegister } from '@registry/projections';
 import { SingleBar } from 'cli-progress';
 import { connectForCli } from '../../services/api/src/cli/connect.js';
 import { loadConfig } from '../../services/api/src/config.js';
@@ -16,8 +21,27 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     mode: { type: 'string', default: 'bulk' },
     concurrency: { type: 'string', default: '8' },
+    county: { type: 'string', default: '320924' },
+    province: { type: 'string' },
+    counties: { type: 'string', default: '1' },
   },
 });
+
+/** K county-level areas of a province, the first of each city in code order (a city's own districts last). */
+async function provinceCounties(province: string, count: number): Promise<string[]> {
+  const register = new DivisionRegister();
+  const cities = await register.children(`${province}0000000000`);
+  if (cities.length === 0) throw new Error(`--province ${province}: no such province in the national register`);
+  const picked: string[] = [];
+  for (const city of cities) {
+    const counties = await register.children(city.code);
+    const county = counties.find((c) => /[县旗]$/.test(c.name)) ?? counties.at(-1);
+    if (county) picked.push(county.code.slice(0, 6));
+    if (picked.length === count) break;
+  }
+  if (picked.length < count) throw new Error(`--counties ${count}: province ${province} has ${picked.length} cities`);
+  return picked;
+}
 
 async function main(): Promise<number> {
   const households = Number(values.households);
@@ -25,26 +49,37 @@ async function main(): Promise<number> {
   if (!Number.isInteger(households) || households < 1) throw new Error('--households must be a positive whole number');
   if (!Number.isInteger(seed)) throw new Error('--seed must be a whole number');
   if (values.mode !== 'bulk' && values.mode !== 'handler') throw new Error('--mode must be bulk or handler');
+  const counties = values.province
+    ? await provinceCounties(values.province, Number(values.counties))
+    : values.county.split(',').map((c) => c.trim());
+  for (const c of counties) if (!/^\d{6}$/.test(c)) throw new Error(`--county ${c}: must be six digits (e.g. 320924)`);
   const { store, close } = await connectForCli(loadConfig());
   const bar = new SingleBar({ format: 'simulate [{bar}] {value}/{total} households | {duration_formatted}' });
-  bar.start(households, 0);
+  bar.start(households * counties.length, 0);
+  let unexpected = 0;
+  const lines: string[] = [];
   try {
-    const result = await simulate({
-      households,
-      seed,
-      mode: values.mode,
-      store,
-      concurrency: Number(values.concurrency),
-      onProgress: (done) => bar.update(done),
-    });
+    for (const [i, county] of counties.entries()) {
+      const result = await simulate({
+        households,
+        seed,
+        county,
+        mode: values.mode,
+        store,
+        concurrency: Number(values.concurrency),
+        onProgress: (done) => bar.update(i * households + done),
+      });
+      lines.push(
+        `county ${county}: ${result.households.toLocaleString('en')} households, ${result.commands.toLocaleString('en')} commands, ` +
+          `${result.events.toLocaleString('en')} new events (${result.refused} refusals as planned) in ${result.seconds.toFixed(1)} s ` +
+          `= ${Math.round(result.events / result.seconds).toLocaleString('en')} events/s (${values.mode} mode)\n`,
+        ...result.unexpected.map((problem) => `unexpected refusal: ${problem}\n`),
+      );
+      unexpected += result.unexpected.length;
+    }
     bar.stop();
-    process.stdout.write(
-      `${result.households.toLocaleString('en')} households, ${result.commands.toLocaleString('en')} commands, ` +
-        `${result.events.toLocaleString('en')} new events (${result.refused} refusals as planned) in ${result.seconds.toFixed(1)} s ` +
-        `= ${Math.round(result.events / result.seconds).toLocaleString('en')} events/s (${values.mode} mode)\n`,
-    );
-    for (const problem of result.unexpected) process.stdout.write(`unexpected refusal: ${problem}\n`);
-    return result.unexpected.length > 0 ? 1 : 0;
+    for (const line of lines) process.stdout.write(line);
+    return unexpected > 0 ? 1 : 0;
   } finally {
     bar.stop();
     await close();

@@ -120,6 +120,14 @@ export function planCounty(options: SimulationOptions): County {
   return { code: `${code}000000`, townships };
 }
 
+/**
+ * The key a household's ids and command ids derive from. The default county's keys are those
+ * of earlier versions (so a registry simulated before is completed, not doubled); another
+ * county's carry its code, so the counties of a province never share a household or a command.
+ */
+export const householdKey = (seed: number, h: number, village: string): string =>
+  village.startsWith(COUNTY) ? `sim-${seed}-${h}` : `sim-${village.slice(0, 6)}-${seed}-${h}`;
+
 function person(
   random: Random,
   h: number,
@@ -127,20 +135,23 @@ function person(
   relation: Member['relation'],
   birthYear: number,
   male: boolean,
+  county: string,
 ): Member {
   const month = random.int(1, 12);
   random.int(1, 28); // drawn as before, so the rest of the plan stays as it was
   random.int(0, 49);
   // One person, one number: the household and the member's index pick the region's last two
   // digits, the order code (odd for men, GB 11643) and the day of birth, so no two people of
-  // a county of up to 140,000 households share a number.
+  // a county of up to 140,000 households share a number. The region begins with the county's
+  // city (its first four digits): counties of one city would share numbers (the simulator
+  // picks a province's counties one per city, and refuses a county whose numbers are taken).
   const n = h * 10 + index;
   const order = (n % 500) * 2 + (male ? 1 : 0);
-  const region = `${COUNTY.slice(0, 4)}${pad(Math.floor(n / 500) % 100, 2)}`;
+  const region = `${county.slice(0, 4)}${pad(Math.floor(n / 500) % 100, 2)}`;
   const birthDate = date(birthYear, month, 1 + (Math.floor(n / 50_000) % 28));
   const first17 = `${region}${birthDate.replaceAll('-', '')}${pad(order, 3)}`;
   return {
-    memberId: deriveId(`sim-${h}`, `member-${index}`),
+    memberId: deriveId(county === COUNTY ? `sim-${h}` : `sim-${county}-${h}`, `member-${index}`),
     nationalId: first17 + nationalIdCheckChar(first17),
     name: `${random.pick(SURNAMES)}${random.pick(GIVEN)}`,
     sex: male ? 'male' : 'female',
@@ -154,8 +165,8 @@ function person(
 }
 
 /** The income line that applies to the county in a year, in fen. */
-const lineFor = (year: number) =>
-  (NATIONAL_POLICY.provincialIncomeLinesFen[COUNTY.slice(0, 2)]?.[String(year)] ??
+const lineFor = (year: number, county: string) =>
+  (NATIONAL_POLICY.provincialIncomeLinesFen[county.slice(0, 2)]?.[String(year)] ??
     NATIONAL_POLICY.incomeLinesFen[String(year)] ??
     600_000) as number;
 
@@ -212,13 +223,13 @@ function monitoringPlayer(
   exitedHousehold: boolean,
 ) {
   const random = new Random((seed * 1_000_003 + h) ^ 0x2f6b_1a3d);
-  const householdKey = `sim-${seed}-${h}`;
+  const key = householdKey(seed, h, village);
   let since: string | undefined;
   const standard = (year: number) => monitoringStandardFor(NATIONAL_POLICY, year, village)?.lineFen;
   const monthsBetween = (from: string, to: string) =>
     (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
   const measure = (year: number, on: string) => {
-    const measureId = deriveId(householdKey, `monitoring-measure-${year}`);
+    const measureId = deriveId(key, `monitoring-measure-${year}`);
     const amount = random.int(10, 60) * 10_000;
     add(on, 'PlanAssistance', {
       measureId,
@@ -273,7 +284,7 @@ function monitoringPlayer(
       if (!random.chance(0.035)) return undefined;
       // From February: an exit approved on 31 December may be recorded in January.
       const raisedOn = date(year, random.int(2, 9), random.int(1, 28));
-      const alertId = deriveId(householdKey, `alert-${year}`);
+      const alertId = deriveId(key, `alert-${year}`);
       const channel = random.pick(['self_report', 'cadre_visit', 'department', 'department', 'petition', 'inspection']);
       const department = random.pick(DEPARTMENTS);
       const risks = channel === 'department' ? [department[2]] : [random.pick(RISKS)];
@@ -356,7 +367,8 @@ export function planHousehold(seed: number, h: number, village: string): Planned
 
 function householdCommands(seed: number, h: number, village: string): PlannedCommand[] {
   const random = new Random(seed * 1_000_003 + h);
-  const householdId = deriveId(`sim-${seed}-${h}`, 'household');
+  const key = householdKey(seed, h, village);
+  const householdId = deriveId(key, 'household');
   const township = `${village.slice(0, 9)}000`;
   const clerk: Actor = { id: `clerk-${township.slice(6, 9)}`, role: 'clerk', unit: township };
   const county: Actor = { id: 'county-office', role: 'clerk', unit: `${village.slice(0, 6)}000000` };
@@ -377,7 +389,7 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
       type,
       data,
       actor: extra.actor ?? clerk,
-      commandId: `sim-${seed}-${h}-${seq}`,
+      commandId: `${key}-${seq}`,
       ...(extra.reason ? { reason: extra.reason } : {}),
       ...(extra.refused ? { refused: true } : {}),
     });
@@ -386,14 +398,27 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
 
   const headYear = random.int(1940, 1985);
   const headMale = random.chance(0.8);
-  const members: Member[] = [person(random, h, 0, 'head', headYear, headMale)];
-  if (random.chance(0.75)) members.push(person(random, h, 1, 'spouse', headYear + random.int(-3, 3), !headMale));
+  const members: Member[] = [person(random, h, 0, 'head', headYear, headMale, village.slice(0, 6))];
+  if (random.chance(0.75))
+    members.push(person(random, h, 1, 'spouse', headYear + random.int(-3, 3), !headMale, village.slice(0, 6)));
   const children = headYear > 1960 ? random.int(0, 3) : 0;
   for (let c = 0; c < children; c++) {
-    members.push(person(random, h, 2 + c, 'child', Math.min(2013, headYear + random.int(20, 32)), random.chance(0.5)));
+    members.push(
+      person(
+        random,
+        h,
+        2 + c,
+        'child',
+        Math.min(2013, headYear + random.int(20, 32)),
+        random.chance(0.5),
+        village.slice(0, 6),
+      ),
+    );
   }
   if (headYear > 1965 && random.chance(0.25)) {
-    members.push(person(random, h, 6, 'parent', headYear - random.int(22, 30), random.chance(0.5)));
+    members.push(
+      person(random, h, 6, 'parent', headYear - random.int(22, 30), random.chance(0.5), village.slice(0, 6)),
+    );
   }
   const household = {
     villageCode: village,
@@ -530,7 +555,7 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
     const assisted = !exited || returned || year <= lastYear + 1;
     if (year > registeredYear) {
       if (!exited || returned) {
-        const measureId = deriveId(`sim-${seed}-${h}`, `measure-${year}`);
+        const measureId = deriveId(key, `measure-${year}`);
         const amount = random.int(20, 120) * 10_000;
         add(date(year, 3, random.int(1, 28)), 'PlanAssistance', {
           measureId,
@@ -552,12 +577,12 @@ function householdCommands(seed: number, h: number, village: string): PlannedCom
     }
     if (year === 2016 && year > registeredYear && random.chance(0.04)) {
       add(date(year, 8, 15), 'AddMember', {
-        member: person(random, h, 9, 'grandchild', 2016, random.chance(0.5)),
+        member: person(random, h, 9, 'grandchild', 2016, random.chance(0.5), village.slice(0, 6)),
         reason: 'birth',
       });
     }
     if (!exited && year <= exitYear) {
-      const line = lineFor(year);
+      const line = lineFor(year, village.slice(0, 6));
       income =
         year === exitYear
           ? Math.max(income, line + random.int(30_000, 250_000))

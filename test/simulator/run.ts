@@ -22,6 +22,7 @@ import {
   NATIONAL_POLICY,
   type Policy,
 } from '@registry/schema';
+import { checkCollisions, sampled } from './collisions.js';
 import { type PlannedCommand, planCounty, planHousehold, populations, type SimulationOptions } from './plan.js';
 
 export interface RunOptions extends SimulationOptions {
@@ -55,6 +56,15 @@ export async function simulate(options: RunOptions): Promise<SimulationResult> {
   const villages = county.townships.flatMap((t) => t.villages);
   const households = villages.flatMap((v) => v.households.map((h) => ({ h, village: v.code })));
   const groupSize = options.groupSize ?? 5000;
+  // Nothing is written where the plan would collide with what the registry holds.
+  await checkCollisions(
+    options.store,
+    sampled(households.length).map((i) => {
+      const { h, village } = households[i] as { h: number; village: string };
+      return planHousehold(options.seed, h, village);
+    }),
+    county.code.slice(0, 6),
+  );
   const result: SimulationResult = {
     households: households.length,
     commands: 0,

@@ -188,4 +188,42 @@ describe('the county simulator', () => {
       await db.close();
     }
   });
+
+  it('writes a province county by county with keys of their own, and refuses up front a run that would collide, naming what', async () => {
+    const db = await createTestDatabase('sim_province');
+    const store = await PostgresEventStore.open({ pool: db.pool });
+    try {
+      // Two counties of two cities of Jiangsu (射阳县 of 盐城, 丰县 of 徐州), the same seed.
+      const options = { households: 30, seed: 21, mode: 'bulk' as const, store };
+      const first = await simulate({ ...options, county: '320924' });
+      const second = await simulate({ ...options, county: '320321' });
+      expect(first.unexpected).toEqual([]);
+      expect(second.unexpected).toEqual([]);
+      expect(second.events).toBeGreaterThan(500);
+      const events = await store.readAll();
+      const villages = new Set(
+        events.flatMap((e) => {
+          const code = (e.data as { household?: { villageCode?: string } }).household?.villageCode;
+          return code ? [code.slice(0, 6)] : [];
+        }),
+      );
+      expect([...villages].sort()).toEqual(['320321', '320924']);
+
+      // Another seed of a county already simulated: its ID and card numbers are taken. Refused before
+      // anything is written, naming the number and its holder.
+      await expect(simulate({ ...options, seed: 22, county: '320924' })).rejects.toThrow(
+        /^(ID|card) number 3209[\d-]+, which this plan gives household 0 of county 320924, is held by household [0-9a-f-]{36}/,
+      );
+      expect((await store.readAll()).length).toBe(events.length);
+      // A larger run of the same seed keeps the households written and adds fresh ones.
+      const larger = await simulate({ ...options, households: 60, county: '320321' });
+      expect(larger.unexpected).toEqual([]);
+      expect(larger.events).toBeGreaterThan(500);
+      // The same plan again completes nothing and writes nothing.
+      expect((await simulate({ ...options, county: '320321' })).events).toBe(0);
+    } finally {
+      await store.close();
+      await db.close();
+    }
+  });
 });
