@@ -7,6 +7,7 @@
  *   bench:queries      query latency on a simulated 100,000-household county
  *   bench:late         records entered late on long households vs folding them in memory; /healthz meanwhile
  *   bench:log          the tamper-evident log: sealing, verifying, proofs vs reading the log
+ *   bench:curve        the cost curve: bench:queries on provinces of 10,000, 30,000 and 100,000 households
  * Pass --quick for a smaller run of each (minutes instead of an hour).
  */
 import { spawnSync } from 'node:child_process';
@@ -19,6 +20,7 @@ const runs: [string, string[]][] = [
   ['test/bench/queries.ts', quick ? ['--households', '3000', '--runs', '20'] : []],
   ['test/bench/late.ts', quick ? ['--households', '3', '--runs', '5'] : []],
   ['test/bench/log.ts', quick ? ['--events', '100000'] : []],
+  ['test/bench/curve.ts', quick ? ['--sizes', '1000,3000', '--county-size', '1000', '--runs', '5'] : []],
 ];
 let failed = 0;
 for (const [script, args] of runs) {

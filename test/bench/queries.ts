@@ -8,7 +8,15 @@
  * bulk mode, then the read models built by projection runners in bulk batches (query indexes
  * after the load); the service then starts on caught-up read models.
  *
- * Options: --households N (default 100000), --seed S (default 1), --runs N (per query, default 40).
+ * Also measured, for the cost curve (`bench:curve`): the read models' live cost (visits recorded
+ * through the command handler by 8 writers while the projections run, until the read models
+ * have the last: ms per event), storage per event (the database and the log's table), and the
+ * process's peak resident memory.
+ *
+ * Options: --households N (default 100000), --seed S (default 1), --runs N (per query, default
+ * 40), --live N (visits recorded live, default 2000), --name NAME (result file, default queries),
+ * --county-size N (a registry larger than N is a province of counties of N households, picked
+ * one per city; the queries are asked of the first county; default: one county of them all).
  */
 import { parseArgs } from 'node:util';
 import { PostgresEventStore } from '@registry/eventstore/postgres';
@@ -18,6 +26,7 @@ import Table from 'cli-table3';
 import { GraphQLClient } from 'graphql-request';
 import pg from 'pg';
 import { planCounty } from '../simulator/plan.js';
+import { countiesFor } from '../simulator/province.js';
 import { simulate } from '../simulator/run.js';
 import { percentiles, startBenchService, writeResult } from './support.js';
 
@@ -26,9 +35,15 @@ const { values: args } = parseArgs({
     households: { type: 'string', default: '100000' },
     seed: { type: 'string', default: '1' },
     runs: { type: 'string', default: '40' },
+    live: { type: 'string', default: '2000' },
+    name: { type: 'string', default: 'queries' },
+    'county-size': { type: 'string' },
   },
 });
+const LIVE = Number(args.live);
 const HOUSEHOLDS = Number(args.households);
+/** Households per county: a larger registry is a province of such counties (default: one county). */
+const COUNTY_SIZE = Math.min(HOUSEHOLDS, Number(args['county-size'] ?? HOUSEHOLDS));
 const SEED = Number(args.seed);
 const RUNS = Number(args.runs);
 
@@ -43,21 +58,37 @@ async function measure(runs: number, work: (i: number) => Promise<void>): Promis
   return samples;
 }
 
-/** Loads the county and builds its read models, before the service starts. */
+/** The counties simulated: the default one alone, or a province of counties of COUNTY_SIZE. */
+async function measuredCounties(): Promise<(string | undefined)[]> {
+  const count = Math.ceil(HOUSEHOLDS / COUNTY_SIZE);
+  return count === 1 ? [undefined] : countiesFor(count);
+}
+
+/** Loads the county (or province) and builds its read models, before the service starts. */
 async function load(databaseUrl: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8 });
   const store = await PostgresEventStore.open({ pool, notify: false });
   try {
-    process.stderr.write(`  simulating ${HOUSEHOLDS.toLocaleString('en')} households (bulk mode)…\n`);
-    const simulated = await simulate({
-      households: HOUSEHOLDS,
-      seed: SEED,
-      mode: 'bulk',
-      store,
-      onProgress: (done, total) => {
-        if (done % 10_000 === 0 || done === total) process.stderr.write(`  simulated ${done.toLocaleString('en')}\n`);
-      },
-    });
+    const counties = await measuredCounties();
+    process.stderr.write(
+      `  simulating ${HOUSEHOLDS.toLocaleString('en')} households in ${counties.length} count${counties.length === 1 ? 'y' : 'ies'} (bulk mode)…\n`,
+    );
+    const simulated = { events: 0, seconds: 0, unexpected: [] as string[] };
+    for (const [i, county] of counties.entries()) {
+      const part = await simulate({
+        households: Math.min(COUNTY_SIZE, HOUSEHOLDS - i * COUNTY_SIZE),
+        seed: SEED,
+        mode: 'bulk',
+        store,
+        ...(county ? { county } : {}),
+        onProgress: (done, total) => {
+          if (done % 10_000 === 0 || done === total) process.stderr.write(`  simulated ${done.toLocaleString('en')}\n`);
+        },
+      });
+      simulated.events += part.events;
+      simulated.seconds += part.seconds;
+      simulated.unexpected.push(...part.unexpected);
+    }
     // A refusal the plan did not expect is a simulator bug; the county is still a county.
     for (const problem of simulated.unexpected) process.stderr.write(`  unexpected refusal: ${problem}\n`);
     process.stderr.write(
@@ -83,6 +114,73 @@ async function load(databaseUrl: string) {
   }
 }
 
+/**
+ * Visits recorded through the command handler by 8 writers while the projections run, as a
+ * busy season would: from the first append until the read models hold the last, per event.
+ */
+async function liveCost(service: Awaited<ReturnType<typeof startBenchService>>, count: number) {
+  const { infrastructure } = service;
+  const rows = await infrastructure.pool.query<{ household_id: string; township_code: string }>(
+    `SELECT household_id, township_code FROM ${infrastructure.projections.registry.tables.households}
+      WHERE status IN ('registered', 'exited') ORDER BY household_id LIMIT $1`,
+    [Math.max(1, count)],
+  );
+  const today = new Date().toISOString().slice(0, 10);
+  let next = 0;
+  let events = 0;
+  let refused = 0;
+  let last = '';
+  const start = performance.now();
+  const writer = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= count || rows.rows.length === 0) return;
+      const row = rows.rows[i % rows.rows.length] as { household_id: string; township_code: string };
+      try {
+        const result = await infrastructure.handler.handle(
+          { commandId: `bench-live-${i}-${start}`, householdId: row.household_id, effectiveAt: today },
+          'RecordVisit',
+          { notes: '走访（基准测试）' },
+          { id: 'bench-clerk', role: 'clerk', unit: row.township_code },
+        );
+        events += result.events.length;
+        const position = result.events.at(-1)?.position ?? '';
+        if (position > last) last = position;
+      } catch {
+        refused++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, writer));
+  const appended = performance.now();
+  if (last) await infrastructure.waitForRegistry(last, 600_000);
+  const projected = performance.now();
+  return {
+    events,
+    refused,
+    appendSeconds: (appended - start) / 1000,
+    msPerEvent: events > 0 ? (projected - start) / events : 0,
+    lagAfterLastMs: projected - appended,
+  };
+}
+
+/** The database's size and the log's table's, per event of the log. */
+async function storageOf(pool: pg.Pool) {
+  const row = await pool.query<{ database: string; log: string; events: string }>(
+    `SELECT pg_database_size(current_database()) AS database, pg_total_relation_size('es_events') AS log,
+            (SELECT count(*) FROM es_events) AS events`,
+  );
+  const r = row.rows[0] as { database: string; log: string; events: string };
+  const events = Math.max(1, Number(r.events));
+  return {
+    databaseBytes: Number(r.database),
+    logBytes: Number(r.log),
+    events: Number(r.events),
+    bytesPerEvent: Number(r.database) / events,
+    logBytesPerEvent: Number(r.log) / events,
+  };
+}
+
 async function main(): Promise<void> {
   let loaded: Awaited<ReturnType<typeof load>> | undefined;
   const service = await startBenchService('queries', {
@@ -97,7 +195,8 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
 
-    const county = planCounty({ households: HOUSEHOLDS, seed: SEED });
+    const first = (await measuredCounties())[0];
+    const county = planCounty({ households: COUNTY_SIZE, seed: SEED, ...(first ? { county: first } : {}) });
     const township = county.townships[0]?.code as string;
     const token = await service.token({ sub: 'bench-assessor', role: 'evaluator', unit: '评估组', area: county.code });
     const client = new GraphQLClient(`${service.url}/graphql`, { headers: { authorization: `Bearer ${token}` } });
@@ -291,6 +390,13 @@ async function main(): Promise<void> {
       { max: 5000 },
     );
 
+    const live = await liveCost(service, LIVE);
+    process.stderr.write(
+      `  live: ${live.events} visits recorded and projected at ${live.msPerEvent.toFixed(2)} ms per event (the read models ${live.lagAfterLastMs.toFixed(0)} ms behind the last)\n`,
+    );
+    const storage = await storageOf(infrastructure.pool);
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
     const table = new Table({
       head: ['query', 'runs', 'p50 ms', 'p99 ms', 'max ms', 'target', ''],
       style: { head: [] },
@@ -312,16 +418,24 @@ async function main(): Promise<void> {
       return { name: r.name, runs: r.samples.length, ...p, target: r.target ?? null, met };
     });
     process.stdout.write(
-      `\nQueries on a simulated county: ${HOUSEHOLDS.toLocaleString('en')} households, ${simulated.events.toLocaleString('en')} events, ` +
+      `\nQueries on a simulated county (of ${COUNTY_SIZE.toLocaleString('en')} households) in a registry of ${HOUSEHOLDS.toLocaleString('en')} households, ${simulated.events.toLocaleString('en')} events, ` +
         `export ${exportedRows.toLocaleString('en')} rows; simulated in ${simulated.seconds.toFixed(0)} s, read models built in ${buildSeconds.toFixed(0)} s (${Math.round(simulated.events / buildSeconds).toLocaleString('en')} ev/s); ${new Date().toISOString()}\n${table.toString()}\n`,
     );
-    await writeResult('queries', {
+    process.stdout.write(
+      `live: ${live.events} events at ${live.msPerEvent.toFixed(2)} ms each; storage ${storage.bytesPerEvent.toFixed(0)} bytes per event ` +
+        `(log ${storage.logBytesPerEvent.toFixed(0)}); peak RSS ${peakRssMb.toFixed(0)} MB (service and load in one process)\n`,
+    );
+    await writeResult(args.name, {
       date: new Date().toISOString(),
       households: HOUSEHOLDS,
+      countyHouseholds: COUNTY_SIZE,
       events: simulated.events,
       simulationSeconds: simulated.seconds,
       readModelBuildSeconds: buildSeconds,
       exportedRows,
+      live,
+      storage,
+      peakRssMb,
       results: summary,
     });
   } finally {

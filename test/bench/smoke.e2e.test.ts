@@ -80,9 +80,15 @@ describe('every benchmark completes at its smallest size', () => {
     expect(rebuild.verify.differences).toBe(0);
   }, 240_000);
 
-  it('bench:queries — every query on a small simulated county', async () => {
-    const r = await smoke('test/bench/queries.ts', ['--households', '150', '--runs', '2'], 'queries');
-    expect(JSON.stringify(r)).toContain('areaIndicators, county');
+  it('bench:queries through bench:curve — every query on a small simulated province, its figures tabled and drawn', async () => {
+    const chart = path.join(dir, 'curve.svg');
+    const args = ['--sizes', '150', '--county-size', '75', '--runs', '2', '--live', '20', '--chart', chart];
+    const r = await smoke('test/bench/curve.ts', args, 'curve');
+    const queries = await result('curve-150');
+    expect(JSON.stringify(queries)).toContain('areaIndicators, county');
+    expect((queries.live as { events: number }).events).toBeGreaterThan(0);
+    expect((r.flatness as unknown[]).length).toBe(9);
+    expect(await readFile(chart, 'utf8')).toMatch(/^<svg[\s\S]*Cost against registry size/);
   }, 240_000);
 
   it('bench:late — timely and late records on long households, and the load', async () => {

@@ -9,10 +9,10 @@
  * city) is refused before anything is written, naming what collides.
  */
 import { parseArgs } from 'node:util';
-import { DivisionRegister } from '@registry/projections';
 import { SingleBar } from 'cli-progress';
 import { connectForCli } from '../../services/api/src/cli/connect.js';
 import { loadConfig } from '../../services/api/src/config.js';
+import { provinceCounties } from './province.js';
 import { simulate } from './run.js';
 
 const { values } = parseArgs({
@@ -26,22 +26,6 @@ const { values } = parseArgs({
     counties: { type: 'string', default: '1' },
   },
 });
-
-/** K county-level areas of a province, the first of each city in code order (a city's own districts last). */
-async function provinceCounties(province: string, count: number): Promise<string[]> {
-  const register = new DivisionRegister();
-  const cities = await register.children(`${province}0000000000`);
-  if (cities.length === 0) throw new Error(`--province ${province}: no such province in the national register`);
-  const picked: string[] = [];
-  for (const city of cities) {
-    const counties = await register.children(city.code);
-    const county = counties.find((c) => /[县旗]$/.test(c.name)) ?? counties.at(-1);
-    if (county) picked.push(county.code.slice(0, 6));
-    if (picked.length === count) break;
-  }
-  if (picked.length < count) throw new Error(`--counties ${count}: province ${province} has ${picked.length} cities`);
-  return picked;
-}
 
 async function main(): Promise<number> {
   const households = Number(values.households);
