@@ -8,15 +8,24 @@
  * The GraphQL clients run in a child process, as clients would run elsewhere; the service,
  * its projections and PostgreSQL share the machine's two cores with them all the same.
  *
- * Options: --households N per side (default 240), --clients N (default 8).
+ * With --processes N (2 or more), the same clients are then spread over N API processes
+ * (ROLE=api, child processes on the same database; the bench's own service runs the
+ * projections), on households of their own: the rate beside one process's, and the machine's
+ * core count, which bounds it (#30: ≥ 1.5× where cores allow).
+ *
+ * Options: --households N per side (default 240), --clients N (default 8), --processes N (default 1).
  */
 import { fork } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { freePort } from '@registry/postgres';
 import { HouseholdCommandHandler, RuleViolation } from '@registry/registry';
 import { NATIONAL_POLICY } from '@registry/schema';
 import Table from 'cli-table3';
 import { GraphQLClient } from 'graphql-request';
 import { issueToken } from '../../services/api/src/auth.js';
+import { type Running, startService, stopService } from '../../services/api/test/service.js';
 import { type PlannedCommand, planCounty, planHousehold } from '../simulator/plan.js';
 import { percentiles, SECRET, startBenchService, writeResult } from './support.js';
 
@@ -25,8 +34,13 @@ const { values: args } = parseArgs({
     households: { type: 'string', default: '240' },
     clients: { type: 'string', default: '8' },
     child: { type: 'string' },
+    side: { type: 'string' },
+    processes: { type: 'string', default: '1' },
   },
 });
+const PROCESSES = Number(args.processes);
+/** Households are dealt to this many sides: in-process, one API process, and N API processes. */
+const SIDES = PROCESSES >= 2 ? 3 : 2;
 const HOUSEHOLDS = Number(args.households);
 const CLIENTS = Number(args.clients);
 
@@ -41,9 +55,9 @@ type Planned = PlannedCommand & { village: string };
  * of work and never share a person's ID number or a card number (each is issued once: two
  * counties planned with other seeds would repeat them).
  */
-function workload(side: 0 | 1): { warm: Planned[][]; measured: Planned[][] } {
+function workload(side: number): { warm: Planned[][]; measured: Planned[][] } {
   const seed = 1;
-  const county = planCounty({ households: 2 * (HOUSEHOLDS + 2 * CLIENTS), seed });
+  const county = planCounty({ households: SIDES * (HOUSEHOLDS + 2 * CLIENTS), seed });
   // Each household's commands up to 2018, so every request is a real decision, not a replay.
   const all = county.townships.flatMap((t) =>
     t.villages.flatMap((v) =>
@@ -54,7 +68,7 @@ function workload(side: 0 | 1): { warm: Planned[][]; measured: Planned[][] } {
       ),
     ),
   );
-  const mine = all.filter((_, i) => i % 2 === side);
+  const mine = all.filter((_, i) => i % SIDES === side);
   return { warm: mine.slice(0, 2 * CLIENTS), measured: mine.slice(2 * CLIENTS) };
 }
 
@@ -114,8 +128,9 @@ async function run(households: Planned[][], send: (c: Planned, review?: Planned)
   return measured;
 }
 
-function graphqlSender(url: string) {
-  const clients = Array.from({ length: CLIENTS }, () => new GraphQLClient(`${url}/graphql`));
+function graphqlSender(urls: string[]) {
+  // Client i talks to process i mod N, as a balancer would spread connections.
+  const clients = Array.from({ length: CLIENTS }, (_, i) => new GraphQLClient(`${urls[i % urls.length]}/graphql`));
   // One clerk per area, signed in once (a token is verified once and then cached, as in use).
   const tokens = new Map<string, Promise<string>>();
   const tokenFor = (area: string) => {
@@ -155,11 +170,22 @@ function graphqlSender(url: string) {
 }
 
 /** The GraphQL clients, in a child process: warm-up households, then the measured ones. */
-function graphqlInChild(url: string): Promise<Measured> {
+function graphqlInChild(urls: string[], side: number): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const child = fork(
       new URL(import.meta.url).pathname,
-      ['--child', url, '--households', String(HOUSEHOLDS), '--clients', String(CLIENTS)],
+      [
+        '--child',
+        urls.join(','),
+        '--side',
+        String(side),
+        '--households',
+        String(HOUSEHOLDS),
+        '--clients',
+        String(CLIENTS),
+        '--processes',
+        String(PROCESSES),
+      ],
       { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
     child.once('message', (m) => resolve(m as Measured));
@@ -191,11 +217,38 @@ async function main(): Promise<void> {
       }
     };
 
-    const graphql = await graphqlInChild(service.url);
+    const graphql = await graphqlInChild([service.url], 0);
     // Warm the in-process path on a few households first, as the child warms its own.
     const households = workload(1);
     await run(households.warm, viaHandler);
     const baseline = await run(households.measured, viaHandler);
+
+    // The same clients spread over N API processes on the same database, on households of their own.
+    let spread: Measured | undefined;
+    if (PROCESSES >= 2) {
+      const key = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      const apis: Running[] = [];
+      try {
+        for (let i = 0; i < PROCESSES; i++) {
+          apis.push(
+            await startService({
+              ROLE: 'api',
+              PORT: String(await freePort()),
+              DATABASE_URL: service.databaseUrl,
+              JWT_SECRET: SECRET,
+              LOG_SIGNING_KEY: key,
+              LOG_LEVEL: 'warn',
+            }),
+          );
+        }
+        spread = await graphqlInChild(
+          apis.map((a) => a.url),
+          2,
+        );
+      } finally {
+        for (const api of apis) await stopService(api);
+      }
+    }
 
     const row = (name: string, m: Measured, target: string) => {
       const p = percentiles(m.latencies);
@@ -216,6 +269,16 @@ async function main(): Promise<void> {
       row(`GraphQL over HTTP, ${CLIENTS} clients`, graphql, '≥ 1,000/s, p99 ≤ 50 ms'),
       row(`command handler in-process, ${CLIENTS} callers (baseline)`, baseline, ''),
     );
+    if (spread) {
+      const ratio = spread.commands / spread.seconds / (graphql.commands / graphql.seconds);
+      table.push(
+        row(
+          `GraphQL over HTTP, ${CLIENTS} clients over ${PROCESSES} API processes (${availableParallelism()} cores): ${ratio.toFixed(2)}× one`,
+          spread,
+          '≥ 1.5× one process where cores allow',
+        ),
+      );
+    }
     process.stdout.write(
       `\nHousehold commands, durable PostgreSQL, ${new Date().toISOString()}\n${table.toString()}\n`,
     );
@@ -231,6 +294,14 @@ async function main(): Promise<void> {
       clients: CLIENTS,
       graphql: summary(graphql),
       baseline: summary(baseline),
+      cores: availableParallelism(),
+      ...(spread
+        ? {
+            processes: PROCESSES,
+            spread: summary(spread),
+            spreadRatio: spread.commands / spread.seconds / (graphql.commands / graphql.seconds),
+          }
+        : {}),
     });
   } finally {
     await service.stop();
@@ -238,8 +309,8 @@ async function main(): Promise<void> {
 }
 
 if (args.child) {
-  const send = graphqlSender(args.child);
-  const households = workload(0);
+  const send = graphqlSender(args.child.split(','));
+  const households = workload(Number(args.side ?? 0));
   await run(households.warm, send);
   const measured = await run(households.measured, send);
   process.send?.(measured, () => process.exit(0));

@@ -11,7 +11,8 @@
  * province extrapolated from the largest size.
  *
  * Options: --sizes 10000,30000,100000 --county-size 10000 --runs 20 --live 1000 --seed 1
- * --chart docs/cost-curve.svg (`-` for none).
+ * --chart docs/cost-curve.svg (`-` for none), --replot (table and draw the results of an earlier
+ * run, bench-results/curve-N.json, without running anything).
  */
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     live: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '1' },
     chart: { type: 'string', default: 'docs/cost-curve.svg' },
+    /** Table and draw the sizes' results already in bench-results/ (curve-N.json) without running them. */
+    replot: { type: 'boolean', default: false },
   },
 });
 const SIZES = args.sizes.split(',').map(Number);
@@ -115,16 +118,17 @@ function chart(results: SizeResult[]): string {
       yAxis: { type: 'value', name: '× smallest', min: 0 },
       series: [
         ...relative,
-        {
+        ...[1.25, 0.75].map((bound) => ({
           name: '±25%',
-          type: 'line',
+          type: 'line' as const,
           data: [
-            [sizes[0], 1.25],
-            [sizes.at(-1), 1.25],
+            [sizes[0], bound],
+            [sizes.at(-1), bound],
           ],
-          lineStyle: { type: 'dashed', color: '#999' },
+          lineStyle: { type: 'dashed' as const, color: '#999' },
+          itemStyle: { color: '#999' },
           symbol: 'none',
-        },
+        })),
       ],
     });
     return instance
@@ -138,8 +142,10 @@ function chart(results: SizeResult[]): string {
 async function main(): Promise<void> {
   const results: SizeResult[] = [];
   for (const households of SIZES) {
-    process.stderr.write(`\n=== ${households.toLocaleString('en')} households\n`);
-    await runQueries(households);
+    if (!args.replot) {
+      process.stderr.write(`\n=== ${households.toLocaleString('en')} households\n`);
+      await runQueries(households);
+    }
     results.push(JSON.parse(await readFile(path.join(RESULTS_DIR, `curve-${households}.json`), 'utf8')) as SizeResult);
   }
   const table = new Table({

@@ -66,10 +66,13 @@ describe('every benchmark completes at its smallest size', () => {
     for (const row of rows) expect(row.ours, row.scenario).toBeGreaterThan(0);
   }, 240_000);
 
-  it('bench:commands — GraphQL clients at their levels and the handler in-process, no command refused unplanned', async () => {
-    const r = await smoke('test/bench/commands.ts', ['--households', '6', '--clients', '2'], 'commands');
+  it('bench:commands — GraphQL clients at their levels, over one and two API processes, and the handler in-process, no command refused unplanned', async () => {
+    const args = ['--households', '6', '--clients', '2', '--processes', '2'];
+    const r = await smoke('test/bench/commands.ts', args, 'commands');
     expect((r.graphql as { commands: number }).commands).toBeGreaterThan(50);
     expect((r.baseline as { commands: number }).commands).toBeGreaterThan(50);
+    // The same clients spread over two API processes (ROLE=api) on the same database.
+    expect((r.spread as { commands: number }).commands).toBeGreaterThan(50);
   }, 240_000);
 
   it('bench:projections — a rebuild with its indexes and derived tables, verified without a difference', async () => {
