@@ -237,7 +237,7 @@ async function main(): Promise<void> {
               DATABASE_URL: service.databaseUrl,
               JWT_SECRET: SECRET,
               LOG_SIGNING_KEY: key,
-              LOG_LEVEL: 'warn',
+              LOG_LEVEL: 'info',
             }),
           );
         }
