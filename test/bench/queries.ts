@@ -126,6 +126,9 @@ async function liveCost(service: Awaited<ReturnType<typeof startBenchService>>, 
     [Math.max(1, count)],
   );
   const today = new Date().toISOString().slice(0, 10);
+  // Where the projection spends its time meanwhile: its phases' totals before and after.
+  const timings = infrastructure.projections.registry.timings;
+  const before = { ...timings };
   let next = 0;
   let events = 0;
   let refused = 0;
@@ -155,7 +158,11 @@ async function liveCost(service: Awaited<ReturnType<typeof startBenchService>>, 
   const appended = performance.now();
   if (last) await infrastructure.waitForRegistry(last, 600_000);
   const projected = performance.now();
+  const phasesMs = Object.fromEntries(
+    Object.entries(timings).map(([phase, ms]) => [phase, Math.round(ms - (before[phase] ?? 0))]),
+  );
   return {
+    phasesMs,
     events,
     refused,
     appendSeconds: (appended - start) / 1000,
@@ -392,7 +399,7 @@ async function main(): Promise<void> {
 
     const live = await liveCost(service, LIVE);
     process.stderr.write(
-      `  live: ${live.events} visits recorded and projected at ${live.msPerEvent.toFixed(2)} ms per event (the read models ${live.lagAfterLastMs.toFixed(0)} ms behind the last)\n`,
+      `  live: ${live.events} visits recorded and projected at ${live.msPerEvent.toFixed(2)} ms per event (the read models ${live.lagAfterLastMs.toFixed(0)} ms behind the last); the projection's phases, ms: ${JSON.stringify(live.phasesMs)}\n`,
     );
     const storage = await storageOf(infrastructure.pool);
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
