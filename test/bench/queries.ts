@@ -38,6 +38,8 @@ const { values: args } = parseArgs({
     live: { type: 'string', default: '2000' },
     name: { type: 'string', default: 'queries' },
     'county-size': { type: 'string' },
+    /** A PostgreSQL setting for the run, key=value (repeatable), e.g. plan_cache_mode=force_custom_plan. */
+    setting: { type: 'string', multiple: true, default: [] },
   },
 });
 const LIVE = Number(args.live);
@@ -190,7 +192,15 @@ async function storageOf(pool: pg.Pool) {
 
 async function main(): Promise<void> {
   let loaded: Awaited<ReturnType<typeof load>> | undefined;
+  const settings = Object.fromEntries(
+    (args.setting ?? []).map((kv) => {
+      const at = kv.indexOf('=');
+      if (at < 1) throw new Error(`--setting ${kv}: must be key=value`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+  );
   const service = await startBenchService('queries', {
+    settings,
     prepare: async (url) => {
       loaded = await load(url);
     },
