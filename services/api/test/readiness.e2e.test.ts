@@ -39,7 +39,12 @@ describe('readiness while the read models are behind or the log is held back', (
   });
 
   it('is ready when caught up, and not while the read models are more events behind than the limit', async () => {
-    await until(async () => (await readyz()).body.projections.every((p) => p.behindEvents === 0));
+    // Caught up, and the first catch-up's work done: its build of the kept years and roll-up is
+    // one transaction that writes, and an event committed while it is open is held back from
+    // readers (the `log` check), which would make the count below a race.
+    const tables = api.infrastructure.projections.registry.tables;
+    const built = async () => ((await api.db.pool.query(`SELECT 1 FROM ${tables.yearsBuilt}`)).rowCount ?? 0) > 0;
+    await until(async () => (await built()) && (await readyz()).body.projections.every((p) => p.behindEvents === 0));
     expect((await readyz()).status).toBe(200);
     expect((await readyz()).body.projections.map((p) => [p.name, p.behindEvents])).toEqual([
       ['registry_v1', 0],
