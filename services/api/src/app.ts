@@ -13,18 +13,9 @@ import { createGraphql, type GraphqlOptions, RETRY_AFTER_SECONDS } from './graph
 import { importHttp, MAX_IMPORT_BYTES } from './import/http.js';
 import { printHouseholdCard, printNotice } from './print.js';
 import { exportReads } from './read-access-http.js';
-import { DEFAULT_READINESS, type ReadinessLimits, type ReadinessRunner, readiness } from './readiness.js';
+import { DEFAULT_READINESS, type ReadinessDeps, type ReadinessLimits, readiness } from './readiness.js';
 
-export interface AppDeps {
-  pool: pg.Pool;
-  eventStore: EventStore;
-  /** Projection runners; the service is ready while every one is within the readiness limits. */
-  runners?: ReadinessRunner[];
-  /** The process's role and its leases, reported by /readyz. */
-  role?: string;
-  leases?: () => { name: string; held: boolean }[];
-  /** The streaming replica that queries read, if any (reported by /readyz). */
-  replica?: () => Promise<{ ok: boolean; text: string }>;
+export interface AppDeps extends ReadinessDeps {
   /** How far behind the read models may be while ready (default 100 events, 5 s). */
   readiness?: ReadinessLimits;
   /** The GraphQL API and export; without it only health and readiness are served. */

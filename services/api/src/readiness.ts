@@ -23,6 +23,19 @@ export interface ReadinessRunner {
   backlog?(cap: number): Promise<Backlog>;
 }
 
+/** What readiness looks at: the stores, the projections, and what this process is. */
+export interface ReadinessDeps {
+  pool: pg.Pool;
+  eventStore: EventStore;
+  /** Projection runners; the service is ready while every one is within the readiness limits. */
+  runners?: ReadinessRunner[];
+  /** The process's role (ROLE) and the leases it holds or stands by for. */
+  role?: string;
+  leases?: () => { name: string; held: boolean }[];
+  /** The streaming replica queries read, if any: whether it is one, and its lag. */
+  replica?: () => Promise<{ ok: boolean; text: string }>;
+}
+
 export interface ProjectionReadiness {
   name: string;
   state: ReadinessStatus['state'];
@@ -48,20 +61,7 @@ const plural = (n: number, one: string) => `${n.toLocaleString('en')} ${one}${n 
  * every projection runs and is no further behind the log than the limits. Each check says why
  * it fails, with the lag.
  */
-export async function readiness(
-  deps: {
-    pool: pg.Pool;
-    eventStore: EventStore;
-    runners?: ReadinessRunner[];
-    /** The process's role (ROLE) and the leases it holds or stands by for. */
-    role?: string;
-    leases?: () => { name: string; held: boolean }[];
-    /** The streaming replica queries read, if any: whether it is one, and its lag. */
-    replica?: () => Promise<{ ok: boolean; text: string }>;
-  },
-  limits: ReadinessLimits,
-  now = Date.now(),
-): Promise<Readiness> {
+export async function readiness(deps: ReadinessDeps, limits: ReadinessLimits, now = Date.now()): Promise<Readiness> {
   const checks: Record<string, string> = {};
   let ready = true;
   if (deps.role) checks.role = deps.role;

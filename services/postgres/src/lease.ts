@@ -114,7 +114,10 @@ export class Lease {
     }
     this.client = client;
     // The connection's end is the lease's end: told at once, not only at the next check.
-    client.once('error', (error: Error) => void this.lose(client, `its connection failed: ${error.message}`));
+    client.once('error', (error: Error) => {
+      // Stopping the work may fail too (the database is away): reported, never unhandled.
+      this.lose(client, `its connection failed: ${error.message}`).catch((e: Error) => this.options.onError?.(e));
+    });
   }
 
   private async check(): Promise<void> {
