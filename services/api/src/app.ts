@@ -1,7 +1,5 @@
-import type { EventStore } from '@registry/eventstore';
 import { isTransient } from '@registry/projections';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type pg from 'pg';
 import { alertBatchHttp } from './alert-batch.js';
 import { exportAssessment } from './assessment-report/http.js';
 import { type TokenVerifier, Unauthenticated, type Viewer } from './auth.js';
